@@ -1,0 +1,47 @@
+import { parseArgs } from "node:util";
+import { planStack, printableResources, renderErrors, renderPlanText, summarize } from "../src/plan";
+
+const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>]";
+
+async function main(): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        stack: { type: "string", default: "dev" },
+        json: { type: "boolean", default: false },
+        dir: { type: "string", default: process.cwd() },
+        help: { type: "boolean", default: false },
+      },
+    }));
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const now = new Date();
+  const result = await planStack(values.dir, values.stack, now);
+  if (!result.ok) {
+    if (values.json) console.log(JSON.stringify({ ok: false, source: result.source, errors: result.errors }, null, 2));
+    else console.error(renderErrors(result.source, result.errors));
+    return 1;
+  }
+  const summary = summarize(result.plan, now);
+  if (values.json) {
+    console.log(JSON.stringify({ ok: true, ...summary, warnings: result.plan.warnings, resources: printableResources(result.plan) }, null, 2));
+  } else {
+    console.log(renderPlanText(summary, result.plan.warnings));
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  },
+);

@@ -1,0 +1,51 @@
+import { parseDocument } from "yaml";
+
+/** A Pulumi stack's config as read offline from Pulumi.yaml + Pulumi.<stack>.yaml, without the Pulumi CLI. */
+export interface StackConfig {
+  project: string;
+  stack: string;
+  /** `<project>:tenant`, the tenant spec. */
+  tenant: unknown;
+  /** `auth0:domain`, the tenant's domain (the provider's, and the local tenant's issuer). */
+  domain?: string;
+  /** Every config key; secure values are kept as { secure: "…" } and never decrypted here. */
+  values: Record<string, unknown>;
+}
+
+export class StackConfigError extends Error {}
+
+export const TENANT_CONFIG_KEY = "tenant";
+
+function parseYaml(text: string, file: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    throw new StackConfigError(`${file}: invalid YAML:\n${doc.errors.map((e) => `  - ${e.message}`).join("\n")}`);
+  }
+  return doc.toJS();
+}
+
+export function projectName(pulumiYaml: string): string {
+  const project = parseYaml(pulumiYaml, "Pulumi.yaml") as { name?: unknown } | null;
+  if (!project || typeof project.name !== "string") throw new StackConfigError("Pulumi.yaml: missing project name");
+  return project.name;
+}
+
+/** Parses a stack file's text; `project` namespaces the project's own keys as Pulumi does. */
+export function parseStackConfig(project: string, stack: string, stackYaml: string): StackConfig {
+  const file = `Pulumi.${stack}.yaml`;
+  const doc = parseYaml(stackYaml, file) as { config?: Record<string, unknown> } | null;
+  const values = doc?.config ?? {};
+  if (typeof values !== "object" || Array.isArray(values)) throw new StackConfigError(`${file}: "config" must be a mapping`);
+  const tenantKey = `${project}:${TENANT_CONFIG_KEY}`;
+  if (!(tenantKey in values)) {
+    throw new StackConfigError(`${file}: config key "${tenantKey}" is missing (it holds the tenant spec: apis, applications, actions)`);
+  }
+  const domain = values["auth0:domain"];
+  return {
+    project,
+    stack,
+    tenant: values[tenantKey],
+    ...(typeof domain === "string" ? { domain } : {}),
+    values,
+  };
+}

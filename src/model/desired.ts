@@ -1,0 +1,79 @@
+/**
+ * The desired state: a plain description of every resource the program declares, derived from the spec by pure
+ * functions. Components turn it into Pulumi resources; plan, review and the local tenant read it directly, which
+ * is why the offline plan is fast and cannot disagree with `pulumi up` (test/plan-matches-program.test.ts).
+ */
+
+export const RESOURCE_TYPES = {
+  ResourceServer: "auth0:index/resourceServer:ResourceServer",
+  ResourceServerScopes: "auth0:index/resourceServerScopes:ResourceServerScopes",
+  Client: "auth0:index/client:Client",
+  ClientCredentials: "auth0:index/clientCredentials:ClientCredentials",
+  ClientGrant: "auth0:index/clientGrant:ClientGrant",
+  Action: "auth0:index/action:Action",
+  TriggerActions: "auth0:index/triggerActions:TriggerActions",
+} as const;
+
+export const COMPONENT_TYPES = {
+  Tenant: "auth0-tenant:index:Tenant",
+  Api: "auth0-tenant:index:Api",
+  PrivateKeyJwtApplication: "auth0-tenant:index:PrivateKeyJwtApplication",
+  RegularWebApplication: "auth0-tenant:index:RegularWebApplication",
+} as const;
+
+export type ResourceType = (typeof RESOURCE_TYPES)[keyof typeof RESOURCE_TYPES];
+export type ComponentType = (typeof COMPONENT_TYPES)[keyof typeof COMPONENT_TYPES];
+
+export interface Address {
+  type: ResourceType | ComponentType;
+  name: string;
+}
+
+/** An input that is another resource's output, known only after that resource exists. */
+export interface Ref {
+  $ref: Address & { output: string };
+}
+
+export const ref = (type: ResourceType, name: string, output: string): Ref => ({ $ref: { type, name, output } });
+export const isRef = (v: unknown): v is Ref => typeof v === "object" && v !== null && "$ref" in v;
+
+/** Replaces each Ref anywhere in a value with what `resolve` returns for it. */
+export function resolveRefs<T>(value: T, resolve: (r: Ref) => unknown): T {
+  if (isRef(value)) return resolve(value) as T;
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve)) as T;
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve)])) as T;
+  }
+  return value;
+}
+
+export interface DesiredResource<I extends object = object> {
+  type: ResourceType;
+  name: string;
+  parent: Address;
+  inputs: I;
+  protect: boolean;
+  /** Ordering that no input expresses (e.g. a grant waits for its API's scopes). */
+  dependsOn: Address[];
+  /** Input paths whose values are secret: encrypted in state, redacted in every report. */
+  secretInputs?: string[];
+}
+
+export interface ComponentAddress {
+  type: ComponentType;
+  name: string;
+}
+
+export interface DesiredComponent {
+  type: ComponentType;
+  name: string;
+  parent?: Address;
+}
+
+export interface DesiredState {
+  stack: string;
+  components: DesiredComponent[];
+  resources: DesiredResource[];
+}
+
+export const addressOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;

@@ -1,0 +1,4 @@
+export * from "./api";
+export * from "./application";
+export * from "./desired";
+export * from "./tenant";

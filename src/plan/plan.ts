@@ -1,0 +1,63 @@
+import { readFile } from "node:fs/promises";
+import * as path from "node:path";
+import { directoryReader } from "../config/files";
+import { parseStackConfig, projectName, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
+import { desiredState, type DesiredState } from "../model";
+import { validateTenant, type SpecIssue, type TenantSpec } from "../spec";
+
+/** What `pulumi up` would declare for one stack, computed offline from the same spec and model functions. */
+export interface Plan {
+  project: string;
+  stack: string;
+  domain?: string;
+  spec: TenantSpec;
+  desired: DesiredState;
+  warnings: SpecIssue[];
+}
+
+export type PlanResult =
+  | { ok: true; plan: Plan }
+  | { ok: false; source: string; errors: SpecIssue[]; warnings: SpecIssue[] };
+
+export type FileReader = (relativePath: string) => Promise<string | undefined>;
+
+export async function planFromConfig(config: StackConfig, readFile: FileReader, now: Date): Promise<PlanResult> {
+  const source = `Pulumi.${config.stack}.yaml (${config.project}:${TENANT_CONFIG_KEY})`;
+  const { spec, errors, warnings } = await validateTenant(config.tenant, { stack: config.stack, readFile, now });
+  if (!spec) return { ok: false, source, errors, warnings };
+  return {
+    ok: true,
+    plan: {
+      project: config.project,
+      stack: config.stack,
+      ...(config.domain ? { domain: config.domain } : {}),
+      spec,
+      desired: desiredState(spec),
+      warnings,
+    },
+  };
+}
+
+/** Reads a stack's config files from a project directory (no Pulumi CLI involved). */
+export async function readStackConfig(dir: string, stack: string): Promise<StackConfig> {
+  const project = projectName(await readFile(path.join(dir, "Pulumi.yaml"), "utf8"));
+  let text: string;
+  try {
+    text = await readFile(path.join(dir, `Pulumi.${stack}.yaml`), "utf8");
+  } catch {
+    throw new Error(`Pulumi.${stack}.yaml not found in ${dir} (stacks here: ${(await listStacks(dir)).join(", ") || "none"})`);
+  }
+  return parseStackConfig(project, stack, text);
+}
+
+export async function listStacks(dir: string): Promise<string[]> {
+  const { readdir } = await import("node:fs/promises");
+  return (await readdir(dir))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+export async function planStack(dir: string, stack: string, now = new Date()): Promise<PlanResult> {
+  return planFromConfig(await readStackConfig(dir, stack), directoryReader(dir), now);
+}

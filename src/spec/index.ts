@@ -1,0 +1,5 @@
+export * from "./issues";
+export * from "./load";
+export * from "./public-key";
+export * from "./schema";
+export * from "./types";

@@ -1,0 +1,70 @@
+/** One problem found in a tenant spec, addressed by its path inside the `tenant` config object. */
+export interface SpecIssue {
+  path: string;
+  message: string;
+}
+
+export type PathSegment = string | number;
+
+/** `applications.billing.credentials[0].algorithm`: the path a user would look for in their YAML. */
+export function formatPath(segments: readonly PathSegment[]): string {
+  let out = "";
+  for (const s of segments) {
+    if (typeof s === "number") out += `[${s}]`;
+    else out += out === "" ? s : `.${s}`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+export function formatIssue(issue: SpecIssue): string {
+  return `${issue.path}: ${issue.message}`;
+}
+
+/** Thrown when a spec has errors; carries every issue so they can be reported at once. */
+export class SpecError extends Error {
+  readonly issues: readonly SpecIssue[];
+  constructor(source: string, issues: readonly SpecIssue[]) {
+    const lines = issues.map((i) => `  - ${formatIssue(i)}`).join("\n");
+    super(`${source}: ${issues.length} error${issues.length === 1 ? "" : "s"} in the tenant spec; nothing was declared.\n${lines}`);
+    this.name = "SpecError";
+    this.issues = issues;
+  }
+}
+
+/** Case-insensitive edit distance, used for "did you mean" hints. */
+export function editDistance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[y.length]!;
+}
+
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  const tolerance = Math.max(2, Math.floor(word.length / 3));
+  return bestDistance <= tolerance ? best : undefined;
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>): string {
+  const hint = closest(word, candidates);
+  return hint === undefined ? "" : `did you mean "${hint}"? `;
+}
+
+export function listOrNone(items: readonly string[]): string {
+  return items.length === 0 ? "none" : items.join(", ");
+}

@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
+import { parseAt } from "./parse";
+import { inspectPublicKey, PublicKeyError } from "./public-key";
+import { apiSchema, applicationSchema, resourceKey, type ParsedCredential } from "./schema";
+import { strictObject } from "./strict";
+import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec } from "./types";
+
+/** The envelope only; each API and application is parsed on its own so one bad entry does not hide the others. */
+const envelope = strictObject({
+  protect: z.boolean({ error: "must be true or false" }).optional(),
+  apis: z.record(resourceKey, z.unknown()).default({}),
+  applications: z.record(resourceKey, z.unknown()).default({}),
+});
+
+export interface SpecResult {
+  spec?: TenantSpec;
+  errors: SpecIssue[];
+  warnings: SpecIssue[];
+}
+
+export const isProductionStack = (stack: string) => /^prod/i.test(stack);
+
+/**
+ * config → spec. Parses and cross-checks the whole tenant, reporting every problem it can find in one pass.
+ * A spec is returned only when there are no errors.
+ */
+export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<SpecResult> {
+  const errors: SpecIssue[] = [];
+  const warnings: SpecIssue[] = [];
+  const top = parseAt(envelope, raw ?? {}, [], errors);
+  if (!top) return { errors, warnings };
+
+  const apis: Record<string, ApiSpec> = {};
+  for (const [key, value] of Object.entries(top.apis)) {
+    const api = parseAt(apiSchema, value, ["apis", key], errors);
+    if (api) apis[key] = { ...api, key, name: api.name ?? key };
+  }
+  const applications: Record<string, ApplicationSpec> = {};
+  for (const [key, value] of Object.entries(top.applications)) {
+    const app = parseAt(applicationSchema, value, ["applications", key], errors);
+    if (!app) continue;
+    const credentials = app.credentials
+      ? await resolveCredentials(app.credentials, ["applications", key, "credentials"], ctx, errors)
+      : undefined;
+    const { credentials: _parsed, ...rest } = app;
+    if (rest.type === "m2m") applications[key] = { ...rest, key, name: app.name ?? key, credentials: credentials ?? [] };
+    else applications[key] = { ...rest, key, name: app.name ?? key, ...(credentials ? { credentials } : {}) };
+  }
+
+  checkUnique(Object.values(apis), (a) => a.identifier, (a) => ["apis", a.key, "identifier"], "API identifier", errors);
+  checkUnique(Object.values(applications), (a) => a.name, (a) => ["applications", a.key, "name"], "application name", errors);
+  checkGrants(applications, apis, errors, Object.keys(top.apis));
+  checkKeysNotShared(applications, errors);
+
+  if (errors.length > 0) return { errors, warnings };
+  return { spec: { stack: ctx.stack, protect: top.protect ?? isProductionStack(ctx.stack), apis, applications }, errors, warnings };
+}
+
+/** Like validateTenant, but throws a SpecError listing every problem. */
+export async function loadTenant(raw: unknown, ctx: SpecContext & { source?: string }): Promise<SpecResult & { spec: TenantSpec }> {
+  const result = await validateTenant(raw, ctx);
+  if (!result.spec) throw new SpecError(ctx.source ?? `stack ${ctx.stack}`, result.errors);
+  return result as SpecResult & { spec: TenantSpec };
+}
+
+async function resolveCredentials(
+  credentials: ParsedCredential[],
+  base: PathSegment[],
+  ctx: SpecContext,
+  errors: SpecIssue[],
+): Promise<CredentialSpec[] | undefined> {
+  const resolved: CredentialSpec[] = [];
+  const names = new Map<string, number>();
+  const kids = new Map<string, number>();
+  for (const [i, cred] of credentials.entries()) {
+    const at = (...rest: PathSegment[]) => formatPath([...base, i, ...rest]);
+    const sameName = names.get(cred.name);
+    if (sameName !== undefined) errors.push({ path: at("name"), message: `duplicate credential name "${cred.name}" (also used by credentials[${sameName}]; names must be unique per application)` });
+    names.set(cred.name, i);
+    if (cred.kid !== undefined) {
+      const sameKid = kids.get(cred.kid);
+      if (sameKid !== undefined) errors.push({ path: at("kid"), message: `duplicate kid "${cred.kid}" (also used by credentials[${sameKid}])` });
+      kids.set(cred.kid, i);
+    }
+    if (cred.expiresAt !== undefined && Date.parse(cred.expiresAt) <= ctx.now.getTime()) {
+      errors.push({ path: at("expiresAt"), message: `${cred.expiresAt} is in the past (an expired credential cannot authenticate; retire it or set a future date)` });
+    }
+    const text = await ctx.readFile(cred.publicKey);
+    if (text === undefined) {
+      errors.push({ path: at("publicKey"), message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)` });
+      continue;
+    }
+    try {
+      const key = await inspectPublicKey(text);
+      const notAfter = key.certificateNotAfter;
+      if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
+        errors.push({ path: at("publicKey"), message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)` });
+      }
+      if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
+        errors.push({ path: at("expiresAt"), message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)` });
+      }
+      const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
+      const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
+      resolved.push({ ...cred, key, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) });
+    } catch (e) {
+      if (!(e instanceof PublicKeyError)) throw e;
+      errors.push({ path: at("publicKey"), message: `${cred.publicKey} ${e.message}` });
+    }
+  }
+  return resolved.length === credentials.length ? resolved : undefined;
+}
+
+function checkUnique<T>(
+  items: T[],
+  value: (t: T) => string,
+  path: (t: T) => PathSegment[],
+  what: string,
+  errors: SpecIssue[],
+) {
+  const seen = new Map<string, T>();
+  for (const item of items) {
+    const v = value(item);
+    const first = seen.get(v);
+    if (first !== undefined) {
+      errors.push({ path: formatPath(path(item)), message: `duplicate ${what} "${v}" (already used at ${formatPath(path(first))}; must be unique)` });
+    } else seen.set(v, item);
+  }
+}
+
+function checkGrants(
+  applications: Record<string, ApplicationSpec>,
+  apis: Record<string, ApiSpec>,
+  errors: SpecIssue[],
+  declaredApiKeys: string[],
+) {
+  for (const app of Object.values(applications)) {
+    if (app.type !== "m2m") continue;
+    for (const [apiKey, scopes] of Object.entries(app.grants)) {
+      const path = ["applications", app.key, "grants", apiKey];
+      const api = apis[apiKey];
+      if (!api) {
+        // An API that is declared but invalid already has its own error; don't pile on.
+        if (!declaredApiKeys.includes(apiKey)) {
+          errors.push({ path: formatPath(path), message: `API "${apiKey}" is not declared (${didYouMean(apiKey, Object.keys(apis))}declared: ${listOrNone(Object.keys(apis))})` });
+        }
+        continue;
+      }
+      const defined = Object.keys(api.scopes);
+      const seen = new Set<string>();
+      for (const [i, scope] of scopes.entries()) {
+        if (seen.has(scope)) errors.push({ path: formatPath([...path, i]), message: `scope "${scope}" is listed twice` });
+        seen.add(scope);
+        if (!(scope in api.scopes)) {
+          const hint = closest(scope, defined);
+          errors.push({
+            path: formatPath([...path, i]),
+            message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** One key pair per client: a key shared between applications lets one service impersonate the other. */
+function checkKeysNotShared(applications: Record<string, ApplicationSpec>, errors: SpecIssue[]) {
+  const owners = new Map<string, string>();
+  for (const app of Object.values(applications)) {
+    for (const [i, cred] of (app.credentials ?? []).entries()) {
+      const where = formatPath(["applications", app.key, "credentials", i]);
+      const first = owners.get(cred.key.thumbprint);
+      if (first !== undefined) {
+        errors.push({ path: `${where}.publicKey`, message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${first} (each credential needs its own key pair)` });
+      } else owners.set(cred.key.thumbprint, where);
+    }
+  }
+}

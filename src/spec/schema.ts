@@ -1,0 +1,142 @@
+import { z } from "zod";
+import { strictObject } from "./strict";
+
+/**
+ * The shape of the `auth0-tenant:tenant` stack config object. Field-level rules live here; rules that
+ * relate fields to each other (or to files) live in ./cross-checks.ts.
+ */
+
+export const KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+const keyRule = "lower-case letters, digits and dashes, starting with a letter, at most 63 characters";
+export const resourceKey = z.string().regex(KEY_PATTERN, { error: `invalid key (allowed: ${keyRule})` });
+
+/** RFC 6749 scope-token characters; Auth0 also caps a scope value at 280 characters. */
+export const SCOPE_PATTERN = /^[\x21\x23-\x5B\x5D-\x7E]{1,280}$/;
+const scopeName = z.string().regex(SCOPE_PATTERN, {
+  error: "invalid scope name (allowed: 1 to 280 printable ASCII characters without spaces, quotes or backslashes)",
+});
+
+export const API_SIGNING_ALGS = ["RS256", "PS256"] as const;
+export const CREDENTIAL_ALGS = ["RS256", "RS384", "PS256"] as const;
+export const MAX_CREDENTIALS = 2;
+/** Auth0's bounds for an API's access token lifetime, in seconds (30 days at most). */
+export const TOKEN_LIFETIME = { min: 60, max: 2_592_000 } as const;
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${values.join(", ")})` });
+
+const displayName = z.string().trim().min(1, { error: "must not be empty" }).max(128, { error: "at most 128 characters" });
+
+export const apiSchema = strictObject({
+  identifier: z
+    .string()
+    .min(1, { error: "must not be empty (the audience clients ask for, e.g. https://orders.example.com)" })
+    .max(600, { error: "at most 600 characters" })
+    .regex(/^\S+$/, { error: "must not contain white space (use a URI such as https://orders.example.com)" }),
+  name: displayName.optional(),
+  signingAlg: oneOf(API_SIGNING_ALGS).default("RS256"),
+  tokenLifetime: z
+    .number({ error: "must be a whole number of seconds" })
+    .int({ error: "must be a whole number of seconds" })
+    .min(TOKEN_LIFETIME.min, { error: `must be at least ${TOKEN_LIFETIME.min} seconds` })
+    .max(TOKEN_LIFETIME.max, { error: `must be at most ${TOKEN_LIFETIME.max} seconds (30 days)` })
+    .default(86_400),
+  allowOfflineAccess: z.boolean().default(false),
+  skipConsentForVerifiableFirstPartyClients: z.boolean().default(true),
+  scopes: z.record(scopeName, z.string().max(500, { error: "a scope description is at most 500 characters" })).default({}),
+});
+
+export const KID_PATTERN = /^[0-9a-zA-Z_-]{10,64}$/;
+
+export const credentialSchema = strictObject({
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+      error: "invalid credential name (allowed: letters, digits, '.', '_' and '-', at most 128 characters)",
+    }),
+  publicKey: z
+    .string()
+    .regex(/^keys\/[A-Za-z0-9._/-]+\.(pem|crt)$/, {
+      error: "must be a path under keys/ ending in .pem or .crt (e.g. keys/billing-2026-q1.pem)",
+    })
+    .refine((p) => !p.split("/").includes(".."), { error: "must not leave keys/ (no '..')" }),
+  algorithm: oneOf(CREDENTIAL_ALGS).default("RS256"),
+  expiresAt: z.iso
+    .datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2027-03-31T00:00:00Z" })
+    .optional(),
+  kid: z
+    .string()
+    .regex(KID_PATTERN, { error: "invalid kid (allowed: 10 to 64 characters from 0-9 a-z A-Z _ -)" })
+    .optional(),
+});
+
+const metadata = z
+  .record(
+    z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "invalid metadata key (allowed: letters, digits, _ and -)" }),
+    z.string({ error: "metadata values must be strings (Auth0 client metadata is a string map)" }).max(255, {
+      error: "a metadata value is at most 255 characters",
+    }),
+  )
+  .refine((m) => Object.keys(m).length <= 10, { error: "at most 10 metadata keys (an Auth0 limit)" })
+  .default({});
+
+const credentials = z
+  .array(credentialSchema)
+  .min(1, { error: "needs at least one credential (a private_key_jwt application cannot authenticate without a key)" })
+  .max(MAX_CREDENTIALS, {
+    error: `at most ${MAX_CREDENTIALS} credentials per application (Auth0's limit; rotate by adding one, switching clients, then retiring the old one)`,
+  });
+
+const description = z.string().max(140, { error: "at most 140 characters (an Auth0 limit)" }).optional();
+
+export const m2mApplicationSchema = strictObject({
+  type: z.literal("m2m"),
+  name: displayName.optional(),
+  description,
+  authenticationMethod: z
+    .literal("private_key_jwt", {
+      error: (i) =>
+        `${JSON.stringify(i.input)} is not allowed: machine-to-machine applications authenticate with private_key_jwt, never a client secret (allowed: private_key_jwt)`,
+    })
+    .default("private_key_jwt"),
+  metadata,
+  credentials,
+  grants: z.record(z.string(), z.array(scopeName)).default({}),
+});
+
+const url = z.url({ error: "must be an absolute URL" });
+
+export const webApplicationSchema = strictObject({
+  type: z.literal("regular_web"),
+  name: displayName.optional(),
+  description,
+  callbacks: z.array(url).min(1, { error: "a web application needs at least one callback URL" }),
+  allowedLogoutUrls: z.array(url).default([]),
+  webOrigins: z.array(url).default([]),
+  metadata,
+  /** Optional: a web app may also authenticate at the token endpoint with private_key_jwt. */
+  credentials: credentials.optional(),
+});
+
+export const APPLICATION_TYPES = ["m2m", "regular_web"] as const;
+
+export const applicationSchema = z.discriminatedUnion("type", [m2mApplicationSchema, webApplicationSchema], {
+  error: (i) =>
+    i.code === "invalid_union" ? `unknown application type (allowed: type: ${APPLICATION_TYPES.join(" | ")})` : undefined,
+});
+
+export const tenantSchema = strictObject({
+  /** Protect every resource against deletion; defaults to true for stacks named prod*. */
+  protect: z.boolean().optional(),
+  apis: z.record(resourceKey, apiSchema).default({}),
+  applications: z.record(resourceKey, applicationSchema).default({}),
+});
+
+export type TenantInput = z.input<typeof tenantSchema>;
+export type ParsedTenant = z.output<typeof tenantSchema>;
+export type ParsedApi = z.output<typeof apiSchema>;
+export type ParsedCredential = z.output<typeof credentialSchema>;
+export type ParsedM2MApplication = z.output<typeof m2mApplicationSchema>;
+export type ParsedWebApplication = z.output<typeof webApplicationSchema>;
+export type ParsedApplication = z.output<typeof applicationSchema>;
+export type CredentialAlgorithm = (typeof CREDENTIAL_ALGS)[number];

@@ -1,0 +1,44 @@
+import type { ParsedApi, ParsedCredential, ParsedM2MApplication, ParsedWebApplication } from "./schema";
+import type { PublicKeyInfo } from "./public-key";
+
+/** The validated, resolved tenant spec: what every reader (components, plan, review, local tenant) consumes. */
+export interface TenantSpec {
+  stack: string;
+  protect: boolean;
+  apis: Record<string, ApiSpec>;
+  applications: Record<string, ApplicationSpec>;
+}
+
+export interface ApiSpec extends ParsedApi {
+  key: string;
+  name: string;
+}
+
+export interface CredentialSpec extends ParsedCredential {
+  key: PublicKeyInfo;
+  /** True when the expiry comes from the X.509 certificate rather than `expiresAt`. */
+  parseExpiryFromCert: boolean;
+  /** The effective expiry (explicit `expiresAt`, else the certificate's notAfter), ISO 8601. */
+  effectiveExpiresAt?: string;
+}
+
+export interface M2MApplicationSpec extends Omit<ParsedM2MApplication, "credentials"> {
+  key: string;
+  name: string;
+  credentials: CredentialSpec[];
+}
+
+export interface WebApplicationSpec extends Omit<ParsedWebApplication, "credentials"> {
+  key: string;
+  name: string;
+  credentials?: CredentialSpec[];
+}
+
+export type ApplicationSpec = M2MApplicationSpec | WebApplicationSpec;
+
+export interface SpecContext {
+  stack: string;
+  /** Reads a file relative to the project root (a working tree or a git revision); undefined when absent. */
+  readFile: (relativePath: string) => Promise<string | undefined>;
+  now: Date;
+}
