@@ -11,6 +11,9 @@ export interface ApplicationModel {
   grants: { apiKey: string; resource: DesiredResource<Omit<WithClientId<auth0.ClientGrantArgs>, "audience"> & { audience: Ref }> }[];
 }
 
+/** The provider fills in "Managed by Pulumi" when no description is given; we say it ourselves so the plan shows it. */
+export const DEFAULT_DESCRIPTION = "Managed by Pulumi";
+
 /** Logical name of an app's grant on one API; `/` cannot appear in keys, so names never collide. */
 export const grantName = (appKey: string, apiKey: string) => `${appKey}/${apiKey}`;
 
@@ -31,7 +34,7 @@ function m2mModel(app: M2MApplicationSpec, protect: boolean): ApplicationModel {
       dependsOn: [],
       inputs: {
         name: app.name,
-        ...(app.description !== undefined ? { description: app.description } : {}),
+        description: app.description ?? DEFAULT_DESCRIPTION,
         appType: "non_interactive",
         grantTypes: ["client_credentials"],
         oidcConformant: true,
@@ -67,7 +70,7 @@ function webModel(app: WebApplicationSpec, protect: boolean): ApplicationModel {
       dependsOn: [],
       inputs: {
         name: app.name,
-        ...(app.description !== undefined ? { description: app.description } : {}),
+        description: app.description ?? DEFAULT_DESCRIPTION,
         appType: "regular_web",
         grantTypes: ["authorization_code", "refresh_token"],
         oidcConformant: true,

@@ -1,0 +1,68 @@
+import * as pulumi from "@pulumi/pulumi";
+import { RESOURCE_TYPES, type Ref } from "../../src/model";
+
+/** One resource as the Pulumi engine would have received it. */
+export interface Registered {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  custom: boolean;
+}
+
+/** Output values the mocks give, so a test can predict what a reference resolves to. */
+export const mockClientId = (appKey: string) => `${appKey}-client-id`;
+export const mockId = (name: string) => `${name}-id`;
+
+export function mockValueOf(r: Ref, identifiers: Record<string, string>): unknown {
+  const { type, name, output } = r.$ref;
+  if (type === RESOURCE_TYPES.Client && output === "clientId") return mockClientId(name);
+  if (type === RESOURCE_TYPES.ResourceServer && output === "identifier") return identifiers[name];
+  if (output === "id") return mockId(name);
+  throw new Error(`no mock value for ${type}::${name}.${output}`);
+}
+
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+/**
+ * Runs `body` as a Pulumi program under mocks with the given stack config and returns every registration.
+ * No Pulumi CLI, provider plugin or network is involved.
+ */
+export async function underMocks<T>(
+  options: { project?: string; stack: string; config: Record<string, unknown> },
+  body: () => Promise<T>,
+): Promise<{ result?: T; error?: unknown; registered: Registered[] }> {
+  const registered: Registered[] = [];
+  const project = options.project ?? "auth0-tenant";
+  pulumi.runtime.setAllConfig(
+    Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+  );
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        const extra: Record<string, unknown> = {};
+        if (args.type === RESOURCE_TYPES.Client) extra.clientId = mockClientId(args.name);
+        return { id: mockId(args.name), state: { ...args.inputs, ...extra } };
+      },
+      call: (args) => args.inputs,
+    },
+    project,
+    options.stack,
+    false,
+  );
+  let result: T | undefined;
+  let error: unknown;
+  try {
+    result = await body();
+  } catch (e) {
+    error = e;
+  }
+  await settings.waitForRPCs();
+  return { ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), registered };
+}
+
+/** Resolves once every output inside `value` has a value. */
+export const settle = <T>(value: T): Promise<pulumi.Unwrap<T>> =>
+  new Promise((resolve) => pulumi.output(value).apply((v) => resolve(v as pulumi.Unwrap<T>)));
+
+export const customResources = (registered: Registered[]) => registered.filter((r) => r.custom);
