@@ -9,7 +9,10 @@ import { formatIssue, loadTenant } from "./spec";
  * completely before anything is declared, so a bad config creates nothing. `root` is the project directory
  * that `keys/` and `actions/` are read from.
  */
-export async function tenantProgram(root: string, opts?: pulumi.ComponentResourceOptions): Promise<{ tenant: Tenant; outputs: TenantOutputs }> {
+export async function tenantProgram(
+  root: string,
+  options: { now?: Date; componentOptions?: pulumi.ComponentResourceOptions } = {},
+): Promise<{ tenant: Tenant; outputs: TenantOutputs }> {
   const config = new pulumi.Config();
   const stack = pulumi.getStack();
   const raw = config.getObject<unknown>(TENANT_CONFIG_KEY);
@@ -18,11 +21,11 @@ export async function tenantProgram(root: string, opts?: pulumi.ComponentResourc
   }
   const { spec, warnings } = await loadTenant(raw, {
     stack,
-    now: new Date(),
+    now: options.now ?? new Date(),
     readFile: directoryReader(root),
     source: `Pulumi.${stack}.yaml (${config.name}:${TENANT_CONFIG_KEY})`,
   });
   for (const w of warnings) void pulumi.log.warn(formatIssue(w));
-  const tenant = new Tenant(spec, opts);
+  const tenant = new Tenant(spec, options.componentOptions);
   return { tenant, outputs: tenant.outputs(spec) };
 }

@@ -10,8 +10,8 @@ const root = path.resolve(__dirname, "..");
 async function runIndex(stack: string) {
   const config = await readStackConfig(root, stack);
   return underMocks({ stack, config: config.values }, async () => {
-    const program = (await import("../index")) as unknown as { default?: () => Promise<unknown> } & (() => Promise<unknown>);
-    const run = typeof program === "function" ? program : program.default!;
+    const program: { default?: () => Promise<unknown> } = await import("../index");
+    const run = program.default ?? (program as unknown as () => Promise<unknown>);
     return settle(await run());
   });
 }
@@ -41,7 +41,7 @@ describe.each(["dev", "prod"])("stack %s: the offline plan is what pulumi up dec
     const planned = await planStack(root, stack);
     if (!planned.ok) throw new Error("plan failed");
     const run = await runIndex(stack);
-    const outputs = run.result as { applications: Record<string, { clientId: string; credentials: { thumbprint: string }[] }> };
+    const outputs = run.result as unknown as { applications: Record<string, { clientId: string; credentials: { thumbprint: string }[] }> };
     for (const app of Object.values(planned.plan.spec.applications)) {
       expect(outputs.applications[app.key]!.clientId).toBe(`${app.key}-client-id`);
       expect(outputs.applications[app.key]!.credentials.map((c) => c.thumbprint)).toEqual((app.credentials ?? []).map((c) => c.key.thumbprint));

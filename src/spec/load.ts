@@ -2,7 +2,7 @@ import { z } from "zod";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
 import { parseAt } from "./parse";
 import { inspectPublicKey, PublicKeyError } from "./public-key";
-import { apiSchema, applicationSchema, resourceKey, type ParsedCredential } from "./schema";
+import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
 import { strictObject } from "./strict";
 import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec } from "./types";
 
@@ -19,6 +19,8 @@ export interface SpecResult {
   warnings: SpecIssue[];
 }
 
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 export const isProductionStack = (stack: string) => /^prod/i.test(stack);
 
 /**
@@ -28,16 +30,22 @@ export const isProductionStack = (stack: string) => /^prod/i.test(stack);
 export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<SpecResult> {
   const errors: SpecIssue[] = [];
   const warnings: SpecIssue[] = [];
+  if (!isMapping(raw ?? {})) {
+    return { errors: [{ path: "(root)", message: "the tenant spec must be a mapping with apis and applications" }], warnings };
+  }
+  // The envelope reports unknown fields and bad keys, but one bad entry must not hide problems in the others.
   const top = parseAt(envelope, raw ?? {}, [], errors);
-  if (!top) return { errors, warnings };
+  const given = (raw ?? {}) as Record<string, unknown>;
+  const entries = (field: "apis" | "applications") =>
+    isMapping(given[field]) ? Object.entries(given[field]).filter(([k]) => KEY_PATTERN.test(k)) : [];
 
   const apis: Record<string, ApiSpec> = {};
-  for (const [key, value] of Object.entries(top.apis)) {
+  for (const [key, value] of entries("apis")) {
     const api = parseAt(apiSchema, value, ["apis", key], errors);
     if (api) apis[key] = { ...api, key, name: api.name ?? key };
   }
   const applications: Record<string, ApplicationSpec> = {};
-  for (const [key, value] of Object.entries(top.applications)) {
+  for (const [key, value] of entries("applications")) {
     const app = parseAt(applicationSchema, value, ["applications", key], errors);
     if (!app) continue;
     const credentials = app.credentials
@@ -50,10 +58,10 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
 
   checkUnique(Object.values(apis), (a) => a.identifier, (a) => ["apis", a.key, "identifier"], "API identifier", errors);
   checkUnique(Object.values(applications), (a) => a.name, (a) => ["applications", a.key, "name"], "application name", errors);
-  checkGrants(applications, apis, errors, Object.keys(top.apis));
+  checkGrants(applications, apis, errors, entries("apis").map(([k]) => k));
   checkKeysNotShared(applications, errors);
 
-  if (errors.length > 0) return { errors, warnings };
+  if (errors.length > 0 || !top) return { errors, warnings };
   return { spec: { stack: ctx.stack, protect: top.protect ?? isProductionStack(ctx.stack), apis, applications }, errors, warnings };
 }
 

@@ -16,6 +16,8 @@ export function parseAt<S extends z.ZodType>(
     if (issue.code === "unrecognized_keys") {
       const messages = issue.message.split(KEY_MESSAGE_SEPARATOR);
       issue.keys.forEach((k, i) => issues.push({ path: formatPath([...path, k]), message: messages[i] ?? `unknown field "${k}"` }));
+    } else if (issue.code === "invalid_key") {
+      issues.push({ path: formatPath(path), message: issue.issues[0]?.message ?? issue.message });
     } else if (issue.code === "invalid_type" && issue.input === undefined) {
       issues.push({ path: formatPath(path), message: `is required (${describeExpected(issue.expected)})` });
     } else {

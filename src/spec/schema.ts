@@ -121,8 +121,13 @@ export const webApplicationSchema = strictObject({
 export const APPLICATION_TYPES = ["m2m", "regular_web"] as const;
 
 export const applicationSchema = z.discriminatedUnion("type", [m2mApplicationSchema, webApplicationSchema], {
-  error: (i) =>
-    i.code === "invalid_union" ? `unknown application type (allowed: type: ${APPLICATION_TYPES.join(" | ")})` : undefined,
+  error: (i) => {
+    if (i.code !== "invalid_union") return undefined;
+    const given = (i.input as { type?: unknown } | undefined)?.type;
+    return given === undefined
+      ? `is required (allowed: ${APPLICATION_TYPES.join(" | ")})`
+      : `unknown application type ${JSON.stringify(given)} (allowed: ${APPLICATION_TYPES.join(" | ")})`;
+  },
 });
 
 export const tenantSchema = strictObject({
