@@ -56,7 +56,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  const tolerance = Math.max(2, Math.floor(word.length / 3));
+  const tolerance = Math.max(1, Math.floor(word.length / 4));
   return bestDistance <= tolerance ? best : undefined;
 }
 

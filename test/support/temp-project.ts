@@ -1,0 +1,43 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+
+export const projectRoot = path.resolve(__dirname, "../..");
+
+/**
+ * A throwaway project directory with this project's keys plus the test fixtures' bad keys under keys/,
+ * so specs can point at both without touching the real tree.
+ */
+export function tempProject(extraFiles: Record<string, string> = {}): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(path.join(tmpdir(), "auth0-tenant-"));
+  cpSync(path.join(projectRoot, "keys"), path.join(root, "keys"), { recursive: true });
+  cpSync(path.join(projectRoot, "test/fixtures/keys"), path.join(root, "keys/fixtures"), { recursive: true });
+  cpSync(path.join(projectRoot, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+  for (const [file, text] of Object.entries(extraFiles)) writeFileSync(path.join(root, file), text);
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** A small valid tenant that bad-input cases mutate. */
+export function validTenant() {
+  return {
+    apis: {
+      "orders-api": {
+        identifier: "https://orders.acme.example",
+        scopes: { "orders:read": "Read orders", "orders:write": "Write orders" },
+      },
+    },
+    applications: {
+      billing: {
+        type: "m2m",
+        name: "Billing service",
+        metadata: { tenant_id: "acme" },
+        credentials: [{ name: "billing-1", publicKey: "keys/billing-2026-q3.pem", algorithm: "RS256", expiresAt: "2027-09-30T00:00:00Z" }],
+        grants: { "orders-api": ["orders:read"] },
+      },
+      portal: {
+        type: "regular_web",
+        callbacks: ["https://portal.acme.example/callback"],
+      },
+    } as Record<string, any>,
+  } as Record<string, any>;
+}
