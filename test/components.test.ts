@@ -46,7 +46,7 @@ describe("Api component", () => {
       resourceServerIdentifier: "https://orders.acme.example",
       scopes: [{ name: "orders:read", description: "Read orders" }, { name: "orders:write", description: "Write orders" }],
     });
-    expect(await settle(tenant.apis["orders-api"]!.scopes.urn)).toBe("urn:pulumi:dev::auth0-tenant::auth0-tenant:index:Tenant$auth0-tenant:index:Api$auth0:index/resourceServerScopes:ResourceServerScopes::orders-api");
+    expect(await settle(tenant.apis["orders-api"]!.scopes.urn)).toBe("urn:pulumi:dev::auth0-tenant::auth0-tenant:index:Api$auth0:index/resourceServerScopes:ResourceServerScopes::orders-api");
   });
 });
 
