@@ -38,10 +38,13 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// exitCode, not exit(): exiting at once would cut off output still being written to a pipe.
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (e: unknown) => {
     console.error(e instanceof Error ? e.message : String(e));
-    process.exit(1);
+    process.exitCode = 1;
   },
 );

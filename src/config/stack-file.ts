@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 
 /** A Pulumi stack's config as read offline from Pulumi.yaml + Pulumi.<stack>.yaml, without the Pulumi CLI. */
 export interface StackConfig {
@@ -16,12 +16,17 @@ export class StackConfigError extends Error {}
 
 export const TENANT_CONFIG_KEY = "tenant";
 
+/**
+ * js-yaml for reading: several times faster than a full Document parse on large tenants; rejects duplicate keys.
+ * The core schema keeps unquoted dates (expiresAt: 2027-01-01T00:00:00Z) as strings, as the program receives them.
+ */
 function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new StackConfigError(`${file}: invalid YAML:\n${doc.errors.map((e) => `  - ${e.message}`).join("\n")}`);
+  try {
+    return load(text, { filename: file, schema: CORE_SCHEMA });
+  } catch (e) {
+    if (e instanceof YAMLException) throw new StackConfigError(`${file}: invalid YAML: ${e.message}`);
+    throw e;
   }
-  return doc.toJS();
 }
 
 export function projectName(pulumiYaml: string): string {

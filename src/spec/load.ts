@@ -45,12 +45,21 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     if (api) apis[key] = { ...api, key, name: api.name ?? key };
   }
   const applications: Record<string, ApplicationSpec> = {};
-  for (const [key, value] of entries("applications")) {
-    const app = parseAt(applicationSchema, value, ["applications", key], errors);
+  const parsedApps = entries("applications").map(([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const);
+  // Key files are read and inspected concurrently; results are kept in declaration order.
+  const resolved = await Promise.all(
+    parsedApps.map(async ([key, app]) => {
+      const credentialErrors: SpecIssue[] = [];
+      const credentials = app?.credentials
+        ? await resolveCredentials(app.credentials, ["applications", key, "credentials"], ctx, credentialErrors)
+        : undefined;
+      return { credentials, credentialErrors };
+    }),
+  );
+  for (const [i, [key, app]] of parsedApps.entries()) {
+    const { credentials, credentialErrors } = resolved[i]!;
+    errors.push(...credentialErrors);
     if (!app) continue;
-    const credentials = app.credentials
-      ? await resolveCredentials(app.credentials, ["applications", key, "credentials"], ctx, errors)
-      : undefined;
     const { credentials: _parsed, ...rest } = app;
     if (rest.type === "m2m") applications[key] = { ...rest, key, name: app.name ?? key, credentials: credentials ?? [] };
     else applications[key] = { ...rest, key, name: app.name ?? key, ...(credentials ? { credentials } : {}) };
@@ -78,7 +87,6 @@ async function resolveCredentials(
   ctx: SpecContext,
   errors: SpecIssue[],
 ): Promise<CredentialSpec[] | undefined> {
-  const resolved: CredentialSpec[] = [];
   const names = new Map<string, number>();
   const kids = new Map<string, number>();
   for (const [i, cred] of credentials.entries()) {
@@ -94,29 +102,34 @@ async function resolveCredentials(
     if (cred.expiresAt !== undefined && Date.parse(cred.expiresAt) <= ctx.now.getTime()) {
       errors.push({ path: at("expiresAt"), message: `${cred.expiresAt} is in the past (an expired credential cannot authenticate; retire it or set a future date)` });
     }
-    const text = await ctx.readFile(cred.publicKey);
-    if (text === undefined) {
-      errors.push({ path: at("publicKey"), message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)` });
-      continue;
-    }
-    try {
-      const key = await inspectPublicKey(text);
-      const notAfter = key.certificateNotAfter;
-      if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
-        errors.push({ path: at("publicKey"), message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)` });
-      }
-      if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
-        errors.push({ path: at("expiresAt"), message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)` });
-      }
-      const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
-      const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
-      resolved.push({ ...cred, key, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) });
-    } catch (e) {
-      if (!(e instanceof PublicKeyError)) throw e;
-      errors.push({ path: at("publicKey"), message: `${cred.publicKey} ${e.message}` });
-    }
   }
-  return resolved.length === credentials.length ? resolved : undefined;
+  const resolved = await Promise.all(credentials.map((cred, i) => resolveKey(cred, formatPath([...base, i]), ctx, errors)));
+  return resolved.every((c) => c !== undefined) ? resolved : undefined;
+}
+
+async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, errors: SpecIssue[]): Promise<CredentialSpec | undefined> {
+  const text = await ctx.readFile(cred.publicKey);
+  if (text === undefined) {
+    errors.push({ path: `${at}.publicKey`, message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)` });
+    return undefined;
+  }
+  try {
+    const key = await inspectPublicKey(text);
+    const notAfter = key.certificateNotAfter;
+    if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
+      errors.push({ path: `${at}.publicKey`, message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)` });
+    }
+    if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
+      errors.push({ path: `${at}.expiresAt`, message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)` });
+    }
+    const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
+    const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
+    return { ...cred, key, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) };
+  } catch (e) {
+    if (!(e instanceof PublicKeyError)) throw e;
+    errors.push({ path: `${at}.publicKey`, message: `${cred.publicKey} ${e.message}` });
+    return undefined;
+  }
 }
 
 function checkUnique<T>(
