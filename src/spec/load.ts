@@ -67,7 +67,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
 
   checkUnique(Object.values(apis), (a) => a.identifier, (a) => ["apis", a.key, "identifier"], "API identifier", errors);
   checkUnique(Object.values(applications), (a) => a.name, (a) => ["applications", a.key, "name"], "application name", errors);
-  checkGrants(applications, apis, errors, entries("apis").map(([k]) => k));
+  checkGrants(applications, declaredScopes(entries("apis"), apis), errors);
   checkKeysNotShared(applications, errors);
 
   if (errors.length > 0 || !top) return { errors, warnings };
@@ -149,30 +149,36 @@ function checkUnique<T>(
   }
 }
 
-function checkGrants(
-  applications: Record<string, ApplicationSpec>,
-  apis: Record<string, ApiSpec>,
-  errors: SpecIssue[],
-  declaredApiKeys: string[],
-) {
+/**
+ * Each declared API's scope names: from the parsed API, or, when that API has errors of its own, from its raw
+ * `scopes` mapping, so a bad grant is still reported in the same pass.
+ */
+function declaredScopes(rawApis: [string, unknown][], apis: Record<string, ApiSpec>): Map<string, string[]> {
+  const scopes = new Map<string, string[]>();
+  for (const [key, raw] of rawApis) {
+    const parsed = apis[key];
+    const rawScopes = isMapping(raw) && isMapping(raw.scopes) ? Object.keys(raw.scopes) : [];
+    scopes.set(key, parsed ? Object.keys(parsed.scopes) : rawScopes);
+  }
+  return scopes;
+}
+
+function checkGrants(applications: Record<string, ApplicationSpec>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
+  const apiKeys = [...apiScopes.keys()];
   for (const app of Object.values(applications)) {
     if (app.type !== "m2m") continue;
     for (const [apiKey, scopes] of Object.entries(app.grants)) {
       const path = ["applications", app.key, "grants", apiKey];
-      const api = apis[apiKey];
-      if (!api) {
-        // An API that is declared but invalid already has its own error; don't pile on.
-        if (!declaredApiKeys.includes(apiKey)) {
-          errors.push({ path: formatPath(path), message: `API "${apiKey}" is not declared (${didYouMean(apiKey, Object.keys(apis))}declared: ${listOrNone(Object.keys(apis))})` });
-        }
+      const defined = apiScopes.get(apiKey);
+      if (!defined) {
+        errors.push({ path: formatPath(path), message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})` });
         continue;
       }
-      const defined = Object.keys(api.scopes);
       const seen = new Set<string>();
       for (const [i, scope] of scopes.entries()) {
         if (seen.has(scope)) errors.push({ path: formatPath([...path, i]), message: `scope "${scope}" is listed twice` });
         seen.add(scope);
-        if (!(scope in api.scopes)) {
+        if (!defined.includes(scope)) {
           const hint = closest(scope, defined);
           errors.push({
             path: formatPath([...path, i]),

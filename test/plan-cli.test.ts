@@ -1,0 +1,73 @@
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { stringify } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tempProject, validTenant } from "./support/temp-project";
+
+const run = promisify(execFile);
+const root = path.resolve(__dirname, "..");
+
+async function plan(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "cli/plan.ts", ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+let project: ReturnType<typeof tempProject>;
+beforeAll(() => {
+  project = tempProject();
+  const bad = validTenant();
+  bad.applications.billing.grants = { "orders-api": ["orders:purge"] };
+  bad.apis["orders-api"].tokenLifetime = 5;
+  writeFileSync(path.join(project.root, "Pulumi.bad.yaml"), stringify({ config: { "auth0-tenant:tenant": bad } }));
+  writeFileSync(path.join(project.root, "Pulumi.good.yaml"), stringify({ config: { "auth0:domain": "t.eu.auth0.com", "auth0-tenant:tenant": validTenant() } }));
+});
+afterAll(() => project.cleanup());
+
+describe("npm run plan", () => {
+  it("plans the dev stack by default: APIs, apps, credentials with fingerprints, resource counts", async () => {
+    const r = await plan([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Plan for stack dev");
+    expect(r.stdout).toMatch(/payments\s+payments-2026-q4\s+RS256\s+2048\s+spki\s+[A-Za-z0-9_-]{43}\s+2027-12-31/);
+    expect(r.stdout).toMatch(/billing\s+m2m\s+private_key_jwt\s+orders-api -> orders:read orders:write/);
+    expect(r.stdout).toMatch(/ClientCredentials\s+3/);
+  });
+
+  it("prints complete JSON (even through a pipe) with public keys shortened and no PEM bodies", async () => {
+    const r = await plan(["--dir", project.root, "--stack", "good", "--json"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.ok).toBe(true);
+    expect(json.resourceTotal).toBe(json.resources.length);
+    expect(r.stdout).not.toContain("BEGIN PUBLIC KEY");
+    expect(r.stdout).toMatch(/<public key, thumbprint [A-Za-z0-9_-]{43}>/);
+  });
+
+  it("lists every spec error with its path and exits 1", async () => {
+    const r = await plan(["--dir", project.root, "--stack", "bad"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("2 errors; nothing would be declared");
+    expect(r.stderr).toContain("apis.orders-api.tokenLifetime: must be at least 60 seconds");
+    expect(r.stderr).toContain('applications.billing.grants.orders-api[0]: scope "orders:purge" is not defined on API orders-api');
+  });
+
+  it("names the stacks that exist when asked for one that does not", async () => {
+    const r = await plan(["--dir", project.root, "--stack", "staging"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("Pulumi.staging.yaml not found");
+    expect(r.stderr).toContain("bad, good");
+  });
+
+  it("rejects unknown flags with the usage line", async () => {
+    const r = await plan(["--stak", "dev"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("usage: npm run plan");
+  });
+});
