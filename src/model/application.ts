@@ -1,6 +1,6 @@
 import type * as auth0 from "@pulumi/auth0";
-import type { ApplicationSpec, CredentialSpec, M2MApplicationSpec, WebApplicationSpec } from "../spec";
-import { COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
+import type { ApplicationSpec, CredentialSpec } from "../spec";
+import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
 
 type WithClientId<T> = Omit<T, "clientId"> & { clientId: Ref };
 
@@ -18,72 +18,47 @@ export const DEFAULT_DESCRIPTION = "Managed by Pulumi";
 export const grantName = (appKey: string, apiKey: string) => `${appKey}/${apiKey}`;
 
 export function applicationModel(app: ApplicationSpec, protect: boolean): ApplicationModel {
-  return app.type === "m2m" ? m2mModel(app, protect) : webModel(app, protect);
-}
-
-function m2mModel(app: M2MApplicationSpec, protect: boolean): ApplicationModel {
-  const component = { type: COMPONENT_TYPES.PrivateKeyJwtApplication, name: app.key };
+  const component = {
+    type: app.type === "m2m" ? COMPONENT_TYPES.PrivateKeyJwtApplication : COMPONENT_TYPES.RegularWebApplication,
+    name: app.key,
+  };
+  const byType: auth0.ClientArgs =
+    app.type === "m2m"
+      ? { appType: "non_interactive", grantTypes: ["client_credentials"] }
+      : {
+          appType: "regular_web",
+          grantTypes: ["authorization_code", "refresh_token"],
+          callbacks: app.callbacks,
+          allowedLogoutUrls: app.allowedLogoutUrls,
+          webOrigins: app.webOrigins,
+        };
   const clientId = ref(RESOURCE_TYPES.Client, app.key, "clientId");
   return {
     component,
-    client: {
-      type: RESOURCE_TYPES.Client,
-      name: app.key,
-      parent: component,
-      protect,
-      dependsOn: [],
-      inputs: {
-        name: app.name,
-        description: app.description ?? DEFAULT_DESCRIPTION,
-        appType: "non_interactive",
-        grantTypes: ["client_credentials"],
-        oidcConformant: true,
-        isFirstParty: true,
-        clientMetadata: app.metadata,
-        jwtConfiguration: { alg: "RS256" },
-      },
-    },
-    credentials: credentialsResource(app.key, app.credentials, component, protect),
-    grants: Object.entries(app.grants).map(([apiKey, scopes]) => ({
-      apiKey,
-      resource: {
-        type: RESOURCE_TYPES.ClientGrant,
-        name: grantName(app.key, apiKey),
-        parent: component,
-        protect,
-        dependsOn: [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }],
-        inputs: { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes },
-      },
-    })),
-  };
-}
-
-function webModel(app: WebApplicationSpec, protect: boolean): ApplicationModel {
-  const component = { type: COMPONENT_TYPES.RegularWebApplication, name: app.key };
-  return {
-    component,
-    client: {
-      type: RESOURCE_TYPES.Client,
-      name: app.key,
-      parent: component,
-      protect,
-      dependsOn: [],
-      inputs: {
-        name: app.name,
-        description: app.description ?? DEFAULT_DESCRIPTION,
-        appType: "regular_web",
-        grantTypes: ["authorization_code", "refresh_token"],
-        oidcConformant: true,
-        isFirstParty: true,
-        callbacks: app.callbacks,
-        allowedLogoutUrls: app.allowedLogoutUrls,
-        webOrigins: app.webOrigins,
-        clientMetadata: app.metadata,
-        jwtConfiguration: { alg: "RS256" },
-      },
-    },
+    client: child(RESOURCE_TYPES.Client, app.key, component, protect, {
+      name: app.name,
+      description: app.description ?? DEFAULT_DESCRIPTION,
+      ...byType,
+      oidcConformant: true,
+      isFirstParty: true,
+      clientMetadata: app.metadata,
+      jwtConfiguration: { alg: "RS256" },
+    }),
     ...(app.credentials ? { credentials: credentialsResource(app.key, app.credentials, component, protect) } : {}),
-    grants: [],
+    grants:
+      app.type === "m2m"
+        ? Object.entries(app.grants).map(([apiKey, scopes]) => ({
+            apiKey,
+            resource: child(
+              RESOURCE_TYPES.ClientGrant,
+              grantName(app.key, apiKey),
+              component,
+              protect,
+              { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes },
+              [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }],
+            ),
+          }))
+        : [],
   };
 }
 
@@ -94,25 +69,18 @@ function credentialsResource(
   component: ComponentAddress,
   protect: boolean,
 ): DesiredResource<WithClientId<auth0.ClientCredentialsArgs>> {
-  return {
-    type: RESOURCE_TYPES.ClientCredentials,
-    name: appKey,
-    parent: component,
-    protect,
-    dependsOn: [],
-    inputs: {
-      clientId: ref(RESOURCE_TYPES.Client, appKey, "clientId"),
-      authenticationMethod: "private_key_jwt",
-      privateKeyJwt: {
-        credentials: credentials.map((c) => ({
-          name: c.name,
-          credentialType: "public_key",
-          pem: c.key.pem,
-          algorithm: c.algorithm,
-          ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}),
-          ...(c.parseExpiryFromCert ? { parseExpiryFromCert: true } : {}),
-        })),
-      },
+  return child(RESOURCE_TYPES.ClientCredentials, appKey, component, protect, {
+    clientId: ref(RESOURCE_TYPES.Client, appKey, "clientId"),
+    authenticationMethod: "private_key_jwt",
+    privateKeyJwt: {
+      credentials: credentials.map((c) => ({
+        name: c.name,
+        credentialType: "public_key",
+        pem: c.key.pem,
+        algorithm: c.algorithm,
+        ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}),
+        ...(c.parseExpiryFromCert ? { parseExpiryFromCert: true } : {}),
+      })),
     },
-  };
+  });
 }

@@ -76,4 +76,16 @@ export interface DesiredState {
   resources: DesiredResource[];
 }
 
+/** A resource declared by a component; every model function builds its resources through this. */
+export function child<I extends object>(
+  type: ResourceType,
+  name: string,
+  parent: ComponentAddress,
+  protect: boolean,
+  inputs: I,
+  dependsOn: Address[] = [],
+): DesiredResource<I> {
+  return { type, name, parent, protect, dependsOn, inputs };
+}
+
 export const addressOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;
