@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Tenant, type TenantOutputs } from "../components/tenant";
+import { fullConfigKey } from "./config/config-keys";
 import { directoryReader } from "./config/files";
 import { TENANT_CONFIG_KEY } from "./config/stack-file";
 import { formatIssue, loadTenant } from "./spec";
@@ -23,9 +24,25 @@ export async function tenantProgram(
     stack,
     now: options.now ?? new Date(),
     readFile: directoryReader(root),
+    packagesDir: root,
+    config: (key) => {
+      const { full } = fullConfigKey(key, config.name);
+      const value = pulumi.runtime.getConfig(full);
+      return value === undefined ? undefined : { secret: isConfigSecret(full), length: value.length };
+    },
     source: `Pulumi.${stack}.yaml (${config.name}:${TENANT_CONFIG_KEY})`,
   });
   for (const w of warnings) void pulumi.log.warn(formatIssue(w));
-  const tenant = new Tenant(spec, options.componentOptions);
+  const secret = (key: string) => {
+    const { namespace, name } = fullConfigKey(key, config.name);
+    return new pulumi.Config(namespace).requireSecret(name);
+  };
+  const tenant = new Tenant(spec, { ...options.componentOptions, secret });
   return { tenant, outputs: tenant.outputs(spec) };
+}
+
+/** Pulumi knows which config keys were set with --secret; the SDK exposes it only internally. */
+function isConfigSecret(key: string): boolean {
+  const internal = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
+  return internal.isConfigSecret ? internal.isConfigSecret(key) : true;
 }

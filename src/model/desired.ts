@@ -19,6 +19,8 @@ export const COMPONENT_TYPES = {
   Api: "auth0-tenant:index:Api",
   PrivateKeyJwtApplication: "auth0-tenant:index:PrivateKeyJwtApplication",
   RegularWebApplication: "auth0-tenant:index:RegularWebApplication",
+  ClaimsAction: "auth0-tenant:index:ClaimsAction",
+  TriggerBindings: "auth0-tenant:index:TriggerBindings",
 } as const;
 
 export type ResourceType = (typeof RESOURCE_TYPES)[keyof typeof RESOURCE_TYPES];
@@ -34,15 +36,24 @@ export interface Ref {
   $ref: Address & { output: string };
 }
 
+/** A value read from Pulumi secret config at deploy time; never known to the plan. */
+export interface SecretRef {
+  $secret: { config: string };
+}
+
+export const secretRef = (config: string): SecretRef => ({ $secret: { config } });
+export const isSecretRef = (v: unknown): v is SecretRef => typeof v === "object" && v !== null && "$secret" in v;
+
 export const ref = (type: ResourceType, name: string, output: string): Ref => ({ $ref: { type, name, output } });
 export const isRef = (v: unknown): v is Ref => typeof v === "object" && v !== null && "$ref" in v;
 
 /** Replaces each Ref anywhere in a value with what `resolve` returns for it. */
-export function resolveRefs<T>(value: T, resolve: (r: Ref) => unknown): T {
+export function resolveRefs<T>(value: T, resolve: (r: Ref) => unknown, secret: (s: SecretRef) => unknown = () => undefined): T {
   if (isRef(value)) return resolve(value) as T;
-  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve)) as T;
+  if (isSecretRef(value)) return secret(value) as T;
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve, secret)) as T;
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve, secret)])) as T;
   }
   return value;
 }

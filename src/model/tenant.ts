@@ -1,4 +1,6 @@
+import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
 import type { TenantSpec } from "../spec";
+import { actionModel, triggerModel, type ActionModel, type TriggerModel } from "./actions";
 import { apiModel, type ApiModel } from "./api";
 import { applicationModel, type ApplicationModel } from "./application";
 import { COMPONENT_TYPES, type DesiredResource, type DesiredState } from "./desired";
@@ -6,6 +8,9 @@ import { COMPONENT_TYPES, type DesiredResource, type DesiredState } from "./desi
 export interface TenantModel {
   apis: Record<string, ApiModel>;
   applications: Record<string, ApplicationModel>;
+  actions: Record<string, ActionModel>;
+  /** Only triggers with bindings are managed; an emptied trigger's binding resource is deleted (unbinding all). */
+  triggers: Partial<Record<Trigger, TriggerModel>>;
 }
 
 export const TENANT_COMPONENT_NAME = "tenant";
@@ -15,6 +20,10 @@ export function tenantModel(spec: TenantSpec): TenantModel {
   return {
     apis: Object.fromEntries(Object.values(spec.apis).map((a) => [a.key, apiModel(a, spec.protect)])),
     applications: Object.fromEntries(Object.values(spec.applications).map((a) => [a.key, applicationModel(a, spec.protect)])),
+    actions: Object.fromEntries(Object.values(spec.actions).map((a) => [a.key, actionModel(a, spec.protect)])),
+    triggers: Object.fromEntries(
+      TRIGGER_IDS.filter((t) => spec.triggers[t].length > 0).map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)]),
+    ),
   };
 }
 
@@ -25,6 +34,8 @@ export function desiredState(spec: TenantSpec): DesiredState {
     tenant,
     ...Object.values(model.apis).map((m) => ({ ...m.component, parent: tenant })),
     ...Object.values(model.applications).map((m) => ({ ...m.component, parent: tenant })),
+    ...Object.values(model.actions).map((m) => ({ ...m.component, parent: tenant })),
+    ...Object.values(model.triggers).map((m) => ({ ...m.component, parent: tenant })),
   ];
   const resources: DesiredResource[] = [];
   for (const api of Object.values(model.apis)) resources.push(api.resourceServer, api.scopes);
@@ -33,5 +44,7 @@ export function desiredState(spec: TenantSpec): DesiredState {
     if (app.credentials) resources.push(app.credentials);
     for (const g of app.grants) resources.push(g.resource);
   }
+  for (const action of Object.values(model.actions)) resources.push(action.action);
+  for (const trigger of Object.values(model.triggers)) resources.push(trigger.bindings);
   return { stack: spec.stack, components, resources };
 }

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import * as path from "node:path";
+import { stackFileConfigLookup } from "../config/config-keys";
 import { directoryReader } from "../config/files";
 import { parseStackConfig, projectName, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
 import { desiredState, type DesiredState } from "../model";
@@ -23,7 +24,12 @@ export type FileReader = (relativePath: string) => Promise<string | undefined>;
 
 export async function planFromConfig(config: StackConfig, readFile: FileReader, now: Date): Promise<PlanResult> {
   const source = `Pulumi.${config.stack}.yaml (${config.project}:${TENANT_CONFIG_KEY})`;
-  const { spec, errors, warnings } = await validateTenant(config.tenant, { stack: config.stack, readFile, now });
+  const { spec, errors, warnings } = await validateTenant(config.tenant, {
+    stack: config.stack,
+    readFile,
+    now,
+    config: stackFileConfigLookup(config.values, config.project),
+  });
   if (!spec) return { ok: false, source, errors, warnings };
   return {
     ok: true,

@@ -36,6 +36,27 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   ]));
   out.push(creds.length ? table(["app", "credential", "alg", "bits", "format", "thumbprint (RFC 7638)", "expires", "days left"], creds) : "(none)");
   out.push("");
+  out.push("Actions (in binding order)");
+  const actions = [...s.actions].sort((a, b) => a.trigger.localeCompare(b.trigger) || (a.order ?? 99) - (b.order ?? 99));
+  out.push(actions.length ? table(["trigger", "#", "action", "source", "bundle sha256", "bytes", "secrets"], actions.map((a) => [
+    a.trigger,
+    a.order === null ? "unbound" : String(a.order),
+    a.key,
+    a.source,
+    a.sha256.slice(0, 16),
+    String(a.bytes),
+    a.secrets.join(", ") || "-",
+  ])) : "(none)");
+  const claims = actions.flatMap((a) => [
+    ...a.claims.map((c) => [a.trigger, a.key, c.tokens.join("+"), c.name, c.from ?? `= ${JSON.stringify(c.value)}`]),
+    ...(a.deny ? [[a.trigger, a.key, "deny", `${a.deny.code}: ${a.deny.reason}`, `when ${a.deny.when} = ${a.deny.equals}`]] : []),
+  ]);
+  if (claims.length) {
+    out.push("");
+    out.push("Claims");
+    out.push(table(["trigger", "action", "token", "claim", "from"], claims));
+  }
+  out.push("");
   out.push(`Resources: ${s.resourceTotal}`);
   out.push(table(["type", "count"], Object.entries(s.resourceCounts).map(([t, n]) => [t, String(n)])));
   if (warnings.length > 0) {

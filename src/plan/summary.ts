@@ -29,6 +29,21 @@ export interface ApiSummary {
   scopes: string[];
 }
 
+export interface ActionSummary {
+  key: string;
+  trigger: string;
+  /** Position in its trigger's binding list (1-based), or null when not bound. */
+  order: number | null;
+  runtime: string;
+  source: string;
+  sha256: string;
+  bytes: number;
+  claims: { name: string; tokens: string[]; from?: string; value?: string | number | boolean }[];
+  deny: { when: string; equals: string; code: string; reason: string } | null;
+  /** Secret names only; values are never part of a plan. */
+  secrets: string[];
+}
+
 export interface PlanSummary {
   project: string;
   stack: string;
@@ -36,6 +51,8 @@ export interface PlanSummary {
   protect: boolean;
   apis: ApiSummary[];
   applications: ApplicationSummary[];
+  actions: ActionSummary[];
+  triggers: Record<string, string[]>;
   resourceCounts: Record<string, number>;
   resourceTotal: number;
 }
@@ -86,6 +103,22 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
           ? Object.entries(a.grants).map(([api, scopes]) => ({ api, audience: spec.apis[api]!.identifier, scopes }))
           : [],
     })),
+    actions: Object.values(spec.actions).map((a) => {
+      const position = spec.triggers[a.trigger].indexOf(a.key);
+      return {
+        key: a.key,
+        trigger: a.trigger,
+        order: position < 0 ? null : position + 1,
+        runtime: a.runtime,
+        source: a.source,
+        sha256: a.bundle.sha256,
+        bytes: a.bundle.bytes,
+        claims: a.claims,
+        deny: a.deny ?? null,
+        secrets: a.secrets.map((x) => x.name),
+      };
+    }),
+    triggers: spec.triggers,
     resourceCounts,
     resourceTotal: plan.desired.resources.length,
   };

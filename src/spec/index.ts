@@ -1,3 +1,4 @@
+export * from "./actions";
 export * from "./issues";
 export * from "./load";
 export * from "./public-key";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
+import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { parseAt } from "./parse";
 import { inspectPublicKey, PublicKeyError } from "./public-key";
 import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
@@ -11,6 +12,8 @@ const envelope = strictObject({
   protect: z.boolean({ error: "must be true or false" }).optional(),
   apis: z.record(resourceKey, z.unknown()).default({}),
   applications: z.record(resourceKey, z.unknown()).default({}),
+  actions: z.unknown().optional(),
+  triggers: z.unknown().optional(),
 });
 
 export interface SpecResult {
@@ -65,13 +68,16 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     else applications[key] = { ...rest, key, name: app.name ?? key, ...(credentials ? { credentials } : {}) };
   }
 
+  const { actions, triggers } = await resolveActions(given.actions, given.triggers, ctx, errors, warnings);
+  warnings.push(...nonNamespacedAccessClaimWarnings(actions));
+
   checkUnique(Object.values(apis), (a) => a.identifier, (a) => ["apis", a.key, "identifier"], "API identifier", errors);
   checkUnique(Object.values(applications), (a) => a.name, (a) => ["applications", a.key, "name"], "application name", errors);
   checkGrants(applications, declaredScopes(entries("apis"), apis), errors);
   checkKeysNotShared(applications, errors);
 
   if (errors.length > 0 || !top) return { errors, warnings };
-  return { spec: { stack: ctx.stack, protect: top.protect ?? isProductionStack(ctx.stack), apis, applications }, errors, warnings };
+  return { spec: { stack: ctx.stack, protect: top.protect ?? isProductionStack(ctx.stack), apis, applications, actions, triggers }, errors, warnings };
 }
 
 /** Like validateTenant, but throws a SpecError listing every problem. */

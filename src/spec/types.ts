@@ -1,4 +1,6 @@
 import type { ParsedApi, ParsedCredential, ParsedM2MApplication, ParsedWebApplication } from "./schema";
+import type { Bundle } from "../actions/bundle";
+import type { TokenKind, Trigger } from "../actions/triggers";
 import type { PublicKeyInfo } from "./public-key";
 
 /** The validated, resolved tenant spec: what every reader (components, plan, review, local tenant) consumes. */
@@ -7,6 +9,28 @@ export interface TenantSpec {
   protect: boolean;
   apis: Record<string, ApiSpec>;
   applications: Record<string, ApplicationSpec>;
+  actions: Record<string, ActionSpec>;
+  /** Action keys bound to each trigger, in execution order (always both triggers, possibly empty). */
+  triggers: Record<Trigger, string[]>;
+}
+
+export interface ClaimSpec {
+  name: string;
+  tokens: TokenKind[];
+  from?: string;
+  value?: string | number | boolean;
+}
+
+export interface ActionSpec {
+  key: string;
+  trigger: Trigger;
+  runtime: string;
+  source: string;
+  claims: ClaimSpec[];
+  deny?: { when: string; equals: string; code: string; reason: string };
+  /** Action secret name → the Pulumi secret config key holding its value. */
+  secrets: { name: string; config: string }[];
+  bundle: Bundle;
 }
 
 export interface ApiSpec extends ParsedApi {
@@ -41,4 +65,8 @@ export interface SpecContext {
   /** Reads a file relative to the project root (a working tree or a git revision); undefined when absent. */
   readFile: (relativePath: string) => Promise<string | undefined>;
   now: Date;
+  /** Looks up a stack config key (for action secrets): whether it is set, stored as a secret, and its length if known. */
+  config?: (key: string) => { secret: boolean; length?: number } | undefined;
+  /** Where npm packages imported by actions resolve from (default: the current directory). */
+  packagesDir?: string;
 }

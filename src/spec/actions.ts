@@ -1,0 +1,217 @@
+import { z } from "zod";
+import { bundleAction, BundleError } from "../actions/bundle";
+import { claimNameProblem, isNamespaced } from "../actions/claim-rules";
+import { ActionLoadError, loadAction } from "../actions/sandbox";
+import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "../actions/triggers";
+import { didYouMean, formatPath, listOrNone, type PathSegment, type SpecIssue } from "./issues";
+import { parseAt } from "./parse";
+import { KEY_PATTERN, resourceKey } from "./schema";
+import { strictObject } from "./strict";
+import type { ActionSpec, SpecContext } from "./types";
+
+/** Which parts of the event each trigger carries: a mapping may only read from these. */
+export const EVENT_ROOTS: Record<Trigger, string[]> = {
+  "post-login": ["user", "connection", "client", "organization", "request", "transaction", "authentication", "resource_server", "stats", "tenant"],
+  "credentials-exchange": ["client", "resource_server", "request", "transaction", "tenant"],
+};
+
+const eventPath = z.string().regex(/^[a-z_]+(\.[A-Za-z0-9_-]+)+$/, {
+  error: "must be a dotted path into the event, e.g. connection.name or user.app_metadata.plan",
+});
+
+const claimSchema = strictObject({
+  name: z.string().min(1, { error: "must not be empty" }).max(256, { error: "at most 256 characters" }),
+  from: eventPath.optional(),
+  value: z.union([z.string(), z.number(), z.boolean()], { error: "must be a string, number or boolean" }).optional(),
+  tokens: z.array(z.enum(["id", "access"], { error: "allowed: id, access" })).min(1, { error: "name at least one token (id, access)" }).optional(),
+});
+
+const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
+  error: "invalid secret name (allowed: letters, digits and _, not starting with a digit, at most 128 characters)",
+});
+
+export const actionSchema = strictObject({
+  trigger: z.enum(TRIGGER_IDS as [Trigger, ...Trigger[]], { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${TRIGGER_IDS.join(", ")})` }),
+  source: z.string().regex(/^actions\/[A-Za-z0-9._/-]+\.(ts|js)$/, { error: "must be a .ts or .js file under actions/ (e.g. actions/login-claims.ts)" }),
+  runtime: z.enum(ACTION_RUNTIMES, { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${ACTION_RUNTIMES.join(", ")})` }).default("node22"),
+  claims: z.array(claimSchema).default([]),
+  deny: strictObject({
+    when: eventPath,
+    equals: z.union([z.string(), z.boolean(), z.number()]).default(true).transform(String),
+    code: z.string().regex(/^[a-z_]{1,64}$/, { error: "must be an OAuth error code such as access_denied" }).default("access_denied"),
+    reason: z.string().min(1, { error: "must not be empty" }).max(500, { error: "at most 500 characters" }),
+  }).optional(),
+  secrets: z.record(secretName, strictObject({ config: z.string().min(1, { error: "name the Pulumi secret config key" }) })).default({}),
+});
+
+const triggersSchema = strictObject(
+  Object.fromEntries(TRIGGER_IDS.map((t) => [t, z.array(resourceKey).max(ACTION_LIMITS.actionsPerTrigger, { error: `at most ${ACTION_LIMITS.actionsPerTrigger} actions per trigger (an Auth0 limit)` }).optional()])) as Record<Trigger, z.ZodOptional<z.ZodArray<typeof resourceKey>>>,
+);
+
+type ParsedAction = z.output<typeof actionSchema>;
+
+/** actions + triggers → resolved, bundled ActionSpecs and the ordered bindings. */
+export async function resolveActions(
+  rawActions: unknown,
+  rawTriggers: unknown,
+  ctx: SpecContext,
+  errors: SpecIssue[],
+  warnings: SpecIssue[],
+): Promise<{ actions: Record<string, ActionSpec>; triggers: Record<Trigger, string[]> }> {
+  const triggers = (parseAt(triggersSchema, rawTriggers ?? {}, ["triggers"], errors) ?? {}) as Partial<Record<Trigger, string[]>>;
+  const entries = isMapping(rawActions) ? Object.entries(rawActions) : [];
+  if (rawActions !== undefined && !isMapping(rawActions)) errors.push({ path: "actions", message: "must be a mapping of action key to action" });
+  if (entries.length > ACTION_LIMITS.actionsPerTenant) {
+    errors.push({ path: "actions", message: `${entries.length} actions declared (at most ${ACTION_LIMITS.actionsPerTenant} per tenant, an Auth0 limit)` });
+  }
+  const parsed: [string, ParsedAction][] = [];
+  for (const [key, value] of entries) {
+    if (!KEY_PATTERN.test(key)) {
+      errors.push({ path: formatPath(["actions", key]), message: "invalid key (allowed: lower-case letters, digits and dashes, starting with a letter, at most 63 characters)" });
+      continue;
+    }
+    const action = parseAt(actionSchema, value, ["actions", key], errors);
+    if (action) parsed.push([key, action]);
+  }
+  const resolved = await Promise.all(parsed.map(([key, action]) => resolveAction(key, action, ctx, errors)));
+  const actions: Record<string, ActionSpec> = {};
+  for (const a of resolved) if (a) actions[a.key] = a;
+
+  const declared = entries.map(([k]) => k);
+  const bindings = {} as Record<Trigger, string[]>;
+  for (const trigger of TRIGGER_IDS) {
+    const keys = triggers[trigger] ?? [];
+    bindings[trigger] = keys;
+    const seen = new Set<string>();
+    keys.forEach((key, i) => {
+      const at = formatPath(["triggers", trigger, i]);
+      if (seen.has(key)) errors.push({ path: at, message: `action "${key}" is bound twice (each action runs once per trigger)` });
+      seen.add(key);
+      if (!declared.includes(key)) {
+        errors.push({ path: at, message: `action "${key}" is not declared (${didYouMean(key, declared)}declared: ${listOrNone(declared)})` });
+        return;
+      }
+      const action = actions[key];
+      if (action && action.trigger !== trigger) {
+        errors.push({ path: at, message: `action "${key}" is written for ${action.trigger} (its handler is ${TRIGGERS[action.trigger].handler}); bind it under triggers.${action.trigger}` });
+      }
+    });
+    checkDuplicateClaims(trigger, keys.map((k) => actions[k]).filter((a): a is ActionSpec => a?.trigger === trigger), errors);
+  }
+  for (const key of Object.keys(actions)) {
+    if (!TRIGGER_IDS.some((t) => bindings[t].includes(key))) {
+      warnings.push({ path: formatPath(["actions", key]), message: "is not bound to any trigger: it will be deployed but never runs (add it under triggers)" });
+    }
+  }
+  return { actions, triggers: bindings };
+}
+
+async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext, errors: SpecIssue[]): Promise<ActionSpec | undefined> {
+  const at = (...rest: PathSegment[]) => formatPath(["actions", key, ...rest]);
+  const before = errors.length;
+  const trigger = action.trigger;
+  const allowedTokens = TRIGGERS[trigger].tokens as readonly TokenKind[];
+  const claims = action.claims.map((c, i) => {
+    if ((c.from === undefined) === (c.value === undefined)) {
+      errors.push({ path: at("claims", i), message: "give exactly one of from (a path into the event) or value (a constant)" });
+    }
+    if (c.from !== undefined) checkEventPath(c.from, trigger, at("claims", i, "from"), errors);
+    const tokens = c.tokens ?? [...allowedTokens];
+    for (const token of tokens) {
+      if (!allowedTokens.includes(token)) {
+        errors.push({ path: at("claims", i, "tokens"), message: `${trigger} can only set ${allowedTokens.join(" and ")} token claims (an M2M token exchange has no ID token)` });
+        continue;
+      }
+      const problem = claimNameProblem(c.name, token);
+      if (problem) errors.push({ path: at("claims", i, "name"), message: problem });
+    }
+    return { name: c.name, tokens, ...(c.from !== undefined ? { from: c.from } : {}), ...(c.value !== undefined ? { value: c.value } : {}) };
+  });
+  if (action.deny) checkEventPath(action.deny.when, trigger, at("deny", "when"), errors);
+
+  const secretNames = Object.keys(action.secrets);
+  if (secretNames.length > ACTION_LIMITS.secretsPerAction) {
+    errors.push({ path: at("secrets"), message: `${secretNames.length} secrets (at most ${ACTION_LIMITS.secretsPerAction} per action, an Auth0 limit)` });
+  }
+  for (const [name, { config }] of Object.entries(action.secrets)) {
+    const found = ctx.config?.(config);
+    if (!ctx.config) continue;
+    if (!found) errors.push({ path: at("secrets", name, "config"), message: `config key "${config}" is not set (set it with \`pulumi config set --secret ${config} <value>\`)` });
+    else if (!found.secret) errors.push({ path: at("secrets", name, "config"), message: `config key "${config}" is stored in plain text (secrets must be set with \`pulumi config set --secret ${config} <value>\`)` });
+    else if (found.length !== undefined && found.length > ACTION_LIMITS.secretValueChars) {
+      errors.push({ path: at("secrets", name, "config"), message: `the secret's value has ${found.length} characters (at most ${ACTION_LIMITS.secretValueChars})` });
+    }
+  }
+
+  const config = { claims, ...(action.deny ? { deny: action.deny } : {}) };
+  let bundle;
+  try {
+    bundle = await bundleAction({ source: action.source, readFile: ctx.readFile, runtime: action.runtime, config, ...(ctx.packagesDir ? { packagesDir: ctx.packagesDir } : {}) });
+  } catch (e) {
+    if (!(e instanceof BundleError)) throw e;
+    errors.push({ path: at("source"), message: `${action.source} does not bundle: ${e.message}` });
+    return undefined;
+  }
+  if (bundle.bytes > ACTION_LIMITS.codeBytes) {
+    errors.push({ path: at("source"), message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)` });
+  }
+  const handler = TRIGGERS[trigger].handler;
+  try {
+    if (typeof loadAction(bundle.code).exports[handler] !== "function") {
+      errors.push({ path: at("source"), message: `${action.source} exports no ${handler} function (${trigger} ${TRIGGERS[trigger].version} calls exports.${handler})` });
+    }
+  } catch (e) {
+    if (!(e instanceof ActionLoadError)) throw e;
+    errors.push({ path: at("source"), message: `${action.source}: ${e.message}` });
+  }
+  if (errors.length > before) return undefined;
+  return {
+    key,
+    trigger,
+    runtime: action.runtime,
+    source: action.source,
+    claims,
+    ...(action.deny ? { deny: action.deny } : {}),
+    secrets: Object.entries(action.secrets).map(([name, s]) => ({ name, config: s.config })),
+    bundle,
+  };
+}
+
+function checkEventPath(path: string, trigger: Trigger, at: string, errors: SpecIssue[]) {
+  const root = path.split(".")[0]!;
+  if (!EVENT_ROOTS[trigger].includes(root)) {
+    errors.push({ path: at, message: `event.${root} does not exist on ${trigger} (${didYouMean(root, EVENT_ROOTS[trigger])}available: ${EVENT_ROOTS[trigger].join(", ")})` });
+  }
+}
+
+/** Two actions on one trigger setting the same claim on the same token: the later silently wins. */
+function checkDuplicateClaims(trigger: Trigger, bound: ActionSpec[], errors: SpecIssue[]) {
+  const owner = new Map<string, string>();
+  for (const action of bound) {
+    action.claims.forEach((c, i) => {
+      for (const token of c.tokens) {
+        const id = `${token}\u0000${c.name}`;
+        const first = owner.get(id);
+        if (first && first !== action.key) {
+          errors.push({ path: formatPath(["actions", action.key, "claims", i, "name"]), message: `claim "${c.name}" is also set on the ${token} token by action ${first} on ${trigger} (one claim, one owner)` });
+        } else owner.set(id, action.key);
+      }
+    });
+  }
+}
+
+/** Post-login access tokens may be for Auth0's own APIs, where non-namespaced claims are dropped. */
+export function nonNamespacedAccessClaimWarnings(actions: Record<string, ActionSpec>): SpecIssue[] {
+  const out: SpecIssue[] = [];
+  for (const a of Object.values(actions)) {
+    if (a.trigger !== "post-login") continue;
+    a.claims.forEach((c, i) => {
+      if (c.tokens.includes("access") && !isNamespaced(c.name)) {
+        out.push({ path: formatPath(["actions", a.key, "claims", i, "name"]), message: `"${c.name}" is not namespaced: Auth0 drops it from access tokens whose audience is an Auth0 API (e.g. the Management API)` });
+      }
+    });
+  }
+  return out;
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
