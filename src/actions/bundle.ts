@@ -84,7 +84,7 @@ export async function bundleAction(options: {
     });
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
-    const detail = errors.map((m) => (m.location ? `${m.location.file}:${m.location.line}: ${m.text}` : m.text)).join("; ");
+    const detail = errors.map((m) => (m.location ? `${m.location.file.replace(/^project:/, "")}:${m.location.line}: ${m.text}` : m.text)).join("; ");
     throw new BundleError(detail || (e as Error).message);
   }
   const code = result.outputFiles[0]!.text;

@@ -28,13 +28,14 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): 
  * No Pulumi CLI, provider plugin or network is involved.
  */
 export async function underMocks<T>(
-  options: { project?: string; stack: string; config: Record<string, unknown> },
+  options: { project?: string; stack: string; config: Record<string, unknown>; secretKeys?: string[] },
   body: () => Promise<T>,
 ): Promise<{ result?: T; error?: unknown; registered: Registered[] }> {
   const registered: Registered[] = [];
   const project = options.project ?? "auth0-tenant";
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
+    options.secretKeys ?? [],
   );
   await pulumi.runtime.setMocks(
     {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 
@@ -12,8 +12,12 @@ export function tempProject(extraFiles: Record<string, string> = {}): { root: st
   const root = mkdtempSync(path.join(tmpdir(), "auth0-tenant-"));
   cpSync(path.join(projectRoot, "keys"), path.join(root, "keys"), { recursive: true });
   cpSync(path.join(projectRoot, "test/fixtures/keys"), path.join(root, "keys/fixtures"), { recursive: true });
+  cpSync(path.join(projectRoot, "actions"), path.join(root, "actions"), { recursive: true });
   cpSync(path.join(projectRoot, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
-  for (const [file, text] of Object.entries(extraFiles)) writeFileSync(path.join(root, file), text);
+  for (const [file, text] of Object.entries(extraFiles)) {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+    writeFileSync(path.join(root, file), text);
+  }
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
@@ -40,4 +44,28 @@ export function validTenant() {
       },
     } as Record<string, any>,
   } as Record<string, any>;
+}
+
+/** validTenant() plus one action per trigger, bound. */
+export function tenantWithActions() {
+  return {
+    ...validTenant(),
+    actions: {
+      "login-claims": {
+        trigger: "post-login",
+        source: "actions/login-claims.ts",
+        claims: [
+          { name: "https://acme.example/connection", from: "connection.name", tokens: ["id", "access"] },
+          { name: "https://acme.example/plan", from: "user.app_metadata.plan", tokens: ["id"] },
+        ],
+      },
+      "client-claims": {
+        trigger: "credentials-exchange",
+        source: "actions/client-claims.ts",
+        claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }],
+        deny: { when: "client.metadata.disabled", equals: "true", reason: "disabled" },
+      },
+    } as Record<string, any>,
+    triggers: { "post-login": ["login-claims"], "credentials-exchange": ["client-claims"] } as Record<string, any>,
+  };
 }
