@@ -1,7 +1,9 @@
+import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
+import { previousFromOutputs } from "../src/rotation/rules";
 import { planStack, printableResources, renderErrors, renderPlanText, summarize } from "../src/plan";
 
-const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>]";
+const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>] [--previous <pulumi stack output --json file>]";
 
 async function main(): Promise<number> {
   let values;
@@ -11,6 +13,7 @@ async function main(): Promise<number> {
         stack: { type: "string", default: "dev" },
         json: { type: "boolean", default: false },
         dir: { type: "string", default: process.cwd() },
+        previous: { type: "string" },
         help: { type: "boolean", default: false },
       },
     }));
@@ -23,7 +26,16 @@ async function main(): Promise<number> {
     return 0;
   }
   const now = new Date();
-  const result = await planStack(values.dir, values.stack, now);
+  let previous;
+  if (values.previous) {
+    try {
+      previous = previousFromOutputs(JSON.parse(await readFile(values.previous, "utf8")));
+    } catch (e) {
+      console.error(`--previous ${values.previous}: ${(e as Error).message} (expected the output of \`pulumi stack output --json\`)`);
+      return 2;
+    }
+  }
+  const result = await planStack(values.dir, values.stack, now, previous ? { previous } : {});
   if (!result.ok) {
     if (values.json) console.log(JSON.stringify({ ok: false, source: result.source, errors: result.errors }, null, 2));
     else console.error(renderErrors(result.source, result.errors));

@@ -3,7 +3,11 @@ import { Tenant, type TenantOutputs } from "../components/tenant";
 import { fullConfigKey } from "./config/config-keys";
 import { directoryReader } from "./config/files";
 import { TENANT_CONFIG_KEY } from "./config/stack-file";
-import { formatIssue, loadTenant } from "./spec";
+import { checkRotation, previousFromOutputs, type PreviousCredentials } from "./rotation/rules";
+import { formatIssue, loadTenant, SpecError } from "./spec";
+
+/** Config key that turns the deploy-time rotation guard off (it is on unless set to false). */
+export const ROTATION_GUARD_KEY = "rotationGuard";
 
 /**
  * The Pulumi program body: stack config → validated spec → one Tenant component. The spec is validated
@@ -33,6 +37,10 @@ export async function tenantProgram(
     source: `Pulumi.${stack}.yaml (${config.name}:${TENANT_CONFIG_KEY})`,
   });
   for (const w of warnings) void pulumi.log.warn(formatIssue(w));
+  if (config.getBoolean(ROTATION_GUARD_KEY) !== false) {
+    const rotationErrors = checkRotation(await lastDeployedCredentials(), spec, options.now ?? new Date());
+    if (rotationErrors.length > 0) throw new SpecError(`Pulumi.${stack}.yaml (rotation against the last deployment)`, rotationErrors);
+  }
   const secret = (key: string) => {
     const { namespace, name } = fullConfigKey(key, config.name);
     return new pulumi.Config(namespace).requireSecret(name);
@@ -45,4 +53,16 @@ export async function tenantProgram(
 function isConfigSecret(key: string): boolean {
   const internal = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (k: string) => boolean };
   return internal.isConfigSecret ? internal.isConfigSecret(key) : true;
+}
+
+/**
+ * The credentials of the last successful deployment of this very stack, read back from its own `applications`
+ * output (Auth0 never returns key material, so our fingerprints are the only record). Empty on a first deployment.
+ */
+async function lastDeployedCredentials(): Promise<PreviousCredentials> {
+  const self = new pulumi.StackReference("last-deployment", {
+    name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+  });
+  const details = await self.getOutputDetails("applications");
+  return previousFromOutputs({ applications: details.value ?? details.secretValue });
 }

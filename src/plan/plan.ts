@@ -4,6 +4,7 @@ import { stackFileConfigLookup } from "../config/config-keys";
 import { directoryReader } from "../config/files";
 import { parseStackConfig, projectName, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
 import { desiredState, type DesiredState } from "../model";
+import { checkRotation, type PreviousCredentials } from "../rotation/rules";
 import { validateTenant, type SpecIssue, type TenantSpec } from "../spec";
 
 /** What `pulumi up` would declare for one stack, computed offline from the same spec and model functions. */
@@ -22,15 +23,23 @@ export type PlanResult =
 
 export type FileReader = (relativePath: string) => Promise<string | undefined>;
 
-export async function planFromConfig(config: StackConfig, readFile: FileReader, now: Date): Promise<PlanResult> {
+export interface PlanOptions {
+  /** The last deployed credentials (stack outputs): rotation steps are checked against them. */
+  previous?: PreviousCredentials;
+}
+
+export async function planFromConfig(config: StackConfig, readFile: FileReader, now: Date, options: PlanOptions = {}): Promise<PlanResult> {
   const source = `Pulumi.${config.stack}.yaml (${config.project}:${TENANT_CONFIG_KEY})`;
   const { spec, errors, warnings } = await validateTenant(config.tenant, {
     stack: config.stack,
     readFile,
     now,
+    packagesDir: process.cwd(),
     config: stackFileConfigLookup(config.values, config.project),
   });
   if (!spec) return { ok: false, source, errors, warnings };
+  const rotationErrors = options.previous ? checkRotation(options.previous, spec, now) : [];
+  if (rotationErrors.length > 0) return { ok: false, source, errors: rotationErrors, warnings };
   return {
     ok: true,
     plan: {
@@ -64,6 +73,6 @@ export async function listStacks(dir: string): Promise<string[]> {
     .sort();
 }
 
-export async function planStack(dir: string, stack: string, now = new Date()): Promise<PlanResult> {
-  return planFromConfig(await readStackConfig(dir, stack), directoryReader(dir), now);
+export async function planStack(dir: string, stack: string, now = new Date(), options: PlanOptions = {}): Promise<PlanResult> {
+  return planFromConfig(await readStackConfig(dir, stack), directoryReader(dir), now, options);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { parseAt } from "./parse";
 import { inspectPublicKey, PublicKeyError } from "./public-key";
@@ -14,6 +15,12 @@ const envelope = strictObject({
   applications: z.record(resourceKey, z.unknown()).default({}),
   actions: z.unknown().optional(),
   triggers: z.unknown().optional(),
+  credentialExpiryWarningDays: z
+    .number({ error: "must be a whole number of days" })
+    .int({ error: "must be a whole number of days" })
+    .min(0, { error: "must be 0 or more days" })
+    .max(365, { error: "at most 365 days" })
+    .default(DEFAULT_EXPIRY_WARNING_DAYS),
 });
 
 export interface SpecResult {
@@ -76,8 +83,18 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   checkGrants(applications, declaredScopes(entries("apis"), apis), errors);
   checkKeysNotShared(applications, errors);
 
+  if (top) warnings.push(...expiryWarnings(applications, ctx.now, top.credentialExpiryWarningDays));
   if (errors.length > 0 || !top) return { errors, warnings };
-  return { spec: { stack: ctx.stack, protect: top.protect ?? isProductionStack(ctx.stack), apis, applications, actions, triggers }, errors, warnings };
+  const spec = {
+    stack: ctx.stack,
+    protect: top.protect ?? isProductionStack(ctx.stack),
+    credentialExpiryWarningDays: top.credentialExpiryWarningDays,
+    apis,
+    applications,
+    actions,
+    triggers,
+  };
+  return { spec, errors, warnings };
 }
 
 /** Like validateTenant, but throws a SpecError listing every problem. */

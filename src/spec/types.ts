@@ -7,6 +7,8 @@ import type { PublicKeyInfo } from "./public-key";
 export interface TenantSpec {
   stack: string;
   protect: boolean;
+  /** Credentials expiring within this many days are reported as warnings. */
+  credentialExpiryWarningDays: number;
   apis: Record<string, ApiSpec>;
   applications: Record<string, ApplicationSpec>;
   actions: Record<string, ActionSpec>;

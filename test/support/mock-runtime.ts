@@ -21,6 +21,8 @@ export function mockValueOf(r: Ref, identifiers: Record<string, string>): unknow
   throw new Error(`no mock value for ${type}::${name}.${output}`);
 }
 
+export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
 const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
 /**
@@ -28,7 +30,14 @@ const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): 
  * No Pulumi CLI, provider plugin or network is involved.
  */
 export async function underMocks<T>(
-  options: { project?: string; stack: string; config: Record<string, unknown>; secretKeys?: string[] },
+  options: {
+    project?: string;
+    stack: string;
+    config: Record<string, unknown>;
+    secretKeys?: string[];
+    /** What this stack's last deployment exported (read back by the rotation guard); none by default. */
+    lastOutputs?: Record<string, unknown>;
+  },
   body: () => Promise<T>,
 ): Promise<{ result?: T; error?: unknown; registered: Registered[] }> {
   const registered: Registered[] = [];
@@ -40,6 +49,9 @@ export async function underMocks<T>(
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
+        if (args.type === STACK_REFERENCE) {
+          return { id: args.name, state: { name: args.inputs.name, outputs: options.lastOutputs ?? {}, secretOutputNames: [] } };
+        }
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
         const extra: Record<string, unknown> = {};
         if (args.type === RESOURCE_TYPES.Client) extra.clientId = mockClientId(args.name);
@@ -50,6 +62,7 @@ export async function underMocks<T>(
     project,
     options.stack,
     false,
+    "organization",
   );
   let result: T | undefined;
   let error: unknown;
