@@ -1,0 +1,309 @@
+import { existsSync, realpathSync } from "node:fs";
+import { mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import { directoryReader } from "../config/files";
+import { parseStackConfig, projectName } from "../config/stack-file";
+import { stackFileConfigLookup } from "../config/config-keys";
+import { credentialState, type CredentialState } from "../rotation/expiry";
+import { checkRotation, type PreviousCredentials } from "../rotation/rules";
+import { formatIssue, inspectPublicKey, PublicKeyError, validateTenant } from "../spec";
+import { generateCredentialKeyPair, KEY_ALGORITHMS, KEY_BITS, type GeneratedKeyPair, type KeyAlgorithm } from "./generate";
+import { appType, credentialSnippet, declaredCredentials, editCredentials, KeysError, type CredentialEntry } from "./stack-edit";
+
+export { KeysError } from "./stack-edit";
+
+export interface KeysContext {
+  dir: string;
+  stack: string;
+  now: Date;
+  /** Where private keys go by default: $XDG_CONFIG_HOME or ~/.config, under auth0-tenant/<stack>/. */
+  configHome?: string;
+  generate?: (alg: KeyAlgorithm, bits: number) => Promise<GeneratedKeyPair>;
+}
+
+export interface AddKeyOptions {
+  alg?: string;
+  bits?: string;
+  expires?: string;
+  name?: string;
+  out?: string;
+  /** An existing public key or certificate to register instead of generating a pair. */
+  publicKey?: string;
+  dryRun?: boolean;
+}
+
+export interface KeysResult {
+  lines: string[];
+  written: string[];
+  removed: string[];
+}
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+const DAY_MS = 86_400_000;
+
+async function stackFile(ctx: KeysContext) {
+  const project = projectName(await readFile(path.join(ctx.dir, "Pulumi.yaml"), "utf8"));
+  const file = `Pulumi.${ctx.stack}.yaml`;
+  const full = path.join(ctx.dir, file);
+  if (!existsSync(full)) {
+    const stacks = (await readdir(ctx.dir)).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean);
+    throw new KeysError(`unknown stack "${ctx.stack}": ${file} not found (stacks: ${stacks.join(", ") || "none"})`);
+  }
+  return { project, file, full, text: await readFile(full, "utf8") };
+}
+
+function parseAlg(alg: string | undefined): KeyAlgorithm {
+  const value = alg ?? "RS256";
+  if (!(KEY_ALGORITHMS as readonly string[]).includes(value)) throw new KeysError(`--alg ${value} is not allowed (allowed: ${KEY_ALGORITHMS.join(", ")})`);
+  return value as KeyAlgorithm;
+}
+
+function parseBits(bits: string | undefined): number {
+  const value = Number(bits ?? 2048);
+  if (!(KEY_BITS as readonly number[]).includes(value)) throw new KeysError(`--bits ${bits} is not allowed (allowed: ${KEY_BITS.join(", ")})`);
+  return value;
+}
+
+/** `90d` or an ISO 8601 date/date-time in the future; default 365 days. */
+export function parseExpires(expires: string | undefined, now: Date): string {
+  const spec = expires ?? "365d";
+  const days = /^(\d{1,4})d$/.exec(spec);
+  let at: number;
+  if (days) {
+    const n = Number(days[1]);
+    if (n < 1 || n > 3650) throw new KeysError(`--expires ${spec}: between 1d and 3650d`);
+    at = now.getTime() + n * DAY_MS;
+  } else {
+    if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(spec)) {
+      throw new KeysError(`--expires ${spec} is not allowed (allowed: a number of days such as 90d, or an ISO 8601 date such as 2027-03-31)`);
+    }
+    at = Date.parse(spec.length === 10 ? `${spec}T00:00:00Z` : spec);
+    if (Number.isNaN(at)) throw new KeysError(`--expires ${spec} is not a valid date`);
+    if (at <= now.getTime()) throw new KeysError(`--expires ${spec} is in the past (a new credential must expire in the future)`);
+  }
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function isInside(root: string, target: string): boolean {
+  const real = (p: string): string => {
+    let probe = p;
+    while (!existsSync(probe)) probe = path.dirname(probe);
+    return path.join(realpathSync(probe), path.relative(probe, p));
+  };
+  const rel = path.relative(real(root), real(target));
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+async function thumbprintsOf(entries: CredentialEntry[], dir: string): Promise<PreviousCredentials[string]> {
+  const reader = directoryReader(dir);
+  const out: PreviousCredentials[string] = [];
+  for (const e of entries) {
+    const text = await reader(e.publicKey);
+    if (text === undefined) continue;
+    try {
+      out.push({ name: e.name, thumbprint: (await inspectPublicKey(text)).thumbprint, expiresAt: e.expiresAt ?? null });
+    } catch {
+      // An unreadable current key has no thumbprint to protect; validation of the new spec reports it.
+    }
+  }
+  return out;
+}
+
+/**
+ * Validates the stack as it would be after a change (new files served from memory), including the rotation rules
+ * against the stack as it is now, so nothing is written unless the result is a valid, safe step.
+ */
+async function validateChange(ctx: KeysContext, sf: { project: string; file: string; text: string }, newText: string, appKey: string, newFiles: Map<string, string>) {
+  const config = parseStackConfig(sf.project, ctx.stack, newText);
+  const disk = directoryReader(ctx.dir);
+  const readFile = async (p: string) => newFiles.get(p) ?? disk(p);
+  const result = await validateTenant(config.tenant, { stack: ctx.stack, now: ctx.now, readFile, config: stackFileConfigLookup(config.values, config.project), packagesDir: ctx.dir });
+  if (!result.spec) {
+    throw new KeysError(`the change would leave ${sf.file} invalid, so nothing was written:\n${result.errors.map((e) => `  - ${formatIssue(e)}`).join("\n")}`);
+  }
+  const previous = { [appKey]: await thumbprintsOf(declaredCredentials(sf.text, sf.project, appKey, sf.file), ctx.dir) };
+  const unsafe = checkRotation(previous, result.spec, ctx.now);
+  if (unsafe.length > 0) throw new KeysError(`refused, nothing was written:\n${unsafe.map((e) => `  - ${formatIssue(e)}`).join("\n")}`);
+  return result;
+}
+
+/** new / rotate / add: one new credential for an app (generated, or an existing public key). */
+export async function addKey(ctx: KeysContext, mode: "new" | "rotate" | "add", appKey: string, options: AddKeyOptions): Promise<KeysResult> {
+  const sf = await stackFile(ctx);
+  const current = declaredCredentials(sf.text, sf.project, appKey, sf.file);
+  const states = current.map((c) => ({ c, ...credentialState(c.expiresAt, ctx.now, 0) }));
+  const expired = states.filter((s) => s.state === "expired").map((s) => s.c);
+  const valid = states.filter((s) => s.state !== "expired").map((s) => s.c);
+  if (mode === "rotate" && current.length === 0) throw new KeysError(`application ${appKey} has no credential to rotate; use \`keys new ${appKey}\``);
+  if (valid.length >= 2) {
+    const first = [...valid].sort((a, b) => (a.expiresAt ?? "9999").localeCompare(b.expiresAt ?? "9999"))[0]!;
+    throw new KeysError(`application ${appKey} already uses both credential slots (${valid.map((c) => c.name).join(", ")}); Auth0 allows 2. Retire one first (the one expiring first is ${first.name}): npm run keys -- retire ${appKey} ${first.name} --stack ${ctx.stack}, deploy, then rotate again`);
+  }
+  if (valid.length === 1 && expired.length > 0) {
+    throw new KeysError(`application ${appKey} holds an expired credential (${expired.map((c) => c.name).join(", ")}) beside ${valid[0]!.name}: retire it first (npm run keys -- retire ${appKey} ${expired[0]!.name} --stack ${ctx.stack}), deploy, then rotate`);
+  }
+  if (appType(sf.text, sf.project, appKey, sf.file) === "undefined") throw new KeysError(`application ${appKey} has no type`);
+
+  const alg = parseAlg(options.alg);
+  const expiresAt = parseExpires(options.expires, ctx.now);
+  const name = options.name ?? defaultName(appKey, ctx, current);
+  if (!NAME_PATTERN.test(name)) throw new KeysError(`--name ${name} is not allowed (letters, digits, '.', '_' and '-', at most 128 characters)`);
+  if (current.some((c) => c.name === name)) throw new KeysError(`application ${appKey} already has a credential named "${name}" (names are unique per application; choose another --name)`);
+  const publicKeyPath = `keys/${name}.pem`;
+  if (existsSync(path.join(ctx.dir, publicKeyPath))) throw new KeysError(`${publicKeyPath} already exists (choose another --name)`);
+
+  let publicKeyPem: string;
+  let privateKey: { path: string; pem: string } | undefined;
+  if (mode === "add") {
+    if (!options.publicKey) throw new KeysError("add needs --public-key <file> (a public key or certificate)");
+    let text: string;
+    try {
+      text = await readFile(options.publicKey, "utf8");
+    } catch (e) {
+      throw new KeysError(`--public-key ${options.publicKey}: ${(e as Error).message}`);
+    }
+    try {
+      const info = await inspectPublicKey(text);
+      if (info.certificateNotAfter && info.certificateNotAfter.getTime() <= ctx.now.getTime()) {
+        throw new KeysError(`--public-key ${options.publicKey}: the certificate expired on ${info.certificateNotAfter.toISOString()} (use one that is still valid)`);
+      }
+      publicKeyPem = info.pem;
+    } catch (e) {
+      if (e instanceof PublicKeyError) throw new KeysError(`--public-key ${options.publicKey}: ${e.message}; nothing was copied into the repository`);
+      throw e;
+    }
+  } else {
+    const bits = parseBits(options.bits);
+    const out = path.resolve(options.out ?? path.join(ctx.configHome ?? process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"), "auth0-tenant", ctx.stack, `${name}.pem`));
+    if (isInside(ctx.dir, out)) throw new KeysError(`--out ${out} is inside the repository; private keys never enter it (choose a path outside ${ctx.dir})`);
+    if (existsSync(out)) throw new KeysError(`${out} already exists; a private key is never overwritten (choose another --out)`);
+    const pair = await (ctx.generate ?? generateCredentialKeyPair)(alg, bits);
+    publicKeyPem = pair.publicKeyPem;
+    privateKey = { path: out, pem: pair.privateKeyPem };
+  }
+
+  const entry: CredentialEntry = { name, publicKey: publicKeyPath, algorithm: alg, expiresAt };
+  const remove = valid.length === 0 ? expired.map((c) => c.name) : [];
+  const newText = editCredentials(sf.text, sf.project, appKey, sf.file, { add: entry, remove });
+  await validateChange(ctx, sf, newText, appKey, new Map([[publicKeyPath, publicKeyPem]]));
+
+  const lines = [
+    `${mode === "add" ? "registered" : "generated"} credential ${name} (${alg}${mode === "add" ? "" : `, ${parseBits(options.bits)} bits`}, expires ${expiresAt}) for ${appKey} in stack ${ctx.stack}`,
+    ...(remove.length ? [`replaces the expired credential${remove.length > 1 ? "s" : ""} ${remove.join(", ")} (nobody can still use ${remove.length > 1 ? "them" : "it"})`] : []),
+  ];
+  if (options.dryRun) {
+    return { lines: [...lines, `dry run: nothing written. Add under applications.${appKey}.credentials in ${sf.file}:`, credentialSnippet(entry).trimEnd(), `and the public key as ${publicKeyPath}`], written: [], removed: [] };
+  }
+  const written: string[] = [];
+  try {
+    if (privateKey) {
+      await mkdir(path.dirname(privateKey.path), { recursive: true, mode: 0o700 });
+      await writeFile(privateKey.path, privateKey.pem, { mode: 0o600, flag: "wx" });
+      written.push(privateKey.path);
+    }
+    await writeFile(path.join(ctx.dir, publicKeyPath), publicKeyPem, { flag: "wx" });
+    written.push(path.join(ctx.dir, publicKeyPath));
+    await writeFile(sf.full, newText);
+  } catch (e) {
+    await Promise.all(written.map((f) => unlink(f).catch(() => undefined)));
+    throw e;
+  }
+  return {
+    lines: [
+      ...lines,
+      ...(privateKey ? [`private key: ${privateKey.path} (mode 0600; keep it outside the repository, give it to the workload)`] : []),
+      `public key: ${publicKeyPath}; ${sf.file} updated`,
+      `next: review and deploy (pulumi up), move the workload to ${name}, then retire the old credential`,
+    ],
+    written: [...written, sf.full],
+    removed: [],
+  };
+}
+
+function defaultName(appKey: string, ctx: KeysContext, current: CredentialEntry[]): string {
+  const base = `${appKey}-${ctx.stack}-${ctx.now.toISOString().slice(0, 10)}`;
+  let name = base;
+  for (let i = 2; current.some((c) => c.name === name) || existsSync(path.join(ctx.dir, `keys/${name}.pem`)); i++) name = `${base}-${i}`;
+  return name;
+}
+
+/** retire: removes a credential (never the last one) and its key file once no stack uses it. */
+export async function retireKey(ctx: KeysContext, appKey: string, credential: string, options: { dryRun?: boolean } = {}): Promise<KeysResult> {
+  const sf = await stackFile(ctx);
+  const current = declaredCredentials(sf.text, sf.project, appKey, sf.file);
+  const target = current.find((c) => c.name === credential);
+  if (!target) throw new KeysError(`application ${appKey} has no credential "${credential}" in ${sf.file} (credentials: ${current.map((c) => c.name).join(", ") || "none"})`);
+  if (current.length === 1) {
+    throw new KeysError(`${credential} is the last credential of ${appKey}; retiring it would lock the application out. Add its successor first (npm run keys -- rotate ${appKey} --stack ${ctx.stack}), deploy, move the workload, then retire ${credential}`);
+  }
+  const newText = editCredentials(sf.text, sf.project, appKey, sf.file, { remove: [credential] });
+  await validateChange(ctx, sf, newText, appKey, new Map());
+  const stillUsed = await keyFileUsedElsewhere(ctx, target.publicKey, newText);
+  const lines = [`retired credential ${credential} of ${appKey} in stack ${ctx.stack}`];
+  if (options.dryRun) return { lines: [...lines, "dry run: nothing written"], written: [], removed: [] };
+  await writeFile(sf.full, newText);
+  const removed: string[] = [];
+  if (stillUsed.length === 0 && existsSync(path.join(ctx.dir, target.publicKey))) {
+    await unlink(path.join(ctx.dir, target.publicKey));
+    removed.push(target.publicKey);
+    lines.push(`removed ${target.publicKey} (no stack uses it any more)`);
+  } else if (stillUsed.length > 0) {
+    lines.push(`kept ${target.publicKey}: still used by ${stillUsed.join(", ")}`);
+  }
+  lines.push("next: deploy (pulumi up); the retired key stops working once the deployment completes");
+  return { lines, written: [sf.full], removed };
+}
+
+async function keyFileUsedElsewhere(ctx: KeysContext, keyPath: string, newText: string): Promise<string[]> {
+  const users: string[] = [];
+  for (const f of await readdir(ctx.dir)) {
+    if (!/^Pulumi\..+\.yaml$/.test(f)) continue;
+    const text = f === `Pulumi.${ctx.stack}.yaml` ? newText : await readFile(path.join(ctx.dir, f), "utf8");
+    if (text.includes(keyPath)) users.push(f);
+  }
+  return users;
+}
+
+export interface CredentialStatus {
+  app: string;
+  name: string;
+  algorithm: string;
+  bits: number | null;
+  thumbprint: string | null;
+  expiresAt: string | null;
+  daysLeft: number | null;
+  state: CredentialState | "unreadable";
+  problem?: string;
+}
+
+/** status: every credential's key facts and expiry state. Works even when the stack has errors (e.g. expired keys). */
+export async function keyStatus(ctx: KeysContext, windowDays: number): Promise<CredentialStatus[]> {
+  const sf = await stackFile(ctx);
+  const config = parseStackConfig(sf.project, ctx.stack, sf.text);
+  const apps = (config.tenant as { applications?: Record<string, { credentials?: unknown }> } | undefined)?.applications ?? {};
+  const reader = directoryReader(ctx.dir);
+  const out: CredentialStatus[] = [];
+  for (const [app, value] of Object.entries(apps)) {
+    const creds = Array.isArray(value?.credentials) ? (value.credentials as Partial<CredentialEntry>[]) : [];
+    for (const c of creds) {
+      const base = { app, name: String(c.name), algorithm: c.algorithm ?? "RS256" };
+      const text = typeof c.publicKey === "string" ? await reader(c.publicKey) : undefined;
+      let info;
+      try {
+        info = text === undefined ? undefined : await inspectPublicKey(text);
+      } catch (e) {
+        out.push({ ...base, bits: null, thumbprint: null, expiresAt: c.expiresAt ?? null, daysLeft: null, state: "unreadable", problem: (e as Error).message });
+        continue;
+      }
+      if (!info) {
+        out.push({ ...base, bits: null, thumbprint: null, expiresAt: c.expiresAt ?? null, daysLeft: null, state: "unreadable", problem: `${c.publicKey} not found` });
+        continue;
+      }
+      const expiresAt = c.expiresAt ?? info.certificateNotAfter?.toISOString() ?? null;
+      const { state, daysLeft } = credentialState(expiresAt ?? undefined, ctx.now, windowDays);
+      out.push({ ...base, bits: info.bits, thumbprint: info.thumbprint, expiresAt, daysLeft, state });
+    }
+  }
+  return out;
+}
