@@ -1,0 +1,27 @@
+import { createHash } from "node:crypto";
+import type { ApplicationSpec, CredentialSpec, TenantSpec } from "../spec";
+
+/**
+ * Auth0 generates client ids at deploy time, so the local tenant derives a stable one per stack and application:
+ * 32 characters like Auth0's, the same on every start.
+ */
+export function localClientId(stack: string, appKey: string): string {
+  return createHash("sha256").update(`auth0-tenant-local/${stack}/${appKey}`).digest("base64url").replace(/[-_]/g, "x").slice(0, 32);
+}
+
+/** The key id the local tenant expects in an assertion header (optional there): the declared kid, else the thumbprint. */
+export const localKid = (credential: CredentialSpec) => credential.kid ?? credential.key.thumbprint;
+
+export interface LocalClient {
+  clientId: string;
+  app: ApplicationSpec;
+}
+
+export function localClients(spec: TenantSpec): Map<string, LocalClient> {
+  const clients = new Map<string, LocalClient>();
+  for (const app of Object.values(spec.applications)) {
+    if (!app.credentials || app.credentials.length === 0) continue;
+    clients.set(localClientId(spec.stack, app.key), { clientId: localClientId(spec.stack, app.key), app });
+  }
+  return clients;
+}

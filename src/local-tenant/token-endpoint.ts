@@ -1,0 +1,139 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import { credentialsExchangeEvent } from "../actions/events";
+import { runTrigger } from "../actions/runtime";
+import type { ApiSpec, TenantSpec } from "../spec";
+import { ASSERTION_TYPE, verifyClientAssertion } from "./assertion";
+import { localClients, type LocalClient } from "./clients";
+import { accessDenied, invalidRequest, OAuthError } from "./errors";
+import { JtiCache } from "./replay";
+
+export interface ExchangeHookContext {
+  client: LocalClient;
+  api: ApiSpec;
+  scopes: string[];
+}
+
+/** Runs after grants are checked; returns custom claims or a deny (the bound credentials-exchange actions). */
+export type CredentialsExchangeHook = (ctx: ExchangeHookContext) => Promise<{ claims: Record<string, unknown>; denied?: { code?: string; reason: string } }>;
+
+export interface TokenResponse {
+  access_token: string;
+  token_type: "Bearer";
+  expires_in: number;
+  scope?: string;
+}
+
+export interface SigningKey {
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+  kid: string;
+}
+
+export async function newSigningKey(): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  return { privateKey, publicJwk: { ...publicJwk, kid, use: "sig", alg: "RS256" }, kid };
+}
+
+/** The bound credentials-exchange actions of the plan, run by the local action runtime in binding order. */
+export function actionsHook(spec: TenantSpec, secrets: Record<string, string> = {}): CredentialsExchangeHook {
+  const bound = spec.triggers["credentials-exchange"].map((k) => ({ key: k, code: spec.actions[k]!.bundle.code }));
+  return async ({ client, api, scopes }) => {
+    if (bound.length === 0) return { claims: {} };
+    const event = credentialsExchangeEvent({
+      client: { client_id: client.clientId, name: client.app.name, metadata: client.app.metadata },
+      resourceServer: { identifier: api.identifier },
+      scopes,
+    });
+    const result = await runTrigger(bound, "credentials-exchange", event, { secrets, timeoutMs: 20_000 });
+    return { claims: result.accessTokenClaims, ...(result.denied ? { denied: result.denied } : {}) };
+  };
+}
+
+const DENY_STATUS: Record<string, number> = { invalid_request: 400, invalid_scope: 400, server_error: 500 };
+
+/**
+ * The client-credentials grant as Auth0 applies it, from the plan: private_key_jwt client authentication, client
+ * grants and scopes, bound actions, and an RS256/PS256 access token signed by the local tenant's key.
+ */
+export class TokenEndpoint {
+  readonly issuer: string;
+  readonly audiences: string[];
+  readonly clients: Map<string, LocalClient>;
+  readonly replay = new JtiCache();
+  private readonly apis: Map<string, ApiSpec>;
+
+  constructor(
+    readonly spec: TenantSpec,
+    options: { domain: string; customDomain?: string; signingKey: SigningKey; hook?: CredentialsExchangeHook; now?: () => Date },
+  ) {
+    this.issuer = `https://${options.domain}/`;
+    this.audiences = [this.issuer, ...(options.customDomain ? [`https://${options.customDomain}/`] : [])];
+    this.clients = localClients(spec);
+    this.apis = new Map(Object.values(spec.apis).map((a) => [a.identifier, a]));
+    this.signingKey = options.signingKey;
+    this.hook = options.hook;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private readonly signingKey: SigningKey;
+  private readonly hook: CredentialsExchangeHook | undefined;
+  private readonly now: () => Date;
+
+  async token(params: Record<string, string | undefined>): Promise<TokenResponse> {
+    const grantType = params.grant_type;
+    if (!grantType) throw invalidRequest("Missing required parameter: grant_type");
+    if (grantType !== "client_credentials") {
+      throw new OAuthError(400, "unsupported_grant_type", `Unsupported grant type: ${grantType} (the local tenant serves client_credentials)`);
+    }
+    if (params.client_secret !== undefined) throw new OAuthError(401, "invalid_client", "client_secret is not accepted: these applications authenticate with private_key_jwt");
+    if (params.client_assertion_type !== ASSERTION_TYPE) throw invalidRequest(`client_assertion_type must be ${ASSERTION_TYPE}`);
+    if (!params.client_assertion) throw invalidRequest("Missing required parameter: client_assertion");
+    const now = this.now();
+    const { client } = await verifyClientAssertion(params.client_assertion, {
+      clients: this.clients,
+      audiences: this.audiences,
+      ...(params.client_id !== undefined ? { clientIdParam: params.client_id } : {}),
+      now,
+      replay: this.replay,
+    });
+    const audience = params.audience;
+    if (!audience) throw accessDenied("No audience parameter was provided, and no default audience has been configured");
+    const api = this.apis.get(audience);
+    if (!api) throw accessDenied(`Service not found: ${audience}`);
+    const granted = client.app.type === "m2m" ? client.app.grants[api.key] : undefined;
+    if (!granted) {
+      throw accessDenied(`Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API.`);
+    }
+    const requested = params.scope?.split(" ").filter((s) => s !== "") ?? [];
+    const notGranted = requested.filter((s) => !granted.includes(s));
+    if (notGranted.length > 0) throw accessDenied(`Client has not been granted scopes: ${notGranted.join(", ")}`);
+    const scopes = requested.length > 0 ? requested : granted;
+
+    const extra = this.hook ? await this.hook({ client, api, scopes }) : { claims: {} };
+    if (extra.denied) {
+      const code = extra.denied.code ?? "access_denied";
+      throw new OAuthError(DENY_STATUS[code] ?? 403, code, extra.denied.reason);
+    }
+    const iat = Math.floor(now.getTime() / 1000);
+    const access_token = await new SignJWT({
+      ...extra.claims,
+      iss: this.issuer,
+      sub: `${client.clientId}@clients`,
+      aud: api.identifier,
+      azp: client.clientId,
+      gty: "client-credentials",
+      ...(scopes.length ? { scope: scopes.join(" ") } : {}),
+      iat,
+      exp: iat + api.tokenLifetime,
+    })
+      .setProtectedHeader({ alg: api.signingAlg, typ: "JWT", kid: this.signingKey.kid })
+      .sign(this.signingKey.privateKey);
+    return { access_token, token_type: "Bearer", expires_in: api.tokenLifetime, ...(scopes.length ? { scope: scopes.join(" ") } : {}) };
+  }
+
+  jwks() {
+    return { keys: [this.signingKey.publicJwk] };
+  }
+}
