@@ -1,0 +1,55 @@
+import type { Plan } from "../plan";
+
+export type Risk = "high" | "medium" | "low" | "info";
+export const RISK_ORDER: Risk[] = ["high", "medium", "low", "info"];
+
+export const SECTIONS = {
+  stack: "Stack",
+  applications: "Applications",
+  grants: "Grants",
+  apis: "APIs and scopes",
+  credentials: "Credentials",
+  actions: "Claims and actions",
+  protection: "Protected resources",
+} as const;
+export type Section = keyof typeof SECTIONS;
+
+export type ChangeKind =
+  | "stack.added" | "stack.removed"
+  | "app.added" | "app.removed" | "app.type-changed" | "app.metadata-changed"
+  | "grant.scope-gained" | "grant.scope-lost"
+  | "api.added" | "api.removed" | "api.identifier-changed" | "api.scope-added" | "api.scope-removed" | "api.setting-changed"
+  | "credential.added" | "credential.retired" | "credential.expiring" | "rotation.unsafe"
+  | "action.added" | "action.removed" | "action.code-changed" | "action.deny-changed" | "action.secrets-changed"
+  | "claim.added" | "claim.removed" | "claim.changed" | "binding.order-changed"
+  | "protected.deleted" | "protect.disabled";
+
+/** What a detector finds; risk.ts turns it into a Change with a risk level. */
+export interface Finding {
+  section: Section;
+  kind: ChangeKind;
+  /** Who or what is affected, e.g. "billing" or "orders-api". */
+  subject: string;
+  /** One line in plain words, e.g. "billing gains orders:delete on orders-api". */
+  text: string;
+  /** The scope concerned, for scope-sensitive risk rules. */
+  scope?: string;
+  details?: string[];
+}
+
+export interface Change extends Finding {
+  stack: string;
+  risk: Risk;
+}
+
+export interface DetectorContext {
+  stack: string;
+  base?: Plan;
+  head?: Plan;
+  now: Date;
+  /** Lines added/removed per action source file between the revisions (git diff --numstat). */
+  sourceStats: Map<string, { added: number; removed: number }>;
+}
+
+/** A detector compares one kind of thing between the base and head plans of a stack. */
+export type Detector = (ctx: DetectorContext) => Finding[];

@@ -1,0 +1,69 @@
+import { TRIGGER_IDS } from "../../actions/triggers";
+import type { ActionSpec, ClaimSpec } from "../../spec";
+import type { Detector, Finding } from "../changes";
+
+const claimKey = (c: ClaimSpec, token: string) => `${token}\u0000${c.name}`;
+const source = (c: ClaimSpec) => (c.from !== undefined ? c.from : `= ${JSON.stringify(c.value)}`);
+
+function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: ClaimSpec[]): Finding[] {
+  const expand = (cs: ClaimSpec[]) => new Map(cs.flatMap((c) => c.tokens.map((t) => [claimKey(c, t), { c, t }] as const)));
+  const was = expand(b);
+  const now = expand(a);
+  const out: Finding[] = [];
+  for (const [k, { c, t }] of now) {
+    const old = was.get(k);
+    if (!old) out.push({ section: "actions", kind: "claim.added", subject: action, text: `${trigger}: ${action} adds claim ${c.name} to the ${t} token (from ${source(c)})` });
+    else if (source(old.c) !== source(c)) out.push({ section: "actions", kind: "claim.changed", subject: action, text: `${trigger}: ${action} claim ${c.name} on the ${t} token now comes from ${source(c)} (was ${source(old.c)})` });
+  }
+  for (const [k, { c, t }] of was) {
+    if (!now.has(k)) out.push({ section: "actions", kind: "claim.removed", subject: action, text: `${trigger}: ${action} no longer adds claim ${c.name} to the ${t} token` });
+  }
+  return out;
+}
+
+/** Actions added or removed, declared claims, deny rules, secrets (names only), code (bundle hash), binding order. */
+export const actions: Detector = ({ base, head, sourceStats }) => {
+  const before: Record<string, ActionSpec> = base?.spec.actions ?? {};
+  const after: Record<string, ActionSpec> = head?.spec.actions ?? {};
+  const out: Finding[] = [];
+  for (const key of Object.keys(after).sort()) {
+    const a = after[key]!;
+    const b = before[key];
+    if (!b) {
+      out.push({ section: "actions", kind: "action.added", subject: key, text: `action ${key} (${a.trigger}, ${a.source}) is added` });
+      out.push(...claimFindings(key, a.trigger, [], a.claims));
+      continue;
+    }
+    out.push(...claimFindings(key, a.trigger, b.claims, a.claims));
+    if (JSON.stringify(b.deny ?? null) !== JSON.stringify(a.deny ?? null)) {
+      out.push({ section: "actions", kind: "action.deny-changed", subject: key, text: a.deny ? `${key} now denies when ${a.deny.when} = ${a.deny.equals} (${a.deny.code}: ${a.deny.reason})` : `${key} no longer denies anyone` });
+    }
+    const bs = b.secrets.map((s) => s.name).sort().join(", ");
+    const as = a.secrets.map((s) => s.name).sort().join(", ");
+    if (bs !== as) out.push({ section: "actions", kind: "action.secrets-changed", subject: key, text: `${key} secrets: ${bs || "none"} → ${as || "none"} (values are never shown)` });
+    if (b.bundle.sha256 !== a.bundle.sha256) {
+      const stats = [...sourceStats.entries()].filter(([f]) => f.startsWith("actions/")).map(([f, s]) => `${f} +${s.added} -${s.removed}`);
+      out.push({
+        section: "actions",
+        kind: "action.code-changed",
+        subject: key,
+        text: `${key} code changes: bundle ${b.bundle.sha256.slice(0, 12)} → ${a.bundle.sha256.slice(0, 12)} (${b.bundle.bytes} → ${a.bundle.bytes} bytes)`,
+        ...(stats.length ? { details: stats } : {}),
+      });
+    }
+  }
+  for (const key of Object.keys(before).sort()) {
+    if (!after[key]) {
+      out.push({ section: "actions", kind: "action.removed", subject: key, text: `action ${key} (${before[key]!.trigger}) is removed` });
+      out.push(...claimFindings(key, before[key]!.trigger, before[key]!.claims, []));
+    }
+  }
+  for (const t of TRIGGER_IDS) {
+    const b = base?.spec.triggers[t] ?? [];
+    const a = head?.spec.triggers[t] ?? [];
+    if (b.join(",") !== a.join(",")) {
+      out.push({ section: "actions", kind: "binding.order-changed", subject: t, text: `${t} runs ${a.join(" → ") || "no actions"} (was ${b.join(" → ") || "no actions"})` });
+    }
+  }
+  return out;
+};

@@ -1,0 +1,19 @@
+import type { DetectorContext, Finding } from "../changes";
+import { actions } from "./actions";
+import { apis } from "./apis";
+import { applications } from "./applications";
+import { credentials } from "./credentials";
+import { grants } from "./grants";
+import { protection } from "./protection";
+import { tokenClaims } from "./token-claims";
+
+/** Every kind of change the review knows. A new kind is one file in this folder and one line here. */
+export const DETECTORS: ((ctx: DetectorContext) => Finding[] | Promise<Finding[]>)[] = [
+  applications,
+  grants,
+  apis,
+  credentials,
+  actions,
+  tokenClaims,
+  protection,
+];

@@ -1,0 +1,63 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export class GitError extends Error {}
+
+async function git(repoDir: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run("git", args, { cwd: repoDir, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
+    return stdout;
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new GitError(`git ${args.join(" ")}: ${(err.stderr ?? err.message).trim()}`);
+  }
+}
+
+/** Files of the project at one git revision, read with `git show` (no checkout); relative to the project dir. */
+export interface RevisionSource {
+  label: string;
+  readFile: (relativePath: string) => Promise<string | undefined>;
+  listFiles: () => Promise<string[]>;
+}
+
+export async function resolveRevision(repoDir: string, ref: string): Promise<string> {
+  return (await git(repoDir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => {
+    throw new GitError(`--base ${ref}: not a commit in this repository (try a branch, tag or SHA, e.g. origin/main)`);
+  })).trim();
+}
+
+export async function gitRevision(repoDir: string, ref: string): Promise<RevisionSource> {
+  const commit = await resolveRevision(repoDir, ref);
+  const prefix = (await git(repoDir, ["rev-parse", "--show-prefix"])).trim();
+  const cache = new Map<string, Promise<string | undefined>>();
+  return {
+    label: `${ref} (${commit.slice(0, 12)})`,
+    readFile: (relativePath) => {
+      const key = `${prefix}${relativePath}`;
+      if (relativePath.split("/").includes("..")) return Promise.resolve(undefined);
+      let hit = cache.get(key);
+      if (!hit) {
+        hit = git(repoDir, ["show", `${commit}:${key}`]).catch(() => undefined);
+        cache.set(key, hit);
+      }
+      return hit;
+    },
+    listFiles: async () =>
+      (await git(repoDir, ["ls-tree", "--name-only", commit, prefix === "" ? "." : prefix])).split("\n").filter(Boolean).map((f) => f.slice(prefix.length)),
+  };
+}
+
+/** `git diff --numstat` of paths between a revision and the working tree: lines added/removed per file. */
+export async function diffStat(repoDir: string, commit: string, paths: string[]): Promise<{ file: string; added: number; removed: number }[]> {
+  if (paths.length === 0) return [];
+  const out = await git(repoDir, ["diff", "--numstat", commit, "--", ...paths]);
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => {
+      const [a, r, file] = line.split("\t");
+      return { file: file!, added: Number(a), removed: Number(r) };
+    });
+}

@@ -1,0 +1,54 @@
+import { formatIssue } from "../spec";
+import { RISK_ORDER, SECTIONS, type Change } from "./changes";
+import { byRisk, type ReviewReport } from "./review";
+
+/** Marks the sticky PR comment so CI can find and update it. */
+export const COMMENT_MARKER = "<!-- auth0-tenant-review -->";
+
+/** Every high-risk change is listed at the top; medium ones up to this many. */
+const MAX_MEDIUM_IN_SUMMARY = 8;
+
+const LABEL = { high: "HIGH", medium: "MEDIUM", low: "low", info: "info" } as const;
+const escape = (s: string) => s.replace(/\|/g, "\\|");
+
+export function renderMarkdown(report: ReviewReport): string {
+  const out: string[] = [COMMENT_MARKER, `## Auth0 tenant review: ${report.base} → ${report.head}`, ""];
+  const all = report.stacks.flatMap((s) => s.changes).sort(byRisk);
+  const invalid = report.stacks.filter((s) => s.invalid);
+  const counts = RISK_ORDER.filter((r) => report.counts[r] > 0).map((r) => `${report.counts[r]} ${r}`).join(", ");
+  out.push(all.length || invalid.length ? `**${counts || "no changes"}** across ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}` : "No auth changes.");
+  const high = all.filter((c) => c.risk === "high");
+  const medium = all.filter((c) => c.risk === "medium");
+  const shownMedium = medium.slice(0, MAX_MEDIUM_IN_SUMMARY);
+  if (high.length || medium.length || invalid.length) {
+    out.push("");
+    for (const s of invalid) out.push(`- **INVALID** ${s.stack}: the spec has errors; this review cannot vouch for it (see below)`);
+    for (const c of [...high, ...shownMedium]) out.push(`- **${LABEL[c.risk]}** ${c.stack}: ${c.text}`);
+    if (medium.length > shownMedium.length) out.push(`- … and ${medium.length - shownMedium.length} more medium-risk changes below`);
+  }
+  for (const s of report.stacks) {
+    out.push("", `### ${s.stack} (${s.status})`);
+    for (const inv of s.invalid ?? []) {
+      out.push("", `${inv.revision === "base" ? "Base" : "Head"} revision is invalid (${inv.source}):`, ...inv.errors.map((e) => `- \`${formatIssue(e)}\``));
+    }
+    if (s.changes.length === 0 && !s.invalid) {
+      out.push("", "No auth changes.");
+      continue;
+    }
+    for (const [section, title] of Object.entries(SECTIONS)) {
+      const rows = s.changes.filter((c) => c.section === section);
+      if (rows.length === 0) continue;
+      out.push("", `#### ${title}`, "", "| risk | change |", "| --- | --- |");
+      for (const c of rows) out.push(`| ${LABEL[c.risk]} | ${escape(c.text)}${c.details ? `<br>${c.details.map(escape).join("<br>")}` : ""} |`);
+    }
+  }
+  out.push("", "<sub>Risk levels are defined in src/review/risk.ts. Secret values are never shown.</sub>");
+  return out.join("\n") + "\n";
+}
+
+export function renderJson(report: ReviewReport): string {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+
+export const changesAtOrAbove = (report: ReviewReport, level: "high" | "medium"): Change[] =>
+  report.stacks.flatMap((s) => s.changes).filter((c) => RISK_ORDER.indexOf(c.risk) <= RISK_ORDER.indexOf(level));

@@ -1,0 +1,59 @@
+import type { ChangeKind, Finding, Risk } from "./changes";
+
+/**
+ * Risk levels, in one place. Change them here; the review, its summary and `--fail-on` follow.
+ *
+ * - high: widens what a client may do in production, or can take production down or lock a client out;
+ * - medium: changes who can do what or what tokens say, or a production change that needs a second look;
+ * - low: narrows access, or routine changes;
+ * - info: no effect on access.
+ */
+
+/** Scope names that grant destructive or administrative power. */
+export const SENSITIVE_SCOPE = /(^|[:._/-])(delete|destroy|purge|admin|manage|write|root|all|\*)($|[:._/-])/i;
+
+/** Stacks whose changes weigh more. */
+export const PRODUCTION_STACK = /^prod/i;
+
+export interface RiskFacts {
+  production: boolean;
+  scope?: string;
+}
+
+const byStack = (prod: Risk, other: Risk) => (f: RiskFacts) => (f.production ? prod : other);
+
+export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
+  "stack.added": () => "medium",
+  "stack.removed": () => "high",
+  "app.added": byStack("medium", "low"),
+  "app.removed": byStack("high", "medium"),
+  "app.type-changed": () => "high",
+  "app.metadata-changed": byStack("medium", "low"),
+  "grant.scope-gained": (f) => (f.scope !== undefined && SENSITIVE_SCOPE.test(f.scope) ? (f.production ? "high" : "medium") : f.production ? "medium" : "low"),
+  "grant.scope-lost": byStack("medium", "low"),
+  "api.added": () => "low",
+  "api.removed": byStack("high", "medium"),
+  "api.identifier-changed": () => "high",
+  "api.scope-added": () => "low",
+  "api.scope-removed": byStack("medium", "low"),
+  "api.setting-changed": byStack("medium", "low"),
+  "credential.added": () => "low",
+  "credential.retired": byStack("medium", "low"),
+  "credential.expiring": () => "medium",
+  "rotation.unsafe": () => "high",
+  "action.added": byStack("high", "medium"),
+  "action.removed": byStack("high", "medium"),
+  "action.code-changed": byStack("high", "medium"),
+  "action.deny-changed": byStack("high", "medium"),
+  "action.secrets-changed": () => "low",
+  "claim.added": () => "medium",
+  "claim.removed": () => "medium",
+  "claim.changed": () => "medium",
+  "binding.order-changed": () => "medium",
+  "protected.deleted": () => "high",
+  "protect.disabled": () => "high",
+};
+
+export function riskOf(finding: Finding, stack: string): Risk {
+  return RISK_RULES[finding.kind]({ production: PRODUCTION_STACK.test(stack), ...(finding.scope ? { scope: finding.scope } : {}) });
+}
