@@ -1,0 +1,127 @@
+import { generateKeyPairSync } from "node:crypto";
+import { rmSync } from "node:fs";
+import * as path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../cli/review";
+import { throwawayRepo } from "../support/git-repo";
+
+let repo: ReturnType<typeof throwawayRepo>;
+beforeAll(() => { repo = throwawayRepo(); });
+afterEach(() => repo.reset());
+afterAll(() => repo.cleanup());
+
+async function review(...args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(["--dir", repo.dir, "--base", "main", ...args], (s) => { out += s; }, (s) => { err += s; });
+  return { code, out, err, json: () => JSON.parse(out) as { stacks: { stack: string; status: string; changes: { risk: string; kind: string; text: string; details?: string[] }[] }[] } };
+}
+
+const BILLING_PROD_GRANT = "orders-api: [orders:read, orders:write]";
+
+describe("npm run review", () => {
+  it("reports nothing when nothing changed, and exits 0", async () => {
+    const r = await review();
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("No auth changes.");
+  });
+
+  it("scenario: billing gains orders:delete in prod and an action is edited: one HIGH line at the top, code change listed, nothing secret", async () => {
+    const CANARY = "canary-9d2f-never-print";
+    repo.edit("Pulumi.prod.yaml", BILLING_PROD_GRANT, "orders-api: [orders:read, orders:write, orders:delete]");
+    repo.edit("Pulumi.prod.yaml", "  auth0:clientAssertionSigningAlg: RS256\n", `  auth0:clientAssertionSigningAlg: RS256\n  auth0:clientAssertionPrivateKey:\n    secure: v1:${CANARY}\n  auth0-tenant:billingApiKey:\n    secure: v1:${CANARY}\n`);
+    repo.edit("Pulumi.prod.yaml", "        source: actions/client-claims.ts\n", "        source: actions/client-claims.ts\n        secrets:\n          API_KEY: { config: billingApiKey }\n");
+    repo.edit("actions/client-claims.ts", "if (value !== undefined) api.accessToken", "if (value !== undefined && value !== \"\") api.accessToken");
+    const r = await review("--stack", "prod", "--fail-on", "high");
+    expect(r.code).toBe(1);
+    const summary = r.out.split("\n").filter((l) => l.startsWith("- **"));
+    expect(summary[0]).toBe("- **HIGH** prod: billing gains orders:delete on orders-api");
+    expect(r.out).toMatch(/\*\*HIGH\*\* prod: client-claims code changes: bundle [0-9a-f]{12} → [0-9a-f]{12}/);
+    expect(r.out).toContain("actions/client-claims.ts +1 -1");
+    expect(r.out).toContain("client-claims secrets: none → API_KEY (values are never shown)");
+    expect(r.out).not.toContain(CANARY);
+    const json = await review("--stack", "prod", "--format", "json");
+    expect(json.out).not.toContain(CANARY);
+    expect(json.json().stacks[0]!.changes[0]).toMatchObject({ risk: "high", kind: "grant.scope-gained", text: "billing gains orders:delete on orders-api" });
+  });
+
+  it("the same grant in dev is medium, and a read-only scope is low (--fail-on sets the exit code)", async () => {
+    repo.edit("Pulumi.dev.yaml", "orders-api: [orders:read, orders:write]", "orders-api: [orders:read, orders:write, orders:delete]\n          reports-api: [reports:read]");
+    const r = await review("--stack", "dev", "--format", "json");
+    const changes = r.json().stacks[0]!.changes;
+    expect(changes).toContainEqual(expect.objectContaining({ risk: "medium", text: "billing gains orders:delete on orders-api" }));
+    expect(changes).toContainEqual(expect.objectContaining({ risk: "low", text: "billing gains reports:read on reports-api" }));
+    expect((await review("--stack", "dev", "--fail-on", "high")).code).toBe(0);
+    expect((await review("--stack", "dev", "--fail-on", "medium")).code).toBe(1);
+  });
+
+  it("applications added and removed; a removed app's protected resources are called out in prod", async () => {
+    repo.edit("Pulumi.prod.yaml", /      web-portal:\n[\s\S]*?          - https:\/\/portal.acme.example\n/, "");
+    const r = await review("--stack", "prod", "--format", "json");
+    const texts = r.json().stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
+    expect(texts).toContain("high application web-portal (regular_web) is removed: its clients lose access");
+    expect(texts).toContain("high deletes protected Client web-portal: pulumi up will refuse until it is unprotected (pulumi state unprotect)");
+  });
+
+  it("API scopes removed name the grants that relied on them; API identifier changes are high", async () => {
+    repo.edit("Pulumi.dev.yaml", "          reports:export: Export reports as files\n", "");
+    repo.edit("Pulumi.dev.yaml", "reports-api: [reports:read, reports:export]", "reports-api: [reports:read]");
+    repo.edit("Pulumi.dev.yaml", "identifier: https://orders.acme.example", "identifier: https://orders.v2.acme.example");
+    const texts = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
+    expect(texts).toContain("low API reports-api loses scope reports:export (was granted to reporting)");
+    expect(texts).toContain("low reporting loses reports:export on reports-api");
+    expect(texts).toContain("high API orders-api changes identifier https://orders.acme.example → https://orders.v2.acme.example: the API is replaced and every token audience changes");
+  });
+
+  it("credentials: a key added (with thumbprint) and a key retired; swapping every key at once is a HIGH unsafe rotation", async () => {
+    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+    repo.write("keys/billing-2027.pem", publicKey);
+    repo.edit("Pulumi.dev.yaml", "          - name: billing-2026-q3\n            publicKey: keys/billing-2026-q3.pem", "          - name: billing-2027\n            publicKey: keys/billing-2027.pem");
+    const changes = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes;
+    expect(changes.find((c) => c.kind === "credential.added")!.text).toMatch(/^billing: key billing-2027 \(RS256, 2048 bits, thumbprint [A-Za-z0-9_-]{43}, expires 2027-09-30\) is added$/);
+    expect(changes.find((c) => c.kind === "credential.retired")!.text).toContain("billing: key billing-2026-q3");
+    expect(changes.find((c) => c.kind === "rotation.unsafe")).toMatchObject({ risk: "high", text: expect.stringContaining("replaces every credential at once") });
+  });
+
+  it("claims: a mapping change, a metadata change and a binding order change, in plain words", async () => {
+    repo.edit("Pulumi.dev.yaml", "from: client.metadata.tier", "from: client.metadata.tenant_id");
+    repo.edit("Pulumi.dev.yaml", "      post-login: [login-claims]", "      post-login: []");
+    const texts = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes.map((c) => c.text);
+    expect(texts).toContain("credentials-exchange: client-claims claim https://acme.example/tier on the access token now comes from client.metadata.tenant_id (was client.metadata.tier)");
+    expect(texts).toContain('billing: access tokens change https://acme.example/tier "gold" → "acme"');
+    expect(texts).toContain("post-login runs no actions (was login-claims)");
+  });
+
+  it("an invalid spec in the working tree is reported with its errors and fails the review", async () => {
+    repo.edit("Pulumi.dev.yaml", "orders-api: [orders:read, orders:write]", "orders-api: [orders:read, orders:purge]");
+    const r = await review("--stack", "dev");
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("- **INVALID** dev: the spec has errors");
+    expect(r.out).toContain('applications.billing.grants.orders-api[1]: scope "orders:purge" is not defined on API orders-api');
+  });
+
+  it("stacks added and removed", async () => {
+    repo.write("Pulumi.staging.yaml", repo.read("Pulumi.dev.yaml"));
+    rmSync(path.join(repo.dir, "Pulumi.prod.yaml"));
+    const r = (await review("--all-stacks", "--format", "json")).json();
+    expect(r.stacks.map((s) => `${s.stack}:${s.status}`)).toEqual(["dev:unchanged", "prod:removed", "staging:added"]);
+    expect(r.stacks.find((s) => s.stack === "prod")!.changes[0]).toMatchObject({ risk: "high", kind: "stack.removed" });
+  });
+
+  it("is deterministic", async () => {
+    repo.edit("Pulumi.prod.yaml", BILLING_PROD_GRANT, "orders-api: [orders:read]");
+    const a = await review();
+    const b = await review();
+    expect(a.out).toBe(b.out);
+  });
+
+  it("usage errors exit 2 with the usage line", async () => {
+    expect((await main(["--dir", repo.dir], () => undefined, () => undefined))).toBe(2);
+    const bad = await review("--fail-on", "low");
+    expect(bad.code).toBe(2);
+    let err = "";
+    expect(await main(["--dir", repo.dir, "--base", "no-such-ref"], () => undefined, (s) => { err += s; })).toBe(2);
+    expect(err).toContain("--base no-such-ref: not a commit");
+    expect((await review("--stack", "qa")).err).toContain("--stack qa: no Pulumi.qa.yaml");
+  });
+});
