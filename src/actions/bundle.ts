@@ -12,6 +12,19 @@ export interface Bundle {
 
 export class BundleError extends Error {}
 
+/** The first line of every bundle: the claims its spec declares, so policies can check them on real previews. */
+export const CLAIMS_BANNER = "/* auth0-tenant:claims ";
+
+export function declaredClaimsOf(code: string): { name: string; tokens: string[] }[] | undefined {
+  if (!code.startsWith(CLAIMS_BANNER)) return undefined;
+  const end = code.indexOf(" */");
+  try {
+    return JSON.parse(code.slice(CLAIMS_BANNER.length, end)) as { name: string; tokens: string[] }[];
+  } catch {
+    return undefined;
+  }
+}
+
 export type FileReader = (relativePath: string) => Promise<string | undefined>;
 
 const NAMESPACE = "project";
@@ -59,6 +72,9 @@ function projectFiles(readFile: FileReader, packagesDir: string): Plugin {
   };
 }
 
+const claimsIn = (config: unknown) =>
+  ((config as { claims?: { name: string; tokens: string[] }[] } | undefined)?.claims ?? []).map((c) => ({ name: c.name, tokens: c.tokens }));
+
 /** Bundles one action into a single deterministic CommonJS file for Auth0 (same inputs → same bytes). */
 export async function bundleAction(options: {
   source: string;
@@ -80,6 +96,7 @@ export async function bundleAction(options: {
       legalComments: "none",
       logLevel: "silent",
       define: { __ACTION_CONFIG__: JSON.stringify(options.config) },
+      banner: { js: `${CLAIMS_BANNER}${JSON.stringify(claimsIn(options.config)).replace(/\*\//g, "*\\/")} */` },
       plugins: [projectFiles(options.readFile, options.packagesDir ?? process.cwd())],
     });
   } catch (e) {
