@@ -1,42 +1,33 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { eventFor } from "../src/actions/event-input";
 import { runAction } from "../src/actions/runtime";
-import { planStack, renderErrors } from "../src/plan";
+import { parseCliArgs, planForCli, runCli } from "./common";
 
 const USAGE = "usage: npm run action -- <action> --event <file.json> [--stack dev] [--secret NAME=value ...] [--allow-network]";
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      allowPositionals: true,
-      options: {
-        event: { type: "string" },
-        stack: { type: "string", default: "dev" },
-        dir: { type: "string", default: process.cwd() },
-        secret: { type: "string", multiple: true, default: [] },
-        "allow-network": { type: "boolean", default: false },
-      },
-    });
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCliArgs({
+    allowPositionals: true,
+    options: {
+      event: { type: "string" },
+      stack: { type: "string", default: "dev" },
+      dir: { type: "string", default: process.cwd() },
+      secret: { type: "string", multiple: true, default: [] },
+      "allow-network": { type: "boolean", default: false },
+    },
+  }, USAGE);
+  if (!parsed) return 2;
   const { values, positionals } = parsed;
   const key = positionals[0];
   if (!key || !values.event) {
     console.error(USAGE);
     return 2;
   }
-  const result = await planStack(values.dir, values.stack);
-  if (!result.ok) {
-    console.error(renderErrors(result.source, result.errors));
-    return 1;
-  }
-  const action = result.plan.spec.actions[key];
+  const plan = await planForCli(values.dir, values.stack);
+  if (!plan) return 1;
+  const action = plan.spec.actions[key];
   if (!action) {
-    console.error(`action "${key}" is not declared in stack ${values.stack} (declared: ${Object.keys(result.plan.spec.actions).join(", ") || "none"})`);
+    console.error(`action "${key}" is not declared in stack ${values.stack} (declared: ${Object.keys(plan.spec.actions).join(", ") || "none"})`);
     return 2;
   }
   let partial: Record<string, unknown>;
@@ -70,12 +61,4 @@ async function main(): Promise<number> {
   return run.denied ? 3 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 1;
-  },
-);
+runCli(main);

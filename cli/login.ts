@@ -1,41 +1,33 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { postLoginEvent } from "../src/actions/events";
 import { runTrigger } from "../src/actions/runtime";
 import { localClientId } from "../src/local-tenant";
-import { planStack, renderErrors } from "../src/plan";
+import { parseCliArgs, planForCli, runCli } from "./common";
 
 const USAGE = "usage: npm run login -- --app <key> --user <user.json> --connection <name> [--strategy auth0] [--audience <API identifier>] [--stack dev]";
 
 /** A post-login preview: runs the bound post-login actions on a sample login and prints the claims tokens would get. */
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        app: { type: "string" },
-        user: { type: "string" },
-        connection: { type: "string" },
-        strategy: { type: "string", default: "auth0" },
-        audience: { type: "string" },
-        stack: { type: "string", default: "dev" },
-        dir: { type: "string", default: process.cwd() },
-      },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCliArgs({
+    options: {
+      app: { type: "string" },
+      user: { type: "string" },
+      connection: { type: "string" },
+      strategy: { type: "string", default: "auth0" },
+      audience: { type: "string" },
+      stack: { type: "string", default: "dev" },
+      dir: { type: "string", default: process.cwd() },
+    },
+  }, USAGE);
+  if (!parsed) return 2;
+  const { values } = parsed;
   if (!values.app || !values.user || !values.connection) {
     console.error(USAGE);
     return 2;
   }
-  const planned = await planStack(values.dir, values.stack);
-  if (!planned.ok) {
-    console.error(renderErrors(planned.source, planned.errors));
-    return 1;
-  }
-  const { spec, domain } = planned.plan;
+  const plan = await planForCli(values.dir, values.stack);
+  if (!plan) return 1;
+  const { spec, domain } = plan;
   const app = spec.applications[values.app];
   if (!app) {
     console.error(`--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`);
@@ -79,12 +71,4 @@ async function main(): Promise<number> {
   return result.denied ? 3 : 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 1;
-  },
-);
+runCli(main);

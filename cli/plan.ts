@@ -1,26 +1,22 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { previousFromOutputs } from "../src/rotation/rules";
 import { planStack, printableResources, renderErrors, renderPlanText, summarize } from "../src/plan";
+import { parseCliArgs, runCli } from "./common";
 
 const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>] [--previous <pulumi stack output --json file>]";
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        stack: { type: "string", default: "dev" },
-        json: { type: "boolean", default: false },
-        dir: { type: "string", default: process.cwd() },
-        previous: { type: "string" },
-        help: { type: "boolean", default: false },
-      },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCliArgs({
+    options: {
+      stack: { type: "string", default: "dev" },
+      json: { type: "boolean", default: false },
+      dir: { type: "string", default: process.cwd() },
+      previous: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  }, USAGE);
+  if (!parsed) return 2;
+  const { values } = parsed;
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -50,13 +46,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-// exitCode, not exit(): exiting at once would cut off output still being written to a pipe.
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 1;
-  },
-);
+runCli(main);

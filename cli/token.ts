@@ -1,44 +1,36 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { localClientId, localKid } from "../src/local-tenant";
 import { clientAssertion, inspectToken, requestToken, thumbprintOfPrivateKey } from "../src/local-tenant/client";
 import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
-import { planStack, renderErrors } from "../src/plan";
+import { parseCliArgs, planForCli, runCli } from "./common";
 
 const USAGE = `usage: npm run token -- --app <key> --key <private.pem> [--audience <API identifier>] [--scope "a b"] [--stack dev]
          (--local [--port 4010] | --domain <tenant domain> --client-id <deployed client id>)`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        app: { type: "string" },
-        key: { type: "string" },
-        audience: { type: "string" },
-        scope: { type: "string", multiple: true, default: [] },
-        stack: { type: "string", default: "dev" },
-        dir: { type: "string", default: process.cwd() },
-        local: { type: "boolean", default: false },
-        port: { type: "string", default: "4010" },
-        domain: { type: "string" },
-        "client-id": { type: "string" },
-      },
-    }));
-  } catch (e) {
-    console.error(`${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCliArgs({
+    options: {
+      app: { type: "string" },
+      key: { type: "string" },
+      audience: { type: "string" },
+      scope: { type: "string", multiple: true, default: [] },
+      stack: { type: "string", default: "dev" },
+      dir: { type: "string", default: process.cwd() },
+      local: { type: "boolean", default: false },
+      port: { type: "string", default: "4010" },
+      domain: { type: "string" },
+      "client-id": { type: "string" },
+    },
+  }, USAGE);
+  if (!parsed) return 2;
+  const { values } = parsed;
   if (!values.app || !values.key || values.local === (values.domain !== undefined)) {
     console.error(USAGE);
     return 2;
   }
-  const planned = await planStack(values.dir, values.stack);
-  if (!planned.ok) {
-    console.error(renderErrors(planned.source, planned.errors));
-    return 1;
-  }
-  const { spec, domain: stackDomain } = planned.plan;
+  const plan = await planForCli(values.dir, values.stack);
+  if (!plan) return 1;
+  const { spec, domain: stackDomain } = plan;
   const app = spec.applications[values.app];
   if (!app) {
     console.error(`--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`);
@@ -101,12 +93,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (e: unknown) => {
-    console.error(e instanceof Error ? e.message : String(e));
-    process.exitCode = 1;
-  },
-);
+runCli(main);
