@@ -26,6 +26,8 @@ export type FileReader = (relativePath: string) => Promise<string | undefined>;
 export interface PlanOptions {
   /** The last deployed credentials (stack outputs): rotation steps are checked against them. */
   previous?: PreviousCredentials;
+  /** Where npm packages imported by actions resolve from: the project directory (default: the current one). */
+  packagesDir?: string;
 }
 
 export async function planFromConfig(config: StackConfig, readFile: FileReader, now: Date, options: PlanOptions = {}): Promise<PlanResult> {
@@ -34,7 +36,7 @@ export async function planFromConfig(config: StackConfig, readFile: FileReader, 
     stack: config.stack,
     readFile,
     now,
-    packagesDir: process.cwd(),
+    packagesDir: options.packagesDir ?? process.cwd(),
     config: stackFileConfigLookup(config.values, config.project),
   });
   if (!spec) return { ok: false, source, errors, warnings };
@@ -74,5 +76,5 @@ export async function listStacks(dir: string): Promise<string[]> {
 }
 
 export async function planStack(dir: string, stack: string, now = new Date(), options: PlanOptions = {}): Promise<PlanResult> {
-  return planFromConfig(await readStackConfig(dir, stack), directoryReader(dir), now, options);
+  return planFromConfig(await readStackConfig(dir, stack), directoryReader(dir), now, { packagesDir: dir, ...options });
 }
