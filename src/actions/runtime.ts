@@ -107,9 +107,17 @@ async function execute(code: string, trigger: Trigger, event: unknown, options: 
   }
   const given = (event ?? {}) as Record<string, unknown>;
   const ev = { ...given, secrets: { ...(given.secrets as Record<string, string> | undefined), ...options.secrets } };
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   await withTimeout(
-    logSink.run(state.logs, async () => handler(ev, buildApi(trigger, state))),
-    options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    logSink.run(state.logs, async () => {
+      try {
+        return await loaded.call(TRIGGERS[trigger].handler, [ev, buildApi(trigger, state)], timeoutMs);
+      } catch (e) {
+        if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new ActionRunError(`the ${trigger} action did not finish within ${timeoutMs} ms`);
+        throw e;
+      }
+    }),
+    timeoutMs,
     `the ${trigger} action`,
   );
 }

@@ -13,6 +13,11 @@ export const NETWORK_MODULES = ["net", "http", "https", "http2", "dns", "tls", "
 export interface LoadedAction {
   sha256: string;
   exports: Record<string, unknown>;
+  /**
+   * Calls an exported function inside the action's context with vm's timeout on its synchronous part, so a busy
+   * loop is stopped; what runs after the first await is bounded by the caller's timer instead.
+   */
+  call: (name: string, args: unknown[], timeoutMs: number) => unknown;
 }
 
 export class ActionLoadError extends Error {}
@@ -23,6 +28,8 @@ export const logSink = new AsyncLocalStorage<string[]>();
 const hostRequire = createRequire(__filename);
 const builtins = new Set(builtinModules);
 const cache = new Map<string, LoadedAction>();
+/** Loaded bundles kept warm; the oldest is dropped beyond this (each holds a vm context). */
+const MAX_CACHED_BUNDLES = 256;
 
 export const sha256 = (code: string) => createHash("sha256").update(code).digest("hex");
 
@@ -89,7 +96,18 @@ export function loadAction(code: string, options: { allowNetwork?: boolean; time
     if (e instanceof ActionLoadError) throw e;
     throw new ActionLoadError(`the action's top level failed: ${(e as Error).message}`);
   }
-  const loaded = { sha256: digest, exports: module.exports };
+  const invoke = new vm.Script("globalThis.__call()", { filename: `action-${digest.slice(0, 12)}-call.js` });
+  const call = (name: string, args: unknown[], timeoutMs: number) => {
+    const fn = module.exports[name] as (...a: unknown[]) => unknown;
+    context.__call = () => fn(...args);
+    try {
+      return invoke.runInContext(context, { timeout: timeoutMs });
+    } finally {
+      context.__call = undefined;
+    }
+  };
+  const loaded = { sha256: digest, exports: module.exports, call };
+  if (cache.size >= MAX_CACHED_BUNDLES) cache.delete(cache.keys().next().value!);
   cache.set(key, loaded);
   return loaded;
 }

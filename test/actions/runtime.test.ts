@@ -17,6 +17,7 @@ beforeAll(async () => {
     "actions/net.ts": `import * as https from "node:https";\n${custom("api.accessToken.setCustomClaim('https://a.example/x', typeof https);")}`,
     "actions/fetch.ts": custom("await fetch('http://127.0.0.1:9/');"),
     "actions/slow.ts": custom("await new Promise((r) => setTimeout(r, 5_000));"),
+    "actions/busy.ts": custom("while (true) {}"),
     "actions/logs.ts": custom("console.log('hello', { tier: event.client.metadata.tier }); api.accessToken.setCustomClaim('https://a.example/secret-len', event.secrets.API_KEY.length);"),
     "actions/huge.ts": custom("api.accessToken.setCustomClaim('https://a.example/blob', 'x'.repeat(110 * 1024));"),
     "actions/reserved.ts": custom("api.accessToken.setCustomClaim('gty', 'x'); api.accessToken.setCustomClaim('https://a.example/ok', 1);"),
@@ -95,6 +96,12 @@ describe("the local runtime's isolation and Auth0 rules", () => {
 
   it("stops an action at its time limit", async () => {
     await expect(runAction(await bundled("actions/slow.ts"), "credentials-exchange", ce(), { timeoutMs: 50 })).rejects.toThrow("did not finish within 50 ms");
+  });
+
+  it("stops a synchronous busy loop too (vm's timeout), and the runtime stays usable", async () => {
+    await expect(runAction(await bundled("actions/busy.ts"), "credentials-exchange", ce(), { timeoutMs: 50 })).rejects.toThrow("did not finish within 50 ms");
+    const ok = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", ce());
+    expect(ok.denied).toBeUndefined();
   });
 
   it("captures console output and passes secrets as event.secrets", async () => {
