@@ -33,6 +33,16 @@ describe.each(["dev", "prod"])("stack %s: the offline plan is what pulumi up dec
       const got = registered.find((r) => key(r) === key(want))!;
       expect(got.inputs, key(want)).toEqual(resolveRefs(want.inputs, (r) => mockValueOf(r, identifiers)));
     }
+    // The resource graph too: parent, protect, and every dependency the plan knows (explicit or through a reference).
+    for (const want of desired.resources) {
+      const got = registered.find((r) => key(r) === key(want))!;
+      expect(got.parent, key(want)).toBe(key(want.parent));
+      expect(got.protect, key(want)).toBe(want.protect);
+      const refs: string[] = [];
+      resolveRefs(want.inputs, (r) => refs.push(key(r.$ref)));
+      const planned = [...new Set([...want.dependsOn.map(key), ...refs])].sort();
+      expect(got.dependencies, key(want)).toEqual(expect.arrayContaining(planned));
+    }
     // Components are registered too, one per API and application plus the tenant.
     expect(run.registered.filter((r) => !r.custom).map(key).sort()).toEqual(desired.components.map(key).sort());
   });

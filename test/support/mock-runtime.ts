@@ -7,6 +7,18 @@ export interface Registered {
   name: string;
   inputs: Record<string, any>;
   custom: boolean;
+  /** What the engine receives besides inputs: parent, explicit and implicit dependencies (as type::name), protect. */
+  parent?: string;
+  dependencies?: string[];
+  protect?: boolean;
+}
+
+/** urn:pulumi:stack::project::parent$type::name → "type::name" */
+export function addressOfUrn(urn: string): string {
+  const parts = urn.split("::");
+  const name = parts.slice(3).join("::");
+  const type = parts[2]!.split("$").pop()!;
+  return `${type}::${name}`;
 }
 
 /** Output values the mocks give, so a test can predict what a reference resolves to. */
@@ -23,7 +35,7 @@ export function mockValueOf(r: Ref, identifiers: Record<string, string>): unknow
 
 export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void>; getMonitor(): unknown };
 
 /**
  * Runs `body` as a Pulumi program under mocks with the given stack config and returns every registration.
@@ -64,6 +76,18 @@ export async function underMocks<T>(
     false,
     "organization",
   );
+  // Wrap the mock monitor to see each registration as the engine would: parent, dependencies, protect.
+  const graph = new Map<string, { parent?: string; dependencies: string[]; protect?: boolean }>();
+  const monitor = (settings as unknown as { getMonitor(): { registerResource(req: any, cb: unknown): unknown } }).getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, cb: unknown) => {
+    graph.set(`${req.getType()}::${req.getName()}`, {
+      ...(req.getParent() ? { parent: addressOfUrn(req.getParent()) } : {}),
+      dependencies: (req.getDependenciesList() as string[]).map(addressOfUrn).sort(),
+      protect: req.getProtect(),
+    });
+    return register(req, cb);
+  };
   let result: T | undefined;
   let error: unknown;
   try {
@@ -72,6 +96,7 @@ export async function underMocks<T>(
     error = e;
   }
   await settings.waitForRPCs();
+  for (const r of registered) Object.assign(r, graph.get(`${r.type}::${r.name}`) ?? {});
   return { ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), registered };
 }
 
