@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { bundleAction, BundleError } from "../actions/bundle";
+import type { Bundle } from "../actions/bundle";
 import { claimNameProblem, isNamespaced } from "../actions/claim-rules";
 import { ActionLoadError, loadAction } from "../actions/sandbox";
 import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "../actions/triggers";
@@ -144,7 +144,9 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
   }
 
   const config = { claims, ...(action.deny ? { deny: action.deny } : {}) };
-  let bundle;
+  // esbuild is loaded only when there is an action to bundle: plans without actions stay fast.
+  const { bundleAction, BundleError } = await import("../actions/bundle");
+  let bundle: Bundle;
   try {
     bundle = await bundleAction({ source: action.source, readFile: ctx.readFile, runtime: action.runtime, config, ...(ctx.packagesDir ? { packagesDir: ctx.packagesDir } : {}) });
   } catch (e) {
