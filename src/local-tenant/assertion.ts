@@ -2,7 +2,7 @@ import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { CredentialSpec } from "../spec";
 import { localKid, type LocalClient } from "./clients";
-import { invalidClient } from "./errors";
+import { invalidClient, OAuthError } from "./errors";
 import type { JtiCache } from "./replay";
 
 /** Auth0's limits for private_key_jwt client assertions (see shared/AUTH0-FACTS.md). */
@@ -109,9 +109,9 @@ export async function verifyClientAssertion(
   if (typeof jti !== "string" || jti.length === 0 || jti.length > ASSERTION_LIMITS.maxJtiChars) {
     throw invalidClient(`client_assertion jti must be a string of 1 to ${ASSERTION_LIMITS.maxJtiChars} characters`);
   }
-  if (!options.replay.use(clientId, jti, exp, options.now.getTime())) {
-    throw invalidClient("client_assertion jti has already been used (assertions are single-use)");
-  }
+  const replay = options.replay.use(clientId, jti, exp, options.now.getTime());
+  if (replay === "used") throw invalidClient("client_assertion jti has already been used (assertions are single-use)");
+  if (replay === "full") throw new OAuthError(429, "too_many_requests", "too many client assertions still unexpired; retry shortly");
   return { client, credential, payload };
 }
 

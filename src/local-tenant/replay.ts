@@ -6,16 +6,21 @@ export class JtiCache {
   private readonly seen = new Map<string, number>();
   private nextSweep = 0;
 
-  constructor(private readonly sweepEveryMs = 10_000) {}
+  constructor(
+    private readonly sweepEveryMs = 10_000,
+    /** A hard bound: past it, new assertions are refused (never forgetting a live jti, which would allow a replay). */
+    readonly maxEntries = 1_000_000,
+  ) {}
 
-  /** Records the jti; false when it was already used and has not expired yet. */
-  use(clientId: string, jti: string, expSeconds: number, nowMs: number): boolean {
-    if (nowMs >= this.nextSweep) this.sweep(nowMs);
+  /** Records the jti: "used" when it was already used and has not expired, "full" when the bound is reached. */
+  use(clientId: string, jti: string, expSeconds: number, nowMs: number): "ok" | "used" | "full" {
+    if (nowMs >= this.nextSweep || this.seen.size >= this.maxEntries) this.sweep(nowMs);
     const key = `${clientId}\u0000${jti}`;
     const until = this.seen.get(key);
-    if (until !== undefined && until > nowMs) return false;
+    if (until !== undefined && until > nowMs) return "used";
+    if (this.seen.size >= this.maxEntries) return "full";
     this.seen.set(key, expSeconds * 1000);
-    return true;
+    return "ok";
   }
 
   sweep(nowMs: number) {
