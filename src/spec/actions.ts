@@ -127,6 +127,7 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
     }
     return { name: c.name, tokens, ...(c.from !== undefined ? { from: c.from } : {}), ...(c.value !== undefined ? { value: c.value } : {}) };
   });
+  checkClaimsUniqueWithin(key, claims, errors);
   if (action.deny) checkEventPath(action.deny.when, trigger, at("deny", "when"), errors);
 
   const secretNames = Object.keys(action.secrets);
@@ -197,6 +198,20 @@ function checkDuplicateClaims(trigger: Trigger, bound: ActionSpec[], errors: Spe
         if (first && first !== action.key) {
           errors.push({ path: formatPath(["actions", action.key, "claims", i, "name"]), message: `claim "${c.name}" is also set on the ${token} token by action ${first} on ${trigger} (one claim, one owner)` });
         } else owner.set(id, action.key);
+      }
+    });
+  }
+}
+
+/** The same claim twice on one token within an action: the later mapping silently wins. */
+function checkClaimsUniqueWithin(key: string, claims: { name: string; tokens: TokenKind[] }[], errors: SpecIssue[]) {
+  const seen = new Map<string, number>();
+  claims.forEach((c, i) => {
+    for (const token of c.tokens) {
+      const first = seen.get(`${token}\u0000${c.name}`);
+      if (first !== undefined) {
+        errors.push({ path: formatPath(["actions", key, "claims", i, "name"]), message: `claim "${c.name}" is already mapped for the ${token} token at claims[${first}] (one mapping per claim and token)` });
+      } else seen.set(`${token}\u0000${c.name}`, i);
       }
     });
   }
