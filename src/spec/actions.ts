@@ -212,9 +212,8 @@ function checkClaimsUniqueWithin(key: string, claims: { name: string; tokens: To
       if (first !== undefined) {
         errors.push({ path: formatPath(["actions", key, "claims", i, "name"]), message: `claim "${c.name}" is already mapped for the ${token} token at claims[${first}] (one mapping per claim and token)` });
       } else seen.set(`${token}\u0000${c.name}`, i);
-      }
-    });
-  }
+    }
+  });
 }
 
 /** Post-login access tokens may be for Auth0's own APIs, where non-namespaced claims are dropped. */
