@@ -59,7 +59,7 @@ export function isAuth0Audience(audience: string | undefined): boolean {
 export function claimNameProblem(name: string, token: TokenKind, audience?: string): string | undefined {
   if (name.trim() === "") return "a claim name must not be empty";
   if (header.has(name)) {
-    return `"${name}" is a JWT header parameter; actions can only customise the token payload, never its header (Auth0 sets alg, kid and typ itself; jku, x5u, x5c and jwk cannot be added)`;
+    return `"${name}" is a JWT header parameter; actions can only customise the token payload, never its header (Auth0 sets alg, kid and typ itself; jku, x5u, x5c and jwk cannot be added). Instead, let consumers find keys at the tenant's /.well-known/jwks.json, or put the value in a namespaced payload claim such as https://example.com/${name}`;
   }
   if (restricted.has(name)) {
     return `"${name}" is a claim Auth0 reserves; a custom claim with this name is silently dropped (use a namespaced name such as https://example.com/${name})`;
