@@ -43,7 +43,7 @@ export class Tenant extends pulumi.ComponentResource {
     for (const action of Object.values(spec.actions)) {
       this.actions[action.key] = new ClaimsAction(action.key, { action, protect: spec.protect, secret: readSecret }, { parent: this });
     }
-    for (const trigger of TRIGGER_IDS.filter((t) => spec.triggers[t].length > 0)) {
+    for (const trigger of TRIGGER_IDS) {
       this.triggers[trigger] = new TriggerBindings(
         trigger,
         { trigger, order: spec.triggers[trigger], actions: this.actions, protect: spec.protect },

@@ -48,6 +48,14 @@ describe("npm run plan", () => {
     expect(json.resourceTotal).toBe(json.resources.length);
     expect(r.stdout).not.toContain("BEGIN PUBLIC KEY");
     expect(r.stdout).toMatch(/<public key, thumbprint [A-Za-z0-9_-]{43}>/);
+    const binding = json.resources.find((x: { name: string }) => x.name === "post-login");
+    expect(binding.inputs).toEqual({ trigger: "post-login", actions: [] });
+  });
+
+  it("shows an action's code in JSON by bundle hash and size, not as a wall of code", async () => {
+    const r = await plan(["--json"]);
+    const action = JSON.parse(r.stdout).resources.find((x: { name: string; type: string }) => x.name === "login-claims" && x.type.endsWith("Action"));
+    expect(action.inputs.code).toMatch(/^<bundle of actions\/login-claims\.ts, sha256 [0-9a-f]{64}, \d+ bytes>$/);
   });
 
   it("lists every spec error with its path and exits 1", async () => {

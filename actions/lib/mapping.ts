@@ -29,11 +29,11 @@ declare const __ACTION_CONFIG__: ActionConfig;
 /** The mapping compiled into this bundle (an empty one when the action is bundled without a spec). */
 export const actionConfig: ActionConfig = typeof __ACTION_CONFIG__ === "undefined" ? { claims: [] } : __ACTION_CONFIG__;
 
-/** Reads a dotted path from the event; undefined when any step is missing. */
+/** Reads a dotted path from the event; undefined when any step is missing. Only own fields (never the prototype). */
 export function readPath(event: unknown, path: string): unknown {
   let value: unknown = event;
   for (const step of path.split(".")) {
-    if (value === null || typeof value !== "object") return undefined;
+    if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, step)) return undefined;
     value = (value as Record<string, unknown>)[step];
   }
   return value;

@@ -60,7 +60,9 @@ function cacheApi() {
 
 /** The `api` object Auth0 hands to a handler, recording what the action asks for. */
 function buildApi(trigger: Trigger, state: RunState) {
-  const accessToken = { ...tokenApi(state, "access"), addScope() {}, removeScope() {} };
+  /** Calls the local runtime does not carry out are noted in the logs rather than ignored silently. */
+  const noted = (name: string) => (...args: unknown[]) => void state.logs.push(`[local runtime] api.${name}(${args.map((a) => JSON.stringify(a)).join(", ")}) is not simulated`);
+  const accessToken = { ...tokenApi(state, "access"), addScope: noted("accessToken.addScope"), removeScope: noted("accessToken.removeScope") };
   if (trigger === "credentials-exchange") {
     return {
       accessToken,
@@ -72,8 +74,8 @@ function buildApi(trigger: Trigger, state: RunState) {
     idToken: tokenApi(state, "id"),
     accessToken,
     access: { deny: (reason: string) => void (state.denied ??= { reason }) },
-    user: { setAppMetadata() {}, setUserMetadata() {} },
-    multifactor: { enable() {} },
+    user: { setAppMetadata: noted("user.setAppMetadata"), setUserMetadata: noted("user.setUserMetadata") },
+    multifactor: { enable: noted("multifactor.enable") },
     cache: cacheApi(),
   };
 }

@@ -9,8 +9,11 @@ export interface TenantModel {
   apis: Record<string, ApiModel>;
   applications: Record<string, ApplicationModel>;
   actions: Record<string, ActionModel>;
-  /** Only triggers with bindings are managed; an emptied trigger's binding resource is deleted (unbinding all). */
-  triggers: Partial<Record<Trigger, TriggerModel>>;
+  /**
+   * Both triggers, always: an emptied trigger keeps its binding resource with an empty list (an update, not a
+   * delete, which a protected production resource would refuse).
+   */
+  triggers: Record<Trigger, TriggerModel>;
 }
 
 export const TENANT_COMPONENT_NAME = "tenant";
@@ -21,9 +24,7 @@ export function tenantModel(spec: TenantSpec): TenantModel {
     apis: Object.fromEntries(Object.values(spec.apis).map((a) => [a.key, apiModel(a, spec.protect)])),
     applications: Object.fromEntries(Object.values(spec.applications).map((a) => [a.key, applicationModel(a, spec.protect)])),
     actions: Object.fromEntries(Object.values(spec.actions).map((a) => [a.key, actionModel(a, spec.protect)])),
-    triggers: Object.fromEntries(
-      TRIGGER_IDS.filter((t) => spec.triggers[t].length > 0).map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)]),
-    ),
+    triggers: Object.fromEntries(TRIGGER_IDS.map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)])) as Record<Trigger, TriggerModel>,
   };
 }
 

@@ -137,11 +137,17 @@ export function printableResources(plan: Plan) {
     parent: addressOf(r.parent),
     protect: r.protect,
     dependsOn: r.dependsOn.map(addressOf),
-    inputs: redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials),
+    inputs: shortenCode(redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials), r.type === RESOURCE_TYPES.Action ? plan.spec.actions[r.name] : undefined),
   }));
 }
 
 export const REDACTED = "[secret]";
+
+/** An action's code is its bundle: shown by hash and size (the plan's text output and review show the rest). */
+function shortenCode(inputs: unknown, action: { source: string; bundle: { sha256: string; bytes: number } } | undefined): unknown {
+  if (!action) return inputs;
+  return { ...(inputs as object), code: `<bundle of ${action.source}, sha256 ${action.bundle.sha256}, ${action.bundle.bytes} bytes>` };
+}
 
 function redact(inputs: object, secretPaths: string[], thumbprints: Map<string, string>, hasPems: boolean): unknown {
   const walk = (value: unknown, at: string): unknown => {

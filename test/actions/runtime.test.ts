@@ -18,6 +18,7 @@ beforeAll(async () => {
     "actions/fetch.ts": custom("await fetch('http://127.0.0.1:9/');"),
     "actions/slow.ts": custom("await new Promise((r) => setTimeout(r, 5_000));"),
     "actions/busy.ts": custom("while (true) {}"),
+    "actions/noted.ts": custom("api.accessToken.addScope('orders:read');"),
     "actions/logs.ts": custom("console.log('hello', { tier: event.client.metadata.tier }); api.accessToken.setCustomClaim('https://a.example/secret-len', event.secrets.API_KEY.length);"),
     "actions/huge.ts": custom("api.accessToken.setCustomClaim('https://a.example/blob', 'x'.repeat(110 * 1024));"),
     "actions/reserved.ts": custom("api.accessToken.setCustomClaim('gty', 'x'); api.accessToken.setCustomClaim('https://a.example/ok', 1);"),
@@ -55,6 +56,21 @@ describe("the example actions, run from their bundles", () => {
     const r = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
     expect(r.accessTokenClaims).toEqual({ "https://acme.example/tenant_id": "acme" });
     expect(r.denied).toBeUndefined();
+  });
+
+  it("mappings read only the event's own fields, never the prototype", async () => {
+    const t = tenantWithActions();
+    t.actions["client-claims"].claims = [{ name: "https://acme.example/ctor", from: "client.metadata.constructor" }];
+    const r0 = await validateTenant(t, { stack: "dev", now: new Date(), readFile: directoryReader(project.root) });
+    const event = credentialsExchangeEvent({ client: { client_id: "b", name: "B", metadata: {} }, resourceServer: { identifier: "https://x" } });
+    const r = await runAction(r0.spec!.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
+    expect(r.accessTokenClaims).toEqual({});
+  });
+
+  it("calls the local runtime does not carry out are noted in the logs", async () => {
+    const code = await bundled("actions/noted.ts");
+    const r = await runAction(code, "credentials-exchange", credentialsExchangeEvent({ client: { client_id: "c", name: "C" }, resourceServer: { identifier: "https://x" } }));
+    expect(r.logs).toEqual(['[local runtime] api.accessToken.addScope("orders:read") is not simulated']);
   });
 
   it("client-claims denies a disabled client with the declared code and reason", async () => {
