@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { createPublicKey, createPrivateKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { calculateJwkThumbprint, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, jwtVerify, SignJWT } from "jose";
 
 /** The client side of private_key_jwt: what a workload does to get a token (used by `npm run token` and tests). */
