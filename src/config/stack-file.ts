@@ -16,6 +16,14 @@ export class StackConfigError extends Error {}
 
 export const TENANT_CONFIG_KEY = "tenant";
 
+/** Stack names from file names: Pulumi.<stack>.yaml, sorted. */
+export function stackNamesIn(files: string[]): string[] {
+  return files
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f.split("/").pop()!)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
 /**
  * js-yaml for reading: several times faster than a full Document parse on large tenants; rejects duplicate keys.
  * The core schema keeps unquoted dates (expiresAt: 2027-01-01T00:00:00Z) as strings, as the program receives them.

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { directoryReader } from "../config/files";
-import { parseStackConfig, projectName } from "../config/stack-file";
+import { parseStackConfig, projectName, stackNamesIn } from "../config/stack-file";
 import { stackFileConfigLookup } from "../config/config-keys";
 import { credentialState, type CredentialState } from "../rotation/expiry";
 import { checkRotation, type PreviousCredentials } from "../rotation/rules";
@@ -47,7 +47,7 @@ async function stackFile(ctx: KeysContext) {
   const file = `Pulumi.${ctx.stack}.yaml`;
   const full = path.join(ctx.dir, file);
   if (!existsSync(full)) {
-    const stacks = (await readdir(ctx.dir)).map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter(Boolean);
+    const stacks = stackNamesIn(await readdir(ctx.dir));
     throw new KeysError(`unknown stack "${ctx.stack}": ${file} not found (stacks: ${stacks.join(", ") || "none"})`);
   }
   return { project, file, full, text: await readFile(full, "utf8") };

@@ -1,8 +1,8 @@
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { stackFileConfigLookup } from "../config/config-keys";
 import { directoryReader } from "../config/files";
-import { parseStackConfig, projectName, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
+import { parseStackConfig, projectName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
 import { desiredState, type DesiredState } from "../model";
 import { checkRotation, type PreviousCredentials } from "../rotation/rules";
 import { validateTenant, type SpecIssue, type TenantSpec } from "../spec";
@@ -68,11 +68,7 @@ export async function readStackConfig(dir: string, stack: string): Promise<Stack
 }
 
 export async function listStacks(dir: string): Promise<string[]> {
-  const { readdir } = await import("node:fs/promises");
-  return (await readdir(dir))
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
+  return stackNamesIn(await readdir(dir));
 }
 
 export async function planStack(dir: string, stack: string, now = new Date(), options: PlanOptions = {}): Promise<PlanResult> {

@@ -1,7 +1,6 @@
 import { readdir } from "node:fs/promises";
-import * as path from "node:path";
 import { directoryReader } from "../config/files";
-import { parseStackConfig, projectName } from "../config/stack-file";
+import { parseStackConfig, projectName, stackNamesIn } from "../config/stack-file";
 import { planFromConfig, type PlanResult } from "../plan";
 import type { RevisionSource } from "./git";
 
@@ -14,10 +13,7 @@ export function workingTree(dir: string): RevisionSource {
 }
 
 export async function stacksOf(source: RevisionSource): Promise<string[]> {
-  return (await source.listFiles())
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(path.basename(f))?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
+  return stackNamesIn(await source.listFiles());
 }
 
 /** Plans one stack of a revision, or undefined when the revision has no such stack. */
