@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { eventFor } from "../src/actions/event-input";
+import { completeEvent } from "../src/actions/events";
 import { runAction } from "../src/actions/runtime";
 import { parseCliArgs, planForCli, runCli } from "./common";
 
@@ -25,9 +25,9 @@ async function main(): Promise<number> {
   }
   const plan = await planForCli(values.dir, values.stack);
   if (!plan) return 1;
-  const action = plan.spec.actions[key];
+  const action = plan.model.actions[key];
   if (!action) {
-    console.error(`action "${key}" is not declared in stack ${values.stack} (declared: ${Object.keys(plan.spec.actions).join(", ") || "none"})`);
+    console.error(`action "${key}" is not declared in stack ${values.stack} (declared: ${Object.keys(plan.model.actions).join(", ") || "none"})`);
     return 2;
   }
   let partial: Record<string, unknown>;
@@ -46,7 +46,7 @@ async function main(): Promise<number> {
     }
     secrets[s.slice(0, at)] = s.slice(at + 1);
   }
-  const run = await runAction(action.bundle.code, action.trigger, eventFor(action.trigger, partial), { secrets, allowNetwork: values["allow-network"] });
+  const run = await runAction(action.bundle.code, action.trigger, completeEvent(action.trigger, partial), { secrets, allowNetwork: values["allow-network"] });
   console.log(JSON.stringify({
     action: key,
     trigger: action.trigger,

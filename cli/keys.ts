@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { addKey, keyStatus, KeysError, retireKey, type KeysContext } from "../src/keys/commands";
+import { KeysError } from "../src/errors";
+import { addKey, keyStatus, retireKey, type KeysContext } from "../src/keys/commands";
 import { table } from "../src/plan/render";
 import { DEFAULT_EXPIRY_WARNING_DAYS } from "../src/rotation/expiry";
 

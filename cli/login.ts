@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { postLoginEvent } from "../src/actions/events";
-import { runTrigger } from "../src/actions/runtime";
+import { boundActions, runPostLogin } from "../src/actions/bound";
 import { localClientId } from "../src/local-tenant";
 import { parseCliArgs, planForCli, runCli } from "./common";
 
@@ -49,14 +48,12 @@ async function main(): Promise<number> {
     return 2;
   }
   const clientId = localClientId(spec.stack, app.key);
-  const event = postLoginEvent({
+  const result = await runPostLogin(plan, app.key, {
     user: user as { user_id: string },
     connection: { name: values.connection, strategy: values.strategy },
-    client: { client_id: clientId, name: app.name, metadata: app.metadata },
-    ...(values.audience ? { resourceServer: { identifier: values.audience } } : {}),
+    ...(values.audience ? { audience: values.audience } : {}),
   });
-  const bound = spec.triggers["post-login"].map((k) => ({ key: k, code: spec.actions[k]!.bundle.code }));
-  const result = await runTrigger(bound, "post-login", event);
+  const bound = boundActions(plan.model, "post-login");
   const iat = Math.floor(Date.now() / 1000);
   const issuer = `https://${domain ?? "tenant.local"}/`;
   const profile = Object.fromEntries(["email", "email_verified", "name", "nickname", "picture"].filter((k) => k in user).map((k) => [k, user[k]]));

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { previousFromOutputs } from "../src/rotation/rules";
+import { previousFromOutputs } from "../src/rotation/fingerprints";
 import { planStack, printableResources, renderErrors, renderPlanText, summarize } from "../src/plan";
 import { parseCliArgs, runCli } from "./common";
 

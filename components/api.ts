@@ -1,11 +1,11 @@
-import * as auth0 from "@pulumi/auth0";
+import type * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
-import { apiModel } from "../src/model";
-import type { ApiSpec } from "../src/spec";
+import type { ApiModel } from "../src/model";
+import type { Declarer } from "./declare";
 
 export interface ApiArgs {
-  api: ApiSpec;
-  protect: boolean;
+  model: ApiModel;
+  declarer: Declarer;
 }
 
 /** An Auth0 API (resource server) and all of its scopes, kept in one resource so scope edits never race. */
@@ -14,18 +14,12 @@ export class Api extends pulumi.ComponentResource {
   readonly scopes: auth0.ResourceServerScopes;
   readonly identifier: pulumi.Output<string>;
 
-  constructor(name: string, args: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
-    const model = apiModel(args.api, args.protect);
+  constructor(name: string, { model, declarer }: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super(model.component.type, name, {}, opts);
-    const rs = model.resourceServer;
-    this.resourceServer = new auth0.ResourceServer(rs.name, rs.inputs, { parent: this, protect: rs.protect });
-    const sc = model.scopes;
-    this.scopes = new auth0.ResourceServerScopes(
-      sc.name,
-      { ...sc.inputs, resourceServerIdentifier: this.resourceServer.identifier },
-      { parent: this, protect: sc.protect },
-    );
+    declarer.adopt(this, model.component);
+    this.resourceServer = declarer.declare(model.resourceServer);
+    this.scopes = declarer.declare(model.scopes);
     this.identifier = this.resourceServer.identifier;
-    this.registerOutputs({ identifier: this.identifier, scopes: Object.keys(args.api.scopes) });
+    this.registerOutputs({ identifier: this.identifier, scopes: model.scopes.inputs.scopes.map((s) => s.name) });
   }
 }

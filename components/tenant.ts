@@ -1,73 +1,65 @@
 import * as pulumi from "@pulumi/pulumi";
-import { COMPONENT_TYPES, TENANT_COMPONENT_NAME } from "../src/model";
-import type { TenantSpec } from "../src/spec";
-import { TRIGGER_IDS } from "../src/actions/triggers";
+import type { Trigger } from "../src/actions/triggers";
+import { assertNever } from "../src/errors";
+import { componentsInOrder, TENANT_COMPONENT, type OutputsModel, type TenantModel } from "../src/model";
 import { Api } from "./api";
+import { PrivateKeyJwtApplication, RegularWebApplication, type ApplicationArgs } from "./application";
 import { ClaimsAction } from "./claims-action";
+import { Declarer } from "./declare";
 import { TriggerBindings } from "./trigger-bindings";
-import { fingerprints, PrivateKeyJwtApplication, RegularWebApplication, type CredentialFingerprint } from "./application";
 
-export interface TenantOutputs {
-  apis: Record<string, { identifier: pulumi.Output<string>; scopes: string[] }>;
-  applications: Record<string, { type: string; clientId: pulumi.Output<string>; credentials: CredentialFingerprint[] }>;
-  actions: Record<string, { trigger: string; id: pulumi.Output<string>; sha256: string }>;
-  triggers: Record<string, string[]>;
-}
+/** The stack outputs: the model's, with each reference replaced by the output it names. */
+export type TenantOutputs = { [K in keyof OutputsModel]: unknown };
 
 export interface TenantOptions extends pulumi.ComponentResourceOptions {
   /** Reads a secret config value for action secrets (the program passes `config.requireSecret`). */
   secret?: (configKey: string) => pulumi.Output<string>;
 }
 
-/** The whole tenant: every API and application of a validated spec. */
+/** The whole tenant: one component per API, application, action and trigger of the model, in the model's order. */
 export class Tenant extends pulumi.ComponentResource {
   readonly apis: Record<string, Api> = {};
   readonly applications: Record<string, PrivateKeyJwtApplication | RegularWebApplication> = {};
   readonly actions: Record<string, ClaimsAction> = {};
-  readonly triggers: Record<string, TriggerBindings> = {};
+  readonly triggers: Partial<Record<Trigger, TriggerBindings>> = {};
+  readonly outputs: TenantOutputs;
 
-  constructor(spec: TenantSpec, options: TenantOptions = {}) {
+  constructor(model: TenantModel, options: TenantOptions = {}) {
     const { secret, ...opts } = options;
-    super(COMPONENT_TYPES.Tenant, TENANT_COMPONENT_NAME, {}, opts);
-    for (const api of Object.values(spec.apis)) {
-      this.apis[api.key] = new Api(api.key, { api, protect: spec.protect }, { parent: this });
+    super(TENANT_COMPONENT.type, TENANT_COMPONENT.name, {}, opts);
+    const declarer = new Declarer(secret ?? ((key: string) => new pulumi.Config().requireSecret(key)));
+    declarer.adopt(this, TENANT_COMPONENT);
+    const child = { parent: this };
+    for (const c of componentsInOrder(model)) {
+      switch (c.kind) {
+        case "api":
+          this.apis[c.key] = new Api(c.key, { model: c, declarer }, child);
+          break;
+        case "application":
+          this.applications[c.key] = applicationComponent(c.key, { model: c, declarer }, child);
+          break;
+        case "action":
+          this.actions[c.key] = new ClaimsAction(c.key, { model: c, declarer }, child);
+          break;
+        case "trigger":
+          this.triggers[c.trigger] = new TriggerBindings(c.trigger, { model: c, declarer }, child);
+          break;
+        default:
+          assertNever(c, "component kind");
+      }
     }
-    for (const app of Object.values(spec.applications)) {
-      const common = { protect: spec.protect, apis: this.apis };
-      this.applications[app.key] =
-        app.type === "m2m"
-          ? new PrivateKeyJwtApplication(app.key, { ...common, application: app }, { parent: this })
-          : new RegularWebApplication(app.key, { ...common, application: app }, { parent: this });
-    }
-    const readSecret = secret ?? ((key: string) => new pulumi.Config().requireSecret(key));
-    for (const action of Object.values(spec.actions)) {
-      this.actions[action.key] = new ClaimsAction(action.key, { action, protect: spec.protect, secret: readSecret }, { parent: this });
-    }
-    for (const trigger of TRIGGER_IDS) {
-      this.triggers[trigger] = new TriggerBindings(
-        trigger,
-        { trigger, order: spec.triggers[trigger], actions: this.actions, protect: spec.protect },
-        { parent: this },
-      );
-    }
-    this.registerOutputs(this.outputs(spec));
+    this.outputs = declarer.resolve(model.outputs) as TenantOutputs;
+    this.registerOutputs(this.outputs);
   }
+}
 
-  outputs(spec: TenantSpec): TenantOutputs {
-    return {
-      apis: Object.fromEntries(
-        Object.values(spec.apis).map((a) => [a.key, { identifier: this.apis[a.key]!.identifier, scopes: Object.keys(a.scopes) }]),
-      ),
-      applications: Object.fromEntries(
-        Object.values(spec.applications).map((a) => [
-          a.key,
-          { type: a.type, clientId: this.applications[a.key]!.clientId, credentials: fingerprints(a.credentials) },
-        ]),
-      ),
-      actions: Object.fromEntries(
-        Object.values(spec.actions).map((a) => [a.key, { trigger: a.trigger, id: this.actions[a.key]!.action.id, sha256: a.bundle.sha256 }]),
-      ),
-      triggers: Object.fromEntries(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])),
-    };
+function applicationComponent(name: string, args: ApplicationArgs, opts: pulumi.ComponentResourceOptions) {
+  switch (args.model.appType) {
+    case "m2m":
+      return new PrivateKeyJwtApplication(name, args, opts);
+    case "regular_web":
+      return new RegularWebApplication(name, args, opts);
+    default:
+      return assertNever(args.model.appType, "application type");
   }
 }

@@ -2,6 +2,7 @@ import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceV
 import { declaredClaimsOf } from "../src/actions/bundle";
 import { claimNameProblem } from "../src/actions/claim-rules";
 import type { TokenKind } from "../src/actions/triggers";
+import { isProductionStack } from "../src/config/stacks";
 import { RESOURCE_TYPES } from "../src/model/desired";
 import { MAX_CREDENTIALS } from "../src/spec/schema";
 
@@ -9,8 +10,6 @@ import { MAX_CREDENTIALS } from "../src/spec/schema";
  * The project's rules as CrossGuard policies, so they also hold on real previews of any stack (including resources
  * someone declared outside the spec). Each policy is plain data + a function, unit-tested in test/policy.test.ts.
  */
-
-export const PRODUCTION_STACK = /^prod/i;
 
 /** urn:pulumi:<stack>::<project>::<type>::<name> */
 export const stackOf = (urn: string) => urn.split(":")[2]?.split("::")[0] ?? "";
@@ -77,7 +76,7 @@ export const productionProtected: ResourceValidationPolicy = {
   description: "Auth0 resources of prod* stacks are protected against deletion.",
   enforcementLevel: "mandatory",
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-    if (!args.type.startsWith("auth0:") || !PRODUCTION_STACK.test(stackOf(args.urn))) return;
+    if (!args.type.startsWith("auth0:") || !isProductionStack(stackOf(args.urn))) return;
     if (args.opts.protect !== true) reportViolation(`${args.name} is not protected in production stack ${stackOf(args.urn)} (the spec's protect flag must stay on)`);
   },
 };

@@ -3,16 +3,18 @@ import { Tenant, type TenantOutputs } from "../components/tenant";
 import { fullConfigKey } from "./config/config-keys";
 import { directoryReader } from "./config/files";
 import { TENANT_CONFIG_KEY } from "./config/stack-file";
-import { checkRotation, previousFromOutputs, type PreviousCredentials } from "./rotation/rules";
+import { buildModel } from "./model";
+import { previousFromOutputs, type PreviousCredentials } from "./rotation/fingerprints";
+import { checkRotation } from "./rotation/rules";
 import { formatIssue, loadTenant, SpecError } from "./spec";
 
 /** Config key that turns the deploy-time rotation guard off (it is on unless set to false). */
 export const ROTATION_GUARD_KEY = "rotationGuard";
 
 /**
- * The Pulumi program body: stack config → validated spec → one Tenant component. The spec is validated
- * completely before anything is declared, so a bad config creates nothing. `root` is the project directory
- * that `keys/` and `actions/` are read from.
+ * The Pulumi program body: stack config → validated spec → model (actions bundled) → one Tenant component. Every
+ * check runs before anything is declared, so a bad config creates nothing. `root` is the project directory that
+ * `keys/` and `actions/` are read from.
  */
 export async function tenantProgram(
   root: string,
@@ -20,33 +22,37 @@ export async function tenantProgram(
 ): Promise<{ tenant: Tenant; outputs: TenantOutputs }> {
   const config = new pulumi.Config();
   const stack = pulumi.getStack();
+  const now = options.now ?? new Date();
   const raw = config.getObject<unknown>(TENANT_CONFIG_KEY);
   if (raw === undefined) {
     throw new Error(`Pulumi.${stack}.yaml: config key "${config.name}:${TENANT_CONFIG_KEY}" is missing (it holds the tenant spec)`);
   }
+  const source = `Pulumi.${stack}.yaml (${config.name}:${TENANT_CONFIG_KEY})`;
+  const readFile = directoryReader(root);
   const { spec, warnings } = await loadTenant(raw, {
     stack,
-    now: options.now ?? new Date(),
-    readFile: directoryReader(root),
-    packagesDir: root,
+    now,
+    readFile,
     config: (key) => {
       const { full } = fullConfigKey(key, config.name);
       const value = pulumi.runtime.getConfig(full);
       return value === undefined ? undefined : { secret: isConfigSecret(full), length: value.length };
     },
-    source: `Pulumi.${stack}.yaml (${config.name}:${TENANT_CONFIG_KEY})`,
+    source,
   });
   for (const w of warnings) void pulumi.log.warn(formatIssue(w));
   if (config.getBoolean(ROTATION_GUARD_KEY) !== false) {
-    const rotationErrors = checkRotation(await lastDeployedCredentials(), spec, options.now ?? new Date());
+    const rotationErrors = checkRotation(await lastDeployedCredentials(), spec, now);
     if (rotationErrors.length > 0) throw new SpecError(`Pulumi.${stack}.yaml (rotation against the last deployment)`, rotationErrors);
   }
+  const built = await buildModel(spec, { readFile, packagesDir: root });
+  if (!built.model) throw new SpecError(source, built.errors);
   const secret = (key: string) => {
     const { namespace, name } = fullConfigKey(key, config.name);
     return new pulumi.Config(namespace).requireSecret(name);
   };
-  const tenant = new Tenant(spec, { ...options.componentOptions, secret });
-  return { tenant, outputs: tenant.outputs(spec) };
+  const tenant = new Tenant(built.model, { ...options.componentOptions, secret });
+  return { tenant, outputs: tenant.outputs };
 }
 
 /** Pulumi knows which config keys were set with --secret; the SDK exposes it only internally. */

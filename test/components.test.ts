@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tenant } from "../components/tenant";
 import { directoryReader } from "../src/config/files";
-import { RESOURCE_TYPES } from "../src/model";
+import { RESOURCE_TYPES, tenantModel } from "../src/model";
 import { loadTenant, type TenantSpec } from "../src/spec";
 import { customResources, settle, underMocks } from "./support/mock-runtime";
 import { tempProject, validTenant } from "./support/temp-project";
@@ -28,8 +28,8 @@ async function declare(s: TenantSpec) {
   };
   let tenant!: Tenant;
   const run = await underMocks({ stack: s.stack, config: {} }, async () => {
-    tenant = new Tenant(s, { transformations: [record] });
-    return settle(tenant.outputs(s));
+    tenant = new Tenant(tenantModel(s, {}), { transformations: [record] });
+    return settle(tenant.outputs);
   });
   return { tenant, run, declared, registered: customResources(run.registered) };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseStackConfig, projectName, StackConfigError } from "../src/config/stack-file";
+import { parseStackConfig, projectName } from "../src/config/stack-file";
+import { StackConfigError } from "../src/errors";
 
 describe("reading stack files offline", () => {
   it("namespaces the tenant key by project and keeps unquoted dates as strings", () => {

@@ -1,6 +1,7 @@
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { build, type Plugin } from "esbuild";
+import { BundleError } from "../errors";
 import { sha256 } from "./sandbox";
 import type { ActionRuntime } from "./triggers";
 
@@ -10,7 +11,6 @@ export interface Bundle {
   bytes: number;
 }
 
-export class BundleError extends Error {}
 
 /** The first line of every bundle: the claims its spec declares, so policies can check them on real previews. */
 export const CLAIMS_BANNER = "/* auth0-tenant:claims ";

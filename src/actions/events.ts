@@ -1,3 +1,6 @@
+import { assertNever } from "../errors";
+import type { Trigger } from "./triggers";
+
 /** Builders of Auth0-shaped events for the local runtime, with the fields actions commonly read. */
 
 export interface ClientInfo {
@@ -66,4 +69,33 @@ export function postLoginEvent(input: {
     tenant: { id: input.tenant ?? "local" },
     secrets: {} as Record<string, string>,
   };
+}
+
+/**
+ * Completes a partial event (as written in an event file) into a full Auth0-shaped event for a trigger: fields the
+ * file gives win, the rest gets local defaults.
+ */
+export function completeEvent(trigger: Trigger, partial: Record<string, any>): Record<string, unknown> {
+  const client = { client_id: "local-client", name: "Local client", ...partial.client };
+  switch (trigger) {
+    case "credentials-exchange": {
+      const base = credentialsExchangeEvent({
+        client,
+        resourceServer: partial.resource_server ?? { identifier: "https://api.example" },
+        scopes: partial.transaction?.requested_scopes ?? [],
+      });
+      return { ...base, ...partial, client: base.client };
+    }
+    case "post-login": {
+      const base = postLoginEvent({
+        user: { user_id: "auth0|local-user", ...partial.user },
+        connection: partial.connection ?? { name: "Username-Password-Authentication", strategy: "auth0" },
+        client,
+        ...(partial.resource_server ? { resourceServer: partial.resource_server } : {}),
+      });
+      return { ...base, ...partial, user: base.user, client: base.client, connection: base.connection };
+    }
+    default:
+      return assertNever(trigger, "trigger");
+  }
 }

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { ActionRunError } from "../errors";
 import { claimNameProblem, customClaimsBytes } from "./claim-rules";
 import { loadAction, logSink } from "./sandbox";
 import { ACTION_LIMITS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
@@ -26,10 +27,7 @@ export interface RunOptions {
   allowNetwork?: boolean;
 }
 
-export class ActionRunError extends Error {}
 
-/** Auth0 stops an action after 20 s. */
-export const DEFAULT_TIMEOUT_MS = 20_000;
 
 interface RunState extends ActionRunResult {
   audience?: string;
@@ -109,7 +107,7 @@ async function execute(code: string, trigger: Trigger, event: unknown, options: 
   }
   const given = (event ?? {}) as Record<string, unknown>;
   const ev = { ...given, secrets: { ...(given.secrets as Record<string, string> | undefined), ...options.secrets } };
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = options.timeoutMs ?? ACTION_LIMITS.executionMs;
   await withTimeout(
     logSink.run(state.logs, async () => {
       try {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { builtinModules, createRequire } from "node:module";
 import { createHash } from "node:crypto";
 import * as vm from "node:vm";
+import { ActionLoadError } from "../errors";
 
 /**
  * Loads a bundled action into its own node:vm context, as Auth0 loads it into a container: the module's top level
@@ -20,7 +21,6 @@ export interface LoadedAction {
   call: (name: string, args: unknown[], timeoutMs: number) => unknown;
 }
 
-export class ActionLoadError extends Error {}
 
 /** Where console output of the action that is running now goes (executions may interleave). */
 export const logSink = new AsyncLocalStorage<string[]>();

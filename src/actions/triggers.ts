@@ -17,7 +17,8 @@ export const ACTION_LIMITS = {
   actionsPerTrigger: 20,
   actionsPerTenant: 100,
   secretsPerAction: 30,
-  secretNameChars: 128,
   secretValueChars: 4096,
   customClaimsBytesPerToken: 100 * 1024,
+  /** Auth0 stops an action after 20 s; the local runtime applies the same limit to each action it runs. */
+  executionMs: 20_000,
 } as const;

@@ -1,4 +1,5 @@
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
+import { StackConfigError } from "../errors";
 
 /** A Pulumi stack's config as read offline from Pulumi.yaml + Pulumi.<stack>.yaml, without the Pulumi CLI. */
 export interface StackConfig {
@@ -12,7 +13,6 @@ export interface StackConfig {
   values: Record<string, unknown>;
 }
 
-export class StackConfigError extends Error {}
 
 export const TENANT_CONFIG_KEY = "tenant";
 

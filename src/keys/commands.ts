@@ -5,13 +5,15 @@ import * as path from "node:path";
 import { directoryReader } from "../config/files";
 import { parseStackConfig, projectName, stackNamesIn } from "../config/stack-file";
 import { stackFileConfigLookup } from "../config/config-keys";
-import { credentialState, type CredentialState } from "../rotation/expiry";
-import { checkRotation, type PreviousCredentials } from "../rotation/rules";
-import { formatIssue, inspectPublicKey, PublicKeyError, validateTenant } from "../spec";
+import { credentialState, DAY_MS, type CredentialState } from "../rotation/expiry";
+import type { PreviousCredentials } from "../rotation/fingerprints";
+import { checkRotation } from "../rotation/rules";
+import { formatIssue, inspectPublicKey, validateTenant } from "../spec";
 import { generateCredentialKeyPair, KEY_ALGORITHMS, KEY_BITS, type GeneratedKeyPair, type KeyAlgorithm } from "./generate";
-import { appType, credentialSnippet, declaredCredentials, editCredentials, KeysError, type CredentialEntry } from "./stack-edit";
+import { KeysError, PublicKeyError } from "../errors";
+import { appType, credentialSnippet, declaredCredentials, editCredentials, type CredentialEntry } from "./stack-edit";
 
-export { KeysError } from "./stack-edit";
+export { KeysError } from "../errors";
 
 export interface KeysContext {
   dir: string;
@@ -40,7 +42,6 @@ export interface KeysResult {
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const DAY_MS = 86_400_000;
 
 async function stackFile(ctx: KeysContext) {
   const project = projectName(await readFile(path.join(ctx.dir, "Pulumi.yaml"), "utf8"));
@@ -118,7 +119,7 @@ async function validateChange(ctx: KeysContext, sf: { project: string; file: str
   const config = parseStackConfig(sf.project, ctx.stack, newText);
   const disk = directoryReader(ctx.dir);
   const readFile = async (p: string) => newFiles.get(p) ?? disk(p);
-  const result = await validateTenant(config.tenant, { stack: ctx.stack, now: ctx.now, readFile, config: stackFileConfigLookup(config.values, config.project), packagesDir: ctx.dir });
+  const result = await validateTenant(config.tenant, { stack: ctx.stack, now: ctx.now, readFile, config: stackFileConfigLookup(config.values, config.project) });
   if (!result.spec) {
     throw new KeysError(`the change would leave ${sf.file} invalid, so nothing was written:\n${result.errors.map((e) => `  - ${formatIssue(e)}`).join("\n")}`);
   }

@@ -1,10 +1,9 @@
 import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
 import { TENANT_CONFIG_KEY } from "../config/stack-file";
+import { KeysError } from "../errors";
 import { didYouMean, listOrNone } from "../spec/issues";
 
 /** Edits a stack file's tenant spec in place, keeping comments and formatting (the `yaml` Document API). */
-
-export class KeysError extends Error {}
 
 export interface CredentialEntry {
   name: string;

@@ -32,7 +32,7 @@ export async function startLocalTenant(options: {
     domain: plan.domain,
     ...(options.customDomain ? { customDomain: options.customDomain } : {}),
     signingKey: await newSigningKey(),
-    hook: options.hook ?? actionsHook(plan.spec, options.actionSecrets),
+    hook: options.hook ?? actionsHook(plan, options.actionSecrets),
     ...(options.now ? { now: options.now } : {}),
   });
   const server: Server = localTenantServer(endpoint, () => url);

@@ -1,6 +1,5 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
-import { credentialsExchangeEvent } from "../actions/events";
-import { runTrigger } from "../actions/runtime";
+import { runCredentialsExchange, type PlannedTenant } from "../actions/bound";
 import type { ApiSpec, TenantSpec } from "../spec";
 import { ASSERTION_TYPE, verifyClientAssertion } from "./assertion";
 import { localClients, type LocalClient } from "./clients";
@@ -37,16 +36,10 @@ export async function newSigningKey(): Promise<SigningKey> {
 }
 
 /** The bound credentials-exchange actions of the plan, run by the local action runtime in binding order. */
-export function actionsHook(spec: TenantSpec, secrets: Record<string, string> = {}): CredentialsExchangeHook {
-  const bound = spec.triggers["credentials-exchange"].map((k) => ({ key: k, code: spec.actions[k]!.bundle.code }));
+export function actionsHook(plan: PlannedTenant, secrets: Record<string, string> = {}): CredentialsExchangeHook {
   return async ({ client, api, scopes }) => {
-    if (bound.length === 0) return { claims: {} };
-    const event = credentialsExchangeEvent({
-      client: { client_id: client.clientId, name: client.app.name, metadata: client.app.metadata },
-      resourceServer: { identifier: api.identifier },
-      scopes,
-    });
-    const result = await runTrigger(bound, "credentials-exchange", event, { secrets, timeoutMs: 20_000 });
+    if (plan.model.triggers["credentials-exchange"].order.length === 0) return { claims: {} };
+    const result = await runCredentialsExchange(plan, client.app.key, { audience: api.identifier, scopes }, { secrets, clientId: client.clientId });
     return { claims: result.accessTokenClaims, ...(result.denied ? { denied: result.denied } : {}) };
   };
 }

@@ -1,30 +1,47 @@
 import type * as auth0 from "@pulumi/auth0";
+import type { Bundle } from "../actions/bundle";
 import { TRIGGERS, type Trigger } from "../actions/triggers";
 import type { ActionSpec } from "../spec";
 import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, secretRef, type ComponentAddress, type DesiredResource, type Ref, type SecretRef } from "./desired";
 
 export interface ActionModel {
+  kind: "action";
+  key: string;
+  trigger: Trigger;
   component: ComponentAddress;
-  action: DesiredResource<Omit<auth0.ActionArgs, "secrets"> & { secrets: { name: string; value: SecretRef }[] }>;
+  /** The built code: what Auth0 runs, what the plan hashes and what local tools execute. */
+  bundle: Bundle;
+  action: DesiredResource<typeof RESOURCE_TYPES.Action, Omit<auth0.ActionArgs, "secrets" | "code"> & { code: string; secrets: { name: string; value: SecretRef }[] }>;
 }
 
 export interface TriggerModel {
+  kind: "trigger";
+  trigger: Trigger;
   component: ComponentAddress;
-  bindings: DesiredResource<Omit<auth0.TriggerActionsArgs, "actions"> & { actions: { id: Ref; displayName: string }[] }>;
+  /** Bound action keys in execution order. */
+  order: string[];
+  bindings: DesiredResource<typeof RESOURCE_TYPES.TriggerActions, Omit<auth0.TriggerActionsArgs, "actions"> & { actions: { id: Ref; displayName: string }[] }>;
 }
 
 /** One deployed Action: the bundle as its code, secrets from Pulumi secret config (never in the plan). */
-export function actionModel(action: ActionSpec, protect: boolean): ActionModel {
+export function actionModel(action: ActionSpec, bundle: Bundle, protect: boolean): ActionModel {
   const component = { type: COMPONENT_TYPES.ClaimsAction, name: action.key };
   const resource = child(RESOURCE_TYPES.Action, action.key, component, protect, {
     name: action.key,
-    code: action.bundle.code,
+    code: bundle.code,
     runtime: action.runtime,
     deploy: true,
     supportedTriggers: { id: action.trigger, version: TRIGGERS[action.trigger].version },
     secrets: action.secrets.map((s) => ({ name: s.name, value: secretRef(s.config) })),
   });
-  return { component, action: { ...resource, secretInputs: action.secrets.map((_, i) => `secrets[${i}].value`) } };
+  return {
+    kind: "action",
+    key: action.key,
+    trigger: action.trigger,
+    component,
+    bundle,
+    action: { ...resource, secretInputs: action.secrets.map((_, i) => `secrets[${i}].value`) },
+  };
 }
 
 /**
@@ -35,7 +52,10 @@ export function actionModel(action: ActionSpec, protect: boolean): ActionModel {
 export function triggerModel(trigger: Trigger, keys: string[], protect: boolean): TriggerModel {
   const component = { type: COMPONENT_TYPES.TriggerBindings, name: trigger };
   return {
+    kind: "trigger",
+    trigger,
     component,
+    order: keys,
     bindings: child(
       RESOURCE_TYPES.TriggerActions,
       trigger,

@@ -3,14 +3,25 @@ import type { ApiSpec } from "../spec";
 import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
 
 export interface ApiModel {
+  kind: "api";
+  key: string;
   component: ComponentAddress;
-  resourceServer: DesiredResource<auth0.ResourceServerArgs & { identifier: string }>;
-  scopes: DesiredResource<Omit<auth0.ResourceServerScopesArgs, "resourceServerIdentifier"> & { resourceServerIdentifier: Ref }>;
+  resourceServer: DesiredResource<typeof RESOURCE_TYPES.ResourceServer, auth0.ResourceServerArgs & { identifier: string }>;
+  /** All scopes of the API in one resource, so scope edits never race. */
+  scopes: DesiredResource<
+    typeof RESOURCE_TYPES.ResourceServerScopes,
+    Omit<auth0.ResourceServerScopesArgs, "resourceServerIdentifier" | "scopes"> & {
+      resourceServerIdentifier: Ref;
+      scopes: { name: string; description: string }[];
+    }
+  >;
 }
 
 export function apiModel(api: ApiSpec, protect: boolean): ApiModel {
   const component = { type: COMPONENT_TYPES.Api, name: api.key };
   return {
+    kind: "api",
+    key: api.key,
     component,
     resourceServer: child(RESOURCE_TYPES.ResourceServer, api.key, component, protect, {
       identifier: api.identifier,

@@ -1,14 +1,28 @@
 import type * as auth0 from "@pulumi/auth0";
+import { assertNever } from "../errors";
+import { fingerprintOf, type CredentialFingerprint } from "../rotation/fingerprints";
 import type { ApplicationSpec, CredentialSpec } from "../spec";
 import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
 
 type WithClientId<T> = Omit<T, "clientId"> & { clientId: Ref };
 
+export type ClientResource = DesiredResource<typeof RESOURCE_TYPES.Client, auth0.ClientArgs>;
+export type CredentialsResource = DesiredResource<typeof RESOURCE_TYPES.ClientCredentials, WithClientId<auth0.ClientCredentialsArgs>>;
+export type GrantResource = DesiredResource<
+  typeof RESOURCE_TYPES.ClientGrant,
+  Omit<WithClientId<auth0.ClientGrantArgs>, "audience" | "scopes"> & { audience: Ref; scopes: string[] }
+>;
+
 export interface ApplicationModel {
+  kind: "application";
+  key: string;
+  appType: ApplicationSpec["type"];
   component: ComponentAddress;
-  client: DesiredResource<auth0.ClientArgs>;
-  credentials?: DesiredResource<WithClientId<auth0.ClientCredentialsArgs>>;
-  grants: { apiKey: string; resource: DesiredResource<Omit<WithClientId<auth0.ClientGrantArgs>, "audience"> & { audience: Ref }> }[];
+  client: ClientResource;
+  credentials?: CredentialsResource;
+  grants: { apiKey: string; resource: GrantResource }[];
+  /** What identifies each key (Auth0 never returns key material); exported as stack outputs. */
+  fingerprints: CredentialFingerprint[];
 }
 
 /** The provider fills in "Managed by Pulumi" when no description is given; we say it ourselves so the plan shows it. */
@@ -17,58 +31,68 @@ export const DEFAULT_DESCRIPTION = "Managed by Pulumi";
 /** Logical name of an app's grant on one API; `/` cannot appear in keys, so names never collide. */
 export const grantName = (appKey: string, apiKey: string) => `${appKey}/${apiKey}`;
 
-export function applicationModel(app: ApplicationSpec, protect: boolean): ApplicationModel {
-  const component = {
-    type: app.type === "m2m" ? COMPONENT_TYPES.PrivateKeyJwtApplication : COMPONENT_TYPES.RegularWebApplication,
-    name: app.key,
-  };
-  const byType: auth0.ClientArgs =
-    app.type === "m2m"
-      ? { appType: "non_interactive", grantTypes: ["client_credentials"] }
-      : {
+/** What each application type is in Auth0: its component, client settings and grants. */
+function byType(app: ApplicationSpec): { component: ComponentAddress["type"]; client: auth0.ClientArgs; grants: Record<string, string[]> } {
+  switch (app.type) {
+    case "m2m":
+      return {
+        component: COMPONENT_TYPES.PrivateKeyJwtApplication,
+        client: { appType: "non_interactive", grantTypes: ["client_credentials"] },
+        grants: app.grants,
+      };
+    case "regular_web":
+      return {
+        component: COMPONENT_TYPES.RegularWebApplication,
+        client: {
           appType: "regular_web",
           grantTypes: ["authorization_code", "refresh_token"],
           callbacks: app.callbacks,
           allowedLogoutUrls: app.allowedLogoutUrls,
           webOrigins: app.webOrigins,
-        };
+        },
+        grants: {},
+      };
+    default:
+      return assertNever(app, "application type");
+  }
+}
+
+export function applicationModel(app: ApplicationSpec, protect: boolean): ApplicationModel {
+  const kind = byType(app);
+  const component = { type: kind.component, name: app.key };
   const clientId = ref(RESOURCE_TYPES.Client, app.key, "clientId");
   return {
+    kind: "application",
+    key: app.key,
+    appType: app.type,
     component,
     client: child(RESOURCE_TYPES.Client, app.key, component, protect, {
       name: app.name,
       description: app.description ?? DEFAULT_DESCRIPTION,
-      ...byType,
+      ...kind.client,
       oidcConformant: true,
       isFirstParty: true,
       clientMetadata: app.metadata,
       jwtConfiguration: { alg: "RS256" },
     }),
     ...(app.credentials ? { credentials: credentialsResource(app.key, app.credentials, component, protect) } : {}),
-    grants:
-      app.type === "m2m"
-        ? Object.entries(app.grants).map(([apiKey, scopes]) => ({
-            apiKey,
-            resource: child(
-              RESOURCE_TYPES.ClientGrant,
-              grantName(app.key, apiKey),
-              component,
-              protect,
-              { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes },
-              [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }],
-            ),
-          }))
-        : [],
+    grants: Object.entries(kind.grants).map(([apiKey, scopes]) => ({
+      apiKey,
+      resource: child(
+        RESOURCE_TYPES.ClientGrant,
+        grantName(app.key, apiKey),
+        component,
+        protect,
+        { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes },
+        [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }],
+      ),
+    })),
+    fingerprints: (app.credentials ?? []).map(fingerprintOf),
   };
 }
 
 /** All of an app's keys in one resource: Auth0 holds at most two, and rotation edits this list only. */
-function credentialsResource(
-  appKey: string,
-  credentials: CredentialSpec[],
-  component: ComponentAddress,
-  protect: boolean,
-): DesiredResource<WithClientId<auth0.ClientCredentialsArgs>> {
+function credentialsResource(appKey: string, credentials: CredentialSpec[], component: ComponentAddress, protect: boolean): CredentialsResource {
   return child(RESOURCE_TYPES.ClientCredentials, appKey, component, protect, {
     clientId: ref(RESOURCE_TYPES.Client, appKey, "clientId"),
     authenticationMethod: "private_key_jwt",

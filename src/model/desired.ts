@@ -1,7 +1,8 @@
 /**
  * The desired state: a plain description of every resource the program declares, derived from the spec by pure
- * functions. Components turn it into Pulumi resources; plan, review and the local tenant read it directly, which
- * is why the offline plan is fast and cannot disagree with `pulumi up` (test/plan-matches-program.test.ts).
+ * functions. components/declare.ts turns each DesiredResource into the provider resource; plan, review and the local
+ * tenant read the same values, which is why the offline plan cannot disagree with `pulumi up`
+ * (test/plan-matches-program.test.ts).
  */
 
 export const RESOURCE_TYPES = {
@@ -33,7 +34,7 @@ export interface Address {
 
 /** An input that is another resource's output, known only after that resource exists. */
 export interface Ref {
-  $ref: Address & { output: string };
+  $ref: { type: ResourceType; name: string; output: string };
 }
 
 /** A value read from Pulumi secret config at deploy time; never known to the plan. */
@@ -47,21 +48,28 @@ export const isSecretRef = (v: unknown): v is SecretRef => typeof v === "object"
 export const ref = (type: ResourceType, name: string, output: string): Ref => ({ $ref: { type, name, output } });
 export const isRef = (v: unknown): v is Ref => typeof v === "object" && v !== null && "$ref" in v;
 
-/** Replaces each Ref anywhere in a value with what `resolve` returns for it. */
-export function resolveRefs<T>(value: T, resolve: (r: Ref) => unknown, secret: (s: SecretRef) => unknown = () => undefined): T {
-  if (isRef(value)) return resolve(value) as T;
-  if (isSecretRef(value)) return secret(value) as T;
-  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve, secret)) as T;
+/** Replaces each Ref (and SecretRef) anywhere in a value with what `resolve` (and `secret`) return for it. */
+export function resolveRefs<T>(value: T, resolve: (r: Ref) => unknown, secret: (s: SecretRef) => unknown = () => undefined): unknown {
+  if (isRef(value)) return resolve(value);
+  if (isSecretRef(value)) return secret(value);
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve, secret));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve, secret)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve, secret)]));
   }
   return value;
 }
 
-export interface DesiredResource<I extends object = object> {
-  type: ResourceType;
+/** Every Ref inside a value, in order of appearance. */
+export function refsIn(value: unknown): Ref[] {
+  const found: Ref[] = [];
+  resolveRefs(value, (r) => found.push(r));
+  return found;
+}
+
+export interface DesiredResource<T extends ResourceType = ResourceType, I extends object = object> {
+  type: T;
   name: string;
-  parent: Address;
+  parent: ComponentAddress;
   inputs: I;
   protect: boolean;
   /** Ordering that no input expresses (e.g. a grant waits for its API's scopes). */
@@ -75,10 +83,8 @@ export interface ComponentAddress {
   name: string;
 }
 
-export interface DesiredComponent {
-  type: ComponentType;
-  name: string;
-  parent?: Address;
+export interface DesiredComponent extends ComponentAddress {
+  parent?: ComponentAddress;
 }
 
 export interface DesiredState {
@@ -88,15 +94,16 @@ export interface DesiredState {
 }
 
 /** A resource declared by a component; every model function builds its resources through this. */
-export function child<I extends object>(
-  type: ResourceType,
+export function child<T extends ResourceType, I extends object>(
+  type: T,
   name: string,
   parent: ComponentAddress,
   protect: boolean,
   inputs: I,
   dependsOn: Address[] = [],
-): DesiredResource<I> {
+): DesiredResource<T, I> {
   return { type, name, parent, protect, dependsOn, inputs };
 }
 
 export const addressOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;
+

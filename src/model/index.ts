@@ -1,5 +1,6 @@
 export * from "./actions";
 export * from "./api";
 export * from "./application";
+export * from "./build";
 export * from "./desired";
 export * from "./tenant";

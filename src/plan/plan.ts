@@ -3,23 +3,23 @@ import * as path from "node:path";
 import { stackFileConfigLookup } from "../config/config-keys";
 import { directoryReader } from "../config/files";
 import { parseStackConfig, projectName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
-import { desiredState, type DesiredState } from "../model";
-import { checkRotation, type PreviousCredentials } from "../rotation/rules";
+import { buildModel, desiredState, type DesiredState, type TenantModel } from "../model";
+import type { PreviousCredentials } from "../rotation/fingerprints";
+import { checkRotation } from "../rotation/rules";
 import { validateTenant, type SpecIssue, type TenantSpec } from "../spec";
 
-/** What `pulumi up` would declare for one stack, computed offline from the same spec and model functions. */
+/** What `pulumi up` would declare for one stack, computed offline from the same spec, build step and model. */
 export interface Plan {
   project: string;
   stack: string;
   domain?: string;
   spec: TenantSpec;
+  model: TenantModel;
   desired: DesiredState;
   warnings: SpecIssue[];
 }
 
-export type PlanResult =
-  | { ok: true; plan: Plan }
-  | { ok: false; source: string; errors: SpecIssue[]; warnings: SpecIssue[] };
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; source: string; errors: SpecIssue[]; warnings: SpecIssue[] };
 
 export type FileReader = (relativePath: string) => Promise<string | undefined>;
 
@@ -36,12 +36,13 @@ export async function planFromConfig(config: StackConfig, readFile: FileReader, 
     stack: config.stack,
     readFile,
     now,
-    packagesDir: options.packagesDir ?? process.cwd(),
     config: stackFileConfigLookup(config.values, config.project),
   });
   if (!spec) return { ok: false, source, errors, warnings };
   const rotationErrors = options.previous ? checkRotation(options.previous, spec, now) : [];
   if (rotationErrors.length > 0) return { ok: false, source, errors: rotationErrors, warnings };
+  const built = await buildModel(spec, { readFile, packagesDir: options.packagesDir ?? process.cwd() });
+  if (!built.model) return { ok: false, source, errors: built.errors, warnings };
   return {
     ok: true,
     plan: {
@@ -49,7 +50,8 @@ export async function planFromConfig(config: StackConfig, readFile: FileReader, 
       stack: config.stack,
       ...(config.domain ? { domain: config.domain } : {}),
       spec,
-      desired: desiredState(spec),
+      model: built.model,
+      desired: desiredState(built.model),
       warnings,
     },
   };

@@ -1,4 +1,5 @@
 import { addressOf, RESOURCE_TYPES, type DesiredResource } from "../model";
+import { daysLeft } from "../rotation/expiry";
 import type { Plan } from "./plan";
 
 export interface CredentialSummary {
@@ -57,15 +58,9 @@ export interface PlanSummary {
   resourceTotal: number;
 }
 
-const DAY_MS = 86_400_000;
-
-export function daysLeft(expiresAt: string | undefined, now: Date): number | null {
-  return expiresAt === undefined ? null : Math.floor((Date.parse(expiresAt) - now.getTime()) / DAY_MS);
-}
-
-/** The facts a person wants from a plan; also the stable, comparable form used by review. */
+/** The facts a person wants from a plan; also the stable, comparable form used by review. Read from the model. */
 export function summarize(plan: Plan, now: Date): PlanSummary {
-  const { spec } = plan;
+  const { spec, model } = plan;
   const resourceCounts: Record<string, number> = {};
   for (const r of plan.desired.resources) {
     const short = r.type.split(":").pop()!;
@@ -75,50 +70,46 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
     project: plan.project,
     stack: plan.stack,
     domain: plan.domain ?? null,
-    protect: spec.protect,
-    apis: Object.values(spec.apis).map((a) => ({
+    protect: model.protect,
+    apis: Object.values(model.apis).map((a) => ({
       key: a.key,
-      identifier: a.identifier,
-      name: a.name,
-      tokenLifetime: a.tokenLifetime,
-      scopes: Object.keys(a.scopes),
+      identifier: a.resourceServer.inputs.identifier,
+      name: String(a.resourceServer.inputs.name),
+      tokenLifetime: Number(a.resourceServer.inputs.tokenLifetime),
+      scopes: a.scopes.inputs.scopes.map((s) => s.name),
     })),
-    applications: Object.values(spec.applications).map((a) => ({
-      key: a.key,
-      name: a.name,
-      type: a.type,
-      authenticationMethod: a.credentials ? "private_key_jwt" : "client_secret_post (secret generated and kept by Auth0)",
-      metadata: a.metadata,
-      credentials: (a.credentials ?? []).map((c) => ({
-        name: c.name,
-        algorithm: c.algorithm,
-        bits: c.key.bits,
-        format: c.key.format,
-        thumbprint: c.key.thumbprint,
-        expiresAt: c.effectiveExpiresAt ?? null,
-        daysLeft: daysLeft(c.effectiveExpiresAt, now),
-      })),
-      grants:
-        a.type === "m2m"
-          ? Object.entries(a.grants).map(([api, scopes]) => ({ api, audience: spec.apis[api]!.identifier, scopes }))
-          : [],
-    })),
-    actions: Object.values(spec.actions).map((a) => {
-      const position = spec.triggers[a.trigger].indexOf(a.key);
+    applications: Object.values(model.applications).map((a) => {
+      const app = spec.applications[a.key]!;
+      return {
+        key: a.key,
+        name: app.name,
+        type: a.appType,
+        authenticationMethod: a.credentials ? "private_key_jwt" : "client_secret_post (secret generated and kept by Auth0)",
+        metadata: app.metadata,
+        credentials: (app.credentials ?? []).map((c, i) => {
+          const f = a.fingerprints[i]!;
+          return { name: f.name, algorithm: f.algorithm, bits: f.bits, format: c.key.format, thumbprint: f.thumbprint, expiresAt: f.expiresAt, daysLeft: daysLeft(f.expiresAt, now) };
+        }),
+        grants: a.grants.map((g) => ({ api: g.apiKey, audience: model.apis[g.apiKey]!.resourceServer.inputs.identifier, scopes: g.resource.inputs.scopes })),
+      };
+    }),
+    actions: Object.values(model.actions).map((a) => {
+      const action = spec.actions[a.key]!;
+      const position = model.triggers[a.trigger].order.indexOf(a.key);
       return {
         key: a.key,
         trigger: a.trigger,
         order: position < 0 ? null : position + 1,
-        runtime: a.runtime,
-        source: a.source,
+        runtime: action.runtime,
+        source: action.source,
         sha256: a.bundle.sha256,
         bytes: a.bundle.bytes,
-        claims: a.claims,
-        deny: a.deny ?? null,
-        secrets: a.secrets.map((x) => x.name),
+        claims: action.claims,
+        deny: action.deny ?? null,
+        secrets: action.secrets.map((x) => x.name),
       };
     }),
-    triggers: spec.triggers,
+    triggers: Object.fromEntries(Object.values(model.triggers).map((t) => [t.trigger, t.order])),
     resourceCounts,
     resourceTotal: plan.desired.resources.length,
   };
@@ -137,7 +128,10 @@ export function printableResources(plan: Plan) {
     parent: addressOf(r.parent),
     protect: r.protect,
     dependsOn: r.dependsOn.map(addressOf),
-    inputs: shortenCode(redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials), r.type === RESOURCE_TYPES.Action ? plan.spec.actions[r.name] : undefined),
+    inputs: shortenCode(
+      redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials),
+      r.type === RESOURCE_TYPES.Action ? { source: plan.spec.actions[r.name]!.source, bundle: plan.model.actions[r.name]!.bundle } : undefined,
+    ),
   }));
 }
 

@@ -52,4 +52,4 @@ export interface DetectorContext {
 }
 
 /** A detector compares one kind of thing between the base and head plans of a stack. */
-export type Detector = (ctx: DetectorContext) => Finding[];
+export type Detector = (ctx: DetectorContext) => Finding[] | Promise<Finding[]>;

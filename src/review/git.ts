@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { GitError } from "../errors";
 
 const run = promisify(execFile);
 
-export class GitError extends Error {}
 
 async function git(repoDir: string, args: string[]): Promise<string> {
   try {

@@ -1,3 +1,4 @@
+import { isProductionStack } from "../config/stacks";
 import type { ChangeKind, Finding, Risk } from "./changes";
 
 /**
@@ -11,9 +12,6 @@ import type { ChangeKind, Finding, Risk } from "./changes";
 
 /** Scope names that grant destructive or administrative power. */
 export const SENSITIVE_SCOPE = /(^|[:._/-])(delete|destroy|purge|admin|manage|write|root|all|\*)($|[:._/-])/i;
-
-/** Stacks whose changes weigh more. */
-export const PRODUCTION_STACK = /^prod/i;
 
 export interface RiskFacts {
   production: boolean;
@@ -55,5 +53,5 @@ export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
 };
 
 export function riskOf(finding: Finding, stack: string): Risk {
-  return RISK_RULES[finding.kind]({ production: PRODUCTION_STACK.test(stack), ...(finding.scope ? { scope: finding.scope } : {}) });
+  return RISK_RULES[finding.kind]({ production: isProductionStack(stack), ...(finding.scope ? { scope: finding.scope } : {}) });
 }

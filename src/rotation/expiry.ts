@@ -2,15 +2,19 @@ import { formatPath, type SpecIssue } from "../spec/issues";
 import type { ApplicationSpec, CredentialSpec } from "../spec/types";
 
 export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export type CredentialState = "active" | "expiring" | "expired";
 
-export function credentialState(expiresAt: string | undefined, now: Date, windowDays: number): { state: CredentialState; daysLeft: number | null } {
-  if (expiresAt === undefined) return { state: "active", daysLeft: null };
+/** Whole days from `now` until `expiresAt` (negative once past); null for a credential that never expires. */
+export function daysLeft(expiresAt: string | null | undefined, now: Date): number | null {
+  return expiresAt == null ? null : Math.floor((Date.parse(expiresAt) - now.getTime()) / DAY_MS);
+}
+
+export function credentialState(expiresAt: string | null | undefined, now: Date, windowDays: number): { state: CredentialState; daysLeft: number | null } {
+  if (expiresAt == null) return { state: "active", daysLeft: null };
   const ms = Date.parse(expiresAt) - now.getTime();
-  const daysLeft = Math.floor(ms / DAY_MS);
-  return { state: ms <= 0 ? "expired" : ms <= windowDays * DAY_MS ? "expiring" : "active", daysLeft };
+  return { state: ms <= 0 ? "expired" : ms <= windowDays * DAY_MS ? "expiring" : "active", daysLeft: daysLeft(expiresAt, now) };
 }
 
 /** A credential that expires within the window still works, but its rotation should start now. */
@@ -23,6 +27,7 @@ export function expiryWarnings(applications: Record<string, ApplicationSpec>, no
       const replacement = (app.credentials ?? []).some((o) => o !== c && credentialState(o.effectiveExpiresAt, now, windowDays).state === "active");
       warnings.push({
         path: formatPath(["applications", app.key, "credentials", i]),
+        code: "expiring",
         message: `${c.name} expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"} (${c.effectiveExpiresAt}); ${replacement ? "a newer credential is in place: move the workload to it, then `npm run keys -- retire " + app.key + " " + c.name + "`" : "start a rotation: `npm run keys -- rotate " + app.key + "`"}`,
       });
     });

@@ -1,9 +1,7 @@
 import { formatPath, type SpecIssue } from "../spec/issues";
 import type { TenantSpec } from "../spec/types";
 import { credentialState } from "./expiry";
-
-/** What was deployed last, per application: the same shape as the stack output `applications.<app>.credentials`. */
-export type PreviousCredentials = Record<string, { name: string; thumbprint: string; expiresAt?: string | null }[]>;
+import type { PreviousCredentials } from "./fingerprints";
 
 /**
  * Rotation safety: compares the desired credentials of every application with what was deployed (or with the base
@@ -28,6 +26,7 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
       if (sameName && sameName.thumbprint !== c.key.thumbprint) {
         errors.push({
           path: formatPath(["applications", app.key, "credentials", i, "publicKey"]),
+          code: "rotation_key_changed",
           message: `credential ${c.name} keeps its name but its key changed (thumbprint ${sameName.thumbprint} → ${c.key.thumbprint}); a key is replaced under a new name, never edited in place (add the new key as a new credential, deploy, then retire ${c.name})`,
         });
       }
@@ -38,6 +37,7 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
     if (stillValid.length > 0 && survivors.length === 0) {
       errors.push({
         path,
+        code: "rotation_swap",
         message: `replaces every credential at once (deployed: ${before.map((p) => p.name).join(", ")}; desired: ${after.map((c) => c.name).join(", ")}): clients still using a deployed key would be locked out. Keep at least one deployed key in this step: add the new key, deploy, move the workload, then retire the old one`,
       });
       continue;
@@ -47,6 +47,7 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
     if (before.length >= 2 && added.length > 0 && retired.length > 0) {
       errors.push({
         path,
+        code: "rotation_third_slot",
         message: `adds ${added.map((c) => c.name).join(", ")} and retires ${retired.map((p) => p.name).join(", ")} in one step while both slots are in use: Auth0 holds at most 2 credentials, so this would need a third slot. Retire ${retired.map((p) => p.name).join(", ")} first, deploy, then add the new key`,
       });
     }
@@ -54,17 +55,3 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
   return errors;
 }
 
-/** Reads previous credentials from `pulumi stack output --json` (or the program's own last outputs). */
-export function previousFromOutputs(outputs: unknown): PreviousCredentials {
-  const apps = (outputs as { applications?: unknown } | undefined)?.applications;
-  if (typeof apps !== "object" || apps === null) return {};
-  const previous: PreviousCredentials = {};
-  for (const [key, value] of Object.entries(apps as Record<string, unknown>)) {
-    const creds = (value as { credentials?: unknown }).credentials;
-    if (!Array.isArray(creds)) continue;
-    previous[key] = creds
-      .filter((c): c is { name: string; thumbprint: string; expiresAt?: string | null } => typeof c?.name === "string" && typeof c?.thumbprint === "string")
-      .map((c) => ({ name: c.name, thumbprint: c.thumbprint, expiresAt: c.expiresAt ?? null }));
-  }
-  return previous;
-}

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import type { Bundle } from "../actions/bundle";
 import { claimNameProblem, isNamespaced } from "../actions/claim-rules";
-import { ActionLoadError, loadAction } from "../actions/sandbox";
 import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "../actions/triggers";
 import { didYouMean, formatPath, listOrNone, type PathSegment, type SpecIssue } from "./issues";
 import { parseAt } from "./parse";
@@ -50,7 +48,7 @@ const triggersSchema = strictObject(
 
 type ParsedAction = z.output<typeof actionSchema>;
 
-/** actions + triggers → resolved, bundled ActionSpecs and the ordered bindings. */
+/** actions + triggers → resolved ActionSpecs (not bundled: see src/actions/build.ts) and the ordered bindings. */
 export async function resolveActions(
   rawActions: unknown,
   rawTriggers: unknown,
@@ -60,20 +58,20 @@ export async function resolveActions(
 ): Promise<{ actions: Record<string, ActionSpec>; triggers: Record<Trigger, string[]> }> {
   const triggers = (parseAt(triggersSchema, rawTriggers ?? {}, ["triggers"], errors) ?? {}) as Partial<Record<Trigger, string[]>>;
   const entries = isMapping(rawActions) ? Object.entries(rawActions) : [];
-  if (rawActions !== undefined && !isMapping(rawActions)) errors.push({ path: "actions", message: "must be a mapping of action key to action" });
+  if (rawActions !== undefined && !isMapping(rawActions)) errors.push({ path: "actions", code: "invalid_type", message: "must be a mapping of action key to action" });
   if (entries.length > ACTION_LIMITS.actionsPerTenant) {
-    errors.push({ path: "actions", message: `${entries.length} actions declared (at most ${ACTION_LIMITS.actionsPerTenant} per tenant, an Auth0 limit)` });
+    errors.push({ path: "actions", code: "limit_exceeded", message: `${entries.length} actions declared (at most ${ACTION_LIMITS.actionsPerTenant} per tenant, an Auth0 limit)` });
   }
   const parsed: [string, ParsedAction][] = [];
   for (const [key, value] of entries) {
     if (!KEY_PATTERN.test(key)) {
-      errors.push({ path: formatPath(["actions", key]), message: "invalid key (allowed: lower-case letters, digits and dashes, starting with a letter, at most 63 characters)" });
+      errors.push({ path: formatPath(["actions", key]), code: "invalid_key", message: "invalid key (allowed: lower-case letters, digits and dashes, starting with a letter, at most 63 characters)" });
       continue;
     }
     const action = parseAt(actionSchema, value, ["actions", key], errors);
     if (action) parsed.push([key, action]);
   }
-  const resolved = await Promise.all(parsed.map(([key, action]) => resolveAction(key, action, ctx, errors)));
+  const resolved = parsed.map(([key, action]) => resolveAction(key, action, ctx, errors));
   const actions: Record<string, ActionSpec> = {};
   for (const a of resolved) if (a) actions[a.key] = a;
 
@@ -85,45 +83,45 @@ export async function resolveActions(
     const seen = new Set<string>();
     keys.forEach((key, i) => {
       const at = formatPath(["triggers", trigger, i]);
-      if (seen.has(key)) errors.push({ path: at, message: `action "${key}" is bound twice (each action runs once per trigger)` });
+      if (seen.has(key)) errors.push({ path: at, code: "duplicate", message: `action "${key}" is bound twice (each action runs once per trigger)` });
       seen.add(key);
       if (!declared.includes(key)) {
-        errors.push({ path: at, message: `action "${key}" is not declared (${didYouMean(key, declared)}declared: ${listOrNone(declared)})` });
+        errors.push({ path: at, code: "not_declared", message: `action "${key}" is not declared (${didYouMean(key, declared)}declared: ${listOrNone(declared)})` });
         return;
       }
       const action = actions[key];
       if (action && action.trigger !== trigger) {
-        errors.push({ path: at, message: `action "${key}" is written for ${action.trigger} (its handler is ${TRIGGERS[action.trigger].handler}); bind it under triggers.${action.trigger}` });
+        errors.push({ path: at, code: "wrong_trigger", message: `action "${key}" is written for ${action.trigger} (its handler is ${TRIGGERS[action.trigger].handler}); bind it under triggers.${action.trigger}` });
       }
     });
     checkDuplicateClaims(trigger, keys.map((k) => actions[k]).filter((a): a is ActionSpec => a?.trigger === trigger), errors);
   }
   for (const key of Object.keys(actions)) {
     if (!TRIGGER_IDS.some((t) => bindings[t].includes(key))) {
-      warnings.push({ path: formatPath(["actions", key]), message: "is not bound to any trigger: it will be deployed but never runs (add it under triggers)" });
+      warnings.push({ path: formatPath(["actions", key]), code: "not_bound", message: "is not bound to any trigger: it will be deployed but never runs (add it under triggers)" });
     }
   }
   return { actions, triggers: bindings };
 }
 
-async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext, errors: SpecIssue[]): Promise<ActionSpec | undefined> {
+function resolveAction(key: string, action: ParsedAction, ctx: SpecContext, errors: SpecIssue[]): ActionSpec | undefined {
   const at = (...rest: PathSegment[]) => formatPath(["actions", key, ...rest]);
   const before = errors.length;
   const trigger = action.trigger;
   const allowedTokens = TRIGGERS[trigger].tokens as readonly TokenKind[];
   const claims = action.claims.map((c, i) => {
     if ((c.from === undefined) === (c.value === undefined)) {
-      errors.push({ path: at("claims", i), message: "give exactly one of from (a path into the event) or value (a constant)" });
+      errors.push({ path: at("claims", i), code: "invalid_value", message: "give exactly one of from (a path into the event) or value (a constant)" });
     }
     if (c.from !== undefined) checkEventPath(c.from, trigger, at("claims", i, "from"), errors);
     const tokens = c.tokens ?? [...allowedTokens];
     for (const token of tokens) {
       if (!allowedTokens.includes(token)) {
-        errors.push({ path: at("claims", i, "tokens"), message: `${trigger} can only set ${allowedTokens.join(" and ")} token claims (an M2M token exchange has no ID token)` });
+        errors.push({ path: at("claims", i, "tokens"), code: "invalid_value", message: `${trigger} can only set ${allowedTokens.join(" and ")} token claims (an M2M token exchange has no ID token)` });
         continue;
       }
       const problem = claimNameProblem(c.name, token);
-      if (problem) errors.push({ path: at("claims", i, "name"), message: problem });
+      if (problem) errors.push({ path: at("claims", i, "name"), code: "claim_dropped", message: problem });
     }
     return { name: c.name, tokens, ...(c.from !== undefined ? { from: c.from } : {}), ...(c.value !== undefined ? { value: c.value } : {}) };
   });
@@ -132,41 +130,18 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
 
   const secretNames = Object.keys(action.secrets);
   if (secretNames.length > ACTION_LIMITS.secretsPerAction) {
-    errors.push({ path: at("secrets"), message: `${secretNames.length} secrets (at most ${ACTION_LIMITS.secretsPerAction} per action, an Auth0 limit)` });
+    errors.push({ path: at("secrets"), code: "limit_exceeded", message: `${secretNames.length} secrets (at most ${ACTION_LIMITS.secretsPerAction} per action, an Auth0 limit)` });
   }
   for (const [name, { config }] of Object.entries(action.secrets)) {
     const found = ctx.config?.(config);
     if (!ctx.config) continue;
-    if (!found) errors.push({ path: at("secrets", name, "config"), message: `config key "${config}" is not set (set it with \`pulumi config set --secret ${config} <value>\`)` });
-    else if (!found.secret) errors.push({ path: at("secrets", name, "config"), message: `config key "${config}" is stored in plain text (secrets must be set with \`pulumi config set --secret ${config} <value>\`)` });
+    if (!found) errors.push({ path: at("secrets", name, "config"), code: "secret_not_set", message: `config key "${config}" is not set (set it with \`pulumi config set --secret ${config} <value>\`)` });
+    else if (!found.secret) errors.push({ path: at("secrets", name, "config"), code: "secret_not_encrypted", message: `config key "${config}" is stored in plain text (secrets must be set with \`pulumi config set --secret ${config} <value>\`)` });
     else if (found.length !== undefined && found.length > ACTION_LIMITS.secretValueChars) {
-      errors.push({ path: at("secrets", name, "config"), message: `the secret's value has ${found.length} characters (at most ${ACTION_LIMITS.secretValueChars})` });
+      errors.push({ path: at("secrets", name, "config"), code: "secret_too_long", message: `the secret's value has ${found.length} characters (at most ${ACTION_LIMITS.secretValueChars})` });
     }
   }
 
-  const config = { claims, ...(action.deny ? { deny: action.deny } : {}) };
-  // esbuild is loaded only when there is an action to bundle: plans without actions stay fast.
-  const { bundleAction, BundleError } = await import("../actions/bundle");
-  let bundle: Bundle;
-  try {
-    bundle = await bundleAction({ source: action.source, readFile: ctx.readFile, runtime: action.runtime, config, ...(ctx.packagesDir ? { packagesDir: ctx.packagesDir } : {}) });
-  } catch (e) {
-    if (!(e instanceof BundleError)) throw e;
-    errors.push({ path: at("source"), message: `${action.source} does not bundle: ${e.message}` });
-    return undefined;
-  }
-  if (bundle.bytes > ACTION_LIMITS.codeBytes) {
-    errors.push({ path: at("source"), message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)` });
-  }
-  const handler = TRIGGERS[trigger].handler;
-  try {
-    if (typeof loadAction(bundle.code).exports[handler] !== "function") {
-      errors.push({ path: at("source"), message: `${action.source} exports no ${handler} function (${trigger} ${TRIGGERS[trigger].version} calls exports.${handler})` });
-    }
-  } catch (e) {
-    if (!(e instanceof ActionLoadError)) throw e;
-    errors.push({ path: at("source"), message: `${action.source}: ${e.message}` });
-  }
   if (errors.length > before) return undefined;
   return {
     key,
@@ -176,14 +151,13 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
     claims,
     ...(action.deny ? { deny: action.deny } : {}),
     secrets: Object.entries(action.secrets).map(([name, s]) => ({ name, config: s.config })),
-    bundle,
   };
 }
 
 function checkEventPath(path: string, trigger: Trigger, at: string, errors: SpecIssue[]) {
   const root = path.split(".")[0]!;
   if (!EVENT_ROOTS[trigger].includes(root)) {
-    errors.push({ path: at, message: `event.${root} does not exist on ${trigger} (${didYouMean(root, EVENT_ROOTS[trigger])}available: ${EVENT_ROOTS[trigger].join(", ")})` });
+    errors.push({ path: at, code: "event_path_unknown", message: `event.${root} does not exist on ${trigger} (${didYouMean(root, EVENT_ROOTS[trigger])}available: ${EVENT_ROOTS[trigger].join(", ")})` });
   }
 }
 
@@ -196,7 +170,7 @@ function checkDuplicateClaims(trigger: Trigger, bound: ActionSpec[], errors: Spe
         const id = `${token}\u0000${c.name}`;
         const first = owner.get(id);
         if (first && first !== action.key) {
-          errors.push({ path: formatPath(["actions", action.key, "claims", i, "name"]), message: `claim "${c.name}" is also set on the ${token} token by action ${first} on ${trigger} (one claim, one owner)` });
+          errors.push({ path: formatPath(["actions", action.key, "claims", i, "name"]), code: "claim_conflict", message: `claim "${c.name}" is also set on the ${token} token by action ${first} on ${trigger} (one claim, one owner)` });
         } else owner.set(id, action.key);
       }
     });
@@ -210,7 +184,7 @@ function checkClaimsUniqueWithin(key: string, claims: { name: string; tokens: To
     for (const token of c.tokens) {
       const first = seen.get(`${token}\u0000${c.name}`);
       if (first !== undefined) {
-        errors.push({ path: formatPath(["actions", key, "claims", i, "name"]), message: `claim "${c.name}" is already mapped for the ${token} token at claims[${first}] (one mapping per claim and token)` });
+        errors.push({ path: formatPath(["actions", key, "claims", i, "name"]), code: "claim_conflict", message: `claim "${c.name}" is already mapped for the ${token} token at claims[${first}] (one mapping per claim and token)` });
       } else seen.set(`${token}\u0000${c.name}`, i);
     }
   });
@@ -223,7 +197,7 @@ export function nonNamespacedAccessClaimWarnings(actions: Record<string, ActionS
     if (a.trigger !== "post-login") continue;
     a.claims.forEach((c, i) => {
       if (c.tokens.includes("access") && !isNamespaced(c.name)) {
-        out.push({ path: formatPath(["actions", a.key, "claims", i, "name"]), message: `"${c.name}" is not namespaced: Auth0 drops it from access tokens whose audience is an Auth0 API (e.g. the Management API)` });
+        out.push({ path: formatPath(["actions", a.key, "claims", i, "name"]), code: "claim_not_namespaced", message: `"${c.name}" is not namespaced: Auth0 drops it from access tokens whose audience is an Auth0 API (e.g. the Management API)` });
       }
     });
   }

@@ -1,6 +1,50 @@
+import { ProjectError } from "../errors";
+
+/**
+ * What kind of problem an issue is. Programs and tests branch on the code and the path; the message is for people.
+ */
+export type IssueCode =
+  // the shape of the spec (from the schema)
+  | "unknown_field"
+  | "required"
+  | "invalid_type"
+  | "invalid_value"
+  | "invalid_key"
+  | "out_of_range"
+  // references between parts of the spec
+  | "not_declared"
+  | "duplicate"
+  | "scope_not_defined"
+  | "wrong_trigger"
+  | "not_bound"
+  // files the spec points at
+  | "file_not_found"
+  | "invalid_public_key"
+  | "bundle_failed"
+  | "handler_missing"
+  // Auth0's rules and limits
+  | "expired"
+  | "expiring"
+  | "after_certificate_expiry"
+  | "key_shared"
+  | "claim_dropped"
+  | "claim_conflict"
+  | "claim_not_namespaced"
+  | "limit_exceeded"
+  | "event_path_unknown"
+  // action secrets
+  | "secret_not_set"
+  | "secret_not_encrypted"
+  | "secret_too_long"
+  // rotation safety against the last deployment
+  | "rotation_swap"
+  | "rotation_third_slot"
+  | "rotation_key_changed";
+
 /** One problem found in a tenant spec, addressed by its path inside the `tenant` config object. */
 export interface SpecIssue {
   path: string;
+  code: IssueCode;
   message: string;
 }
 
@@ -16,17 +60,22 @@ export function formatPath(segments: readonly PathSegment[]): string {
   return out === "" ? "(root)" : out;
 }
 
+/** Builds an issue; `at` is a path or its segments. */
+export function issue(at: string | readonly PathSegment[], code: IssueCode, message: string): SpecIssue {
+  return { path: typeof at === "string" ? at : formatPath(at), code, message };
+}
+
 export function formatIssue(issue: SpecIssue): string {
   return `${issue.path}: ${issue.message}`;
 }
 
 /** Thrown when a spec has errors; carries every issue so they can be reported at once. */
-export class SpecError extends Error {
+export class SpecError extends ProjectError {
+  readonly code = "ERR_SPEC_INVALID";
   readonly issues: readonly SpecIssue[];
   constructor(source: string, issues: readonly SpecIssue[]) {
     const lines = issues.map((i) => `  - ${formatIssue(i)}`).join("\n");
     super(`${source}: ${issues.length} error${issues.length === 1 ? "" : "s"} in the tenant spec; nothing was declared.\n${lines}`);
-    this.name = "SpecError";
     this.issues = issues;
   }
 }

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { isProductionStack } from "../config/stacks";
+import { PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { parseAt } from "./parse";
-import { inspectPublicKey, PublicKeyError } from "./public-key";
+import { inspectPublicKey } from "./public-key";
 import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
 import { strictObject } from "./strict";
 import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec } from "./types";
@@ -31,8 +33,6 @@ export interface SpecResult {
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-export const isProductionStack = (stack: string) => /^prod/i.test(stack);
-
 /**
  * config → spec. Parses and cross-checks the whole tenant, reporting every problem it can find in one pass.
  * A spec is returned only when there are no errors.
@@ -41,7 +41,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   const errors: SpecIssue[] = [];
   const warnings: SpecIssue[] = [];
   if (!isMapping(raw ?? {})) {
-    return { errors: [{ path: "(root)", message: "the tenant spec must be a mapping with apis and applications" }], warnings };
+    return { errors: [{ path: "(root)", code: "invalid_type", message: "the tenant spec must be a mapping with apis and applications" }], warnings };
   }
   // The envelope reports unknown fields and bad keys, but one bad entry must not hide problems in the others.
   const top = parseAt(envelope, raw ?? {}, [], errors);
@@ -115,15 +115,15 @@ async function resolveCredentials(
   for (const [i, cred] of credentials.entries()) {
     const at = (...rest: PathSegment[]) => formatPath([...base, i, ...rest]);
     const sameName = names.get(cred.name);
-    if (sameName !== undefined) errors.push({ path: at("name"), message: `duplicate credential name "${cred.name}" (also used by credentials[${sameName}]; names must be unique per application)` });
+    if (sameName !== undefined) errors.push({ path: at("name"), code: "duplicate", message: `duplicate credential name "${cred.name}" (also used by credentials[${sameName}]; names must be unique per application)` });
     names.set(cred.name, i);
     if (cred.kid !== undefined) {
       const sameKid = kids.get(cred.kid);
-      if (sameKid !== undefined) errors.push({ path: at("kid"), message: `duplicate kid "${cred.kid}" (also used by credentials[${sameKid}])` });
+      if (sameKid !== undefined) errors.push({ path: at("kid"), code: "duplicate", message: `duplicate kid "${cred.kid}" (also used by credentials[${sameKid}])` });
       kids.set(cred.kid, i);
     }
     if (cred.expiresAt !== undefined && Date.parse(cred.expiresAt) <= ctx.now.getTime()) {
-      errors.push({ path: at("expiresAt"), message: `${cred.expiresAt} is in the past (an expired credential cannot authenticate; retire it or set a future date)` });
+      errors.push({ path: at("expiresAt"), code: "expired", message: `${cred.expiresAt} is in the past (an expired credential cannot authenticate; retire it or set a future date)` });
     }
   }
   const resolved = await Promise.all(credentials.map((cred, i) => resolveKey(cred, formatPath([...base, i]), ctx, errors)));
@@ -133,24 +133,24 @@ async function resolveCredentials(
 async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, errors: SpecIssue[]): Promise<CredentialSpec | undefined> {
   const text = await ctx.readFile(cred.publicKey);
   if (text === undefined) {
-    errors.push({ path: `${at}.publicKey`, message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)` });
+    errors.push({ path: `${at}.publicKey`, code: "file_not_found", message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)` });
     return undefined;
   }
   try {
     const key = await inspectPublicKey(text);
     const notAfter = key.certificateNotAfter;
     if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
-      errors.push({ path: `${at}.publicKey`, message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)` });
+      errors.push({ path: `${at}.publicKey`, code: "expired", message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)` });
     }
     if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
-      errors.push({ path: `${at}.expiresAt`, message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)` });
+      errors.push({ path: `${at}.expiresAt`, code: "after_certificate_expiry", message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)` });
     }
     const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
     const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
     return { ...cred, key, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) };
   } catch (e) {
     if (!(e instanceof PublicKeyError)) throw e;
-    errors.push({ path: `${at}.publicKey`, message: `${cred.publicKey} ${e.message}` });
+    errors.push({ path: `${at}.publicKey`, code: "invalid_public_key", message: `${cred.publicKey} ${e.message}` });
     return undefined;
   }
 }
@@ -167,7 +167,7 @@ function checkUnique<T>(
     const v = value(item);
     const first = seen.get(v);
     if (first !== undefined) {
-      errors.push({ path: formatPath(path(item)), message: `duplicate ${what} "${v}" (already used at ${formatPath(path(first))}; must be unique)` });
+      errors.push({ path: formatPath(path(item)), code: "duplicate", message: `duplicate ${what} "${v}" (already used at ${formatPath(path(first))}; must be unique)` });
     } else seen.set(v, item);
   }
 }
@@ -194,17 +194,18 @@ function checkGrants(applications: Record<string, ApplicationSpec>, apiScopes: M
       const path = ["applications", app.key, "grants", apiKey];
       const defined = apiScopes.get(apiKey);
       if (!defined) {
-        errors.push({ path: formatPath(path), message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})` });
+        errors.push({ path: formatPath(path), code: "not_declared", message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})` });
         continue;
       }
       const seen = new Set<string>();
       for (const [i, scope] of scopes.entries()) {
-        if (seen.has(scope)) errors.push({ path: formatPath([...path, i]), message: `scope "${scope}" is listed twice` });
+        if (seen.has(scope)) errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
         seen.add(scope);
         if (!defined.includes(scope)) {
           const hint = closest(scope, defined);
           errors.push({
             path: formatPath([...path, i]),
+            code: "scope_not_defined",
             message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
           });
         }
@@ -221,7 +222,7 @@ function checkKeysNotShared(applications: Record<string, ApplicationSpec>, error
       const where = formatPath(["applications", app.key, "credentials", i]);
       const first = owners.get(cred.key.thumbprint);
       if (first !== undefined) {
-        errors.push({ path: `${where}.publicKey`, message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${first} (each credential needs its own key pair)` });
+        errors.push({ path: `${where}.publicKey`, code: "key_shared", message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${first} (each credential needs its own key pair)` });
       } else owners.set(cred.key.thumbprint, where);
     }
   }

@@ -1,6 +1,20 @@
 import type { z } from "zod";
-import { formatPath, type PathSegment, type SpecIssue } from "./issues";
+import { formatPath, type IssueCode, type PathSegment, type SpecIssue } from "./issues";
 import { KEY_MESSAGE_SEPARATOR } from "./strict";
+
+/** zod's issue codes → ours. A refine() or union failure is a value the rules do not allow. */
+const CODES: Record<string, IssueCode> = {
+  invalid_type: "invalid_type",
+  invalid_value: "invalid_value",
+  invalid_format: "invalid_value",
+  invalid_union: "invalid_value",
+  invalid_element: "invalid_value",
+  custom: "invalid_value",
+  too_small: "out_of_range",
+  too_big: "out_of_range",
+  not_multiple_of: "out_of_range",
+  invalid_key: "invalid_key",
+};
 
 /** Runs a zod schema and turns its issues into SpecIssues rooted at `base`. */
 export function parseAt<S extends z.ZodType>(
@@ -11,17 +25,22 @@ export function parseAt<S extends z.ZodType>(
 ): z.output<S> | undefined {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const path = [...base, ...(issue.path as PathSegment[])];
-    if (issue.code === "unrecognized_keys") {
-      const messages = issue.message.split(KEY_MESSAGE_SEPARATOR);
-      issue.keys.forEach((k, i) => issues.push({ path: formatPath([...path, k]), message: messages[i] ?? `unknown field "${k}"` }));
-    } else if (issue.code === "invalid_key") {
-      issues.push({ path: formatPath(path), message: issue.issues[0]?.message ?? issue.message });
-    } else if (issue.code === "invalid_type" && issue.input === undefined) {
-      issues.push({ path: formatPath(path), message: `is required (${describeExpected(issue.expected)})` });
+  for (const zodIssue of result.error.issues) {
+    const path = [...base, ...(zodIssue.path as PathSegment[])];
+    if (zodIssue.code === "unrecognized_keys") {
+      const messages = zodIssue.message.split(KEY_MESSAGE_SEPARATOR);
+      zodIssue.keys.forEach((k, i) =>
+        issues.push({ path: formatPath([...path, k]), code: "unknown_field", message: messages[i] ?? `unknown field "${k}"` }),
+      );
+    } else if (zodIssue.code === "invalid_key") {
+      issues.push({ path: formatPath(path), code: "invalid_key", message: zodIssue.issues[0]?.message ?? zodIssue.message });
+    } else if (zodIssue.code === "invalid_type" && zodIssue.input === undefined) {
+      issues.push({ path: formatPath(path), code: "required", message: `is required (${describeExpected(zodIssue.expected)})` });
+    } else if (zodIssue.code === "invalid_union" && zodIssue.path.at(-1) === "type" && (zodIssue.input as { type?: unknown } | undefined)?.type === undefined) {
+      // a discriminated union whose discriminator is missing (an application without `type`)
+      issues.push({ path: formatPath(path), code: "required", message: zodIssue.message });
     } else {
-      issues.push({ path: formatPath(path), message: issue.message });
+      issues.push({ path: formatPath(path), code: CODES[zodIssue.code] ?? "invalid_value", message: zodIssue.message });
     }
   }
   return undefined;

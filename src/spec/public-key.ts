@@ -1,5 +1,6 @@
 import { createPublicKey, KeyObject, X509Certificate } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK } from "jose";
+import { PublicKeyError } from "../errors";
 
 /** What we know about one uploaded credential's key; Auth0 never returns key material, so this is our record. */
 export interface PublicKeyInfo {
@@ -16,7 +17,7 @@ export interface PublicKeyInfo {
 export const MIN_RSA_BITS = 2048;
 export const MAX_RSA_BITS = 4096;
 
-export class PublicKeyError extends Error {}
+
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 

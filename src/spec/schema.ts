@@ -2,8 +2,8 @@ import { z } from "zod";
 import { strictObject } from "./strict";
 
 /**
- * The shape of the `auth0-tenant:tenant` stack config object. Field-level rules live here; rules that
- * relate fields to each other (or to files) live in ./cross-checks.ts.
+ * The shape of the `auth0-tenant:tenant` stack config object, entry by entry. Field-level rules live here; rules
+ * that relate fields to each other (or to files) live in ./load.ts and ./actions.ts.
  */
 
 export const KEY_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -130,15 +130,6 @@ export const applicationSchema = z.discriminatedUnion("type", [m2mApplicationSch
   },
 });
 
-export const tenantSchema = strictObject({
-  /** Protect every resource against deletion; defaults to true for stacks named prod*. */
-  protect: z.boolean().optional(),
-  apis: z.record(resourceKey, apiSchema).default({}),
-  applications: z.record(resourceKey, applicationSchema).default({}),
-});
-
-export type TenantInput = z.input<typeof tenantSchema>;
-export type ParsedTenant = z.output<typeof tenantSchema>;
 export type ParsedApi = z.output<typeof apiSchema>;
 export type ParsedCredential = z.output<typeof credentialSchema>;
 export type ParsedM2MApplication = z.output<typeof m2mApplicationSchema>;

@@ -1,9 +1,8 @@
 import type { ParsedApi, ParsedCredential, ParsedM2MApplication, ParsedWebApplication } from "./schema";
-import type { Bundle } from "../actions/bundle";
-import type { TokenKind, Trigger } from "../actions/triggers";
+import type { ActionRuntime, TokenKind, Trigger } from "../actions/triggers";
 import type { PublicKeyInfo } from "./public-key";
 
-/** The validated, resolved tenant spec: what every reader (components, plan, review, local tenant) consumes. */
+/** The validated tenant spec (keys inspected, actions not yet bundled): the input of the model (src/model). */
 export interface TenantSpec {
   stack: string;
   protect: boolean;
@@ -26,13 +25,12 @@ export interface ClaimSpec {
 export interface ActionSpec {
   key: string;
   trigger: Trigger;
-  runtime: string;
+  runtime: ActionRuntime;
   source: string;
   claims: ClaimSpec[];
   deny?: { when: string; equals: string; code: string; reason: string };
   /** Action secret name → the Pulumi secret config key holding its value. */
   secrets: { name: string; config: string }[];
-  bundle: Bundle;
 }
 
 export interface ApiSpec extends ParsedApi {
@@ -69,6 +67,4 @@ export interface SpecContext {
   now: Date;
   /** Looks up a stack config key (for action secrets): whether it is set, stored as a secret, and its length if known. */
   config?: (key: string) => { secret: boolean; length?: number } | undefined;
-  /** Where npm packages imported by actions resolve from (default: the current directory). */
-  packagesDir?: string;
 }

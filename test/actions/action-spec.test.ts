@@ -63,7 +63,7 @@ describe("bad action config: path + reason, and nothing declared", () => {
     const t = tenantWithActions();
     t.actions["client-claims"].secrets = { API_KEY: { config: "billingApiKey" } };
     const r = await run(t, { "auth0-tenant:billingApiKey": "plain-value" });
-    expect((r.error as SpecError).issues).toContainEqual({ path: "actions.client-claims.secrets.API_KEY.config", message: expect.stringContaining("is stored in plain text") });
+    expect((r.error as SpecError).issues).toContainEqual({ path: "actions.client-claims.secrets.API_KEY.config", code: "secret_not_encrypted", message: expect.stringContaining("is stored in plain text") });
     expect(r.registered).toEqual([]);
   });
 });

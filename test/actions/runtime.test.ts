@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bundleAction } from "../../src/actions/bundle";
-import { eventFor } from "../../src/actions/event-input";
+import { completeEvent as eventFor } from "../../src/actions/events";
 import { credentialsExchangeEvent, postLoginEvent } from "../../src/actions/events";
 import { runAction, runTrigger } from "../../src/actions/runtime";
 import { directoryReader } from "../../src/config/files";
+import type { Bundle } from "../../src/actions/bundle";
+import { buildActions } from "../../src/actions/build";
 import { validateTenant, type TenantSpec } from "../../src/spec";
 import { tempProject, tenantWithActions } from "../support/temp-project";
 
 let project: ReturnType<typeof tempProject>;
-let spec: TenantSpec;
+let bundles: Record<string, Bundle>;
 
 const custom = (body: string) => `export const onExecuteCredentialsExchange = async (event: any, api: any) => {\n${body}\n};\n`;
 
@@ -25,9 +27,11 @@ beforeAll(async () => {
   });
   const r = await validateTenant(tenantWithActions(), { stack: "dev", now: new Date(), readFile: directoryReader(project.root) });
   if (!r.spec) throw new Error(JSON.stringify(r.errors));
-  spec = r.spec;
+  bundles = await bundlesOf(r.spec);
 });
 afterAll(() => project.cleanup());
+
+const bundlesOf = async (spec: TenantSpec) => (await buildActions(spec, { readFile: directoryReader(project.root), packagesDir: project.root })).bundles;
 
 const bundled = async (source: string) =>
   (await bundleAction({ source, readFile: directoryReader(project.root), runtime: "node22", config: { claims: [] } })).code;
@@ -39,7 +43,7 @@ describe("the example actions, run from their bundles", () => {
       connection: { name: "google-oauth2", strategy: "google-oauth2" },
       client: { client_id: "c1", name: "Portal" },
     });
-    const r = await runAction(spec.actions["login-claims"]!.bundle.code, "post-login", event);
+    const r = await runAction(bundles["login-claims"]!.code, "post-login", event);
     expect(r.idTokenClaims).toEqual({ "https://acme.example/connection": "google-oauth2", "https://acme.example/plan": "enterprise" });
     expect(r.accessTokenClaims).toEqual({ "https://acme.example/connection": "google-oauth2" });
     expect(r.dropped).toEqual([]);
@@ -47,13 +51,13 @@ describe("the example actions, run from their bundles", () => {
 
   it("login-claims leaves out a field the user does not have", async () => {
     const event = postLoginEvent({ user: { user_id: "auth0|2" }, connection: { name: "Username-Password-Authentication" }, client: { client_id: "c1", name: "Portal" } });
-    const r = await runAction(spec.actions["login-claims"]!.bundle.code, "post-login", event);
+    const r = await runAction(bundles["login-claims"]!.code, "post-login", event);
     expect(r.idTokenClaims).toEqual({ "https://acme.example/connection": "Username-Password-Authentication" });
   });
 
   it("client-claims adds the client's metadata as claims on M2M tokens", async () => {
     const event = credentialsExchangeEvent({ client: { client_id: "b", name: "Billing", metadata: { tenant_id: "acme" } }, resourceServer: { identifier: "https://orders.acme.example" } });
-    const r = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
+    const r = await runAction(bundles["client-claims"]!.code, "credentials-exchange", event);
     expect(r.accessTokenClaims).toEqual({ "https://acme.example/tenant_id": "acme" });
     expect(r.denied).toBeUndefined();
   });
@@ -63,7 +67,7 @@ describe("the example actions, run from their bundles", () => {
     t.actions["client-claims"].claims = [{ name: "https://acme.example/ctor", from: "client.metadata.constructor" }];
     const r0 = await validateTenant(t, { stack: "dev", now: new Date(), readFile: directoryReader(project.root) });
     const event = credentialsExchangeEvent({ client: { client_id: "b", name: "B", metadata: {} }, resourceServer: { identifier: "https://x" } });
-    const r = await runAction(r0.spec!.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
+    const r = await runAction((await bundlesOf(r0.spec!))["client-claims"]!.code, "credentials-exchange", event);
     expect(r.accessTokenClaims).toEqual({});
   });
 
@@ -75,22 +79,22 @@ describe("the example actions, run from their bundles", () => {
 
   it("client-claims denies a disabled client with the declared code and reason", async () => {
     const event = eventFor("credentials-exchange", { client: { client_id: "x", name: "Old", metadata: { disabled: "true", tenant_id: "acme" } } });
-    const r = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
+    const r = await runAction(bundles["client-claims"]!.code, "credentials-exchange", event);
     expect(r.denied).toEqual({ code: "access_denied", reason: "disabled" });
     expect(r.accessTokenClaims).toEqual({});
   });
 
   it("a changed mapping changes the bundle (and its hash); the same sources give the same bytes", async () => {
     const again = await validateTenant(tenantWithActions(), { stack: "dev", now: new Date(), readFile: directoryReader(project.root) });
-    expect(again.spec!.actions["login-claims"]!.bundle).toEqual(spec.actions["login-claims"]!.bundle);
+    expect((await bundlesOf(again.spec!))["login-claims"]).toEqual(bundles["login-claims"]!);
     const changed = tenantWithActions();
     changed.actions["login-claims"].claims[1].from = "user.app_metadata.tier";
     const other = await validateTenant(changed, { stack: "dev", now: new Date(), readFile: directoryReader(project.root) });
-    expect(other.spec!.actions["login-claims"]!.bundle.sha256).not.toBe(spec.actions["login-claims"]!.bundle.sha256);
+    expect((await bundlesOf(other.spec!))["login-claims"]!.sha256).not.toBe(bundles["login-claims"]!.sha256);
   });
 
   it("bundles are single CommonJS files with only Node built-ins left as require()", () => {
-    const code = spec.actions["login-claims"]!.bundle.code;
+    const code = bundles["login-claims"]!.code;
     expect(code).toContain("module.exports");
     expect([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])).toEqual([]);
   });
@@ -116,7 +120,7 @@ describe("the local runtime's isolation and Auth0 rules", () => {
 
   it("stops a synchronous busy loop too (vm's timeout), and the runtime stays usable", async () => {
     await expect(runAction(await bundled("actions/busy.ts"), "credentials-exchange", ce(), { timeoutMs: 50 })).rejects.toThrow("did not finish within 50 ms");
-    const ok = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", ce());
+    const ok = await runAction(bundles["client-claims"]!.code, "credentials-exchange", ce());
     expect(ok.denied).toBeUndefined();
   });
 
@@ -139,7 +143,7 @@ describe("the local runtime's isolation and Auth0 rules", () => {
   });
 
   it("runs a trigger's actions in order and stops at the first deny", async () => {
-    const deny = spec.actions["client-claims"]!.bundle.code;
+    const deny = bundles["client-claims"]!.code;
     const logs = await bundled("actions/logs.ts");
     const event = eventFor("credentials-exchange", { client: { metadata: { disabled: "true", tier: "x" } } });
     const r = await runTrigger([{ key: "deny", code: deny }, { key: "logs", code: logs, secrets: { API_KEY: "k" } }], "credentials-exchange", event);

@@ -9,7 +9,8 @@ import { RESOURCE_TYPES } from "../../src/model";
 import { planStack } from "../../src/plan";
 import { tenantProgram } from "../../src/program";
 import { credentialState } from "../../src/rotation/expiry";
-import { checkRotation, type PreviousCredentials } from "../../src/rotation/rules";
+import type { PreviousCredentials } from "../../src/rotation/fingerprints";
+import { checkRotation } from "../../src/rotation/rules";
 import { SpecError } from "../../src/spec";
 import { keyPool } from "../support/key-pool";
 import { customResources, underMocks, type Registered } from "../support/mock-runtime";
@@ -43,7 +44,7 @@ describe("rotation rules against the last deployment (pulumi up)", () => {
     t.applications.billing.credentials = [Q4];
     const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": t }, lastOutputs }, () => tenantProgram(project.root, { now: NOW }));
     expect(run.error).toBeInstanceOf(SpecError);
-    expect((run.error as SpecError).issues[0]).toEqual({ path: "applications.billing.credentials", message: expect.stringContaining("replaces every credential at once (deployed: b-q3; desired: b-q4)") });
+    expect((run.error as SpecError).issues[0]).toEqual({ path: "applications.billing.credentials", code: "rotation_swap", message: expect.stringContaining("replaces every credential at once (deployed: b-q3; desired: b-q4)") });
     expect(run.registered.filter((r) => r.type.startsWith("auth0:"))).toEqual([]);
   });
 
@@ -52,7 +53,7 @@ describe("rotation rules against the last deployment (pulumi up)", () => {
     const t = validTenant();
     t.applications.billing.credentials = [Q3, Q4];
     const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": t }, lastOutputs }, () => tenantProgram(project.root, { now: NOW }));
-    expect((run.error as SpecError).issues).toContainEqual({ path: "applications.billing.credentials[1].publicKey", message: expect.stringContaining("credential b-q4 keeps its name but its key changed") });
+    expect((run.error as SpecError).issues).toContainEqual({ path: "applications.billing.credentials[1].publicKey", code: "rotation_key_changed", message: expect.stringContaining("credential b-q4 keeps its name but its key changed") });
   });
 
   it("refuses to add and retire in one step while both slots are used (it would need a third slot)", async () => {
@@ -63,7 +64,7 @@ describe("rotation rules against the last deployment (pulumi up)", () => {
     const { directoryReader } = await import("../../src/config/files");
     const { spec: desired } = await spec(t, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
     expect(checkRotation(previous, desired, NOW)).toEqual([
-      { path: "applications.billing.credentials", message: expect.stringContaining("adds b-q4 and retires b-q2 in one step while both slots are in use") },
+      { path: "applications.billing.credentials", code: "rotation_third_slot", message: expect.stringContaining("adds b-q4 and retires b-q2 in one step while both slots are in use") },
     ]);
   });
 

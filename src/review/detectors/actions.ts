@@ -25,6 +25,7 @@ function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: Claim
 export const actions: Detector = ({ base, head, sourceStats }) => {
   const before: Record<string, ActionSpec> = base?.spec.actions ?? {};
   const after: Record<string, ActionSpec> = head?.spec.actions ?? {};
+  const bundleOf = (plan: typeof base, key: string) => plan!.model.actions[key]!.bundle;
   const out: Finding[] = [];
   for (const key of Object.keys(after).sort()) {
     const a = after[key]!;
@@ -41,13 +42,15 @@ export const actions: Detector = ({ base, head, sourceStats }) => {
     const bs = b.secrets.map((s) => s.name).sort().join(", ");
     const as = a.secrets.map((s) => s.name).sort().join(", ");
     if (bs !== as) out.push({ section: "actions", kind: "action.secrets-changed", subject: key, text: `${key} secrets: ${bs || "none"} → ${as || "none"} (values are never shown)` });
-    if (b.bundle.sha256 !== a.bundle.sha256) {
+    const bb = bundleOf(base, key);
+    const ab = bundleOf(head, key);
+    if (bb.sha256 !== ab.sha256) {
       const stats = [...sourceStats.entries()].filter(([f]) => f.startsWith("actions/")).map(([f, s]) => `${f} +${s.added} -${s.removed}`);
       out.push({
         section: "actions",
         kind: "action.code-changed",
         subject: key,
-        text: `${key} code changes: bundle ${b.bundle.sha256.slice(0, 12)} → ${a.bundle.sha256.slice(0, 12)} (${b.bundle.bytes} → ${a.bundle.bytes} bytes)`,
+        text: `${key} code changes: bundle ${bb.sha256.slice(0, 12)} → ${ab.sha256.slice(0, 12)} (${bb.bytes} → ${ab.bytes} bytes)`,
         ...(stats.length ? { details: stats } : {}),
       });
     }
@@ -59,8 +62,8 @@ export const actions: Detector = ({ base, head, sourceStats }) => {
     }
   }
   for (const t of TRIGGER_IDS) {
-    const b = base?.spec.triggers[t] ?? [];
-    const a = head?.spec.triggers[t] ?? [];
+    const b = base?.model.triggers[t]?.order ?? [];
+    const a = head?.model.triggers[t]?.order ?? [];
     if (b.join(",") !== a.join(",")) {
       out.push({ section: "actions", kind: "binding.order-changed", subject: t, text: `${t} runs ${a.join(" → ") || "no actions"} (was ${b.join(" → ") || "no actions"})` });
     }

@@ -1,5 +1,6 @@
 import { credentialState } from "../../rotation/expiry";
-import { checkRotation, type PreviousCredentials } from "../../rotation/rules";
+import { previousFromSpec } from "../../rotation/fingerprints";
+import { checkRotation } from "../../rotation/rules";
 import type { CredentialSpec } from "../../spec";
 import type { Detector, Finding } from "../changes";
 
@@ -26,10 +27,7 @@ export const credentials: Detector = ({ base, head, now }) => {
     }
   }
   if (base && head) {
-    const previous: PreviousCredentials = Object.fromEntries(
-      Object.values(base.spec.applications).map((app) => [app.key, (app.credentials ?? []).map((c) => ({ name: c.name, thumbprint: c.key.thumbprint, expiresAt: c.effectiveExpiresAt ?? null }))]),
-    );
-    for (const issue of checkRotation(previous, head.spec, now)) {
+    for (const issue of checkRotation(previousFromSpec(base.spec), head.spec, now)) {
       out.push({ section: "credentials", kind: "rotation.unsafe", subject: issue.path.split(".")[1] ?? issue.path, text: `unsafe rotation at ${issue.path}: ${issue.message}` });
     }
   }

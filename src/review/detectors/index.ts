@@ -1,4 +1,4 @@
-import type { DetectorContext, Finding } from "../changes";
+import type { Detector } from "../changes";
 import { actions } from "./actions";
 import { apis } from "./apis";
 import { applications } from "./applications";
@@ -8,7 +8,7 @@ import { protection } from "./protection";
 import { tokenClaims } from "./token-claims";
 
 /** Every kind of change the review knows. A new kind is one file in this folder and one line here. */
-export const DETECTORS: ((ctx: DetectorContext) => Finding[] | Promise<Finding[]>)[] = [
+export const DETECTORS: Detector[] = [
   applications,
   grants,
   apis,

@@ -1,29 +1,43 @@
-import { credentialsExchangeEvent } from "../../actions/events";
-import { runTrigger } from "../../actions/runtime";
+import { runCredentialsExchange } from "../../actions/bound";
 import type { Plan } from "../../plan";
 import type { Detector, Finding } from "../changes";
 
-/** What each M2M app's access token carries, by running the bound credentials-exchange actions locally. */
-async function m2mClaims(plan: Plan | undefined): Promise<Map<string, { claims: Record<string, unknown>; denied?: string }>> {
-  const out = new Map<string, { claims: Record<string, unknown>; denied?: string }>();
+type TokenClaims = Map<string, { claims: Record<string, unknown>; denied?: string }>;
+
+/**
+ * What each M2M app's access token carries, by running the bound credentials-exchange actions for it. A failure
+ * (an action that throws or exceeds its time limit) stands for every app of that revision, so a broken action
+ * costs one time limit, not one per application.
+ */
+async function m2mClaims(plan: Plan | undefined): Promise<TokenClaims> {
+  const out: TokenClaims = new Map();
   if (!plan) return out;
-  const bound = plan.spec.triggers["credentials-exchange"].map((k) => ({ key: k, code: plan.spec.actions[k]!.bundle.code }));
-  for (const app of Object.values(plan.spec.applications)) {
-    if (app.type !== "m2m") continue;
-    const api = Object.keys(app.grants)[0];
-    if (!bound.length || api === undefined) {
+  const bound = plan.model.triggers["credentials-exchange"].order.length > 0;
+  let failure: string | undefined;
+  for (const app of Object.values(plan.model.applications)) {
+    if (app.appType !== "m2m") continue;
+    const first = app.grants[0];
+    if (!bound || first === undefined) {
       out.set(app.key, { claims: {} });
       continue;
     }
-    const event = credentialsExchangeEvent({ client: { client_id: app.key, name: app.name, metadata: app.metadata }, resourceServer: { identifier: plan.spec.apis[api]!.identifier } });
-    const r = await runTrigger(bound, "credentials-exchange", event, { timeoutMs: 2_000 }).catch((e: Error) => ({ accessTokenClaims: {}, denied: { reason: `the actions fail: ${e.message}` } }));
-    out.set(app.key, { claims: r.accessTokenClaims, ...(r.denied ? { denied: r.denied.reason } : {}) });
+    if (failure === undefined) {
+      try {
+        const audience = plan.model.apis[first.apiKey]!.resourceServer.inputs.identifier;
+        const r = await runCredentialsExchange(plan, app.key, { audience, scopes: [] });
+        out.set(app.key, { claims: r.accessTokenClaims, ...(r.denied ? { denied: r.denied.reason } : {}) });
+        continue;
+      } catch (e) {
+        failure = `the actions fail: ${(e as Error).message}`;
+      }
+    }
+    out.set(app.key, { claims: {}, denied: failure });
   }
   return out;
 }
 
 /** Per application: custom claims its M2M tokens gain, lose or change, and whether its token requests are now denied. */
-export const tokenClaims = async ({ base, head }: Parameters<Detector>[0]): Promise<Finding[]> => {
+export const tokenClaims: Detector = async ({ base, head }) => {
   const before = await m2mClaims(base);
   const after = await m2mClaims(head);
   const out: Finding[] = [];

@@ -1,0 +1,64 @@
+import { ActionLoadError, BundleError } from "../errors";
+import { formatPath, type SpecIssue } from "../spec/issues";
+import type { ActionSpec, TenantSpec } from "../spec/types";
+import type { Bundle, FileReader } from "./bundle";
+import { loadAction } from "./sandbox";
+import { ACTION_LIMITS, TRIGGERS } from "./triggers";
+
+export interface BuildContext {
+  /** Reads project files (a working tree or a git revision). */
+  readFile: FileReader;
+  /** Where npm packages imported by actions resolve from: the project directory. */
+  packagesDir: string;
+}
+
+/**
+ * The build step between a validated spec and its model: bundles every action (its claim mapping compiled in),
+ * checks the bundle's size and that it exports the trigger's handler. Only commands that deploy or run actions
+ * ask for it; the key tool validates specs without it.
+ */
+export async function buildActions(spec: TenantSpec, ctx: BuildContext): Promise<{ bundles: Record<string, Bundle>; errors: SpecIssue[] }> {
+  const errors: SpecIssue[] = [];
+  const actions = Object.values(spec.actions);
+  if (actions.length === 0) return { bundles: {}, errors };
+  // esbuild is loaded only when there is an action to bundle: plans without actions stay fast.
+  const { bundleAction } = await import("./bundle");
+  const built = await Promise.all(actions.map((a) => buildOne(a, ctx, bundleAction, errors)));
+  const bundles: Record<string, Bundle> = {};
+  built.forEach((bundle, i) => {
+    if (bundle) bundles[actions[i]!.key] = bundle;
+  });
+  return { bundles, errors };
+}
+
+async function buildOne(
+  action: ActionSpec,
+  ctx: BuildContext,
+  bundleAction: typeof import("./bundle").bundleAction,
+  errors: SpecIssue[],
+): Promise<Bundle | undefined> {
+  const at = formatPath(["actions", action.key, "source"]);
+  let bundle: Bundle;
+  try {
+    const config = { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) };
+    bundle = await bundleAction({ source: action.source, readFile: ctx.readFile, runtime: action.runtime, config, packagesDir: ctx.packagesDir });
+  } catch (e) {
+    if (!(e instanceof BundleError)) throw e;
+    errors.push({ path: at, code: "bundle_failed", message: `${action.source} does not bundle: ${e.message}` });
+    return undefined;
+  }
+  const before = errors.length;
+  if (bundle.bytes > ACTION_LIMITS.codeBytes) {
+    errors.push({ path: at, code: "limit_exceeded", message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)` });
+  }
+  const { handler, version } = TRIGGERS[action.trigger];
+  try {
+    if (typeof loadAction(bundle.code).exports[handler] !== "function") {
+      errors.push({ path: at, code: "handler_missing", message: `${action.source} exports no ${handler} function (${action.trigger} ${version} calls exports.${handler})` });
+    }
+  } catch (e) {
+    if (!(e instanceof ActionLoadError)) throw e;
+    errors.push({ path: at, code: "bundle_failed", message: `${action.source}: ${e.message}` });
+  }
+  return errors.length > before ? undefined : bundle;
+}

@@ -1,0 +1,52 @@
+/**
+ * Every error the project throws on purpose, in one place (as jose does): each class has a stable `code` that
+ * programs and tests can rely on, and a message written for the person who has to act on it.
+ */
+export abstract class ProjectError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A public key or certificate file that Auth0 would not accept. */
+export class PublicKeyError extends ProjectError {
+  readonly code = "ERR_PUBLIC_KEY";
+}
+
+/** A stack file or Pulumi.yaml that cannot be read as Pulumi config. */
+export class StackConfigError extends ProjectError {
+  readonly code = "ERR_STACK_CONFIG";
+}
+
+/** An action whose sources do not bundle. */
+export class BundleError extends ProjectError {
+  readonly code = "ERR_BUNDLE";
+}
+
+/** An action bundle whose top level fails to load. */
+export class ActionLoadError extends ProjectError {
+  readonly code = "ERR_ACTION_LOAD";
+}
+
+/** An action handler that fails or exceeds its limits while running. */
+export class ActionRunError extends ProjectError {
+  readonly code = "ERR_ACTION_RUN";
+}
+
+/** A key-tool command that was refused; nothing was written. */
+export class KeysError extends ProjectError {
+  readonly code = "ERR_KEYS";
+}
+
+/** A git command the review needs failed. */
+export class GitError extends ProjectError {
+  readonly code = "ERR_GIT";
+}
+
+/** For switches over unions: a member that is not handled is a compile error, and a runtime error if it slips in. */
+export function assertNever(value: never, what: string): never {
+  throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
+}
