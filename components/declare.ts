@@ -1,6 +1,15 @@
 import * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
-import { addressOf, RESOURCE_TYPES, resolveRefs, type Address, type ComponentAddress, type DesiredResource, type Ref, type ResourceType } from "../src/model";
+import {
+  addressOf,
+  RESOURCE_TYPES,
+  resolveRefs,
+  type Address,
+  type ComponentAddress,
+  type DesiredResource,
+  type Ref,
+  type ResourceType,
+} from "../src/model";
 
 /** The provider class behind each resource type of the model. */
 const PROVIDER_CLASSES = {
@@ -36,10 +45,18 @@ export class Declarer {
   declare<T extends ResourceType>(resource: DesiredResource<T>): ProviderResource<T> {
     const parent = this.components.get(addressOf(resource.parent));
     if (!parent) throw new Error(`${addressOf(resource)}: its parent ${addressOf(resource.parent)} is not declared yet`);
-    const inputs = resolveRefs(resource.inputs, (r) => this.output(r), (s) => this.secret(s.$secret.config));
+    const inputs = resolveRefs(
+      resource.inputs,
+      (r) => this.output(r),
+      (s) => this.secret(s.$secret.config),
+    );
     const dependsOn = resource.dependsOn.map((a) => this.get(a));
     const Class = PROVIDER_CLASSES[resource.type] as unknown as AnyResourceClass;
-    const declared = new Class(resource.name, inputs, { parent, protect: resource.protect, ...(dependsOn.length > 0 ? { dependsOn } : {}) });
+    const declared = new Class(resource.name, inputs, {
+      parent,
+      protect: resource.protect,
+      ...(dependsOn.length > 0 ? { dependsOn } : {}),
+    });
     this.resources.set(addressOf(resource), declared);
     return declared as ProviderResource<T>;
   }

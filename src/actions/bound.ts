@@ -47,7 +47,11 @@ export async function runCredentialsExchange(
   options: RunOptions = {},
 ): Promise<ActionRunResult> {
   const app = appOf(plan, appKey);
-  const event = credentialsExchangeEvent({ client: clientOf(plan, app, options.clientId), resourceServer: { identifier: request.audience }, scopes: request.scopes });
+  const event = credentialsExchangeEvent({
+    client: clientOf(plan, app, options.clientId),
+    resourceServer: { identifier: request.audience },
+    scopes: request.scopes,
+  });
   return runTrigger(boundActions(plan.model, "credentials-exchange"), "credentials-exchange", event, {
     timeoutMs: ACTION_LIMITS.executionMs,
     ...(options.secrets ? { secrets: options.secrets } : {}),

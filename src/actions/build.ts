@@ -41,7 +41,13 @@ async function buildOne(
   let bundle: Bundle;
   try {
     const config = { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) };
-    bundle = await bundleAction({ source: action.source, readFile: ctx.readFile, runtime: action.runtime, config, packagesDir: ctx.packagesDir });
+    bundle = await bundleAction({
+      source: action.source,
+      readFile: ctx.readFile,
+      runtime: action.runtime,
+      config,
+      packagesDir: ctx.packagesDir,
+    });
   } catch (e) {
     if (!(e instanceof BundleError)) throw e;
     errors.push({ path: at, code: "bundle_failed", message: `${action.source} does not bundle: ${e.message}` });
@@ -49,12 +55,20 @@ async function buildOne(
   }
   const before = errors.length;
   if (bundle.bytes > ACTION_LIMITS.codeBytes) {
-    errors.push({ path: at, code: "limit_exceeded", message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)` });
+    errors.push({
+      path: at,
+      code: "limit_exceeded",
+      message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)`,
+    });
   }
   const { handler, version } = TRIGGERS[action.trigger];
   try {
     if (typeof loadAction(bundle.code).exports[handler] !== "function") {
-      errors.push({ path: at, code: "handler_missing", message: `${action.source} exports no ${handler} function (${action.trigger} ${version} calls exports.${handler})` });
+      errors.push({
+        path: at,
+        code: "handler_missing",
+        message: `${action.source} exports no ${handler} function (${action.trigger} ${version} calls exports.${handler})`,
+      });
     }
   } catch (e) {
     if (!(e instanceof ActionLoadError)) throw e;

@@ -13,7 +13,6 @@ export interface StackConfig {
   values: Record<string, unknown>;
 }
 
-
 export const TENANT_CONFIG_KEY = "tenant";
 
 /** Stack names from file names: Pulumi.<stack>.yaml, sorted. */

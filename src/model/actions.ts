@@ -2,7 +2,17 @@ import type * as auth0 from "@pulumi/auth0";
 import type { Bundle } from "../actions/bundle";
 import { TRIGGERS, type Trigger } from "../actions/triggers";
 import type { ActionSpec } from "../spec";
-import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, secretRef, type ComponentAddress, type DesiredResource, type Ref, type SecretRef } from "./desired";
+import {
+  child,
+  COMPONENT_TYPES,
+  ref,
+  RESOURCE_TYPES,
+  secretRef,
+  type ComponentAddress,
+  type DesiredResource,
+  type Ref,
+  type SecretRef,
+} from "./desired";
 
 export interface ActionModel {
   kind: "action";
@@ -11,7 +21,10 @@ export interface ActionModel {
   component: ComponentAddress;
   /** The built code: what Auth0 runs, what the plan hashes and what local tools execute. */
   bundle: Bundle;
-  action: DesiredResource<typeof RESOURCE_TYPES.Action, Omit<auth0.ActionArgs, "secrets" | "code"> & { code: string; secrets: { name: string; value: SecretRef }[] }>;
+  action: DesiredResource<
+    typeof RESOURCE_TYPES.Action,
+    Omit<auth0.ActionArgs, "secrets" | "code"> & { code: string; secrets: { name: string; value: SecretRef }[] }
+  >;
 }
 
 export interface TriggerModel {
@@ -20,7 +33,10 @@ export interface TriggerModel {
   component: ComponentAddress;
   /** Bound action keys in execution order. */
   order: string[];
-  bindings: DesiredResource<typeof RESOURCE_TYPES.TriggerActions, Omit<auth0.TriggerActionsArgs, "actions"> & { actions: { id: Ref; displayName: string }[] }>;
+  bindings: DesiredResource<
+    typeof RESOURCE_TYPES.TriggerActions,
+    Omit<auth0.TriggerActionsArgs, "actions"> & { actions: { id: Ref; displayName: string }[] }
+  >;
 }
 
 /** One deployed Action: the bundle as its code, secrets from Pulumi secret config (never in the plan). */

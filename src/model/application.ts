@@ -92,7 +92,12 @@ export function applicationModel(app: ApplicationSpec, protect: boolean): Applic
 }
 
 /** All of an app's keys in one resource: Auth0 holds at most two, and rotation edits this list only. */
-function credentialsResource(appKey: string, credentials: CredentialSpec[], component: ComponentAddress, protect: boolean): CredentialsResource {
+function credentialsResource(
+  appKey: string,
+  credentials: CredentialSpec[],
+  component: ComponentAddress,
+  protect: boolean,
+): CredentialsResource {
   return child(RESOURCE_TYPES.ClientCredentials, appKey, component, protect, {
     clientId: ref(RESOURCE_TYPES.Client, appKey, "clientId"),
     authenticationMethod: "private_key_jwt",

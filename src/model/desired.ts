@@ -106,4 +106,3 @@ export function child<T extends ResourceType, I extends object>(
 }
 
 export const addressOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;
-

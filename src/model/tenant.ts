@@ -46,7 +46,10 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
       return [a.key, actionModel(a, bundle, spec.protect)];
     }),
   );
-  const triggers = Object.fromEntries(TRIGGER_IDS.map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)])) as Record<Trigger, TriggerModel>;
+  const triggers = Object.fromEntries(TRIGGER_IDS.map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)])) as Record<
+    Trigger,
+    TriggerModel
+  >;
   return {
     stack: spec.stack,
     protect: spec.protect,
@@ -56,13 +59,22 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
     triggers,
     outputs: {
       apis: Object.fromEntries(
-        Object.values(spec.apis).map((a) => [a.key, { identifier: ref(RESOURCE_TYPES.ResourceServer, a.key, "identifier"), scopes: Object.keys(a.scopes) }]),
+        Object.values(spec.apis).map((a) => [
+          a.key,
+          { identifier: ref(RESOURCE_TYPES.ResourceServer, a.key, "identifier"), scopes: Object.keys(a.scopes) },
+        ]),
       ),
       applications: Object.fromEntries(
-        Object.values(applications).map((a) => [a.key, { type: a.appType, clientId: ref(RESOURCE_TYPES.Client, a.key, "clientId"), credentials: a.fingerprints }]),
+        Object.values(applications).map((a) => [
+          a.key,
+          { type: a.appType, clientId: ref(RESOURCE_TYPES.Client, a.key, "clientId"), credentials: a.fingerprints },
+        ]),
       ),
       actions: Object.fromEntries(
-        Object.values(actions).map((a) => [a.key, { trigger: a.trigger, id: ref(RESOURCE_TYPES.Action, a.key, "id"), sha256: a.bundle.sha256 }]),
+        Object.values(actions).map((a) => [
+          a.key,
+          { trigger: a.trigger, id: ref(RESOURCE_TYPES.Action, a.key, "id"), sha256: a.bundle.sha256 },
+        ]),
       ),
       triggers: Object.fromEntries(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])),
     },
@@ -71,7 +83,12 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
 
 /** The tenant's components in declaration order: APIs, applications, actions, then the trigger bindings. */
 export function componentsInOrder(model: TenantModel): ComponentModel[] {
-  return [...Object.values(model.apis), ...Object.values(model.applications), ...Object.values(model.actions), ...Object.values(model.triggers)];
+  return [
+    ...Object.values(model.apis),
+    ...Object.values(model.applications),
+    ...Object.values(model.actions),
+    ...Object.values(model.triggers),
+  ];
 }
 
 /** One component's resources, in the order it declares them. */

@@ -88,9 +88,21 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
         metadata: app.metadata,
         credentials: (app.credentials ?? []).map((c, i) => {
           const f = a.fingerprints[i]!;
-          return { name: f.name, algorithm: f.algorithm, bits: f.bits, format: c.key.format, thumbprint: f.thumbprint, expiresAt: f.expiresAt, daysLeft: daysLeft(f.expiresAt, now) };
+          return {
+            name: f.name,
+            algorithm: f.algorithm,
+            bits: f.bits,
+            format: c.key.format,
+            thumbprint: f.thumbprint,
+            expiresAt: f.expiresAt,
+            daysLeft: daysLeft(f.expiresAt, now),
+          };
         }),
-        grants: a.grants.map((g) => ({ api: g.apiKey, audience: model.apis[g.apiKey]!.resourceServer.inputs.identifier, scopes: g.resource.inputs.scopes })),
+        grants: a.grants.map((g) => ({
+          api: g.apiKey,
+          audience: model.apis[g.apiKey]!.resourceServer.inputs.identifier,
+          scopes: g.resource.inputs.scopes,
+        })),
       };
     }),
     actions: Object.values(model.actions).map((a) => {
@@ -130,7 +142,9 @@ export function printableResources(plan: Plan) {
     dependsOn: r.dependsOn.map(addressOf),
     inputs: shortenCode(
       redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials),
-      r.type === RESOURCE_TYPES.Action ? { source: plan.spec.actions[r.name]!.source, bundle: plan.model.actions[r.name]!.bundle } : undefined,
+      r.type === RESOURCE_TYPES.Action
+        ? { source: plan.spec.actions[r.name]!.source, bundle: plan.model.actions[r.name]!.bundle }
+        : undefined,
     ),
   }));
 }

@@ -11,7 +11,11 @@ export function daysLeft(expiresAt: string | null | undefined, now: Date): numbe
   return expiresAt == null ? null : Math.floor((Date.parse(expiresAt) - now.getTime()) / DAY_MS);
 }
 
-export function credentialState(expiresAt: string | null | undefined, now: Date, windowDays: number): { state: CredentialState; daysLeft: number | null } {
+export function credentialState(
+  expiresAt: string | null | undefined,
+  now: Date,
+  windowDays: number,
+): { state: CredentialState; daysLeft: number | null } {
   if (expiresAt == null) return { state: "active", daysLeft: null };
   const ms = Date.parse(expiresAt) - now.getTime();
   return { state: ms <= 0 ? "expired" : ms <= windowDays * DAY_MS ? "expiring" : "active", daysLeft: daysLeft(expiresAt, now) };
@@ -24,7 +28,9 @@ export function expiryWarnings(applications: Record<string, ApplicationSpec>, no
     (app.credentials ?? []).forEach((c: CredentialSpec, i) => {
       const { state, daysLeft } = credentialState(c.effectiveExpiresAt, now, windowDays);
       if (state !== "expiring") return;
-      const replacement = (app.credentials ?? []).some((o) => o !== c && credentialState(o.effectiveExpiresAt, now, windowDays).state === "active");
+      const replacement = (app.credentials ?? []).some(
+        (o) => o !== c && credentialState(o.effectiveExpiresAt, now, windowDays).state === "active",
+      );
       warnings.push({
         path: formatPath(["applications", app.key, "credentials", i]),
         code: "expiring",

@@ -54,4 +54,3 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
   }
   return errors;
 }
-

@@ -36,7 +36,11 @@ export function parseAt<S extends z.ZodType>(
       issues.push({ path: formatPath(path), code: "invalid_key", message: zodIssue.issues[0]?.message ?? zodIssue.message });
     } else if (zodIssue.code === "invalid_type" && zodIssue.input === undefined) {
       issues.push({ path: formatPath(path), code: "required", message: `is required (${describeExpected(zodIssue.expected)})` });
-    } else if (zodIssue.code === "invalid_union" && zodIssue.path.at(-1) === "type" && (zodIssue.input as { type?: unknown } | undefined)?.type === undefined) {
+    } else if (
+      zodIssue.code === "invalid_union" &&
+      zodIssue.path.at(-1) === "type" &&
+      (zodIssue.input as { type?: unknown } | undefined)?.type === undefined
+    ) {
       // a discriminated union whose discriminator is missing (an application without `type`)
       issues.push({ path: formatPath(path), code: "required", message: zodIssue.message });
     } else {

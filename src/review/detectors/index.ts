@@ -8,12 +8,4 @@ import { protection } from "./protection";
 import { tokenClaims } from "./token-claims";
 
 /** Every kind of change the review knows. A new kind is one file in this folder and one line here. */
-export const DETECTORS: Detector[] = [
-  applications,
-  grants,
-  apis,
-  credentials,
-  actions,
-  tokenClaims,
-  protection,
-];
+export const DETECTORS: Detector[] = [applications, grants, apis, credentials, actions, tokenClaims, protection];

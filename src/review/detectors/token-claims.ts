@@ -44,14 +44,26 @@ export const tokenClaims: Detector = async ({ base, head }) => {
   for (const [app, a] of after) {
     const b = before.get(app);
     if (!b) continue; // a new app: its grants and claims are in the other sections
-    if (a.denied && !b.denied) out.push({ section: "actions", kind: "action.deny-changed", subject: app, text: `${app}: token requests are now denied: ${a.denied}` });
-    if (!a.denied && b.denied) out.push({ section: "actions", kind: "action.deny-changed", subject: app, text: `${app}: token requests are no longer denied` });
+    if (a.denied && !b.denied)
+      out.push({
+        section: "actions",
+        kind: "action.deny-changed",
+        subject: app,
+        text: `${app}: token requests are now denied: ${a.denied}`,
+      });
+    if (!a.denied && b.denied)
+      out.push({ section: "actions", kind: "action.deny-changed", subject: app, text: `${app}: token requests are no longer denied` });
     for (const name of [...new Set([...Object.keys(b.claims), ...Object.keys(a.claims)])].sort()) {
       const was = JSON.stringify(b.claims[name]);
       const now = JSON.stringify(a.claims[name]);
       if (was === now) continue;
       const kind = was === undefined ? "claim.added" : now === undefined ? "claim.removed" : "claim.changed";
-      const text = was === undefined ? `${app}: access tokens gain ${name} = ${now}` : now === undefined ? `${app}: access tokens lose ${name} (was ${was})` : `${app}: access tokens change ${name} ${was} → ${now}`;
+      const text =
+        was === undefined
+          ? `${app}: access tokens gain ${name} = ${now}`
+          : now === undefined
+            ? `${app}: access tokens lose ${name} (was ${was})`
+            : `${app}: access tokens change ${name} ${was} → ${now}`;
       out.push({ section: "actions", kind, subject: app, text });
     }
   }
