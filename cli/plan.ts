@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { previousFromOutputs } from "../src/rotation/fingerprints";
-import { planStack, printableResources, renderErrors, renderPlanText, summarize } from "../src/plan";
+import { planJson, planStack, renderErrors, renderPlanText, summarize } from "../src/plan";
 import { parseCliArgs, runCli } from "./common";
 
 const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>] [--previous <pulumi stack output --json file>]";
@@ -42,9 +42,7 @@ async function main(): Promise<number> {
   }
   const summary = summarize(result.plan, now);
   if (values.json) {
-    console.log(
-      JSON.stringify({ ok: true, ...summary, warnings: result.plan.warnings, resources: printableResources(result.plan) }, null, 2),
-    );
+    console.log(JSON.stringify(planJson(result.plan, now), null, 2));
   } else {
     console.log(renderPlanText(summary, result.plan.warnings));
   }

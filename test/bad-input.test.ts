@@ -2,7 +2,7 @@ import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tenantProgram } from "../src/program";
-import { SpecError } from "../src/spec";
+import { SpecError, type IssueCode } from "../src/spec";
 import { underMocks } from "./support/mock-runtime";
 import { projectRoot, tempProject, validTenant } from "./support/temp-project";
 
@@ -24,14 +24,15 @@ type Tenant = ReturnType<typeof validTenant>;
 const billing = (t: Tenant) => t.applications.billing;
 const cred = (t: Tenant) => billing(t).credentials[0];
 
-/** Each case: a mutation of a valid tenant, and the error (path + text) it must produce. */
-const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text: string | RegExp }[] = [
+/** Each case: a mutation of a valid tenant, and the error (path, code, and the words users rely on) it must produce. */
+const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; code: IssueCode; text: string | RegExp }[] = [
   {
     name: "misspelt top-level field",
     mutate: (t) => {
       t.application = t.applications;
     },
     path: "application",
+    code: "unknown_field",
     text: 'did you mean "applications"?',
   },
   {
@@ -40,6 +41,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.apis["orders-api"].tokenLifeTime = 60;
     },
     path: "apis.orders-api.tokenLifeTime",
+    code: "unknown_field",
     text: 'did you mean "tokenLifetime"?',
   },
   {
@@ -48,6 +50,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       delete t.apis["orders-api"].identifier;
     },
     path: "apis.orders-api.identifier",
+    code: "required",
     text: "is required",
   },
   {
@@ -56,6 +59,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.apis["orders-api"].identifier = "orders api";
     },
     path: "apis.orders-api.identifier",
+    code: "invalid_value",
     text: "must not contain white space",
   },
   {
@@ -64,6 +68,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.apis["orders-api"].tokenLifetime = 2_592_001;
     },
     path: "apis.orders-api.tokenLifetime",
+    code: "out_of_range",
     text: "at most 2592000 seconds",
   },
   {
@@ -72,6 +77,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.apis["orders-api"].signingAlg = "HS512";
     },
     path: "apis.orders-api.signingAlg",
+    code: "invalid_value",
     text: '"HS512" is not allowed (allowed: RS256, PS256)',
   },
   {
@@ -80,6 +86,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.apis["orders-api"].scopes["read orders"] = "x";
     },
     path: "apis.orders-api.scopes.read orders",
+    code: "invalid_key",
     text: "invalid scope name",
   },
   {
@@ -88,6 +95,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.apis.OrdersApi = { identifier: "https://x.example" };
     },
     path: "apis.OrdersApi",
+    code: "invalid_key",
     text: "invalid key (allowed: lower-case letters",
   },
   {
@@ -96,6 +104,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.apis["orders-v2"] = { identifier: "https://orders.acme.example" };
     },
     path: "apis.orders-v2.identifier",
+    code: "duplicate",
     text: 'duplicate API identifier "https://orders.acme.example"',
   },
   {
@@ -104,6 +113,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.applications.mobile = { type: "spa" };
     },
     path: "applications.mobile.type",
+    code: "invalid_value",
     text: 'unknown application type "spa" (allowed: m2m | regular_web)',
   },
   {
@@ -112,6 +122,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       delete billing(t).type;
     },
     path: "applications.billing.type",
+    code: "required",
     text: "is required (allowed: m2m | regular_web)",
   },
   {
@@ -120,6 +131,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).authenticationMethod = "client_secret_post";
     },
     path: "applications.billing.authenticationMethod",
+    code: "invalid_value",
     text: "never a client secret (allowed: private_key_jwt)",
   },
   {
@@ -128,6 +140,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).clientSecret = "s3cr3t";
     },
     path: "applications.billing.clientSecret",
+    code: "unknown_field",
     text: 'unknown field "clientSecret"',
   },
   {
@@ -136,6 +149,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).credentials = [];
     },
     path: "applications.billing.credentials",
+    code: "out_of_range",
     text: "needs at least one credential",
   },
   {
@@ -147,6 +161,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       );
     },
     path: "applications.billing.credentials",
+    code: "out_of_range",
     text: "at most 2 credentials per application",
   },
   {
@@ -155,6 +170,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).algorithm = "HS256";
     },
     path: "applications.billing.credentials[0].algorithm",
+    code: "invalid_value",
     text: "(allowed: RS256, RS384, PS256)",
   },
   {
@@ -163,6 +179,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).expiresAt = "next year";
     },
     path: "applications.billing.credentials[0].expiresAt",
+    code: "invalid_value",
     text: "must be an ISO 8601 date-time",
   },
   {
@@ -171,6 +188,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).expiresAt = "2025-01-01T00:00:00Z";
     },
     path: "applications.billing.credentials[0].expiresAt",
+    code: "expired",
     text: "is in the past",
   },
   {
@@ -179,6 +197,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).kid = "short";
     },
     path: "applications.billing.credentials[0].kid",
+    code: "invalid_value",
     text: "10 to 64 characters",
   },
   {
@@ -187,6 +206,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).credentials.push({ name: "billing-1", publicKey: "keys/payments-2026-q2.pem" });
     },
     path: "applications.billing.credentials[1].name",
+    code: "duplicate",
     text: 'duplicate credential name "billing-1"',
   },
   {
@@ -195,6 +215,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).publicKey = "keys/../Pulumi.yaml.pem";
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "invalid_value",
     text: "must not leave keys/",
   },
   {
@@ -203,6 +224,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).publicKey = "keys/nope.pem";
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "file_not_found",
     text: "file keys/nope.pem not found",
   },
   {
@@ -211,6 +233,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).publicKey = "keys/oops-private.pem";
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "invalid_public_key",
     text: "holds a PRIVATE key",
   },
   {
@@ -219,6 +242,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).publicKey = "keys/truncated.pem";
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "invalid_public_key",
     text: "truncated",
   },
   {
@@ -227,6 +251,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).publicKey = "keys/two-blocks.pem";
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "invalid_public_key",
     text: "holds 2 PEM blocks",
   },
   {
@@ -235,6 +260,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).publicKey = "keys/fixtures/ec-p256.pem";
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "invalid_public_key",
     text: "is a EC key (allowed: RSA keys of 2048 to 4096 bits)",
   },
   {
@@ -243,6 +269,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       cred(t).publicKey = "keys/fixtures/rsa-1024.pem";
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "invalid_public_key",
     text: "RSA key of 1024 bits (allowed: 2048 to 4096 bits)",
   },
   {
@@ -252,6 +279,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       delete cred(t).expiresAt;
     },
     path: "applications.billing.credentials[0].publicKey",
+    code: "expired",
     text: "expired on 2021-01-01",
   },
   {
@@ -260,6 +288,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).grants = { "order-api": ["orders:read"] };
     },
     path: "applications.billing.grants.order-api",
+    code: "not_declared",
     text: 'API "order-api" is not declared (did you mean "orders-api"?',
   },
   {
@@ -268,6 +297,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).grants["orders-api"] = ["orders:purge"];
     },
     path: "applications.billing.grants.orders-api[0]",
+    code: "scope_not_defined",
     text: 'scope "orders:purge" is not defined on API orders-api (defined: orders:read, orders:write)',
   },
   {
@@ -276,6 +306,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).grants["orders-api"] = ["orders:raed"];
     },
     path: "applications.billing.grants.orders-api[0]",
+    code: "scope_not_defined",
     text: 'did you mean "orders:read"?',
   },
   {
@@ -284,6 +315,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).grants["orders-api"] = ["orders:read", "orders:read"];
     },
     path: "applications.billing.grants.orders-api[1]",
+    code: "duplicate",
     text: "is listed twice",
   },
   {
@@ -292,6 +324,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.applications.portal.grants = { "orders-api": ["orders:read"] };
     },
     path: "applications.portal.grants",
+    code: "unknown_field",
     text: 'unknown field "grants"',
   },
   {
@@ -300,6 +333,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.applications.portal.name = "Billing service";
     },
     path: "applications.portal.name",
+    code: "duplicate",
     text: 'duplicate application name "Billing service"',
   },
   {
@@ -308,6 +342,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.applications.other = { ...billing(t), name: "Other", credentials: [{ name: "o1", publicKey: "keys/billing-2026-q3.pem" }] };
     },
     path: "applications.other.credentials[0].publicKey",
+    code: "key_shared",
     text: "the same public key",
   },
   {
@@ -316,6 +351,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       billing(t).metadata = { tier: 3 };
     },
     path: "applications.billing.metadata.tier",
+    code: "invalid_type",
     text: "metadata values must be strings",
   },
   {
@@ -324,6 +360,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.applications.portal.callbacks = [];
     },
     path: "applications.portal.callbacks",
+    code: "out_of_range",
     text: "at least one callback URL",
   },
   {
@@ -332,6 +369,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.applications.portal.callbacks = ["portal/callback"];
     },
     path: "applications.portal.callbacks[0]",
+    code: "invalid_value",
     text: "must be an absolute URL",
   },
   {
@@ -340,6 +378,7 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; text
       t.protect = "yes";
     },
     path: "protect",
+    code: "invalid_type",
     text: "must be true or false",
   },
 ];
@@ -355,7 +394,7 @@ describe("bad input: every error names its path, says what is allowed, and nothi
     expect(run.registered.length).toBeGreaterThan(0);
   });
 
-  it.each(catalogue)("$name", async ({ mutate, path: where, text }) => {
+  it.each(catalogue)("$name", async ({ mutate, path: where, code, text }) => {
     const tenant = validTenant();
     mutate(tenant);
     const run = await runWith(tenant);
@@ -363,6 +402,7 @@ describe("bad input: every error names its path, says what is allowed, and nothi
     const issues = (run.error as SpecError).issues;
     const match = issues.find((i) => i.path === where);
     expect(match, `no error at ${where}; got ${JSON.stringify(issues)}`).toBeDefined();
+    expect(match!.code).toBe(code);
     if (typeof text === "string") expect(match!.message).toContain(text);
     else expect(match!.message).toMatch(text);
     expect(run.registered).toEqual([]);

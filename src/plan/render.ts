@@ -1,3 +1,4 @@
+import type { ResourceType } from "../model";
 import { formatIssue, type SpecIssue } from "../spec";
 import type { PlanSummary } from "./summary";
 
@@ -11,6 +12,17 @@ export function table(headers: string[], rows: string[][]): string {
       .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
+
+/** The heading under which the text plan shows each resource type: a new type without one is a compile error. */
+export const PLAN_SECTIONS: Record<ResourceType, string> = {
+  "auth0:index/resourceServer:ResourceServer": "APIs",
+  "auth0:index/resourceServerScopes:ResourceServerScopes": "APIs",
+  "auth0:index/client:Client": "Applications",
+  "auth0:index/clientGrant:ClientGrant": "Applications",
+  "auth0:index/clientCredentials:ClientCredentials": "Credentials",
+  "auth0:index/action:Action": "Actions (in binding order)",
+  "auth0:index/triggerActions:TriggerActions": "Actions (in binding order)",
+};
 
 export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   const out: string[] = [];

@@ -169,3 +169,8 @@ function redact(inputs: object, secretPaths: string[], thumbprints: Map<string, 
   };
   return walk(inputs, "");
 }
+
+/** The `plan --json` document: the summary, warnings and every resource's printable inputs. */
+export function planJson(plan: Plan, now: Date) {
+  return { ok: true, ...summarize(plan, now), warnings: plan.warnings, resources: printableResources(plan) };
+}

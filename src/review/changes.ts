@@ -1,3 +1,4 @@
+import type { ResourceType } from "../model";
 import type { Plan } from "../plan";
 
 export type Risk = "high" | "medium" | "low" | "info";
@@ -45,6 +46,26 @@ export type ChangeKind =
   | "protected.deleted"
   | "protect.disabled";
 
+/** The change kinds about each resource type: adding a resource type without them is a compile error. */
+export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
+  "auth0:index/client:Client": ["app.added", "app.removed", "app.type-changed", "app.metadata-changed"],
+  "auth0:index/clientGrant:ClientGrant": ["grant.scope-gained", "grant.scope-lost"],
+  "auth0:index/resourceServer:ResourceServer": ["api.added", "api.removed", "api.identifier-changed", "api.setting-changed"],
+  "auth0:index/resourceServerScopes:ResourceServerScopes": ["api.scope-added", "api.scope-removed"],
+  "auth0:index/clientCredentials:ClientCredentials": ["credential.added", "credential.retired", "credential.expiring", "rotation.unsafe"],
+  "auth0:index/action:Action": [
+    "action.added",
+    "action.removed",
+    "action.code-changed",
+    "action.deny-changed",
+    "action.secrets-changed",
+    "claim.added",
+    "claim.removed",
+    "claim.changed",
+  ],
+  "auth0:index/triggerActions:TriggerActions": ["binding.order-changed"],
+};
+
 /** What a detector finds; risk.ts turns it into a Change with a risk level. */
 export interface Finding {
   section: Section;
@@ -73,4 +94,8 @@ export interface DetectorContext {
 }
 
 /** A detector compares one kind of thing between the base and head plans of a stack. */
-export type Detector = (ctx: DetectorContext) => Finding[] | Promise<Finding[]>;
+export interface Detector {
+  /** The resource types whose changes it reports. */
+  covers: readonly ResourceType[];
+  detect: (ctx: DetectorContext) => Finding[] | Promise<Finding[]>;
+}

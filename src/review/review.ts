@@ -73,8 +73,8 @@ async function reviewStack(
     );
   if (invalid.length === 0) {
     const ctx = { stack, now, sourceStats, ...(plan(base) ? { base: plan(base)! } : {}), ...(plan(head) ? { head: plan(head)! } : {}) };
-    for (const detect of DETECTORS) {
-      for (const f of await detect(ctx)) changes.push({ ...f, stack, risk: riskOf(f, stack) });
+    for (const detector of DETECTORS) {
+      for (const f of await detector.detect(ctx)) changes.push({ ...f, stack, risk: riskOf(f, stack) });
     }
   }
   changes.sort(byRisk);

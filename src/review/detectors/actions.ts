@@ -1,3 +1,4 @@
+import { RESOURCE_TYPES } from "../../model";
 import { TRIGGER_IDS } from "../../actions/triggers";
 import type { ActionSpec, ClaimSpec } from "../../spec";
 import type { Detector, Finding } from "../changes";
@@ -40,75 +41,80 @@ function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: Claim
 }
 
 /** Actions added or removed, declared claims, deny rules, secrets (names only), code (bundle hash), binding order. */
-export const actions: Detector = ({ base, head, sourceStats }) => {
-  const before: Record<string, ActionSpec> = base?.spec.actions ?? {};
-  const after: Record<string, ActionSpec> = head?.spec.actions ?? {};
-  const bundleOf = (plan: typeof base, key: string) => plan!.model.actions[key]!.bundle;
-  const out: Finding[] = [];
-  for (const key of Object.keys(after).sort()) {
-    const a = after[key]!;
-    const b = before[key];
-    if (!b) {
-      out.push({ section: "actions", kind: "action.added", subject: key, text: `action ${key} (${a.trigger}, ${a.source}) is added` });
-      out.push(...claimFindings(key, a.trigger, [], a.claims));
-      continue;
+export const actions: Detector = {
+  covers: [RESOURCE_TYPES.Action, RESOURCE_TYPES.TriggerActions],
+  detect: ({ base, head, sourceStats }) => {
+    const before: Record<string, ActionSpec> = base?.spec.actions ?? {};
+    const after: Record<string, ActionSpec> = head?.spec.actions ?? {};
+    const bundleOf = (plan: typeof base, key: string) => plan!.model.actions[key]!.bundle;
+    const out: Finding[] = [];
+    for (const key of Object.keys(after).sort()) {
+      const a = after[key]!;
+      const b = before[key];
+      if (!b) {
+        out.push({ section: "actions", kind: "action.added", subject: key, text: `action ${key} (${a.trigger}, ${a.source}) is added` });
+        out.push(...claimFindings(key, a.trigger, [], a.claims));
+        continue;
+      }
+      out.push(...claimFindings(key, a.trigger, b.claims, a.claims));
+      if (JSON.stringify(b.deny ?? null) !== JSON.stringify(a.deny ?? null)) {
+        out.push({
+          section: "actions",
+          kind: "action.deny-changed",
+          subject: key,
+          text: a.deny
+            ? `${key} now denies when ${a.deny.when} = ${a.deny.equals} (${a.deny.code}: ${a.deny.reason})`
+            : `${key} no longer denies anyone`,
+        });
+      }
+      const bs = b.secrets
+        .map((s) => s.name)
+        .sort()
+        .join(", ");
+      const as = a.secrets
+        .map((s) => s.name)
+        .sort()
+        .join(", ");
+      if (bs !== as)
+        out.push({
+          section: "actions",
+          kind: "action.secrets-changed",
+          subject: key,
+          text: `${key} secrets: ${bs || "none"} → ${as || "none"} (values are never shown)`,
+        });
+      const bb = bundleOf(base, key);
+      const ab = bundleOf(head, key);
+      if (bb.sha256 !== ab.sha256) {
+        const stats = [...sourceStats.entries()]
+          .filter(([f]) => f.startsWith("actions/"))
+          .map(([f, s]) => `${f} +${s.added} -${s.removed}`);
+        out.push({
+          section: "actions",
+          kind: "action.code-changed",
+          subject: key,
+          text: `${key} code changes: bundle ${bb.sha256.slice(0, 12)} → ${ab.sha256.slice(0, 12)} (${bb.bytes} → ${ab.bytes} bytes)`,
+          ...(stats.length ? { details: stats } : {}),
+        });
+      }
     }
-    out.push(...claimFindings(key, a.trigger, b.claims, a.claims));
-    if (JSON.stringify(b.deny ?? null) !== JSON.stringify(a.deny ?? null)) {
-      out.push({
-        section: "actions",
-        kind: "action.deny-changed",
-        subject: key,
-        text: a.deny
-          ? `${key} now denies when ${a.deny.when} = ${a.deny.equals} (${a.deny.code}: ${a.deny.reason})`
-          : `${key} no longer denies anyone`,
-      });
+    for (const key of Object.keys(before).sort()) {
+      if (!after[key]) {
+        out.push({ section: "actions", kind: "action.removed", subject: key, text: `action ${key} (${before[key]!.trigger}) is removed` });
+        out.push(...claimFindings(key, before[key]!.trigger, before[key]!.claims, []));
+      }
     }
-    const bs = b.secrets
-      .map((s) => s.name)
-      .sort()
-      .join(", ");
-    const as = a.secrets
-      .map((s) => s.name)
-      .sort()
-      .join(", ");
-    if (bs !== as)
-      out.push({
-        section: "actions",
-        kind: "action.secrets-changed",
-        subject: key,
-        text: `${key} secrets: ${bs || "none"} → ${as || "none"} (values are never shown)`,
-      });
-    const bb = bundleOf(base, key);
-    const ab = bundleOf(head, key);
-    if (bb.sha256 !== ab.sha256) {
-      const stats = [...sourceStats.entries()].filter(([f]) => f.startsWith("actions/")).map(([f, s]) => `${f} +${s.added} -${s.removed}`);
-      out.push({
-        section: "actions",
-        kind: "action.code-changed",
-        subject: key,
-        text: `${key} code changes: bundle ${bb.sha256.slice(0, 12)} → ${ab.sha256.slice(0, 12)} (${bb.bytes} → ${ab.bytes} bytes)`,
-        ...(stats.length ? { details: stats } : {}),
-      });
+    for (const t of TRIGGER_IDS) {
+      const b = base?.model.triggers[t]?.order ?? [];
+      const a = head?.model.triggers[t]?.order ?? [];
+      if (b.join(",") !== a.join(",")) {
+        out.push({
+          section: "actions",
+          kind: "binding.order-changed",
+          subject: t,
+          text: `${t} runs ${a.join(" → ") || "no actions"} (was ${b.join(" → ") || "no actions"})`,
+        });
+      }
     }
-  }
-  for (const key of Object.keys(before).sort()) {
-    if (!after[key]) {
-      out.push({ section: "actions", kind: "action.removed", subject: key, text: `action ${key} (${before[key]!.trigger}) is removed` });
-      out.push(...claimFindings(key, before[key]!.trigger, before[key]!.claims, []));
-    }
-  }
-  for (const t of TRIGGER_IDS) {
-    const b = base?.model.triggers[t]?.order ?? [];
-    const a = head?.model.triggers[t]?.order ?? [];
-    if (b.join(",") !== a.join(",")) {
-      out.push({
-        section: "actions",
-        kind: "binding.order-changed",
-        subject: t,
-        text: `${t} runs ${a.join(" → ") || "no actions"} (was ${b.join(" → ") || "no actions"})`,
-      });
-    }
-  }
-  return out;
+    return out;
+  },
 };

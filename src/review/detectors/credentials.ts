@@ -1,3 +1,4 @@
+import { RESOURCE_TYPES } from "../../model";
 import { credentialState } from "../../rotation/expiry";
 import { previousFromSpec } from "../../rotation/fingerprints";
 import { checkRotation } from "../../rotation/rules";
@@ -8,45 +9,48 @@ const describe = (c: CredentialSpec) =>
   `${c.name} (${c.algorithm}, ${c.key.bits} bits, thumbprint ${c.key.thumbprint}${c.effectiveExpiresAt ? `, expires ${c.effectiveExpiresAt.slice(0, 10)}` : ", no expiry"})`;
 
 /** Keys that come or go (by thumbprint), keys close to expiry, and rotation steps that could lock a client out. */
-export const credentials: Detector = ({ base, head, now }) => {
-  const before = base?.spec.applications ?? {};
-  const after = head?.spec.applications ?? {};
-  const out: Finding[] = [];
-  for (const app of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const b = before[app]?.credentials ?? [];
-    const a = after[app]?.credentials ?? [];
-    for (const c of a.filter((c) => !b.some((x) => x.key.thumbprint === c.key.thumbprint))) {
-      out.push({ section: "credentials", kind: "credential.added", subject: app, text: `${app}: key ${describe(c)} is added` });
-    }
-    for (const c of b.filter((c) => !a.some((x) => x.key.thumbprint === c.key.thumbprint))) {
-      out.push({
-        section: "credentials",
-        kind: "credential.retired",
-        subject: app,
-        text: `${app}: key ${describe(c)} is retired; clients still signing with it stop getting tokens`,
-      });
-    }
-    const window = head?.spec.credentialExpiryWarningDays ?? 30;
-    for (const c of a) {
-      const { state, daysLeft } = credentialState(c.effectiveExpiresAt, now, window);
-      if (state === "expiring")
+export const credentials: Detector = {
+  covers: [RESOURCE_TYPES.ClientCredentials],
+  detect: ({ base, head, now }) => {
+    const before = base?.spec.applications ?? {};
+    const after = head?.spec.applications ?? {};
+    const out: Finding[] = [];
+    for (const app of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+      const b = before[app]?.credentials ?? [];
+      const a = after[app]?.credentials ?? [];
+      for (const c of a.filter((c) => !b.some((x) => x.key.thumbprint === c.key.thumbprint))) {
+        out.push({ section: "credentials", kind: "credential.added", subject: app, text: `${app}: key ${describe(c)} is added` });
+      }
+      for (const c of b.filter((c) => !a.some((x) => x.key.thumbprint === c.key.thumbprint))) {
         out.push({
           section: "credentials",
-          kind: "credential.expiring",
+          kind: "credential.retired",
           subject: app,
-          text: `${app}: key ${c.name} expires in ${daysLeft} days (${c.effectiveExpiresAt})`,
+          text: `${app}: key ${describe(c)} is retired; clients still signing with it stop getting tokens`,
         });
+      }
+      const window = head?.spec.credentialExpiryWarningDays ?? 30;
+      for (const c of a) {
+        const { state, daysLeft } = credentialState(c.effectiveExpiresAt, now, window);
+        if (state === "expiring")
+          out.push({
+            section: "credentials",
+            kind: "credential.expiring",
+            subject: app,
+            text: `${app}: key ${c.name} expires in ${daysLeft} days (${c.effectiveExpiresAt})`,
+          });
+      }
     }
-  }
-  if (base && head) {
-    for (const issue of checkRotation(previousFromSpec(base.spec), head.spec, now)) {
-      out.push({
-        section: "credentials",
-        kind: "rotation.unsafe",
-        subject: issue.path.split(".")[1] ?? issue.path,
-        text: `unsafe rotation at ${issue.path}: ${issue.message}`,
-      });
+    if (base && head) {
+      for (const issue of checkRotation(previousFromSpec(base.spec), head.spec, now)) {
+        out.push({
+          section: "credentials",
+          kind: "rotation.unsafe",
+          subject: issue.path.split(".")[1] ?? issue.path,
+          text: `unsafe rotation at ${issue.path}: ${issue.message}`,
+        });
+      }
     }
-  }
-  return out;
+    return out;
+  },
 };

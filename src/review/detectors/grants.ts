@@ -1,33 +1,37 @@
+import { RESOURCE_TYPES } from "../../model";
 import type { Detector, Finding } from "../changes";
 import type { ApplicationSpec } from "../../spec";
 
 const grantsOf = (app: ApplicationSpec | undefined): Record<string, string[]> => (app?.type === "m2m" ? app.grants : {});
 
 /** Who gains or loses which scope on which API. */
-export const grants: Detector = ({ base, head }) => {
-  const before = base?.spec.applications ?? {};
-  const after = head?.spec.applications ?? {};
-  const out: Finding[] = [];
-  for (const app of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    const b = grantsOf(before[app]);
-    const a = grantsOf(after[app]);
-    for (const api of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
-      const was = new Set(b[api] ?? []);
-      const now = new Set(a[api] ?? []);
-      for (const scope of [...now].filter((s) => !was.has(s))) {
-        out.push({ section: "grants", kind: "grant.scope-gained", subject: app, scope, text: `${app} gains ${scope} on ${api}` });
+export const grants: Detector = {
+  covers: [RESOURCE_TYPES.ClientGrant],
+  detect: ({ base, head }) => {
+    const before = base?.spec.applications ?? {};
+    const after = head?.spec.applications ?? {};
+    const out: Finding[] = [];
+    for (const app of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+      const b = grantsOf(before[app]);
+      const a = grantsOf(after[app]);
+      for (const api of [...new Set([...Object.keys(b), ...Object.keys(a)])].sort()) {
+        const was = new Set(b[api] ?? []);
+        const now = new Set(a[api] ?? []);
+        for (const scope of [...now].filter((s) => !was.has(s))) {
+          out.push({ section: "grants", kind: "grant.scope-gained", subject: app, scope, text: `${app} gains ${scope} on ${api}` });
+        }
+        for (const scope of [...was].filter((s) => !now.has(s))) {
+          out.push({ section: "grants", kind: "grant.scope-lost", subject: app, scope, text: `${app} loses ${scope} on ${api}` });
+        }
+        if (a[api] && !b[api] && a[api]!.length === 0)
+          out.push({
+            section: "grants",
+            kind: "grant.scope-gained",
+            subject: app,
+            text: `${app} may now get tokens for ${api} (a grant with no scopes)`,
+          });
       }
-      for (const scope of [...was].filter((s) => !now.has(s))) {
-        out.push({ section: "grants", kind: "grant.scope-lost", subject: app, scope, text: `${app} loses ${scope} on ${api}` });
-      }
-      if (a[api] && !b[api] && a[api]!.length === 0)
-        out.push({
-          section: "grants",
-          kind: "grant.scope-gained",
-          subject: app,
-          text: `${app} may now get tokens for ${api} (a grant with no scopes)`,
-        });
     }
-  }
-  return out;
+    return out;
+  },
 };

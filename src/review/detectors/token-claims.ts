@@ -1,3 +1,4 @@
+import { RESOURCE_TYPES } from "../../model";
 import { runCredentialsExchange } from "../../actions/bound";
 import type { Plan } from "../../plan";
 import type { Detector, Finding } from "../changes";
@@ -37,35 +38,38 @@ async function m2mClaims(plan: Plan | undefined): Promise<TokenClaims> {
 }
 
 /** Per application: custom claims its M2M tokens gain, lose or change, and whether its token requests are now denied. */
-export const tokenClaims: Detector = async ({ base, head }) => {
-  const before = await m2mClaims(base);
-  const after = await m2mClaims(head);
-  const out: Finding[] = [];
-  for (const [app, a] of after) {
-    const b = before.get(app);
-    if (!b) continue; // a new app: its grants and claims are in the other sections
-    if (a.denied && !b.denied)
-      out.push({
-        section: "actions",
-        kind: "action.deny-changed",
-        subject: app,
-        text: `${app}: token requests are now denied: ${a.denied}`,
-      });
-    if (!a.denied && b.denied)
-      out.push({ section: "actions", kind: "action.deny-changed", subject: app, text: `${app}: token requests are no longer denied` });
-    for (const name of [...new Set([...Object.keys(b.claims), ...Object.keys(a.claims)])].sort()) {
-      const was = JSON.stringify(b.claims[name]);
-      const now = JSON.stringify(a.claims[name]);
-      if (was === now) continue;
-      const kind = was === undefined ? "claim.added" : now === undefined ? "claim.removed" : "claim.changed";
-      const text =
-        was === undefined
-          ? `${app}: access tokens gain ${name} = ${now}`
-          : now === undefined
-            ? `${app}: access tokens lose ${name} (was ${was})`
-            : `${app}: access tokens change ${name} ${was} → ${now}`;
-      out.push({ section: "actions", kind, subject: app, text });
+export const tokenClaims: Detector = {
+  covers: [RESOURCE_TYPES.Action, RESOURCE_TYPES.TriggerActions, RESOURCE_TYPES.Client],
+  detect: async ({ base, head }) => {
+    const before = await m2mClaims(base);
+    const after = await m2mClaims(head);
+    const out: Finding[] = [];
+    for (const [app, a] of after) {
+      const b = before.get(app);
+      if (!b) continue; // a new app: its grants and claims are in the other sections
+      if (a.denied && !b.denied)
+        out.push({
+          section: "actions",
+          kind: "action.deny-changed",
+          subject: app,
+          text: `${app}: token requests are now denied: ${a.denied}`,
+        });
+      if (!a.denied && b.denied)
+        out.push({ section: "actions", kind: "action.deny-changed", subject: app, text: `${app}: token requests are no longer denied` });
+      for (const name of [...new Set([...Object.keys(b.claims), ...Object.keys(a.claims)])].sort()) {
+        const was = JSON.stringify(b.claims[name]);
+        const now = JSON.stringify(a.claims[name]);
+        if (was === now) continue;
+        const kind = was === undefined ? "claim.added" : now === undefined ? "claim.removed" : "claim.changed";
+        const text =
+          was === undefined
+            ? `${app}: access tokens gain ${name} = ${now}`
+            : now === undefined
+              ? `${app}: access tokens lose ${name} (was ${was})`
+              : `${app}: access tokens change ${name} ${was} → ${now}`;
+        out.push({ section: "actions", kind, subject: app, text });
+      }
     }
-  }
-  return out;
+    return out;
+  },
 };

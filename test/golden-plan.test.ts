@@ -1,0 +1,28 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { planJson, planStack, renderPlanText, summarize } from "../src/plan";
+
+const root = path.resolve(__dirname, "..");
+const NOW = new Date("2026-11-22T12:00:00Z");
+
+/**
+ * The example stacks' plans, byte for byte, against committed files: a refactoring that changes what would be
+ * deployed fails here. When a change is intended, regenerate with `UPDATE_GOLDEN=1 npx vitest run test/golden-plan.test.ts`
+ * and review the diff of test/golden/ in the pull request.
+ */
+describe.each(["dev", "prod"])("stack %s", (stack) => {
+  it("plans exactly as the committed golden files say (JSON and text)", async () => {
+    const planned = await planStack(root, stack, NOW);
+    if (!planned.ok) throw new Error(JSON.stringify(planned.errors));
+    const files = {
+      [`plan-${stack}.json`]: JSON.stringify(planJson(planned.plan, NOW), null, 2) + "\n",
+      [`plan-${stack}.txt`]: renderPlanText(summarize(planned.plan, NOW), planned.plan.warnings) + "\n",
+    };
+    for (const [file, text] of Object.entries(files)) {
+      const at = path.join(__dirname, "golden", file);
+      if (process.env.UPDATE_GOLDEN === "1") writeFileSync(at, text);
+      expect(text, file).toBe(readFileSync(at, "utf8"));
+    }
+  });
+});
