@@ -63,7 +63,14 @@ export class Declarer {
 
   /** Resolves every Ref inside a value (e.g. the stack outputs of the model) to the output it names. */
   resolve<T>(value: T): unknown {
-    return resolveRefs(value, (r) => this.output(r));
+    return resolveRefs(
+      value,
+      (r) => this.output(r),
+      () => {
+        throw new Error("stack outputs never carry secrets");
+      },
+      (a) => this.output(a.$after).apply(() => a.value),
+    );
   }
 
   private get(address: Address): pulumi.CustomResource {

@@ -72,6 +72,16 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; code
     text: "at most 2592000 seconds",
   },
   {
+    name: "web token lifetime above the token lifetime",
+    mutate: (t) => {
+      t.apis["orders-api"].tokenLifetime = 3600;
+      t.apis["orders-api"].tokenLifetimeForWeb = 7200;
+    },
+    path: "apis.orders-api.tokenLifetimeForWeb",
+    code: "out_of_range",
+    text: "7200 is greater than tokenLifetime 3600 (allowed: at most tokenLifetime)",
+  },
+  {
     name: "unsupported API signing alg",
     mutate: (t) => {
       t.apis["orders-api"].signingAlg = "HS512";
@@ -192,13 +202,13 @@ const catalogue: { name: string; mutate: (t: Tenant) => void; path: string; code
     text: "is in the past",
   },
   {
-    name: "kid too short",
+    name: "a kid (Auth0 sets it)",
     mutate: (t) => {
-      cred(t).kid = "short";
+      cred(t).kid = "billing-key-0001";
     },
     path: "applications.billing.credentials[0].kid",
     code: "invalid_value",
-    text: "10 to 64 characters",
+    text: "Auth0 sets a credential's kid itself: the key's RFC 7638 thumbprint",
   },
   {
     name: "duplicate credential names",

@@ -96,7 +96,7 @@ describe("PrivateKeyJwtApplication component", () => {
       clientId: "billing-client-id",
       authenticationMethod: "private_key_jwt",
       privateKeyJwt: {
-        credentials: [{ name: "billing-1", credentialType: "public_key", pem, algorithm: "RS256", expiresAt: "2027-09-30T00:00:00Z" }],
+        credentials: [{ name: "billing-1", credentialType: "public_key", pem, algorithm: "RS256", expiresAt: "2027-09-30T00:00:00.000Z" }],
       },
     });
     expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----/);

@@ -24,7 +24,7 @@ export interface RunOptions {
 
 /** The bound actions of a trigger, in execution order, with their code. */
 export function boundActions(model: TenantModel, trigger: Trigger): { key: string; code: string }[] {
-  return model.triggers[trigger].order.map((key) => ({ key, code: model.actions[key]!.bundle.code }));
+  return model.bindings[trigger].map((key) => ({ key, code: model.actions[key]!.bundle.code }));
 }
 
 const clientOf = (plan: PlannedTenant, app: ApplicationSpec, clientId?: string) => ({

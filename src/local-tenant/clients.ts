@@ -9,8 +9,8 @@ export function localClientId(stack: string, appKey: string): string {
   return createHash("sha256").update(`auth0-tenant-local/${stack}/${appKey}`).digest("base64url").replace(/[-_]/g, "x").slice(0, 32);
 }
 
-/** The key id the local tenant expects in an assertion header (optional there): the declared kid, else the thumbprint. */
-export const localKid = (credential: CredentialSpec) => credential.kid ?? credential.key.thumbprint;
+/** The key id of a credential, as Auth0 generates it: the public key's RFC 7638 thumbprint (optional in an assertion). */
+export const localKid = (credential: CredentialSpec) => credential.key.thumbprint;
 
 export interface LocalClient {
   clientId: string;

@@ -40,7 +40,7 @@ export async function newSigningKey(): Promise<SigningKey> {
 /** The bound credentials-exchange actions of the plan, run by the local action runtime in binding order. */
 export function actionsHook(plan: PlannedTenant, secrets: Record<string, string> = {}): CredentialsExchangeHook {
   return async ({ client, api, scopes }) => {
-    if (plan.model.triggers["credentials-exchange"].order.length === 0) return { claims: {} };
+    if (plan.model.bindings["credentials-exchange"].length === 0) return { claims: {} };
     const result = await runCredentialsExchange(
       plan,
       client.app.key,

@@ -28,6 +28,7 @@ export function apiModel(api: ApiSpec, protect: boolean): ApiModel {
       name: api.name,
       signingAlg: api.signingAlg,
       tokenLifetime: api.tokenLifetime,
+      tokenLifetimeForWeb: api.tokenLifetimeForWeb,
       allowOfflineAccess: api.allowOfflineAccess,
       skipConsentForVerifiableFirstPartyClients: api.skipConsentForVerifiableFirstPartyClients,
     }),

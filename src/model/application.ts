@@ -3,6 +3,7 @@ import { assertNever } from "../errors";
 import { fingerprintOf, type CredentialFingerprint } from "../rotation/fingerprints";
 import type { ApplicationSpec, CredentialSpec } from "../spec";
 import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
+import { grantScopes, providerTime } from "./provider-form";
 
 type WithClientId<T> = Omit<T, "clientId"> & { clientId: Ref };
 
@@ -83,7 +84,7 @@ export function applicationModel(app: ApplicationSpec, protect: boolean): Applic
         grantName(app.key, apiKey),
         component,
         protect,
-        { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes },
+        { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes: grantScopes(scopes) },
         [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }],
       ),
     })),
@@ -107,7 +108,7 @@ function credentialsResource(
         credentialType: "public_key",
         pem: c.key.pem,
         algorithm: c.algorithm,
-        ...(c.expiresAt !== undefined ? { expiresAt: c.expiresAt } : {}),
+        ...(c.expiresAt !== undefined ? { expiresAt: providerTime(c.expiresAt) } : {}),
         ...(c.parseExpiryFromCert ? { parseExpiryFromCert: true } : {}),
       })),
     },

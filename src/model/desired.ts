@@ -48,13 +48,35 @@ export const isSecretRef = (v: unknown): v is SecretRef => typeof v === "object"
 export const ref = (type: ResourceType, name: string, output: string): Ref => ({ $ref: { type, name, output } });
 export const isRef = (v: unknown): v is Ref => typeof v === "object" && v !== null && "$ref" in v;
 
-/** Replaces each Ref (and SecretRef) anywhere in a value with what `resolve` (and `secret`) return for it. */
-export function resolveRefs<T>(value: T, resolve: (r: Ref) => unknown, secret: (s: SecretRef) => unknown = () => undefined): unknown {
+/**
+ * A stack output value that is written only once the resource `after` names has been deployed: if that resource
+ * fails, the output never resolves and Pulumi keeps the last deployment's outputs (pulumi v3.248
+ * pkg/resource/deploy/step_executor.go, stack outputs on error; sdk/nodejs/runtime/stack.ts).
+ */
+export interface AfterDeploy {
+  $after: Ref;
+  value: unknown;
+}
+
+export const afterDeploy = (after: Ref, value: unknown): AfterDeploy => ({ $after: after, value });
+export const isAfterDeploy = (v: unknown): v is AfterDeploy => typeof v === "object" && v !== null && "$after" in v;
+
+/**
+ * Replaces each Ref (and SecretRef, AfterDeploy) anywhere in a value with what `resolve` (and `secret`, `after`)
+ * return for it. Offline readers keep an AfterDeploy's value.
+ */
+export function resolveRefs<T>(
+  value: T,
+  resolve: (r: Ref) => unknown,
+  secret: (s: SecretRef) => unknown = () => undefined,
+  after: (a: AfterDeploy) => unknown = (a) => a.value,
+): unknown {
   if (isRef(value)) return resolve(value);
   if (isSecretRef(value)) return secret(value);
-  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve, secret));
+  if (isAfterDeploy(value)) return after(value);
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve, secret, after));
   if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve, secret)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve, secret, after)]));
   }
   return value;
 }

@@ -6,14 +6,28 @@ import type { TenantSpec } from "../spec";
 import { actionModel, triggerModel, type ActionModel, type TriggerModel } from "./actions";
 import { apiModel, type ApiModel } from "./api";
 import { applicationModel, type ApplicationModel } from "./application";
-import { COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type DesiredState, type Ref } from "./desired";
+import {
+  afterDeploy,
+  COMPONENT_TYPES,
+  ref,
+  RESOURCE_TYPES,
+  type AfterDeploy,
+  type ComponentAddress,
+  type DesiredResource,
+  type DesiredState,
+  type Ref,
+} from "./desired";
 
 export type ComponentModel = ApiModel | ApplicationModel | ActionModel | TriggerModel;
 
 /** The stack outputs, with Refs where a value is only known after deployment. */
 export interface OutputsModel {
   apis: Record<string, { identifier: Ref; scopes: string[] }>;
-  applications: Record<string, { type: string; clientId: Ref; credentials: CredentialFingerprint[] }>;
+  /**
+   * The rotation guard reads `credentials` back on the next deployment as "what is deployed", so it is written
+   * only once the app's ClientCredentials resource was deployed (AfterDeploy).
+   */
+  applications: Record<string, { type: string; clientId: Ref; credentials: CredentialFingerprint[] | AfterDeploy }>;
   actions: Record<string, { trigger: Trigger; id: Ref; sha256: string }>;
   triggers: Record<string, string[]>;
 }
@@ -24,11 +38,16 @@ export interface TenantModel {
   apis: Record<string, ApiModel>;
   applications: Record<string, ApplicationModel>;
   actions: Record<string, ActionModel>;
+  /** Bound action keys of both triggers, in execution order (possibly empty). */
+  bindings: Record<Trigger, string[]>;
   /**
-   * Both triggers, always: an emptied trigger keeps its binding resource with an empty list (an update, not a
-   * delete, which a protected production resource would refuse).
+   * The binding resource of each trigger that has actions. A trigger with none has no resource: the provider's
+   * `actions` block is required (internal/auth0/action/resource_trigger_actions.go, Required ⇒ MinItems 1) and an
+   * empty list panics the Pulumi bridge (pulumi-terraform-bridge issue 1856). Unbinding a trigger's last action
+   * deletes its resource, whose Delete sends an empty binding list; Pulumi deletes it before the actions it
+   * referenced (reverse dependency order, after every registration).
    */
-  triggers: Record<Trigger, TriggerModel>;
+  triggers: Partial<Record<Trigger, TriggerModel>>;
   outputs: OutputsModel;
 }
 
@@ -46,16 +65,16 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
       return [a.key, actionModel(a, bundle, spec.protect)];
     }),
   );
-  const triggers = Object.fromEntries(TRIGGER_IDS.map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)])) as Record<
-    Trigger,
-    TriggerModel
-  >;
+  const bindings = Object.fromEntries(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])) as Record<Trigger, string[]>;
+  const triggers: Partial<Record<Trigger, TriggerModel>> = {};
+  for (const t of TRIGGER_IDS) if (bindings[t].length > 0) triggers[t] = triggerModel(t, bindings[t], spec.protect);
   return {
     stack: spec.stack,
     protect: spec.protect,
     apis,
     applications,
     actions,
+    bindings,
     triggers,
     outputs: {
       apis: Object.fromEntries(
@@ -67,7 +86,11 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
       applications: Object.fromEntries(
         Object.values(applications).map((a) => [
           a.key,
-          { type: a.appType, clientId: ref(RESOURCE_TYPES.Client, a.key, "clientId"), credentials: a.fingerprints },
+          {
+            type: a.appType,
+            clientId: ref(RESOURCE_TYPES.Client, a.key, "clientId"),
+            credentials: a.credentials ? afterDeploy(ref(RESOURCE_TYPES.ClientCredentials, a.key, "id"), a.fingerprints) : [],
+          },
         ]),
       ),
       actions: Object.fromEntries(
@@ -76,7 +99,7 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
           { trigger: a.trigger, id: ref(RESOURCE_TYPES.Action, a.key, "id"), sha256: a.bundle.sha256 },
         ]),
       ),
-      triggers: Object.fromEntries(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])),
+      triggers: bindings,
     },
   };
 }

@@ -33,8 +33,8 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   out.push("APIs");
   out.push(
     table(
-      ["api", "identifier", "token lifetime", "scopes"],
-      s.apis.map((a) => [a.key, a.identifier, `${a.tokenLifetime}s`, a.scopes.join(", ") || "(none)"]),
+      ["api", "identifier", "token lifetime (web)", "scopes"],
+      s.apis.map((a) => [a.key, a.identifier, `${a.tokenLifetime}s (${a.tokenLifetimeForWeb}s)`, a.scopes.join(", ") || "(none)"]),
     ),
   );
   out.push("");

@@ -27,6 +27,7 @@ export interface ApiSummary {
   identifier: string;
   name: string;
   tokenLifetime: number;
+  tokenLifetimeForWeb: number;
   scopes: string[];
 }
 
@@ -76,6 +77,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
       identifier: a.resourceServer.inputs.identifier,
       name: String(a.resourceServer.inputs.name),
       tokenLifetime: Number(a.resourceServer.inputs.tokenLifetime),
+      tokenLifetimeForWeb: Number(a.resourceServer.inputs.tokenLifetimeForWeb),
       scopes: a.scopes.inputs.scopes.map((s) => s.name),
     })),
     applications: Object.values(model.applications).map((a) => {
@@ -107,7 +109,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
     }),
     actions: Object.values(model.actions).map((a) => {
       const action = spec.actions[a.key]!;
-      const position = model.triggers[a.trigger].order.indexOf(a.key);
+      const position = model.bindings[a.trigger].indexOf(a.key);
       return {
         key: a.key,
         trigger: a.trigger,
@@ -121,7 +123,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
         secrets: action.secrets.map((x) => x.name),
       };
     }),
-    triggers: Object.fromEntries(Object.values(model.triggers).map((t) => [t.trigger, t.order])),
+    triggers: model.bindings,
     resourceCounts,
     resourceTotal: plan.desired.resources.length,
   };

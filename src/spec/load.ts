@@ -6,7 +6,7 @@ import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry"
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { parseAt } from "./parse";
 import { inspectPublicKey } from "./public-key";
-import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
+import { apiSchema, applicationSchema, DEFAULT_TOKEN_LIFETIME_FOR_WEB, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
 import { strictObject } from "./strict";
 import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec } from "./types";
 
@@ -55,7 +55,19 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   const apis: Record<string, ApiSpec> = {};
   for (const [key, value] of entries("apis")) {
     const api = parseAt(apiSchema, value, ["apis", key], errors);
-    if (api) apis[key] = { ...api, key, name: api.name ?? key };
+    if (!api) continue;
+    // The provider documents "cannot be greater than token_lifetime" and validates nothing
+    // (terraform-provider-auth0 v1.53.0 internal/auth0/resourceserver/resource.go, token_lifetime_for_web).
+    const tokenLifetimeForWeb = api.tokenLifetimeForWeb ?? Math.min(DEFAULT_TOKEN_LIFETIME_FOR_WEB, api.tokenLifetime);
+    if (tokenLifetimeForWeb > api.tokenLifetime) {
+      errors.push({
+        path: formatPath(["apis", key, "tokenLifetimeForWeb"]),
+        code: "out_of_range",
+        message: `${tokenLifetimeForWeb} is greater than tokenLifetime ${api.tokenLifetime} (allowed: at most tokenLifetime)`,
+      });
+      continue;
+    }
+    apis[key] = { ...api, key, name: api.name ?? key, tokenLifetimeForWeb };
   }
   const applications: Record<string, ApplicationSpec> = {};
   const parsedApps = entries("applications").map(
@@ -128,7 +140,6 @@ async function resolveCredentials(
   errors: SpecIssue[],
 ): Promise<CredentialSpec[] | undefined> {
   const names = new Map<string, number>();
-  const kids = new Map<string, number>();
   for (const [i, cred] of credentials.entries()) {
     const at = (...rest: PathSegment[]) => formatPath([...base, i, ...rest]);
     const sameName = names.get(cred.name);
@@ -139,12 +150,6 @@ async function resolveCredentials(
         message: `duplicate credential name "${cred.name}" (also used by credentials[${sameName}]; names must be unique per application)`,
       });
     names.set(cred.name, i);
-    if (cred.kid !== undefined) {
-      const sameKid = kids.get(cred.kid);
-      if (sameKid !== undefined)
-        errors.push({ path: at("kid"), code: "duplicate", message: `duplicate kid "${cred.kid}" (also used by credentials[${sameKid}])` });
-      kids.set(cred.kid, i);
-    }
     if (cred.expiresAt !== undefined && Date.parse(cred.expiresAt) <= ctx.now.getTime()) {
       errors.push({
         path: at("expiresAt"),

@@ -21,6 +21,15 @@ export const CREDENTIAL_ALGS = ["RS256", "RS384", "PS256"] as const;
 export const MAX_CREDENTIALS = 2;
 /** Auth0's bounds for an API's access token lifetime, in seconds (30 days at most). */
 export const TOKEN_LIFETIME = { min: 60, max: 2_592_000 } as const;
+/** Auth0's default lifetime of tokens issued through the browser flows (token_lifetime_for_web), in seconds. */
+export const DEFAULT_TOKEN_LIFETIME_FOR_WEB = 7_200;
+
+const seconds = (what: string) =>
+  z
+    .number({ error: "must be a whole number of seconds" })
+    .int({ error: "must be a whole number of seconds" })
+    .min(TOKEN_LIFETIME.min, { error: `${what} must be at least ${TOKEN_LIFETIME.min} seconds` })
+    .max(TOKEN_LIFETIME.max, { error: `${what} must be at most ${TOKEN_LIFETIME.max} seconds (30 days)` });
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${values.join(", ")})` });
@@ -35,18 +44,13 @@ export const apiSchema = strictObject({
     .regex(/^\S+$/, { error: "must not contain white space (use a URI such as https://orders.example.com)" }),
   name: displayName.optional(),
   signingAlg: oneOf(API_SIGNING_ALGS).default("RS256"),
-  tokenLifetime: z
-    .number({ error: "must be a whole number of seconds" })
-    .int({ error: "must be a whole number of seconds" })
-    .min(TOKEN_LIFETIME.min, { error: `must be at least ${TOKEN_LIFETIME.min} seconds` })
-    .max(TOKEN_LIFETIME.max, { error: `must be at most ${TOKEN_LIFETIME.max} seconds (30 days)` })
-    .default(86_400),
+  tokenLifetime: seconds("a token lifetime").default(86_400),
+  /** Tokens issued through the browser flows; at most tokenLifetime (default: the smaller of 7200 and tokenLifetime). */
+  tokenLifetimeForWeb: seconds("a token lifetime").optional(),
   allowOfflineAccess: z.boolean().default(false),
   skipConsentForVerifiableFirstPartyClients: z.boolean().default(true),
   scopes: z.record(scopeName, z.string().max(500, { error: "a scope description is at most 500 characters" })).default({}),
 });
-
-export const KID_PATTERN = /^[0-9a-zA-Z_-]{10,64}$/;
 
 export const credentialSchema = strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
@@ -60,7 +64,15 @@ export const credentialSchema = strictObject({
     .refine((p) => !p.split("/").includes(".."), { error: "must not leave keys/ (no '..')" }),
   algorithm: oneOf(CREDENTIAL_ALGS).default("RS256"),
   expiresAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2027-03-31T00:00:00Z" }).optional(),
-  kid: z.string().regex(KID_PATTERN, { error: "invalid kid (allowed: 10 to 64 characters from 0-9 a-z A-Z _ -)" }).optional(),
+  // Auth0 generates the kid (the key's RFC 7638 thumbprint) and the provider cannot set it
+  // (terraform-provider-auth0 v1.53.0 internal/auth0/client/resource_credentials_schema.go: key_id is Computed only).
+  kid: z
+    .unknown()
+    .refine(() => false, {
+      error:
+        "Auth0 sets a credential's kid itself: the key's RFC 7638 thumbprint, which `npm run plan` shows (the provider cannot set another one); remove this field",
+    })
+    .optional(),
 });
 
 const metadata = z

@@ -33,9 +33,10 @@ export interface ActionSpec {
   secrets: { name: string; config: string }[];
 }
 
-export interface ApiSpec extends ParsedApi {
+export interface ApiSpec extends Omit<ParsedApi, "tokenLifetimeForWeb"> {
   key: string;
   name: string;
+  tokenLifetimeForWeb: number;
 }
 
 export interface CredentialSpec extends ParsedCredential {

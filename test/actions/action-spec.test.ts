@@ -233,22 +233,37 @@ describe("actions and bindings under mocks", () => {
     });
   });
 
-  it("removing an action updates the binding list and declares no dependency that would delete the action first", async () => {
+  it("unbinding a trigger's last action removes that trigger's binding resource (never an empty list)", async () => {
     const before = customResources((await run(tenantWithActions())).registered);
     const t = tenantWithActions();
     delete t.actions["login-claims"];
     t.triggers["post-login"] = [];
     const after = customResources((await run(t)).registered);
-    // The action is gone from the program while its trigger's binding list stays declared, now empty: Pulumi applies
-    // that update while the program runs and deletes what the program no longer declares only after it ends, so
-    // the unbinding always comes first.
-    const binding = after.find((x) => x.type === RESOURCE_TYPES.TriggerActions && x.name === "post-login")!;
-    expect(binding.inputs).toEqual({ trigger: "post-login", actions: [] });
+    // The provider cannot take an empty binding list (its actions block is required; the bridge panics on []), so the
+    // trigger's TriggerActions leaves the program. Pulumi deletes what the program no longer declares after every
+    // registration, dependents first: the binding (whose delete unbinds everything) before the action it referenced.
+    expect(after.some((x) => x.type === RESOURCE_TYPES.TriggerActions && x.name === "post-login")).toBe(false);
     expect(after.some((x) => x.name === "login-claims")).toBe(false);
+    expect(after.every((x) => x.type !== RESOURCE_TYPES.TriggerActions || (x.inputs.actions as unknown[]).length > 0)).toBe(true);
     // The other trigger is untouched.
     const ceBefore = before.find((x) => x.type === RESOURCE_TYPES.TriggerActions && x.name === "credentials-exchange");
     const ceAfter = after.find((x) => x.type === RESOURCE_TYPES.TriggerActions && x.name === "credentials-exchange");
     expect(ceAfter).toEqual(ceBefore);
+  });
+
+  it("removing one of two bound actions updates the binding list while the program runs", async () => {
+    const t = tenantWithActions();
+    t.actions.audit = {
+      trigger: "post-login",
+      source: "actions/login-claims.ts",
+      claims: [{ name: "https://acme.example/audited", value: true, tokens: ["id"] }],
+    };
+    t.triggers["post-login"] = ["login-claims", "audit"];
+    const u = tenantWithActions();
+    const after = customResources((await run(u)).registered);
+    const binding = after.find((x) => x.type === RESOURCE_TYPES.TriggerActions && x.name === "post-login")!;
+    expect(binding.inputs.actions).toEqual([{ id: "login-claims-id", displayName: "login-claims" }]);
+    expect(binding.dependencies).toEqual([`${RESOURCE_TYPES.Action}::login-claims`]);
   });
 
   it("the binding depends on every bound action (the plan's dependsOn matches the component's)", async () => {

@@ -54,7 +54,7 @@ beforeAll(async () => {
           metadata: { tenant_id: "acme", tier: "gold" },
           credentials: [
             { name: "svc-rs", publicKey: "keys/e2e/svc.pem", algorithm: "RS256" },
-            { name: "svc-ps", publicKey: "keys/e2e/svc-ps.pem", algorithm: "PS256", kid: "svc-ps-key-01" },
+            { name: "svc-ps", publicKey: "keys/e2e/svc-ps.pem", algorithm: "PS256" },
           ],
           grants: { orders: ["orders:read", "orders:write"] },
         },
@@ -142,8 +142,9 @@ describe("local tenant: from the spec to a signed token", () => {
     expect(((await res.json()) as { scope: string }).scope).toBe("orders:read orders:write");
   });
 
-  it("accepts the second credential (PS256, declared kid) during a rotation", async () => {
-    const r = await token(params(await assertion({ privateKeyPem: svcPs.privateKey, alg: "PS256", kid: "svc-ps-key-01" })));
+  it("accepts the second credential (PS256, with Auth0's kid: the key's thumbprint) during a rotation", async () => {
+    const kid = tenant.plan.spec.applications.svc!.credentials![1]!.key.thumbprint;
+    const r = await token(params(await assertion({ privateKeyPem: svcPs.privateKey, alg: "PS256", kid })));
     expect(r.status).toBe(200);
   });
 
@@ -365,9 +366,9 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
     }
   });
 
-  it("the local kid rule: a declared kid, else the RFC 7638 thumbprint", () => {
+  it("the kid rule: Auth0's, the public key's RFC 7638 thumbprint", () => {
     const creds = tenant.plan.spec.applications.svc!.credentials!;
-    expect(localKid(creds[1]!)).toBe("svc-ps-key-01");
+    expect(localKid(creds[1]!)).toBe(creds[1]!.key.thumbprint);
     expect(localKid(creds[0]!)).toBe(creds[0]!.key.thumbprint);
   });
 });

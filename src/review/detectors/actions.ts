@@ -104,8 +104,8 @@ export const actions: Detector = {
       }
     }
     for (const t of TRIGGER_IDS) {
-      const b = base?.model.triggers[t]?.order ?? [];
-      const a = head?.model.triggers[t]?.order ?? [];
+      const b = base?.model.bindings[t] ?? [];
+      const a = head?.model.bindings[t] ?? [];
       if (b.join(",") !== a.join(",")) {
         out.push({
           section: "actions",

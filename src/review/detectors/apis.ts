@@ -8,7 +8,14 @@ function grantedTo(spec: TenantSpec | undefined, api: string, scope?: string): s
     .map((a) => a.key);
 }
 
-const SETTINGS = ["tokenLifetime", "signingAlg", "allowOfflineAccess", "skipConsentForVerifiableFirstPartyClients", "name"] as const;
+const SETTINGS = [
+  "tokenLifetime",
+  "tokenLifetimeForWeb",
+  "signingAlg",
+  "allowOfflineAccess",
+  "skipConsentForVerifiableFirstPartyClients",
+  "name",
+] as const;
 
 /** APIs and their scopes added or removed (with the grants that relied on them), identifier and setting changes. */
 export const apis: Detector = {

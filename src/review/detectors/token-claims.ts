@@ -13,7 +13,7 @@ type TokenClaims = Map<string, { claims: Record<string, unknown>; denied?: strin
 async function m2mClaims(plan: Plan | undefined): Promise<TokenClaims> {
   const out: TokenClaims = new Map();
   if (!plan) return out;
-  const bound = plan.model.triggers["credentials-exchange"].order.length > 0;
+  const bound = plan.model.bindings["credentials-exchange"].length > 0;
   let failure: string | undefined;
   for (const app of Object.values(plan.model.applications)) {
     if (app.appType !== "m2m") continue;
