@@ -33,6 +33,7 @@ export type ChangeKind =
   | "credential.added"
   | "credential.retired"
   | "credential.expiring"
+  | "credential.method-reverted"
   | "rotation.unsafe"
   | "action.added"
   | "action.removed"
@@ -52,7 +53,13 @@ export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
   "auth0:index/clientGrant:ClientGrant": ["grant.scope-gained", "grant.scope-lost"],
   "auth0:index/resourceServer:ResourceServer": ["api.added", "api.removed", "api.identifier-changed", "api.setting-changed"],
   "auth0:index/resourceServerScopes:ResourceServerScopes": ["api.scope-added", "api.scope-removed"],
-  "auth0:index/clientCredentials:ClientCredentials": ["credential.added", "credential.retired", "credential.expiring", "rotation.unsafe"],
+  "auth0:index/clientCredentials:ClientCredentials": [
+    "credential.added",
+    "credential.retired",
+    "credential.expiring",
+    "credential.method-reverted",
+    "rotation.unsafe",
+  ],
   "auth0:index/action:Action": [
     "action.added",
     "action.removed",

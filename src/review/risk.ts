@@ -39,6 +39,7 @@ export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
   "credential.added": () => "low",
   "credential.retired": byStack("medium", "low"),
   "credential.expiring": () => "medium",
+  "credential.method-reverted": byStack("high", "medium"),
   "rotation.unsafe": () => "high",
   "action.added": byStack("high", "medium"),
   "action.removed": byStack("high", "medium"),

@@ -18,6 +18,8 @@ export interface PreviousCredential {
   name: string;
   thumbprint: string;
   expiresAt?: string | null;
+  /** Known when the source records it (stack outputs and specs do). */
+  algorithm?: string;
 }
 export type PreviousCredentials = Record<string, PreviousCredential[]>;
 
@@ -34,7 +36,12 @@ export function previousFromSpec(spec: TenantSpec): PreviousCredentials {
   return Object.fromEntries(
     Object.values(spec.applications).map((app) => [
       app.key,
-      (app.credentials ?? []).map((c) => ({ name: c.name, thumbprint: c.key.thumbprint, expiresAt: c.effectiveExpiresAt ?? null })),
+      (app.credentials ?? []).map((c) => ({
+        name: c.name,
+        thumbprint: c.key.thumbprint,
+        expiresAt: c.effectiveExpiresAt ?? null,
+        algorithm: c.algorithm,
+      })),
     ]),
   );
 }
@@ -49,7 +56,12 @@ export function previousFromOutputs(outputs: unknown): PreviousCredentials {
     if (!Array.isArray(creds)) continue;
     previous[key] = creds
       .filter((c): c is PreviousCredential => typeof c?.name === "string" && typeof c?.thumbprint === "string")
-      .map((c) => ({ name: c.name, thumbprint: c.thumbprint, expiresAt: c.expiresAt ?? null }));
+      .map((c) => ({
+        name: c.name,
+        thumbprint: c.thumbprint,
+        expiresAt: c.expiresAt ?? null,
+        ...(typeof c.algorithm === "string" ? { algorithm: c.algorithm } : {}),
+      }));
   }
   return previous;
 }

@@ -5,10 +5,14 @@ import type { PreviousCredentials } from "./fingerprints";
 
 /**
  * Rotation safety: compares the desired credentials of every application with what was deployed (or with the base
- * revision, in review) so that no single step can lock a client out:
+ * revision, in review) so that no single step can lock a client out or leave a change the provider never applies:
  * - at least one still-valid previous key survives each step (a swap of every key at once is refused);
- * - with both slots in use, a step may not add and retire at once (Auth0 would need a third slot);
- * - a credential name keeps its key: a new key gets a new name.
+ * - with both slots in use, a step may not add and retire at once: at Auth0's 2-credential cap the provider removes
+ *   the retired key before it uploads the new one (terraform-provider-auth0 v1.53.0
+ *   internal/auth0/client/resource_credentials.go, planCredentialRotation), so the step is not atomic;
+ * - a credential name keeps its key and algorithm: a new key gets a new name;
+ * - a deployed key keeps its name: the provider matches credentials by PEM and algorithm and never sends a name
+ *   (same file, classifyCredentialChanges), so a rename is never applied and shows as a change on every preview.
  * Applications that are new, or whose previous keys have all expired, have nothing left to protect.
  */
 export function checkRotation(previous: PreviousCredentials, desired: TenantSpec, now: Date): SpecIssue[] {
@@ -20,17 +24,33 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
     const path = formatPath(["applications", app.key, "credentials"]);
     const beforeByThumb = new Set(before.map((c) => c.thumbprint));
     const afterByThumb = new Set(after.map((c) => c.key.thumbprint));
+    const errorsBefore = errors.length;
 
     after.forEach((c, i) => {
+      const at = formatPath(["applications", app.key, "credentials", i]);
       const sameName = before.find((p) => p.name === c.name);
+      const sameKey = before.find((p) => p.thumbprint === c.key.thumbprint);
       if (sameName && sameName.thumbprint !== c.key.thumbprint) {
         errors.push({
-          path: formatPath(["applications", app.key, "credentials", i, "publicKey"]),
+          path: `${at}.publicKey`,
           code: "rotation_key_changed",
           message: `credential ${c.name} keeps its name but its key changed (thumbprint ${sameName.thumbprint} → ${c.key.thumbprint}); a key is replaced under a new name, never edited in place (add the new key as a new credential, deploy, then retire ${c.name})`,
         });
+      } else if (sameKey && sameKey.name !== c.name) {
+        errors.push({
+          path: `${at}.name`,
+          code: "rotation_renamed",
+          message: `the deployed key ${sameKey.name} (thumbprint ${c.key.thumbprint}) is renamed to ${c.name}: the provider matches credentials by key and never sends a name, so the rename would never be applied and every preview would show it again (keep the name ${sameKey.name})`,
+        });
+      } else if (sameKey?.algorithm !== undefined && sameKey.algorithm !== c.algorithm) {
+        errors.push({
+          path: `${at}.algorithm`,
+          code: "rotation_key_changed",
+          message: `the deployed key ${c.name} changes algorithm ${sameKey.algorithm} → ${c.algorithm}: clients signing with ${sameKey.algorithm} would be refused at once (add the key again under a new name with the new algorithm, move the workload, then retire ${c.name})`,
+        });
       }
     });
+    if (errors.length > errorsBefore) continue;
 
     const stillValid = before.filter((p) => credentialState(p.expiresAt ?? undefined, now, 0).state !== "expired");
     const survivors = stillValid.filter((p) => afterByThumb.has(p.thumbprint));
@@ -45,10 +65,11 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
     const added = after.filter((c) => !beforeByThumb.has(c.key.thumbprint));
     const retired = before.filter((p) => !afterByThumb.has(p.thumbprint));
     if (before.length >= 2 && added.length > 0 && retired.length > 0) {
+      const gone = retired.map((p) => p.name).join(", ");
       errors.push({
         path,
-        code: "rotation_third_slot",
-        message: `adds ${added.map((c) => c.name).join(", ")} and retires ${retired.map((p) => p.name).join(", ")} in one step while both slots are in use: Auth0 holds at most 2 credentials, so this would need a third slot. Retire ${retired.map((p) => p.name).join(", ")} first, deploy, then add the new key`,
+        code: "rotation_add_and_retire",
+        message: `adds ${added.map((c) => c.name).join(", ")} and retires ${gone} in one step while both credential slots are in use: at Auth0's limit of 2 the provider deletes ${gone} before it uploads the new key, so if the upload fails the app is left with one key and a half-applied step. Retire ${gone} first, deploy, then add the new key`,
       });
     }
   }

@@ -38,8 +38,9 @@ export type IssueCode =
   | "secret_too_long"
   // rotation safety against the last deployment
   | "rotation_swap"
-  | "rotation_third_slot"
-  | "rotation_key_changed";
+  | "rotation_add_and_retire"
+  | "rotation_key_changed"
+  | "rotation_renamed";
 
 /** One problem found in a tenant spec, addressed by its path inside the `tenant` config object. */
 export interface SpecIssue {

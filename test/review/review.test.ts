@@ -138,6 +138,27 @@ describe("npm run review", () => {
     });
   });
 
+  it("a web app losing its keys falls back to its Auth0 client secret: HIGH in prod", async () => {
+    repo.edit(
+      "Pulumi.prod.yaml",
+      "          - https://portal.acme.example\n",
+      "          - https://portal.acme.example\n        credentials:\n          - name: portal-1\n            publicKey: keys/billing-2026-q3.pem\n",
+    );
+    repo.git("checkout", "-qb", "portal-key");
+    repo.git("commit", "-qam", "portal gets a key");
+    repo.edit(
+      "Pulumi.prod.yaml",
+      "        credentials:\n          - name: portal-1\n            publicKey: keys/billing-2026-q3.pem\n",
+      "",
+    );
+    const changes = (await review("--base", "HEAD", "--stack", "prod", "--format", "json")).json().stacks[0]!.changes;
+    expect(changes.find((c) => c.kind === "credential.method-reverted")).toMatchObject({
+      risk: "high",
+      text: "web-portal keeps existing but loses every key: it falls back to client_secret_post with the secret Auth0 generated for it",
+    });
+    repo.git("checkout", "-qf", "main");
+  });
+
   it("claims: a mapping change, a metadata change and a binding order change, in plain words", async () => {
     repo.edit("Pulumi.dev.yaml", "from: client.metadata.tier", "from: client.metadata.tenant_id");
     repo.edit("Pulumi.dev.yaml", "      post-login: [login-claims]", "      post-login: []");

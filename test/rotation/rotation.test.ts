@@ -81,7 +81,7 @@ describe("rotation rules against the last deployment (pulumi up)", () => {
     });
   });
 
-  it("refuses to add and retire in one step while both slots are used (it would need a third slot)", async () => {
+  it("refuses to add and retire in one step while both slots are used (the provider would delete before it uploads)", async () => {
     const previous: PreviousCredentials = {
       billing: [
         { name: "b-q3", thumbprint: await thumb(Q3.publicKey) },
@@ -96,8 +96,8 @@ describe("rotation rules against the last deployment (pulumi up)", () => {
     expect(checkRotation(previous, desired, NOW)).toEqual([
       {
         path: "applications.billing.credentials",
-        code: "rotation_third_slot",
-        message: expect.stringContaining("adds b-q4 and retires b-q2 in one step while both slots are in use"),
+        code: "rotation_add_and_retire",
+        message: expect.stringContaining("adds b-q4 and retires b-q2 in one step while both credential slots are in use"),
       },
     ]);
   });
@@ -209,5 +209,41 @@ describe("property: no sequence of accepted key operations locks a client out", 
     expect(accepted.retire).toBeGreaterThan(3);
     expect(accepted.deploy).toBeGreaterThan(5);
     expect(accepted.refused).toBeGreaterThan(3);
+  });
+});
+
+describe("changes the provider would never apply", () => {
+  it("refuses renaming a deployed key (the provider matches by key and never sends names)", async () => {
+    const previous: PreviousCredentials = { billing: [{ name: "b-old-name", thumbprint: await thumb(Q3.publicKey) }] };
+    const t = validTenant();
+    t.applications.billing.credentials = [Q3];
+    const { loadTenant } = await import("../../src/spec");
+    const { directoryReader } = await import("../../src/config/files");
+    const { spec: desired } = await loadTenant(t, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
+    expect(checkRotation(previous, desired, NOW)).toEqual([
+      {
+        path: "applications.billing.credentials[0].name",
+        code: "rotation_renamed",
+        message: expect.stringContaining("the deployed key b-old-name (thumbprint"),
+      },
+    ]);
+    // the same key under its deployed name is fine
+    expect(checkRotation({ billing: [{ name: "b-q3", thumbprint: await thumb(Q3.publicKey) }] }, desired, NOW)).toEqual([]);
+  });
+
+  it("refuses changing a deployed key's algorithm (clients signing with the old one would be refused)", async () => {
+    const previous: PreviousCredentials = { billing: [{ name: "b-q3", thumbprint: await thumb(Q3.publicKey), algorithm: "PS256" }] };
+    const t = validTenant();
+    t.applications.billing.credentials = [{ ...Q3, algorithm: "RS256" }];
+    const { loadTenant } = await import("../../src/spec");
+    const { directoryReader } = await import("../../src/config/files");
+    const { spec: desired } = await loadTenant(t, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
+    expect(checkRotation(previous, desired, NOW)).toEqual([
+      {
+        path: "applications.billing.credentials[0].algorithm",
+        code: "rotation_key_changed",
+        message: expect.stringContaining("PS256 → RS256"),
+      },
+    ]);
   });
 });

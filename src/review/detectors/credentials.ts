@@ -29,6 +29,16 @@ export const credentials: Detector = {
           text: `${app}: key ${describe(c)} is retired; clients still signing with it stop getting tokens`,
         });
       }
+      // Deleting an app's ClientCredentials while keeping the app returns it to the client secret Auth0 generated
+      // for it (the provider's Delete resets token_endpoint_auth_method: internal/auth0/client/resource_credentials.go).
+      if (b.length > 0 && a.length === 0 && after[app]) {
+        out.push({
+          section: "credentials",
+          kind: "credential.method-reverted",
+          subject: app,
+          text: `${app} keeps existing but loses every key: it falls back to client_secret_post with the secret Auth0 generated for it`,
+        });
+      }
       const window = head?.spec.credentialExpiryWarningDays ?? 30;
       for (const c of a) {
         const { state, daysLeft } = credentialState(c.effectiveExpiresAt, now, window);
