@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RESOURCE_TYPES, type Ref } from "../../src/model";
+import { ProviderDouble } from "./provider-double";
 
 /** One resource as the Pulumi engine would have received it. */
 export interface Registered {
@@ -49,11 +50,17 @@ export async function underMocks<T>(
     secretKeys?: string[];
     /** What this stack's last deployment exported (read back by the rotation guard); none by default. */
     lastOutputs?: Record<string, unknown>;
+    /**
+     * The provider double that validates each Auth0 registration and answers with the state the provider would
+     * store; a fresh one by default, so no test relies on mocks accepting anything.
+     */
+    provider?: ProviderDouble;
   },
   body: () => Promise<T>,
 ): Promise<{ result?: T; error?: unknown; registered: Registered[] }> {
   const registered: Registered[] = [];
   const project = options.project ?? "auth0-tenant";
+  const provider = options.provider ?? new ProviderDouble();
   pulumi.runtime.setAllConfig(
     Object.fromEntries(Object.entries(options.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])),
     options.secretKeys ?? [],
@@ -65,9 +72,7 @@ export async function underMocks<T>(
           return { id: args.name, state: { name: args.inputs.name, outputs: options.lastOutputs ?? {}, secretOutputNames: [] } };
         }
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
-        const extra: Record<string, unknown> = {};
-        if (args.type === RESOURCE_TYPES.Client) extra.clientId = mockClientId(args.name);
-        return { id: mockId(args.name), state: { ...args.inputs, ...extra } };
+        return { id: mockId(args.name), state: provider.register(args.type, args.name, args.inputs) };
       },
       call: (args) => args.inputs,
     },
