@@ -1,10 +1,13 @@
 import { parseArgs } from "node:util";
 import { KeysError } from "../src/errors";
 import { addKey, keyStatus, retireKey, type KeysContext } from "../src/keys/commands";
+import { deployedSources } from "../src/keys/deployed";
 import { table } from "../src/plan/render";
 import { DEFAULT_EXPIRY_WARNING_DAYS } from "../src/rotation/expiry";
 
 const USAGE = `usage: npm run keys -- <command> [options]
+  every change is checked against the stack file, the last deployment (--previous <pulumi stack output --json file>,
+  else \`pulumi stack output\` when the Pulumi CLI is available) and the last commit (git HEAD)
   new <app>     [--stack dev] [--alg RS256|RS384|PS256] [--bits 2048|3072|4096] [--expires 90d|<ISO date>] [--name <credential>] [--out <private key path>] [--dry-run]
   rotate <app>  (phase 1: same options as new; refuses when both slots are used and names the one to retire)
   add <app> --public-key <file>  [--stack dev] [--alg ...] [--expires ...] [--name ...] [--dry-run]   (register an existing public key or certificate)
@@ -29,6 +32,7 @@ async function main(): Promise<number> {
         json: { type: "boolean", default: false },
         window: { type: "string", default: String(DEFAULT_EXPIRY_WARNING_DAYS) },
         "fail-on": { type: "string" },
+        previous: { type: "string" },
       },
     });
   } catch (e) {
@@ -37,7 +41,16 @@ async function main(): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [command, app, credential] = positionals;
-  const ctx: KeysContext = { dir: values.dir, stack: values.stack, now: new Date() };
+  const now = new Date();
+  const changes = command === "new" || command === "rotate" || command === "add" || command === "retire";
+  const deployed = changes
+    ? await deployedSources({ dir: values.dir, stack: values.stack, now, ...(values.previous ? { previousFile: values.previous } : {}) })
+    : { sources: [], notes: [] };
+  const ctx: KeysContext = { dir: values.dir, stack: values.stack, now, deployed };
+  if (changes) {
+    console.error(`rotation rules checked against: Pulumi.${values.stack}.yaml as it is now${deployed.sources.map((s) => `, ${s.source}`).join("")}`);
+    for (const note of deployed.notes) console.error(`  note: ${note}`);
+  }
   const options = {
     ...(values.alg ? { alg: values.alg } : {}),
     ...(values.bits ? { bits: values.bits } : {}),

@@ -11,6 +11,7 @@ import { checkRotation } from "../rotation/rules";
 import { formatIssue, inspectPublicKey, validateTenant } from "../spec";
 import { generateCredentialKeyPair, KEY_ALGORITHMS, KEY_BITS, type GeneratedKeyPair, type KeyAlgorithm } from "./generate";
 import { KeysError, PublicKeyError } from "../errors";
+import type { DeployedSource } from "./deployed";
 import { appType, credentialSnippet, declaredCredentials, editCredentials, type CredentialEntry } from "./stack-edit";
 
 export { KeysError } from "../errors";
@@ -19,6 +20,8 @@ export interface KeysContext {
   dir: string;
   stack: string;
   now: Date;
+  /** What else each step is checked against: the last deployment and the last commit (see ./deployed.ts). */
+  deployed: { sources: DeployedSource[]; notes: string[] };
   /** Where private keys go by default: $XDG_CONFIG_HOME or ~/.config, under auth0-tenant/<stack>/. */
   configHome?: string;
   generate?: (alg: KeyAlgorithm, bits: number) => Promise<GeneratedKeyPair>;
@@ -140,9 +143,16 @@ async function validateChange(
       `the change would leave ${sf.file} invalid, so nothing was written:\n${result.errors.map((e) => `  - ${formatIssue(e)}`).join("\n")}`,
     );
   }
-  const previous = { [appKey]: await thumbprintsOf(declaredCredentials(sf.text, sf.project, appKey, sf.file), ctx.dir) };
-  const unsafe = checkRotation(previous, result.spec, ctx.now);
-  if (unsafe.length > 0) throw new KeysError(`refused, nothing was written:\n${unsafe.map((e) => `  - ${formatIssue(e)}`).join("\n")}`);
+  const sources = [
+    { source: `${sf.file} as it is now`, previous: { [appKey]: await thumbprintsOf(declaredCredentials(sf.text, sf.project, appKey, sf.file), ctx.dir) } },
+    ...ctx.deployed.sources,
+  ];
+  for (const { source, previous } of sources) {
+    const unsafe = checkRotation({ [appKey]: previous[appKey] ?? [] }, result.spec, ctx.now);
+    if (unsafe.length > 0) {
+      throw new KeysError(`refused against ${source}, nothing was written:\n${unsafe.map((e) => `  - ${formatIssue(e)}`).join("\n")}`);
+    }
+  }
   return result;
 }
 

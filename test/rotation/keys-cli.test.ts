@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { stringify } from "yaml";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addKey, keyStatus, KeysError, retireKey, type KeysContext } from "../../src/keys/commands";
+import { deployedSources } from "../../src/keys/deployed";
 import { planStack } from "../../src/plan";
 import { keyPool } from "../support/key-pool";
 import { projectRoot, tempProject, validTenant } from "../support/temp-project";
@@ -36,7 +37,7 @@ beforeEach(() => {
     STACK_HEADER + stringify({ config: { "auth0:domain": "t.eu.auth0.com", "auth0-tenant:tenant": tenant } }),
   );
   copyFileSync(path.join(project.root, "Pulumi.dev.yaml"), path.join(project.root, "Pulumi.other.yaml"));
-  ctx = { dir: project.root, stack: "dev", now: NOW, configHome: home, generate: () => pool.next() };
+  ctx = { dir: project.root, stack: "dev", now: NOW, configHome: home, generate: () => pool.next(), deployed: { sources: [], notes: [] } };
 });
 afterEach(() => {
   project.cleanup();
@@ -210,5 +211,71 @@ describe("keys status", () => {
       { cwd: projectRoot },
     ).catch((e) => e);
     expect(failed.code).toBe(1);
+  });
+});
+
+describe("each step is checked against the last deployment and the last commit, not only the working tree", () => {
+  const gitEnv = {
+    ...process.env,
+    GIT_AUTHOR_NAME: "t",
+    GIT_AUTHOR_EMAIL: "t@example.com",
+    GIT_COMMITTER_NAME: "t",
+    GIT_COMMITTER_EMAIL: "t@example.com",
+  };
+  const git = (...args: string[]) =>
+    require("node:child_process").execFileSync("git", args, { cwd: project.root, env: gitEnv, stdio: "pipe" });
+  const noPulumi = async () => {
+    throw Object.assign(new Error("spawn pulumi ENOENT"), { code: "ENOENT" });
+  };
+  const sources = (extra: Partial<Parameters<typeof deployedSources>[0]> = {}) =>
+    deployedSources({ dir: project.root, stack: "dev", now: NOW, pulumi: noPulumi, ...extra });
+
+  it("rotate, then retire the old key, in one uncommitted change: the second step is refused against git HEAD", async () => {
+    git("init", "-q", "-b", "main");
+    git("add", "-A");
+    git("commit", "-qm", "base");
+    ctx.deployed = await sources();
+    expect(ctx.deployed.sources.map((s) => s.source)).toEqual(["last commit (git HEAD)"]);
+    expect(ctx.deployed.notes).toEqual([
+      "last deployment not checked: the Pulumi CLI is not installed (pass --previous <pulumi stack output --json file>)",
+    ]);
+    await addKey(ctx, "rotate", "billing", {});
+    const before = snapshot();
+    await expect(retireKey(ctx, "billing", "billing-1")).rejects.toThrow(
+      /refused against last commit \(git HEAD\), nothing was written:[\s\S]*replaces every credential at once/,
+    );
+    expect(snapshot()).toEqual(before);
+  });
+
+  it("the last deployment from --previous (pulumi stack output --json) refuses what the files alone allow", async () => {
+    const file = path.join(home, "outputs.json");
+    // Deployed: only a key the stack file no longer has (someone retired it without deploying the rotation).
+    writeFileSync(
+      file,
+      JSON.stringify({
+        applications: { billing: { credentials: [{ name: "deployed-only", thumbprint: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }] } },
+      }),
+    );
+    ctx.deployed = await sources({ previousFile: file });
+    expect(ctx.deployed.sources[0]!.source).toBe(`last deployment (${file})`);
+    await expect(addKey(ctx, "rotate", "billing", {})).rejects.toThrow(
+      new RegExp(`refused against last deployment \\(${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}\\)`),
+    );
+  });
+
+  it("asks the Pulumi CLI for the stack's outputs when it is there", async () => {
+    const calls: string[][] = [];
+    const result = await sources({
+      pulumi: async (args) => {
+        calls.push(args);
+        return JSON.stringify({ applications: { billing: { credentials: [{ name: "b", thumbprint: "t", algorithm: "RS256" }] } } });
+      },
+    });
+    expect(calls).toEqual([["stack", "output", "--json", "--stack", "dev"]]);
+    expect(result.sources[0]).toEqual({
+      source: "last deployment (pulumi stack output --stack dev)",
+      previous: { billing: [{ name: "b", thumbprint: "t", expiresAt: null, algorithm: "RS256" }] },
+    });
+    expect(result.notes).toEqual(["last commit not checked: not a git repository (or no commit yet)"]);
   });
 });

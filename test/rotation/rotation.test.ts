@@ -182,7 +182,14 @@ describe("property: no sequence of accepted key operations locks a client out", 
           };
           await deploy();
           for (const o of ops) {
-            const ctx: KeysContext = { dir, stack: "dev", now, configHome: home, generate: () => pool.next() };
+            const ctx: KeysContext = {
+              dir,
+              stack: "dev",
+              now,
+              configHome: home,
+              generate: () => pool.next(),
+              deployed: { sources: [{ source: "last deployment", previous: deployed }], notes: [] },
+            };
             const count = (kind: "rotate" | "retire") => [() => accepted[kind]++, () => accepted.refused++] as const;
             if (o.kind === "rotate") await addKey(ctx, "rotate", "svc", { expires: "120d" }).then(...count("rotate"));
             else if (o.kind === "retire") {
@@ -202,7 +209,7 @@ describe("property: no sequence of accepted key operations locks a client out", 
           rmSync(home, { recursive: true, force: true });
         }
       }),
-      { numRuns: 25, seed: 20261122 },
+      { numRuns: 40, seed: 20261122 },
     );
     // The property is not vacuous: every kind of step was both accepted and refused along the way.
     expect(accepted.rotate).toBeGreaterThan(5);
