@@ -10,6 +10,8 @@ import { formatIssue, loadTenant, SpecError } from "./spec";
 
 /** Config key that turns the deploy-time rotation guard off (it is on unless set to false). */
 export const ROTATION_GUARD_KEY = "rotationGuard";
+/** Config key naming the stack reference the guard reads, when the default does not fit the backend. */
+export const ROTATION_GUARD_REFERENCE_KEY = "rotationGuardStackReference";
 
 /**
  * The Pulumi program body: stack config → validated spec → model (actions bundled) → one Tenant component. Every
@@ -42,7 +44,7 @@ export async function tenantProgram(
   });
   for (const w of warnings) void pulumi.log.warn(formatIssue(w));
   if (config.getBoolean(ROTATION_GUARD_KEY) !== false) {
-    const rotationErrors = checkRotation(await lastDeployedCredentials(), spec, now);
+    const rotationErrors = checkRotation(await lastDeployedCredentials(config.get(ROTATION_GUARD_REFERENCE_KEY)), spec, now);
     if (rotationErrors.length > 0) throw new SpecError(`Pulumi.${stack}.yaml (rotation against the last deployment)`, rotationErrors);
   }
   const built = await buildModel(spec, { readFile, packagesDir: root });
@@ -62,13 +64,22 @@ function isConfigSecret(key: string): boolean {
 }
 
 /**
- * The credentials of the last successful deployment of this very stack, read back from its own `applications`
- * output (Auth0 never returns key material, so our fingerprints are the only record). Empty on a first deployment.
+ * The credentials this very stack deployed last, read back from its own `applications` output (Auth0 never returns
+ * key material, so our fingerprints are the only record). Empty on a first deployment. The output is written only
+ * once each app's ClientCredentials deployed (see OutputsModel), and a failed update keeps the previous outputs.
  */
-async function lastDeployedCredentials(): Promise<PreviousCredentials> {
-  const self = new pulumi.StackReference("last-deployment", {
-    name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
-  });
+async function lastDeployedCredentials(configured: string | undefined): Promise<PreviousCredentials> {
+  const self = new pulumi.StackReference("last-deployment", { name: configured ?? selfReferenceName() });
   const details = await self.getOutputDetails("applications");
   return previousFromOutputs({ applications: details.value ?? details.secretValue });
+}
+
+/**
+ * The name this stack has as a stack reference. Pulumi Cloud (and other service backends) need
+ * `<org>/<project>/<stack>`. DIY backends report the organization "organization" and accept a bare `<stack>` in both
+ * layouts, while their legacy layout refuses any name with a slash (pulumi v3.248 pkg/backend/diy/store.go,
+ * parseStackReference; pkg/backend/diy/state.go sets Organization "organization").
+ */
+export function selfReferenceName(org = pulumi.getOrganization(), project = pulumi.getProject(), stack = pulumi.getStack()): string {
+  return org === "organization" ? stack : `${org}/${project}/${stack}`;
 }

@@ -2,14 +2,29 @@ import { execFile } from "node:child_process";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { assertNodeCanRequireEsm } from "../src/node-support";
 
 const root = path.resolve(__dirname, "..");
+const load = (nodeFlags: string[] = []) =>
+  promisify(execFile)(process.execPath, [...nodeFlags, path.join(__dirname, "support/load-like-pulumi.cjs"), root], { cwd: root });
 
 describe("the Pulumi entry point", () => {
-  it("loads the way `pulumi up` loads it: vendored ts-node 7, the project's TypeScript, type-checking on", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, "support/load-like-pulumi.cjs"), root], {
-      cwd: root,
-    });
+  it("loads the way `pulumi up` loads it (vendored ts-node 7, the project's TypeScript, type-checking on), program and jose included", async () => {
+    const { stdout } = await load();
     expect(stdout).toContain("loaded index.ts; exports a function");
+    // Past the Node check and every require (jose is an ES module), the program stops only for want of stack config.
+    expect(stdout).toContain('program: Pulumi.stack.yaml: config key "project:tenant" is missing');
+    expect(stdout).not.toContain("ERR_REQUIRE_ESM");
+  });
+
+  it("on a Node that cannot require() ES modules (21, 22.0–22.11) it says which Node it needs instead of ERR_REQUIRE_ESM", async () => {
+    const { stdout } = await load(["--no-experimental-require-module"]);
+    expect(stdout).toContain("program: auth0-tenant needs Node ^20.19.0 || >=22.12.0");
+    expect(stdout).not.toContain("ERR_REQUIRE_ESM");
+  });
+
+  it("the check reads process.features.require_module", () => {
+    expect(() => assertNodeCanRequireEsm({ require_module: true }, "v22.12.0")).not.toThrow();
+    expect(() => assertNodeCanRequireEsm({}, "v22.11.0")).toThrow(/needs Node \^20\.19\.0 \|\| >=22\.12\.0 .* this is Node v22\.11\.0/);
   });
 });

@@ -144,7 +144,10 @@ async function validateChange(
     );
   }
   const sources = [
-    { source: `${sf.file} as it is now`, previous: { [appKey]: await thumbprintsOf(declaredCredentials(sf.text, sf.project, appKey, sf.file), ctx.dir) } },
+    {
+      source: `${sf.file} as it is now`,
+      previous: { [appKey]: await thumbprintsOf(declaredCredentials(sf.text, sf.project, appKey, sf.file), ctx.dir) },
+    },
     ...ctx.deployed.sources,
   ];
   for (const { source, previous } of sources) {

@@ -50,7 +50,10 @@ export async function deployedSources(options: DeployedOptions): Promise<{ sourc
   } else {
     try {
       const out = await (options.pulumi ?? runPulumi)(["stack", "output", "--json", "--stack", options.stack], options.dir);
-      sources.push({ source: `last deployment (pulumi stack output --stack ${options.stack})`, previous: previousFromOutputs(JSON.parse(out)) });
+      sources.push({
+        source: `last deployment (pulumi stack output --stack ${options.stack})`,
+        previous: previousFromOutputs(JSON.parse(out)),
+      });
     } catch (e) {
       const err = e as NodeJS.ErrnoException & { stderr?: string };
       notes.push(

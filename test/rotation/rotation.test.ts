@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addKey, retireKey, type KeysContext } from "../../src/keys/commands";
 import { RESOURCE_TYPES } from "../../src/model";
 import { planStack } from "../../src/plan";
-import { tenantProgram } from "../../src/program";
+import { selfReferenceName, tenantProgram } from "../../src/program";
 import { credentialState } from "../../src/rotation/expiry";
 import type { PreviousCredentials } from "../../src/rotation/fingerprints";
 import { checkRotation } from "../../src/rotation/rules";
@@ -252,5 +252,39 @@ describe("changes the provider would never apply", () => {
         message: expect.stringContaining("PS256 → RS256"),
       },
     ]);
+  });
+});
+
+describe("where the deploy-time guard reads the last deployment", () => {
+  it('a DIY backend (organization "organization") is read by the bare stack name, which both DIY layouts accept', async () => {
+    const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": validTenant() } }, () =>
+      tenantProgram(project.root, { now: NOW }),
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.stackReferences).toEqual(["dev"]);
+  });
+
+  it("a service backend is read by <org>/<project>/<stack>", () => {
+    expect(selfReferenceName("acme", "auth0-tenant", "prod-eu")).toBe("acme/auth0-tenant/prod-eu");
+    expect(selfReferenceName("organization", "auth0-tenant", "prod-eu")).toBe("prod-eu");
+  });
+
+  it("config rotationGuardStackReference names it explicitly", async () => {
+    const run = await underMocks(
+      {
+        stack: "dev",
+        config: { "auth0-tenant:tenant": validTenant(), "auth0-tenant:rotationGuardStackReference": "team/auth0-tenant/dev" },
+      },
+      () => tenantProgram(project.root, { now: NOW }),
+    );
+    expect(run.stackReferences).toEqual(["team/auth0-tenant/dev"]);
+  });
+
+  it("rotationGuard false skips it", async () => {
+    const run = await underMocks(
+      { stack: "dev", config: { "auth0-tenant:tenant": validTenant(), "auth0-tenant:rotationGuard": "false" } },
+      () => tenantProgram(project.root, { now: NOW }),
+    );
+    expect(run.stackReferences).toEqual([]);
   });
 });

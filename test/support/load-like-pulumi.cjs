@@ -1,4 +1,5 @@
-// Loads index.ts the way Pulumi's nodejs runtime does (vendored ts-node 7 + the project's typescript, type-checking on).
+// Loads index.ts the way Pulumi's nodejs runtime does (vendored ts-node 7 + the project's typescript, type-checking
+// on), then runs the exported program function as far as it gets outside the Pulumi engine.
 const path = require("path");
 const root = process.argv[2];
 const vendor = path.join(root, "node_modules/@pulumi/pulumi/vendor/ts-node@7.0.1");
@@ -10,3 +11,7 @@ require(vendor).register({
 });
 const program = require(path.join(root, "index.ts"));
 console.log("loaded index.ts; exports a", typeof program);
+program().then(
+  () => console.log("program: ran"),
+  (e) => console.log("program:", String(e && e.message).split("\n")[0]),
+);

@@ -57,8 +57,9 @@ export async function underMocks<T>(
     provider?: ProviderDouble;
   },
   body: () => Promise<T>,
-): Promise<{ result?: T; error?: unknown; registered: Registered[] }> {
+): Promise<{ result?: T; error?: unknown; registered: Registered[]; stackReferences: string[] }> {
   const registered: Registered[] = [];
+  const stackReferences: string[] = [];
   const project = options.project ?? "auth0-tenant";
   const provider = options.provider ?? new ProviderDouble();
   pulumi.runtime.setAllConfig(
@@ -69,6 +70,7 @@ export async function underMocks<T>(
     {
       newResource: (args) => {
         if (args.type === STACK_REFERENCE) {
+          stackReferences.push(args.inputs.name);
           return { id: args.name, state: { name: args.inputs.name, outputs: options.lastOutputs ?? {}, secretOutputNames: [] } };
         }
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
@@ -102,7 +104,7 @@ export async function underMocks<T>(
   }
   await settings.waitForRPCs();
   for (const r of registered) Object.assign(r, graph.get(`${r.type}::${r.name}`) ?? {});
-  return { ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), registered };
+  return { ...(result !== undefined ? { result } : {}), ...(error !== undefined ? { error } : {}), registered, stackReferences };
 }
 
 /** Resolves once every output inside `value` has a value. */

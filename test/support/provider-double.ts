@@ -29,7 +29,8 @@ interface Schema {
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const oneOf = (path: string, value: unknown, allowed: readonly string[], ignoreCase = false): string[] =>
-  value === undefined || (isString(value) && (ignoreCase ? allowed.map((a) => a.toLowerCase()).includes(value.toLowerCase()) : allowed.includes(value)))
+  value === undefined ||
+  (isString(value) && (ignoreCase ? allowed.map((a) => a.toLowerCase()).includes(value.toLowerCase()) : allowed.includes(value)))
     ? []
     : [`${path}: expected one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`];
 const required = (path: string, value: unknown): string[] => (value === undefined || value === null ? [`${path}: required`] : []);
@@ -52,7 +53,8 @@ function diffFields(state: State, inputs: Inputs, fields: { name: string; comput
   return out;
 }
 /** The SDK treats an empty list or map like an absent one. */
-const normalizeEmpty = (v: unknown) => (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0) ? undefined : v;
+const normalizeEmpty = (v: unknown) =>
+  (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0) ? undefined : v;
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** RFC 3339 as Go's time.Parse accepts it (TFP uses validation.IsRFC3339Time). */
@@ -64,7 +66,9 @@ const flattenTime = (iso: string) => new Date(iso).toISOString();
 function thumbprint(pem: string): string {
   const key = pem.includes("CERTIFICATE") ? new X509Certificate(pem).publicKey : createPublicKey(pem);
   const jwk = key.export({ format: "jwk" }) as { e: string; n: string };
-  return createHash("sha256").update(JSON.stringify({ e: jwk.e, kty: "RSA", n: jwk.n })).digest("base64url");
+  return createHash("sha256")
+    .update(JSON.stringify({ e: jwk.e, kty: "RSA", n: jwk.n }))
+    .digest("base64url");
 }
 
 const client: Schema = {
@@ -73,7 +77,9 @@ const client: Schema = {
     return [
       // PA provider/resources.go SetAutonaming: an absent name becomes "<logical name>-<random>"; the project always names clients.
       ...required("name", i.name),
-      ...(isString(i.description) && i.description.length > 140 ? ["description: at most 140 characters (validation.StringLenBetween(0, 140))"] : []),
+      ...(isString(i.description) && i.description.length > 140
+        ? ["description: at most 140 characters (validation.StringLenBetween(0, 140))"]
+        : []),
       ...oneOf("appType", i.appType, ["native", "spa", "regular_web", "non_interactive", "resource_server"]),
       ...stringList("grantTypes", i.grantTypes),
       ...stringList("callbacks", i.callbacks),
@@ -136,8 +142,12 @@ const clientCredentials: Schema = {
         "self_signed_tls_client_auth",
       ]),
       // resource_credentials.go#L40-60: create does nothing unless authentication_method is set.
-      ...(i.privateKeyJwt && i.authenticationMethod !== "private_key_jwt" ? ["authenticationMethod: must be private_key_jwt for privateKeyJwt to be applied"] : []),
-      ...(i.privateKeyJwt && (i.clientSecret !== undefined || i.clientSecretWo !== undefined) ? ["privateKeyJwt conflicts with clientSecret"] : []),
+      ...(i.privateKeyJwt && i.authenticationMethod !== "private_key_jwt"
+        ? ["authenticationMethod: must be private_key_jwt for privateKeyJwt to be applied"]
+        : []),
+      ...(i.privateKeyJwt && (i.clientSecret !== undefined || i.clientSecretWo !== undefined)
+        ? ["privateKeyJwt conflicts with clientSecret"]
+        : []),
       ...(i.privateKeyJwt && creds.length === 0 ? ["privateKeyJwt.credentials: required (at least 1)"] : []),
       ...(creds.length > 2 ? [`privateKeyJwt.credentials: at most 2 (MaxItems 2), got ${creds.length}`] : []),
       ...creds.flatMap((c, n) => [
@@ -192,9 +202,13 @@ const clientGrant: Schema = {
     return [
       ...required("clientId", i.clientId),
       ...required("audience", i.audience),
-      ...(i.scopes === undefined ? ["scopes: either scopes must be provided or allow_all_scopes must be set to true (validateClientGrant)"] : []),
+      ...(i.scopes === undefined
+        ? ["scopes: either scopes must be provided or allow_all_scopes must be set to true (validateClientGrant)"]
+        : []),
       ...stringList("scopes", i.scopes),
-      ...(Array.isArray(i.scopes) && i.scopes.some((x: string) => x === "") ? ["scopes: an empty scope (validation.StringIsNotEmpty)"] : []),
+      ...(Array.isArray(i.scopes) && i.scopes.some((x: string) => x === "")
+        ? ["scopes: an empty scope (validation.StringIsNotEmpty)"]
+        : []),
     ];
   },
   // client/flatten.go#L786-808 reads scopes back in the Management API's order. Whether Auth0 keeps the order it was
@@ -253,7 +267,10 @@ const resourceServerScopes: Schema = {
   // TFP resourceserver/resource_scopes.go L20-45: scopes is a set of {name (required), description}.
   validate(i) {
     const scopes: Inputs[] = i.scopes ?? [];
-    return [...required("resourceServerIdentifier", i.resourceServerIdentifier), ...scopes.flatMap((s, n) => required(`scopes[${n}].name`, s.name))];
+    return [
+      ...required("resourceServerIdentifier", i.resourceServerIdentifier),
+      ...scopes.flatMap((s, n) => required(`scopes[${n}].name`, s.name)),
+    ];
   },
   flatten: (i) => ({ ...i }),
   diff(s, i) {
@@ -275,9 +292,16 @@ const action: Schema = {
     return [
       ...required("name", i.name),
       ...required("code", i.code),
-      ...(!isPlainObject(triggers) || !isString(triggers.id) || !isString(triggers.version) ? ["supportedTriggers: exactly one {id, version} (MinItems 1, MaxItems 1)"] : []),
+      ...(!isPlainObject(triggers) || !isString(triggers.id) || !isString(triggers.version)
+        ? ["supportedTriggers: exactly one {id, version} (MinItems 1, MaxItems 1)"]
+        : []),
       ...oneOf("runtime", i.runtime, ["node12", "node16", "node18", "node22"]),
-      ...(Array.isArray(i.secrets) ? i.secrets.flatMap((s: Inputs, n: number) => [...required(`secrets[${n}].name`, s.name), ...required(`secrets[${n}].value`, s.value)]) : []),
+      ...(Array.isArray(i.secrets)
+        ? i.secrets.flatMap((s: Inputs, n: number) => [
+            ...required(`secrets[${n}].name`, s.name),
+            ...required(`secrets[${n}].value`, s.value),
+          ])
+        : []),
     ];
   },
   flatten: (i, name) => ({ ...i, deploy: i.deploy ?? false, versionId: `${name}-version`, runtime: i.runtime ?? "node22" }),
@@ -322,9 +346,14 @@ const triggerActions: Schema = {
       ...oneOf("trigger", i.trigger, TRIGGERS),
       // `actions` is a Required block list: the SDK turns Required into MinItems 1 (terraform-plugin-sdk
       // helper/schema/core_schema.go) and the bridge panics on an empty list (pulumi-terraform-bridge issue 1856).
-      ...(!Array.isArray(actions) || actions.length === 0 ? ["actions: at least 1 item (Required block; an empty list panics the Pulumi bridge, issue 1856)"] : []),
+      ...(!Array.isArray(actions) || actions.length === 0
+        ? ["actions: at least 1 item (Required block; an empty list panics the Pulumi bridge, issue 1856)"]
+        : []),
       ...(Array.isArray(actions)
-        ? actions.flatMap((a: Inputs, n: number) => [...required(`actions[${n}].id`, a.id), ...required(`actions[${n}].displayName`, a.displayName)])
+        ? actions.flatMap((a: Inputs, n: number) => [
+            ...required(`actions[${n}].id`, a.id),
+            ...required(`actions[${n}].displayName`, a.displayName),
+          ])
         : []),
     ];
   },
