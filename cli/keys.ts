@@ -48,7 +48,9 @@ async function main(): Promise<number> {
     : { sources: [], notes: [] };
   const ctx: KeysContext = { dir: values.dir, stack: values.stack, now, deployed };
   if (changes) {
-    console.error(`rotation rules checked against: Pulumi.${values.stack}.yaml as it is now${deployed.sources.map((s) => `, ${s.source}`).join("")}`);
+    console.error(
+      `rotation rules checked against: Pulumi.${values.stack}.yaml as it is now${deployed.sources.map((s) => `, ${s.source}`).join("")}`,
+    );
     for (const note of deployed.notes) console.error(`  note: ${note}`);
   }
   const options = {

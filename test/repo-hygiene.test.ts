@@ -42,3 +42,14 @@ describe("repository hygiene", () => {
       expect(readFileSync(path.join(root, f), "utf8"), f).toMatch(/-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/);
   });
 });
+
+describe("the provider version", () => {
+  it("stays at @pulumi/auth0 3.48 or later (unordered credential set since 3.44, interleaved rotation since 3.48; README, Provider version)", () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const [major, minor] = /^\^?(\d+)\.(\d+)/.exec(pkg.dependencies["@pulumi/auth0"]!)!.slice(1).map(Number) as [number, number];
+    expect(major === 3 ? minor >= 48 : major > 3).toBe(true);
+    const installed = JSON.parse(readFileSync(path.join(root, "node_modules/@pulumi/auth0/package.json"), "utf8")) as { version: string };
+    const [imaj, imin] = installed.version.split(".").map(Number) as [number, number];
+    expect(imaj === 3 ? imin >= 48 : imaj > 3).toBe(true);
+  });
+});

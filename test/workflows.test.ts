@@ -7,6 +7,7 @@ const root = path.resolve(__dirname, "..");
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; id?: string };
 type Job = {
   needs?: string | string[];
+  if?: string;
   environment?: string;
   permissions?: Record<string, string>;
   env?: Record<string, string>;
@@ -45,17 +46,26 @@ describe("pull request workflow", () => {
     expect(review.steps.find((s) => s.uses?.startsWith("actions/checkout"))!.with).toEqual({ "fetch-depth": 0 });
     const run = review.steps.find((s) => s.id === "review")!.run!;
     expect(run).toContain('npm run --silent review -- --base "origin/${{ github.base_ref }}" --all-stacks --fail-on high > review.md');
+    expect(run).toContain('echo "high-risk=true" >> "$GITHUB_OUTPUT"');
     const sticky = review.steps.find((s) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"))!;
     expect(sticky.with).toEqual({ header: "auth0-tenant-review", path: "review.md" });
-    const gate = review.steps.find((s) => s.name === "Gate on high-risk changes" || s.run?.includes("auth-risk-accepted"))!;
-    expect(gate.if).toContain("auth-risk-accepted");
     expect(secretsIn(review)).toEqual([]);
     for (const [name, job] of Object.entries(wf.jobs)) if (name !== "review") expect(job.permissions?.["pull-requests"]).toBeUndefined();
   });
 
-  it("previews each stack with refresh and diff through pulumi/actions, skipped with a notice without credentials", () => {
+  it("accepting high-risk changes is an approval GitHub enforces (a protected environment), not a label anyone can add", () => {
+    const accept = wf.jobs["accept-high-risk"]!;
+    expect(needs(accept)).toEqual(["review"]);
+    expect(accept.if).toBe("needs.review.outputs.high-risk == 'true'");
+    expect(accept.environment).toBe("auth-risk-acceptance");
+    expect(JSON.stringify(wf)).not.toContain("labels");
+    expect(secretsIn(accept)).toEqual([]);
+  });
+
+  it("previews each stack with read-only previewer credentials from its own environment, never the deployer's", () => {
     const preview = wf.jobs.preview!;
     expect(preview.strategy!.matrix.stack).toEqual(["dev", "prod"]);
+    expect(preview.environment).toBe("${{ matrix.stack }}-preview");
     const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
     expect(pulumi.with).toMatchObject({
       command: "preview",
@@ -66,7 +76,17 @@ describe("pull request workflow", () => {
     });
     expect(pulumi.if).toBe("steps.credentials.outputs.ready == 'true'");
     expect(preview.steps[0]!.run).toContain("::notice::pulumi preview skipped");
-    expect(new Set(secretsIn(preview))).toEqual(new Set(["secrets.PULUMI_ACCESS_TOKEN", "secrets.AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"]));
+    // Environment secrets of "<stack>-preview": the previewer app; deploy.yml's environments hold the deployer.
+    expect(new Set(secretsIn(preview))).toEqual(
+      new Set(["secrets.PULUMI_ACCESS_TOKEN", "secrets.AUTH0_CLIENT_ID", "secrets.AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"]),
+    );
+  });
+
+  it("the stack files name no deployer: the provider's client and key come from the job's environment", () => {
+    for (const f of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) {
+      const config = (parse(readFileSync(path.join(root, f), "utf8")) as { config: Record<string, unknown> }).config;
+      expect(Object.keys(config).filter((k) => k.startsWith("auth0:"))).toEqual(["auth0:domain"]);
+    }
   });
 });
 
@@ -96,7 +116,7 @@ describe("deploy workflow", () => {
     for (const stack of ["dev", "prod"]) {
       expect(wf.jobs[stack]!.steps[0]!.run).toContain("exit 1");
       expect(new Set(secretsIn(wf.jobs[stack]!))).toEqual(
-        new Set(["secrets.PULUMI_ACCESS_TOKEN", "secrets.AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"]),
+        new Set(["secrets.PULUMI_ACCESS_TOKEN", "secrets.AUTH0_CLIENT_ID", "secrets.AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"]),
       );
     }
   });
