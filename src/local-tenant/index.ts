@@ -1,7 +1,8 @@
 import type { Server } from "node:http";
 import { planStack, renderErrors, type Plan } from "../plan";
 import { listen, localTenantServer } from "./server";
-import { actionsHook, newSigningKey, TokenEndpoint, type CredentialsExchangeHook } from "./token-endpoint";
+import { SigningKeys } from "./signing-keys";
+import { actionsHook, TokenEndpoint, type CredentialsExchangeHook } from "./token-endpoint";
 
 export { localClientId, localKid } from "./clients";
 
@@ -31,7 +32,7 @@ export async function startLocalTenant(options: {
   const endpoint = new TokenEndpoint(plan.spec, {
     domain: plan.domain,
     ...(options.customDomain ? { customDomain: options.customDomain } : {}),
-    signingKey: await newSigningKey(),
+    signingKeys: await SigningKeys.generate(),
     hook: options.hook ?? actionsHook(plan.spec, options.actionSecrets),
     ...(options.now ? { now: options.now } : {}),
   });

@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import { SignJWT } from "jose";
 import { credentialsExchangeEvent } from "../actions/events";
 import { runTrigger } from "../actions/runtime";
 import type { ApiSpec, TenantSpec } from "../spec";
@@ -6,6 +6,7 @@ import { ASSERTION_TYPE, verifyClientAssertion } from "./assertion";
 import { localClients, type LocalClient } from "./clients";
 import { accessDenied, invalidRequest, OAuthError } from "./errors";
 import { JtiCache } from "./replay";
+import type { SigningKeys } from "./signing-keys";
 
 export interface ExchangeHookContext {
   client: LocalClient;
@@ -21,19 +22,6 @@ export interface TokenResponse {
   token_type: "Bearer";
   expires_in: number;
   scope?: string;
-}
-
-export interface SigningKey {
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-  kid: string;
-}
-
-export async function newSigningKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const publicJwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
-  return { privateKey, publicJwk: { ...publicJwk, kid, use: "sig", alg: "RS256" }, kid };
 }
 
 /** The bound credentials-exchange actions of the plan, run by the local action runtime in binding order. */
@@ -66,18 +54,18 @@ export class TokenEndpoint {
 
   constructor(
     readonly spec: TenantSpec,
-    options: { domain: string; customDomain?: string; signingKey: SigningKey; hook?: CredentialsExchangeHook; now?: () => Date },
+    options: { domain: string; customDomain?: string; signingKeys: SigningKeys; hook?: CredentialsExchangeHook; now?: () => Date },
   ) {
     this.issuer = `https://${options.domain}/`;
     this.audiences = [this.issuer, ...(options.customDomain ? [`https://${options.customDomain}/`] : [])];
     this.clients = localClients(spec);
     this.apis = new Map(Object.values(spec.apis).map((a) => [a.identifier, a]));
-    this.signingKey = options.signingKey;
+    this.signingKeys = options.signingKeys;
     this.hook = options.hook;
     this.now = options.now ?? (() => new Date());
   }
 
-  private readonly signingKey: SigningKey;
+  private readonly signingKeys: SigningKeys;
   private readonly hook: CredentialsExchangeHook | undefined;
   private readonly now: () => Date;
 
@@ -117,6 +105,7 @@ export class TokenEndpoint {
       throw new OAuthError(DENY_STATUS[code] ?? 403, code, extra.denied.reason);
     }
     const iat = Math.floor(now.getTime() / 1000);
+    const key = this.signingKeys.forAlg(api.signingAlg);
     const access_token = await new SignJWT({
       ...extra.claims,
       iss: this.issuer,
@@ -128,12 +117,12 @@ export class TokenEndpoint {
       iat,
       exp: iat + api.tokenLifetime,
     })
-      .setProtectedHeader({ alg: api.signingAlg, typ: "JWT", kid: this.signingKey.kid })
-      .sign(this.signingKey.privateKey);
+      .setProtectedHeader({ alg: key.alg, typ: "JWT", kid: key.kid })
+      .sign(key.privateKey);
     return { access_token, token_type: "Bearer", expires_in: api.tokenLifetime, ...(scopes.length ? { scope: scopes.join(" ") } : {}) };
   }
 
   jwks() {
-    return { keys: [this.signingKey.publicJwk] };
+    return this.signingKeys.jwks();
   }
 }

@@ -38,6 +38,7 @@ beforeAll(async () => {
       apis: {
         orders: { identifier: "https://orders.test", tokenLifetime: 600, scopes: { "orders:read": "r", "orders:write": "w", "orders:delete": "d" } },
         reports: { identifier: "https://reports.test", scopes: { "reports:read": "r" } },
+        ledger: { identifier: "https://ledger.test", signingAlg: "PS256", scopes: { "ledger:read": "r" } },
       },
       applications: {
         svc: {
@@ -47,7 +48,7 @@ beforeAll(async () => {
             { name: "svc-rs", publicKey: "keys/e2e/svc.pem", algorithm: "RS256" },
             { name: "svc-ps", publicKey: "keys/e2e/svc-ps.pem", algorithm: "PS256", kid: "svc-ps-key-01" },
           ],
-          grants: { orders: ["orders:read", "orders:write"] },
+          grants: { orders: ["orders:read", "orders:write"], ledger: ["ledger:read"] },
         },
         other: { type: "m2m", metadata: { disabled: "true" }, credentials: [{ name: "o", publicKey: "keys/e2e/other.pem" }], grants: { reports: ["reports:read"] } },
         soon: { type: "m2m", credentials: [{ name: "soon", publicKey: "keys/e2e/soon.pem", expiresAt: soon }], grants: { reports: ["reports:read"] } },
@@ -111,13 +112,24 @@ describe("local tenant: from the spec to a signed token", () => {
     expect(r.status).toBe(200);
   });
 
+  it("signs with PS256 for an API whose signingAlg is PS256, verifiable through the JWKS (issue 16)", async () => {
+    const r = await token(params(await assertion(), { audience: "https://ledger.test" }));
+    expect(r.status).toBe(200);
+    const { protectedHeader, payload } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)), { issuer: AUD, audience: "https://ledger.test", algorithms: ["PS256"] });
+    expect(protectedHeader.alg).toBe("PS256");
+    expect(payload.scope).toBe("ledger:read");
+  });
+
   it("serves discovery and JWKS", async () => {
     const conf = (await (await fetch(`${tenant.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
     expect(conf).toMatchObject({ issuer: AUD, token_endpoint: `${tenant.url}/oauth/token`, token_endpoint_auth_methods_supported: ["private_key_jwt"] });
-    const jwks = (await (await fetch(`${tenant.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; d?: string }[] };
-    expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]!.kty).toBe("RSA");
-    expect(jwks.keys[0]!.d).toBeUndefined();
+    const jwks = (await (await fetch(`${tenant.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; alg: string; kid: string; d?: string }[] };
+    expect(jwks.keys.map((k) => k.alg)).toEqual(["RS256", "PS256"]); // one key per algorithm, each with its own kid
+    expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);
+    for (const k of jwks.keys) {
+      expect(k.kty).toBe("RSA");
+      expect(k.d).toBeUndefined();
+    }
   });
 
   it("answers many concurrent requests, each with its own jti", async () => {
