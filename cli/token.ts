@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { localClientId, localKid } from "../src/local-tenant";
-import { clientAssertion, inspectToken, requestToken, thumbprintOfPrivateKey } from "../src/local-tenant/client";
-import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
+import { clientCredentialsToken, inspectToken, thumbprintOfPrivateKey } from "../src/local-tenant/client";
+import { readLocalCa } from "../src/local-tenant/tls";
 import { parseCliArgs, planForCli, runCli } from "./common";
 
 const USAGE = `usage: npm run token -- --app <key> --key <private.pem> [--audience <API identifier>] [--scope "a b"] [--stack dev]
-         (--local [--port 4010] | --domain <tenant domain> --client-id <deployed client id>)`;
+         (--local [--port 4010] [--http | --ca <ca.pem>] | --domain <tenant domain> --client-id <deployed client id>)`;
 
 async function main(): Promise<number> {
   const parsed = parseCliArgs({
@@ -18,6 +18,8 @@ async function main(): Promise<number> {
       dir: { type: "string", default: process.cwd() },
       local: { type: "boolean", default: false },
       port: { type: "string", default: "4010" },
+      http: { type: "boolean", default: false },
+      ca: { type: "string" },
       domain: { type: "string" },
       "client-id": { type: "string" },
     },
@@ -60,35 +62,40 @@ async function main(): Promise<number> {
     console.error(`auth0:domain is not set in Pulumi.${values.stack}.yaml`);
     return 2;
   }
-  const base = values.local ? `http://127.0.0.1:${values.port}` : `https://${domain}`;
+  const base = values.local ? `${values.http ? "http" : "https"}://localhost:${values.port}` : `https://${domain}`;
   const clientId = values.local ? localClientId(spec.stack, app.key) : values["client-id"];
   if (!clientId) {
     console.error("--client-id is required with --domain: the deployed client id (pulumi stack output applications)");
     return 2;
   }
-  const issuer = `https://${domain}/`;
-  const assertion = await clientAssertion({
+  // Over HTTPS to the local tenant: trust its CA (--ca, else the one npm run tenant:local cached).
+  let ca: string | undefined;
+  if (values.ca) {
+    try {
+      ca = await readFile(values.ca, "utf8");
+    } catch (e) {
+      console.error(`--ca ${values.ca}: ${(e as Error).message}`);
+      return 2;
+    }
+  } else if (values.local && !values.http) ca = readLocalCa();
+  const transport = ca !== undefined ? { ca } : {};
+  const scope = values.scope.join(" ").trim();
+  const { discovered, response } = await clientCredentialsToken({
+    baseUrl: base,
     clientId,
     privateKeyPem,
     alg: credential.algorithm,
-    audience: issuer,
     ...(values.local ? { kid: localKid(credential) } : {}),
-  });
-  const scope = values.scope.join(" ").trim();
-  const response = await requestToken(`${base}/oauth/token`, {
-    grant_type: "client_credentials",
-    client_id: clientId,
-    client_assertion_type: ASSERTION_TYPE,
-    client_assertion: assertion,
     audience,
     ...(scope ? { scope } : {}),
+    ...transport,
   });
   if (response.status !== 200) {
     console.error(`HTTP ${response.status}: ${JSON.stringify(response.body)}`);
     return 1;
   }
   const token = String(response.body.access_token);
-  const inspected = await inspectToken(token, `${base}/.well-known/jwks.json`, issuer);
+  const inspected = await inspectToken(token, discovered.jwks_uri, discovered.issuer, transport);
   console.log(JSON.stringify({ credential: credential.name, header: inspected.header, payload: inspected.payload, signature: "verified against the issuer's JWKS" }, null, 2));
   return 0;
 }

@@ -228,3 +228,12 @@ export async function issueServerCertificate(
   const keyPem = KeyObject.from(keys.privateKey).export({ type: "pkcs8", format: "pem" }) as string;
   return { certPem: cert.toString("pem"), keyPem };
 }
+
+/** The local CA's PEM from a cache directory, when it has been generated (what `npm run token -- --local` trusts). */
+export function readLocalCa(dir = defaultTlsDir()): string | undefined {
+  try {
+    return readFileSync(files(dir).ca, "utf8");
+  } catch {
+    return undefined;
+  }
+}

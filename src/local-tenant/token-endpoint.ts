@@ -46,8 +46,11 @@ const DENY_STATUS: Record<string, number> = { invalid_request: 400, invalid_scop
  * grants and scopes, bound actions, and an RS256/PS256 access token signed by the local tenant's key.
  */
 export class TokenEndpoint {
-  readonly issuer: string;
-  readonly audiences: string[];
+  /**
+   * Assertion audiences accepted besides the issuer a request reached: the configured Auth0 domain and the custom
+   * domain, as `https://<domain>/`, since services are configured with the real tenant's URL.
+   */
+  readonly domainAudiences: string[];
   readonly clients: Map<string, LocalClient>;
   readonly replay = new JtiCache();
   private readonly apis: Map<string, ApiSpec>;
@@ -56,8 +59,7 @@ export class TokenEndpoint {
     readonly spec: TenantSpec,
     options: { domain: string; customDomain?: string; signingKeys: SigningKeys; hook?: CredentialsExchangeHook; now?: () => Date },
   ) {
-    this.issuer = `https://${options.domain}/`;
-    this.audiences = [this.issuer, ...(options.customDomain ? [`https://${options.customDomain}/`] : [])];
+    this.domainAudiences = [`https://${options.domain}/`, ...(options.customDomain ? [`https://${options.customDomain}/`] : [])];
     this.clients = localClients(spec);
     this.apis = new Map(Object.values(spec.apis).map((a) => [a.identifier, a]));
     this.signingKeys = options.signingKeys;
@@ -69,7 +71,16 @@ export class TokenEndpoint {
   private readonly hook: CredentialsExchangeHook | undefined;
   private readonly now: () => Date;
 
-  async token(params: Record<string, string | undefined>): Promise<TokenResponse> {
+  /** The assertion audiences accepted for a request that reached `issuer`: it first, then the domain ones. */
+  audiencesFor(issuer: string): string[] {
+    return [...new Set([issuer, ...this.domainAudiences])];
+  }
+
+  /**
+   * One token request. `issuer` is the URL the request reached, with its trailing slash (e.g. https://localhost:4010/):
+   * the token's `iss` and the first accepted assertion `aud`.
+   */
+  async token(params: Record<string, string | undefined>, request: { issuer: string }): Promise<TokenResponse> {
     const grantType = params.grant_type;
     if (!grantType) throw invalidRequest("Missing required parameter: grant_type");
     if (grantType !== "client_credentials") {
@@ -81,7 +92,7 @@ export class TokenEndpoint {
     const now = this.now();
     const { client } = await verifyClientAssertion(params.client_assertion, {
       clients: this.clients,
-      audiences: this.audiences,
+      audiences: this.audiencesFor(request.issuer),
       ...(params.client_id !== undefined ? { clientIdParam: params.client_id } : {}),
       now,
       replay: this.replay,
@@ -108,7 +119,7 @@ export class TokenEndpoint {
     const key = this.signingKeys.forAlg(api.signingAlg);
     const access_token = await new SignJWT({
       ...extra.claims,
-      iss: this.issuer,
+      iss: request.issuer,
       sub: `${client.clientId}@clients`,
       aud: api.identifier,
       azp: client.clientId,

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import * as path from "node:path";
 import { SignJWT, createRemoteJWKSet, jwtVerify } from "jose";
 import { createPrivateKey } from "node:crypto";
@@ -65,7 +66,8 @@ beforeAll(async () => {
     },
   };
   writeFileSync(path.join(project.root, "Pulumi.e2e.yaml"), stringify({ config }));
-  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", now: () => clock });
+  // Plain HTTP here (the routes and rules are the same); HTTPS and the SDKs are in sdk-clients.test.ts.
+  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", protocol: "http", now: () => clock });
 });
 afterAll(async () => {
   await tenant.close();
@@ -95,7 +97,7 @@ describe("local tenant: from the spec to a signed token", () => {
     const r = await token(params(await assertion(), { scope: "orders:read" }));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ token_type: "Bearer", expires_in: 600, scope: "orders:read" });
-    const { payload, protectedHeader } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)), { issuer: AUD, audience: "https://orders.test" });
+    const { payload, protectedHeader } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)), { issuer: tenant.issuer, audience: "https://orders.test" });
     expect(protectedHeader.alg).toBe("RS256");
     expect(payload).toMatchObject({ sub: `${SVC}@clients`, azp: SVC, gty: "client-credentials", scope: "orders:read", "https://acme.example/tenant_id": "acme", "https://acme.example/tier": "gold" });
     expect(payload.exp! - payload.iat!).toBe(600);
@@ -115,14 +117,33 @@ describe("local tenant: from the spec to a signed token", () => {
   it("signs with PS256 for an API whose signingAlg is PS256, verifiable through the JWKS (issue 16)", async () => {
     const r = await token(params(await assertion(), { audience: "https://ledger.test" }));
     expect(r.status).toBe(200);
-    const { protectedHeader, payload } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)), { issuer: AUD, audience: "https://ledger.test", algorithms: ["PS256"] });
+    const { protectedHeader, payload } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)), { issuer: tenant.issuer, audience: "https://ledger.test", algorithms: ["PS256"] });
     expect(protectedHeader.alg).toBe("PS256");
     expect(payload.scope).toBe("ledger:read");
   });
 
-  it("serves discovery and JWKS", async () => {
+  it("serves discovery (RFC 8414 and OpenID Connect paths, HEAD too) with the reached URL as issuer, and JWKS", async () => {
     const conf = (await (await fetch(`${tenant.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(conf).toMatchObject({ issuer: AUD, token_endpoint: `${tenant.url}/oauth/token`, token_endpoint_auth_methods_supported: ["private_key_jwt"] });
+    expect(conf).toEqual({
+      issuer: tenant.issuer,
+      token_endpoint: `${tenant.url}/oauth/token`,
+      jwks_uri: `${tenant.url}/.well-known/jwks.json`,
+      grant_types_supported: ["client_credentials"],
+      token_endpoint_auth_methods_supported: ["private_key_jwt"],
+      token_endpoint_auth_signing_alg_values_supported: ["RS256", "RS384", "PS256"],
+      response_types_supported: [],
+      subject_types_supported: ["public"],
+      id_token_signing_alg_values_supported: ["RS256"],
+    });
+    expect(await (await fetch(`${tenant.url}/.well-known/oauth-authorization-server`)).json()).toEqual(conf);
+    const head = await fetch(`${tenant.url}/.well-known/openid-configuration`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get("content-length"))).toBe(Buffer.byteLength(JSON.stringify(conf)));
+    expect(await head.text()).toBe("");
+    expect((await fetch(`${tenant.url}/.well-known/jwks.json`, { method: "HEAD" })).status).toBe(200);
+    const wrongMethod = await fetch(`${tenant.url}/oauth/token`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
     const jwks = (await (await fetch(`${tenant.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; alg: string; kid: string; d?: string }[] };
     expect(jwks.keys.map((k) => k.alg)).toEqual(["RS256", "PS256"]); // one key per algorithm, each with its own kid
     expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);
@@ -156,6 +177,77 @@ describe("grants and actions as Auth0 applies them", () => {
     const a = await clientAssertion({ clientId: localClientId("e2e", "other"), privateKeyPem: other.privateKey, alg: "RS256", audience: AUD });
     const r = await token(params(a, { audience: "https://reports.test" }));
     expect(r).toEqual({ status: 403, body: { error: "access_denied", error_description: "This client is disabled" } });
+  });
+});
+
+describe("the issuer is the URL the tenant is reached on", () => {
+  const port = () => new URL(tenant.url).port;
+  it("reached as 127.0.0.1, discovery and the token's iss say so; the assertion aud must match it", async () => {
+    const origin = `http://127.0.0.1:${port()}`;
+    const conf = (await (await fetch(`${origin}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(conf).toMatchObject({ issuer: `${origin}/`, token_endpoint: `${origin}/oauth/token`, jwks_uri: `${origin}/.well-known/jwks.json` });
+    const r = await requestToken(`${origin}/oauth/token`, params(await assertion({ audience: `${origin}/` })));
+    expect(r.status).toBe(200);
+    const { payload } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${origin}/.well-known/jwks.json`)), { issuer: `${origin}/`, audience: "https://orders.test" });
+    expect(payload.iss).toBe(`${origin}/`);
+    // localhost is another URL: an assertion made for it is not for 127.0.0.1
+    const other = await requestToken(`${origin}/oauth/token`, params(await assertion({ audience: tenant.issuer })));
+    expect(other.body).toMatchObject({ error: "invalid_client" });
+  });
+
+  it("accepts the reached URL and the configured Auth0 domain as assertion aud", async () => {
+    expect((await token(params(await assertion({ audience: tenant.issuer })))).status).toBe(200);
+    expect((await token(params(await assertion({ audience: AUD })))).status).toBe(200);
+  });
+
+  it("refuses a Host header naming another server (never echoed into a token)", async () => {
+    const r = await raw_http("GET", "/.well-known/openid-configuration", undefined, { host: "evil.example" });
+    expect(r.status).toBe(421);
+    expect(r.body).not.toContain('"issuer"');
+  });
+});
+
+/** Node's http client, for what fetch won't send (a Host header, Expect: 100-continue). */
+function raw_http(method: string, path: string, body: string | Buffer | undefined, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port: Number(new URL(tenant.url).port), method, path, headers: { ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
+    });
+    req.on("error", reject);
+    if (headers.expect) req.on("continue", () => req.end(body));
+    else req.end(body);
+  });
+}
+
+describe("request bodies over the limit get a real 413 with an OAuth error", () => {
+  it("a 70 KB form: 413 JSON, and the connection still answers", async () => {
+    const r = await raw_http("POST", "/oauth/token", `grant_type=client_credentials&pad=${"x".repeat(70 * 1024)}`, { "content-type": "application/x-www-form-urlencoded" });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body)).toEqual({ error: "invalid_request", error_description: "the request body is larger than 65536 bytes" });
+  });
+
+  it("chunked, without a length: 413 as well", async () => {
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port: Number(new URL(tenant.url).port), method: "POST", path: "/oauth/token", headers: { "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+      });
+      req.on("error", reject);
+      for (let i = 0; i < 20; i++) req.write("x".repeat(4096));
+      req.end();
+    });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body).error).toBe("invalid_request");
+  });
+
+  it("Expect: 100-continue with a 10 MB length: 413 before the body is sent", async () => {
+    const r = await raw_http("POST", "/oauth/token", undefined, { "content-type": "application/x-www-form-urlencoded", "content-length": String(10 * 1024 * 1024), expect: "100-continue" });
+    expect(r.status).toBe(413);
+    expect(r.headers.connection).toBe("close");
+    expect(JSON.parse(r.body).error).toBe("invalid_request");
   });
 });
 
