@@ -264,6 +264,12 @@ const rejections: { name: string; make: () => Promise<Record<string, string>>; s
   { name: "client_id parameter differs", make: async () => params(await assertion(), { client_id: "another" }), text: "client_id does not match" },
   { name: "aud without the trailing slash", make: async () => params(await raw({ ...base(), aud: `https://${DOMAIN}` })), text: "aud must be the tenant URL with its trailing slash" },
   { name: "aud of another tenant", make: async () => params(await raw({ ...base(), aud: "https://evil.eu.auth0.com/" })), text: "aud must be the tenant URL" },
+  { name: "aud an array naming the tenant and another audience (audience injection)", make: async () => params(await raw({ ...base(), aud: [AUD, "https://evil.example/"] })), text: "aud must be one value, the tenant URL with its trailing slash" },
+  { name: "aud an array naming another audience first", make: async () => params(await raw({ ...base(), aud: ["https://evil.example/", AUD] })), text: "got an array of 2" },
+  { name: "aud an empty array", make: async () => params(await raw({ ...base(), aud: [] })), text: "got an array of 0" },
+  { name: "aud missing", make: async () => { const { aud: _a, ...c } = base(); return params(await raw(c)); }, text: "got none" },
+  { name: "issued an hour ago, exp a minute ahead (lifetime is exp - iat)", make: async () => params(await raw({ ...base(), iat: now() - 3600, exp: now() + 60 })), text: "lifetime exceeds 300 seconds (exp - iat is 3660)" },
+  { name: "no iat, exp more than 5 minutes ahead", make: async () => { const { iat: _i, ...c } = base(); return params(await raw({ ...c, exp: now() + 305 })); }, text: "lifetime exceeds 300 seconds (no iat" },
   { name: "exp missing", make: async () => { const { exp: _e, ...c } = base(); return params(await raw(c)); }, text: "exp is required" },
   { name: "exp more than 5 minutes away", make: async () => params(await raw({ ...base(), exp: now() + 400 })), text: "lifetime exceeds 300 seconds" },
   { name: "expired assertion", make: async () => params(await raw({ ...base(), iat: now() - 120, exp: now() - 60 })), text: "has expired" },
@@ -283,7 +289,27 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
     const r = await token(await make());
     expect(r.status).toBe(status ?? 401);
     expect(r.body.error).toBe(error ?? "invalid_client");
+    expect(r.body.access_token).toBeUndefined();
     expect(String(r.body.error_description)).toContain(text);
+  });
+
+  it("accepts aud as a one-element array, a 5-minute lifetime from iat, and no iat with exp under 5 minutes", async () => {
+    expect((await token(params(await raw({ ...base(), aud: [AUD] }))))).toMatchObject({ status: 200 });
+    expect((await token(params(await raw({ ...base(), iat: now() - 30, exp: now() + 270 }))))).toMatchObject({ status: 200 });
+    const { iat: _i, ...noIat } = base();
+    expect((await token(params(await raw({ ...noIat, exp: now() + 290 }))))).toMatchObject({ status: 200 });
+  });
+
+  it("a replay is refused while the clock tolerance still accepts the assertion (up to 10 s past exp)", async () => {
+    const a = await raw({ ...base(), iat: now(), exp: now() + 30 });
+    expect((await token(params(a))).status).toBe(200);
+    clock = new Date(Date.now() + 35_000);
+    try {
+      const again = await token(params(a));
+      expect(again.body.error_description).toBe("client_assertion jti has already been used (assertions are single-use)");
+    } finally {
+      clock = new Date();
+    }
   });
 
   it("a replayed assertion (same jti) is rejected", async () => {
