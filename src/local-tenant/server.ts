@@ -64,8 +64,10 @@ export function requestOrigin(req: IncomingMessage, scheme: "http" | "https", po
 /** Node's own http or https server around a router, for 127.0.0.1. */
 export function localServer(router: Router, options: { tls?: { key: string; cert: string } }): Server {
   const scheme = options.tls ? "https" : "http";
+  let port: number | undefined; // read once: server.address() is a system call
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const origin = requestOrigin(req, scheme, (server.address() as AddressInfo).port);
+    port ??= (server.address() as AddressInfo).port;
+    const origin = requestOrigin(req, scheme, port);
     if (!origin) {
       req.resume();
       return sendJson(res, 421, { error: "invalid_request", error_description: `the local tenant answers to ${LOCAL_HOSTS.join(", ")} with its port, not to Host ${req.headers.host}` });
