@@ -80,16 +80,29 @@ async function main(): Promise<number> {
   } else if (values.local && !values.http) ca = readLocalCa();
   const transport = ca !== undefined ? { ca } : {};
   const scope = values.scope.join(" ").trim();
-  const { discovered, response } = await clientCredentialsToken({
-    baseUrl: base,
-    clientId,
-    privateKeyPem,
-    alg: credential.algorithm,
-    ...(values.local ? { kid: localKid(credential) } : {}),
-    audience,
-    ...(scope ? { scope } : {}),
-    ...transport,
-  });
+  let result: Awaited<ReturnType<typeof clientCredentialsToken>>;
+  try {
+    result = await clientCredentialsToken({
+      baseUrl: base,
+      clientId,
+      privateKeyPem,
+      alg: credential.algorithm,
+      ...(values.local ? { kid: localKid(credential) } : {}),
+      audience,
+      ...(scope ? { scope } : {}),
+      ...transport,
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const untrusted = values.local && /CERT|SIGNATURE|self.signed|unable to verify/i.test(`${err.code} ${err.message}`);
+    const hint = untrusted ? "\nthe local tenant's certificate is not trusted: pass --ca <its tls dir>/ca.pem (npm run tenant:local prints the path), or --http if it runs with --http"
+      : values.local && err.code === "ECONNREFUSED" ? `\nis npm run tenant:local running on port ${values.port}?`
+      : values.local && err.code === "EPROTO" ? "\nthe local tenant may run with --http: add --http"
+      : values.local && values.http && err.code === "ECONNRESET" ? "\nthe local tenant serves HTTPS unless started with --http: drop --http" : "";
+    console.error(`${base}: ${err.message.trim()}${hint}`);
+    return 1;
+  }
+  const { discovered, response } = result;
   if (response.status !== 200) {
     console.error(`HTTP ${response.status}: ${JSON.stringify(response.body)}`);
     return 1;
