@@ -24,16 +24,26 @@ async function main() {
   const planned = await planStack(root, values.stack);
   if (!planned.ok) throw new Error(`stack ${values.stack} has errors`);
   const events = {
-    "post-login": eventFor("post-login", { user: { user_id: "auth0|1", app_metadata: { roles: ["admin"], plan: "pro", country: "DE" } }, connection: { name: "google-oauth2" } }),
+    "post-login": eventFor("post-login", {
+      user: { user_id: "auth0|1", app_metadata: { roles: ["admin"], plan: "pro", country: "DE" } },
+      connection: { name: "google-oauth2" },
+    }),
     "credentials-exchange": eventFor("credentials-exchange", { client: { metadata: { tenant_id: "acme", tier: "gold" } } }),
   };
   console.log(`node ${process.version}; stack ${values.stack}; ${runs} warm runs per action`);
-  console.log("action          trigger               bytes  build ms (median of 5)  first run ms  warm mean ms  warm p99 ms  target <0.2 ms");
+  console.log(
+    "action          trigger               bytes  build ms (median of 5)  first run ms  warm mean ms  warm p99 ms  target <0.2 ms",
+  );
   for (const action of Object.values(planned.plan.spec.actions)) {
     const builds: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      await bundleAction({ source: action.source, readFile: directoryReader(root), runtime: action.runtime as "node22", config: { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) } });
+      await bundleAction({
+        source: action.source,
+        readFile: directoryReader(root),
+        runtime: action.runtime as "node22",
+        config: { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) },
+      });
       builds.push(performance.now() - t);
     }
     const event = events[action.trigger];

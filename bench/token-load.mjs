@@ -23,19 +23,28 @@ function freshAssertion() {
   return `${input}.${rsaSign("sha256", Buffer.from(input), key).toString("base64url")}`;
 }
 
-const form = (assertion) => new URLSearchParams({
-  grant_type: "client_credentials",
-  client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-  client_assertion: assertion,
-  audience: "https://orders.bench",
-}).toString();
+const form = (assertion) =>
+  new URLSearchParams({
+    grant_type: "client_credentials",
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: assertion,
+    audience: "https://orders.bench",
+  }).toString();
 
 function post(body) {
   return new Promise((resolve) => {
-    const req = send(url, { method: "POST", agent, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res.statusCode ?? 0));
-    });
+    const req = send(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on("error", () => resolve(0));
     req.end(body);
   });
@@ -49,24 +58,26 @@ let errors = 0;
 let next = 0;
 const started = performance.now();
 const stopAt = started + ms;
-await Promise.all(Array.from({ length: concurrency }, async () => {
-  while (performance.now() < stopAt) {
-    let assertion;
-    if (assertions) {
-      if (next >= assertions.length) break;
-      assertion = assertions[next++];
-    } else {
-      assertion = freshAssertion();
-      if (next++ % 50 === 0) usedSample.push(assertion);
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (performance.now() < stopAt) {
+      let assertion;
+      if (assertions) {
+        if (next >= assertions.length) break;
+        assertion = assertions[next++];
+      } else {
+        assertion = freshAssertion();
+        if (next++ % 50 === 0) usedSample.push(assertion);
+      }
+      const t0 = performance.now();
+      const status = await post(form(assertion));
+      latencies.push(performance.now() - t0);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status === 200) ok++;
+      else errors++;
     }
-    const t0 = performance.now();
-    const status = await post(form(assertion));
-    latencies.push(performance.now() - t0);
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status === 200) ok++;
-    else errors++;
-  }
-}));
+  }),
+);
 const elapsed = (performance.now() - started) / 1000;
 agent.destroy();
 parentPort.postMessage({ ok, errors, statuses, latencies: Float64Array.from(latencies), used: next, usedSample, elapsed });

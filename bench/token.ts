@@ -50,12 +50,23 @@ const rssMb = () => process.memoryUsage().rss / 1024 / 1024;
 async function ceiling(ms: number): Promise<number> {
   const client = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const tenant = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const assertion = await new SignJWT({ jti: "x" }).setProtectedHeader({ alg: "RS256" }).setIssuer("c").setSubject("c").setAudience("a").setExpirationTime("5m").sign(client.privateKey);
+  const assertion = await new SignJWT({ jti: "x" })
+    .setProtectedHeader({ alg: "RS256" })
+    .setIssuer("c")
+    .setSubject("c")
+    .setAudience("a")
+    .setExpirationTime("5m")
+    .sign(client.privateKey);
   let n = 0;
   const end = performance.now() + ms;
   while (performance.now() < end) {
     await jwtVerify(assertion, client.publicKey, { audience: "a" });
-    await new SignJWT({ scope: "s" }).setProtectedHeader({ alg: "RS256" }).setIssuer("i").setAudience("a").setExpirationTime("1h").sign(tenant.privateKey);
+    await new SignJWT({ scope: "s" })
+      .setProtectedHeader({ alg: "RS256" })
+      .setIssuer("i")
+      .setAudience("a")
+      .setExpirationTime("1h")
+      .sign(tenant.privateKey);
     n++;
   }
   return n / (ms / 1000);
@@ -85,19 +96,34 @@ function target(name: string, tenant: LocalTenant, keepAlive: boolean): Target {
     origin,
     ...(https ? { ca: tenant.tls!.caPem } : {}),
     keepAlive,
-    post: (body) => new Promise((resolve, reject) => {
-      const req = send(url, { method: "POST", agent, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on("end", () => resolve(res.statusCode ?? 0));
-      });
-      req.on("error", reject);
-      req.end(body);
-    }),
+    post: (body) =>
+      new Promise((resolve, reject) => {
+        const req = send(
+          url,
+          {
+            method: "POST",
+            agent,
+            headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) },
+          },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      }),
     close: () => agent.destroy(),
   };
 }
 
-const form = (assertion: string) => new URLSearchParams({ grant_type: "client_credentials", client_assertion_type: ASSERTION_TYPE, client_assertion: assertion, audience: "https://orders.bench" }).toString();
+const form = (assertion: string) =>
+  new URLSearchParams({
+    grant_type: "client_credentials",
+    client_assertion_type: ASSERTION_TYPE,
+    client_assertion: assertion,
+    audience: "https://orders.bench",
+  }).toString();
 
 /** Signs n assertions for an origin, in parallel batches (jose signs on libuv's threads). */
 async function presign(n: number, make: (jti: string) => Promise<string>): Promise<string[]> {
@@ -120,7 +146,12 @@ interface RunResult {
  * Sends load for `ms` from a worker thread (bench/token-load.mjs): pre-signed assertions, each once, or assertions
  * the worker signs just in time. Samples RSS (and `onSample`) every 500 ms meanwhile.
  */
-async function load(t: Target, ms: number, source: { assertions: string[] } | { sign: { clientId: string; keyPem: string; aud: string; lifetime: number } }, onSample?: () => void): Promise<RunResult> {
+async function load(
+  t: Target,
+  ms: number,
+  source: { assertions: string[] } | { sign: { clientId: string; keyPem: string; aud: string; lifetime: number } },
+  onSample?: () => void,
+): Promise<RunResult> {
   const rss: number[] = [rssMb()];
   const sampler = setInterval(() => {
     rss.push(rssMb());
@@ -129,7 +160,15 @@ async function load(t: Target, ms: number, source: { assertions: string[] } | { 
   const worker = new Worker(path.join(__dirname, "token-load.mjs"), {
     workerData: { url: `${t.origin}/oauth/token`, ca: t.ca, keepAlive: t.keepAlive, concurrency, ms, ...source },
   });
-  const out = await new Promise<{ ok: number; errors: number; statuses: Record<number, number>; latencies: Float64Array; used: number; usedSample: string[]; elapsed: number }>((resolve, reject) => {
+  const out = await new Promise<{
+    ok: number;
+    errors: number;
+    statuses: Record<number, number>;
+    latencies: Float64Array;
+    used: number;
+    usedSample: string[];
+    elapsed: number;
+  }>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
   });
@@ -154,46 +193,75 @@ async function handshakes(tenant: LocalTenant, ms: number): Promise<{ perSec: nu
   const times: number[] = [];
   const stopAt = performance.now() + ms;
   const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < stopAt) {
-      const t0 = performance.now();
-      await new Promise<void>((resolve, reject) => {
-        const s = tlsConnect({ host: "127.0.0.1", port, servername: "localhost", ca: tenant.tls!.caPem }, () => {
-          times.push(performance.now() - t0);
-          s.destroy();
-          resolve();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < stopAt) {
+        const t0 = performance.now();
+        await new Promise<void>((resolve, reject) => {
+          const s = tlsConnect({ host: "127.0.0.1", port, servername: "localhost", ca: tenant.tls!.caPem }, () => {
+            times.push(performance.now() - t0);
+            s.destroy();
+            resolve();
+          });
+          s.on("error", reject);
         });
-        s.on("error", reject);
-      });
-    }
-  }));
+      }
+    }),
+  );
   return { perSec: times.length / ((performance.now() - started) / 1000), p50: quantile(times, 0.5) };
 }
 
 function report(name: string, r: RunResult, ceilingPerSec: number, replaysAccepted: number) {
-  const statuses = Object.entries(r.statuses).map(([s, n]) => `${s}×${n}`).join(" ");
-  console.log(`${name.padEnd(34)} ${r.perSec.toFixed(0).padStart(5)} tokens/s  ${((r.perSec / ceilingPerSec) * 100).toFixed(0).padStart(3)}% of ceiling  ` +
-    `p50 ${quantile(r.latencies, 0.5).toFixed(2)} ms  p99 ${quantile(r.latencies, 0.99).toFixed(2)} ms  errors ${r.errors}  replays accepted ${replaysAccepted}  [${statuses}]`);
+  const statuses = Object.entries(r.statuses)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(" ");
+  console.log(
+    `${name.padEnd(34)} ${r.perSec.toFixed(0).padStart(5)} tokens/s  ${((r.perSec / ceilingPerSec) * 100).toFixed(0).padStart(3)}% of ceiling  ` +
+      `p50 ${quantile(r.latencies, 0.5).toFixed(2)} ms  p99 ${quantile(r.latencies, 0.99).toFixed(2)} ms  errors ${r.errors}  replays accepted ${replaysAccepted}  [${statuses}]`,
+  );
 }
 
 async function main() {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-token-"));
   try {
-    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
     mkdirSync(path.join(dir, "keys"));
     mkdirSync(path.join(dir, "actions/lib"), { recursive: true });
-    for (const f of ["actions/client-claims.ts", "actions/lib/mapping.ts", "actions/lib/auth0.ts"]) writeFileSync(path.join(dir, f), readFileSync(path.join(root, f)));
+    for (const f of ["actions/client-claims.ts", "actions/lib/mapping.ts", "actions/lib/auth0.ts"])
+      writeFileSync(path.join(dir, f), readFileSync(path.join(root, f)));
     writeFileSync(path.join(dir, "keys/svc.pem"), publicKey);
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: auth0-tenant\nruntime: nodejs\n");
-    writeFileSync(path.join(dir, "Pulumi.bench.yaml"), stringify({ config: {
-      "auth0:domain": DOMAIN,
-      "auth0-tenant:tenant": {
-        apis: { orders: { identifier: "https://orders.bench", scopes: { "orders:read": "r" } } },
-        applications: { svc: { type: "m2m", metadata: { tenant_id: "acme" }, credentials: [{ name: "svc", publicKey: "keys/svc.pem" }], grants: { orders: ["orders:read"] } } },
-        actions: { claims: { trigger: "credentials-exchange", source: "actions/client-claims.ts", claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }] } },
-        triggers: { "credentials-exchange": ["claims"] },
-      },
-    } }));
+    writeFileSync(
+      path.join(dir, "Pulumi.bench.yaml"),
+      stringify({
+        config: {
+          "auth0:domain": DOMAIN,
+          "auth0-tenant:tenant": {
+            apis: { orders: { identifier: "https://orders.bench", scopes: { "orders:read": "r" } } },
+            applications: {
+              svc: {
+                type: "m2m",
+                metadata: { tenant_id: "acme" },
+                credentials: [{ name: "svc", publicKey: "keys/svc.pem" }],
+                grants: { orders: ["orders:read"] },
+              },
+            },
+            actions: {
+              claims: {
+                trigger: "credentials-exchange",
+                source: "actions/client-claims.ts",
+                claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }],
+              },
+            },
+            triggers: { "credentials-exchange": ["claims"] },
+          },
+        },
+      }),
+    );
     const tlsDir = path.join(dir, "tls"); // a throwaway CA, not the user's cached one
     const httpsTenant = await startLocalTenant({ dir, stack: "bench", port: 0, tlsDir });
     const httpTenant = await startLocalTenant({ dir, stack: "bench", port: 0, protocol: "http" });
@@ -201,7 +269,9 @@ async function main() {
     const sign = (origin: string, lifetimeSeconds: number) => (jti: string) =>
       clientAssertion({ clientId, privateKeyPem: privateKey, alg: "RS256", audience: `${origin}/`, jti, lifetimeSeconds });
 
-    console.log(`node ${process.version}; ${cpus().length} cores; 1 credentials-exchange action bound; load from a worker thread (${concurrency} concurrent requests) to the server on 127.0.0.1 in the same process`);
+    console.log(
+      `node ${process.version}; ${cpus().length} cores; 1 credentials-exchange action bound; load from a worker thread (${concurrency} concurrent requests) to the server on 127.0.0.1 in the same process`,
+    );
     const ceilingPerSec = await ceiling(2000);
     console.log(`ceiling (jose RS256 verify + sign per request, one core, measured now): ${ceilingPerSec.toFixed(0)}/s`);
 
@@ -226,18 +296,25 @@ async function main() {
       const assertions = await presign(Math.ceil(ceilingPerSec * seconds * 1.3), sign(t.origin, 280));
       await load(t, 1000, { assertions: warmup }); // 1 s, not counted: JIT, key caches
       const r = await load(t, seconds * 1000, { assertions });
-      if (r.used.length >= assertions.length) console.log(`note: the ${assertions.length} pre-signed assertions ran out before ${seconds}s`);
+      if (r.used.length >= assertions.length)
+        console.log(`note: the ${assertions.length} pre-signed assertions ran out before ${seconds}s`);
       report(name, r, ceilingPerSec, await replays(t, r.used));
       results.push(r);
       t.close();
     }
     const hs = await handshakes(httpsTenant, Math.min(3000, seconds * 1000));
     const [tlsKa, plainKa, tlsNew] = results as [RunResult, RunResult, RunResult];
-    console.log(`TLS handshakes alone (ECDSA P-256 certificate; client and server on the main thread): ${hs.perSec.toFixed(0)}/s, p50 ${hs.p50.toFixed(2)} ms`);
-    console.log(`TLS cost with keep-alive: ${(((plainKa.perSec - tlsKa.perSec) / plainKa.perSec) * 100).toFixed(1)}% of HTTP's throughput ` +
-      `(p50 ${(quantile(tlsKa.latencies, 0.5) - quantile(plainKa.latencies, 0.5)).toFixed(2)} ms); without keep-alive: ${(((plainKa.perSec - tlsNew.perSec) / plainKa.perSec) * 100).toFixed(1)}%`);
+    console.log(
+      `TLS handshakes alone (ECDSA P-256 certificate; client and server on the main thread): ${hs.perSec.toFixed(0)}/s, p50 ${hs.p50.toFixed(2)} ms`,
+    );
+    console.log(
+      `TLS cost with keep-alive: ${(((plainKa.perSec - tlsKa.perSec) / plainKa.perSec) * 100).toFixed(1)}% of HTTP's throughput ` +
+        `(p50 ${(quantile(tlsKa.latencies, 0.5) - quantile(plainKa.latencies, 0.5)).toFixed(2)} ms); without keep-alive: ${(((plainKa.perSec - tlsNew.perSec) / plainKa.perSec) * 100).toFixed(1)}%`,
+    );
     const all = results.flatMap((r) => r.rss);
-    console.log(`RSS MB start ${all[0]!.toFixed(0)}, max ${Math.max(...all).toFixed(0)}, end ${all.at(-1)!.toFixed(0)}; jti cache entries at end ${httpsTenant.endpoint.replay.size} (HTTPS) + ${httpTenant.endpoint.replay.size} (HTTP)`);
+    console.log(
+      `RSS MB start ${all[0]!.toFixed(0)}, max ${Math.max(...all).toFixed(0)}, end ${all.at(-1)!.toFixed(0)}; jti cache entries at end ${httpsTenant.endpoint.replay.size} (HTTPS) + ${httpTenant.endpoint.replay.size} (HTTP)`,
+    );
     await httpsTenant.close();
     await httpTenant.close();
   } finally {
@@ -254,7 +331,9 @@ async function soak(tenant: LocalTenant, client: { clientId: string; keyPem: str
   const samples: { s: number; rss: number; jtis: number }[] = [];
   const started = performance.now();
   let lastSample = 0;
-  console.log(`soak: ${soakSeconds}s over HTTPS with keep-alive, assertions signed just in time by the load worker with a ${soakLifetime} s lifetime (the tenant keeps each jti until exp + 10 s)`);
+  console.log(
+    `soak: ${soakSeconds}s over HTTPS with keep-alive, assertions signed just in time by the load worker with a ${soakLifetime} s lifetime (the tenant keeps each jti until exp + 10 s)`,
+  );
   const r = await load(t, soakSeconds * 1000, { sign: { ...client, aud: `${t.origin}/`, lifetime: soakLifetime } }, () => {
     const s = (performance.now() - started) / 1000;
     if (s - lastSample >= 5) {
@@ -269,7 +348,9 @@ async function soak(tenant: LocalTenant, client: { clientId: string; keyPem: str
   const half = samples.filter((x) => x.s >= soakSeconds / 2);
   if (half.length > 1) {
     const rss = half.map((x) => x.rss);
-    console.log(`second half: RSS ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB, jti cache ${Math.min(...half.map((x) => x.jtis))}–${Math.max(...half.map((x) => x.jtis))} entries`);
+    console.log(
+      `second half: RSS ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MB, jti cache ${Math.min(...half.map((x) => x.jtis))}–${Math.max(...half.map((x) => x.jtis))} entries`,
+    );
   }
   t.close();
 }

@@ -5,16 +5,19 @@ import { parseCliArgs, runCli } from "./common";
 const USAGE = "usage: npm run tenant:local [-- --stack dev --port 4010 --custom-domain login.acme.example --http --tls-dir <dir>]";
 
 async function main(): Promise<number> {
-  const parsed = parseCliArgs({
-    options: {
-      stack: { type: "string", default: "dev" },
-      port: { type: "string", default: "4010" },
-      dir: { type: "string", default: process.cwd() },
-      "custom-domain": { type: "string" },
-      http: { type: "boolean", default: false },
-      "tls-dir": { type: "string" },
+  const parsed = parseCliArgs(
+    {
+      options: {
+        stack: { type: "string", default: "dev" },
+        port: { type: "string", default: "4010" },
+        dir: { type: "string", default: process.cwd() },
+        "custom-domain": { type: "string" },
+        http: { type: "boolean", default: false },
+        "tls-dir": { type: "string" },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (!parsed) return 2;
   const { values } = parsed;
   const port = Number(values.port);

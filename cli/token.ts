@@ -8,22 +8,25 @@ const USAGE = `usage: npm run token -- --app <key> --key <private.pem> [--audien
          (--local [--port 4010] [--http | --ca <ca.pem>] | --domain <tenant domain> --client-id <deployed client id>)`;
 
 async function main(): Promise<number> {
-  const parsed = parseCliArgs({
-    options: {
-      app: { type: "string" },
-      key: { type: "string" },
-      audience: { type: "string" },
-      scope: { type: "string", multiple: true, default: [] },
-      stack: { type: "string", default: "dev" },
-      dir: { type: "string", default: process.cwd() },
-      local: { type: "boolean", default: false },
-      port: { type: "string", default: "4010" },
-      http: { type: "boolean", default: false },
-      ca: { type: "string" },
-      domain: { type: "string" },
-      "client-id": { type: "string" },
+  const parsed = parseCliArgs(
+    {
+      options: {
+        app: { type: "string" },
+        key: { type: "string" },
+        audience: { type: "string" },
+        scope: { type: "string", multiple: true, default: [] },
+        stack: { type: "string", default: "dev" },
+        dir: { type: "string", default: process.cwd() },
+        local: { type: "boolean", default: false },
+        port: { type: "string", default: "4010" },
+        http: { type: "boolean", default: false },
+        ca: { type: "string" },
+        domain: { type: "string" },
+        "client-id": { type: "string" },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (!parsed) return 2;
   const { values } = parsed;
   if (!values.app || !values.key || values.local === (values.domain !== undefined)) {
@@ -35,7 +38,9 @@ async function main(): Promise<number> {
   const { spec, domain: stackDomain } = plan;
   const app = spec.applications[values.app];
   if (!app) {
-    console.error(`--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`);
+    console.error(
+      `--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`,
+    );
     return 2;
   }
   let privateKeyPem: string;
@@ -49,7 +54,9 @@ async function main(): Promise<number> {
   }
   const credential = (app.credentials ?? []).find((c) => c.key.thumbprint === thumbprint);
   if (!credential) {
-    console.error(`--key ${values.key}: its public key (thumbprint ${thumbprint}) is not a credential of ${app.key} (credentials: ${(app.credentials ?? []).map((c) => `${c.name} ${c.key.thumbprint}`).join(", ") || "none"})`);
+    console.error(
+      `--key ${values.key}: its public key (thumbprint ${thumbprint}) is not a credential of ${app.key} (credentials: ${(app.credentials ?? []).map((c) => `${c.name} ${c.key.thumbprint}`).join(", ") || "none"})`,
+    );
     return 2;
   }
   const audience = values.audience ?? (app.type === "m2m" ? spec.apis[Object.keys(app.grants)[0] ?? ""]?.identifier : undefined);
@@ -95,10 +102,15 @@ async function main(): Promise<number> {
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const untrusted = values.local && /CERT|SIGNATURE|self.signed|unable to verify/i.test(`${err.code} ${err.message}`);
-    const hint = untrusted ? "\nthe local tenant's certificate is not trusted: pass --ca <its tls dir>/ca.pem (npm run tenant:local prints the path), or --http if it runs with --http"
-      : values.local && err.code === "ECONNREFUSED" ? `\nis npm run tenant:local running on port ${values.port}?`
-      : values.local && err.code === "EPROTO" ? "\nthe local tenant may run with --http: add --http"
-      : values.local && values.http && err.code === "ECONNRESET" ? "\nthe local tenant serves HTTPS unless started with --http: drop --http" : "";
+    const hint = untrusted
+      ? "\nthe local tenant's certificate is not trusted: pass --ca <its tls dir>/ca.pem (npm run tenant:local prints the path), or --http if it runs with --http"
+      : values.local && err.code === "ECONNREFUSED"
+        ? `\nis npm run tenant:local running on port ${values.port}?`
+        : values.local && err.code === "EPROTO"
+          ? "\nthe local tenant may run with --http: add --http"
+          : values.local && values.http && err.code === "ECONNRESET"
+            ? "\nthe local tenant serves HTTPS unless started with --http: drop --http"
+            : "";
     console.error(`${base}: ${err.message.trim()}${hint}`);
     return 1;
   }
@@ -109,7 +121,18 @@ async function main(): Promise<number> {
   }
   const token = String(response.body.access_token);
   const inspected = await inspectToken(token, discovered.jwks_uri, discovered.issuer, transport);
-  console.log(JSON.stringify({ credential: credential.name, header: inspected.header, payload: inspected.payload, signature: "verified against the issuer's JWKS" }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        credential: credential.name,
+        header: inspected.header,
+        payload: inspected.payload,
+        signature: "verified against the issuer's JWKS",
+      },
+      null,
+      2,
+    ),
+  );
   return 0;
 }
 

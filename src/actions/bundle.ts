@@ -73,7 +73,10 @@ function projectFiles(readFile: FileReader, packagesDir: string): Plugin {
 }
 
 const claimsIn = (config: unknown) =>
-  ((config as { claims?: { name: string; tokens: string[] }[] } | undefined)?.claims ?? []).map((c) => ({ name: c.name, tokens: c.tokens }));
+  ((config as { claims?: { name: string; tokens: string[] }[] } | undefined)?.claims ?? []).map((c) => ({
+    name: c.name,
+    tokens: c.tokens,
+  }));
 
 /** Bundles one action into a single deterministic CommonJS file for Auth0 (same inputs → same bytes). */
 export async function bundleAction(options: {
@@ -101,7 +104,9 @@ export async function bundleAction(options: {
     });
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
-    const detail = errors.map((m) => (m.location ? `${m.location.file.replace(/^project:/, "")}:${m.location.line}: ${m.text}` : m.text)).join("; ");
+    const detail = errors
+      .map((m) => (m.location ? `${m.location.file.replace(/^project:/, "")}:${m.location.line}: ${m.text}` : m.text))
+      .join("; ");
     throw new BundleError(detail || (e as Error).message);
   }
   const code = result.outputFiles[0]!.text;

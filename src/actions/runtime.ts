@@ -61,8 +61,15 @@ function cacheApi() {
 /** The `api` object Auth0 hands to a handler, recording what the action asks for. */
 function buildApi(trigger: Trigger, state: RunState) {
   /** Calls the local runtime does not carry out are noted in the logs rather than ignored silently. */
-  const noted = (name: string) => (...args: unknown[]) => void state.logs.push(`[local runtime] api.${name}(${args.map((a) => JSON.stringify(a)).join(", ")}) is not simulated`);
-  const accessToken = { ...tokenApi(state, "access"), addScope: noted("accessToken.addScope"), removeScope: noted("accessToken.removeScope") };
+  const noted =
+    (name: string) =>
+    (...args: unknown[]) =>
+      void state.logs.push(`[local runtime] api.${name}(${args.map((a) => JSON.stringify(a)).join(", ")}) is not simulated`);
+  const accessToken = {
+    ...tokenApi(state, "access"),
+    addScope: noted("accessToken.addScope"),
+    removeScope: noted("accessToken.removeScope"),
+  };
   if (trigger === "credentials-exchange") {
     return {
       accessToken,
@@ -90,11 +97,18 @@ function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> 
 
 /** Auth0 rejects a token whose custom claims exceed 100 KB; report them as dropped. */
 function enforceSize(state: RunState) {
-  for (const [token, claims] of [["id", state.idTokenClaims], ["access", state.accessTokenClaims]] as const) {
+  for (const [token, claims] of [
+    ["id", state.idTokenClaims],
+    ["access", state.accessTokenClaims],
+  ] as const) {
     const bytes = customClaimsBytes(claims);
     if (bytes > ACTION_LIMITS.customClaimsBytesPerToken) {
       for (const claim of Object.keys(claims)) {
-        state.dropped.push({ claim, token, reason: `the ${token} token's custom claims total ${bytes} bytes (at most ${ACTION_LIMITS.customClaimsBytesPerToken})` });
+        state.dropped.push({
+          claim,
+          token,
+          reason: `the ${token} token's custom claims total ${bytes} bytes (at most ${ACTION_LIMITS.customClaimsBytesPerToken})`,
+        });
         delete claims[claim];
       }
     }
@@ -115,7 +129,8 @@ async function execute(code: string, trigger: Trigger, event: unknown, options: 
       try {
         return await loaded.call(TRIGGERS[trigger].handler, [ev, buildApi(trigger, state)], timeoutMs);
       } catch (e) {
-        if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") throw new ActionRunError(`the ${trigger} action did not finish within ${timeoutMs} ms`);
+        if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
+          throw new ActionRunError(`the ${trigger} action did not finish within ${timeoutMs} ms`);
         throw e;
       }
     }),

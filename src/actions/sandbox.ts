@@ -8,7 +8,19 @@ import * as vm from "node:vm";
  * runs once per bundle and later executions reuse it (warm). Network modules and fetch are refused unless allowed.
  */
 
-export const NETWORK_MODULES = ["net", "http", "https", "http2", "dns", "tls", "dgram", "child_process", "cluster", "worker_threads", "inspector"];
+export const NETWORK_MODULES = [
+  "net",
+  "http",
+  "https",
+  "http2",
+  "dns",
+  "tls",
+  "dgram",
+  "child_process",
+  "cluster",
+  "worker_threads",
+  "inspector",
+];
 
 export interface LoadedAction {
   sha256: string;
@@ -34,10 +46,12 @@ const MAX_CACHED_BUNDLES = 256;
 export const sha256 = (code: string) => createHash("sha256").update(code).digest("hex");
 
 function sandboxConsole() {
-  const write = (level: string) => (...args: unknown[]) => {
-    const line = args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" ");
-    logSink.getStore()?.push(level === "log" ? line : `${level}: ${line}`);
-  };
+  const write =
+    (level: string) =>
+    (...args: unknown[]) => {
+      const line = args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" ");
+      logSink.getStore()?.push(level === "log" ? line : `${level}: ${line}`);
+    };
   return { log: write("log"), info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") };
 }
 
@@ -53,10 +67,14 @@ function sandboxRequire(allowNetwork: boolean) {
   return (specifier: string) => {
     const name = specifier.replace(/^node:/, "");
     if (!builtins.has(name)) {
-      throw new ActionLoadError(`require("${specifier}"): only Node built-ins are available at run time; bundle other modules into the action`);
+      throw new ActionLoadError(
+        `require("${specifier}"): only Node built-ins are available at run time; bundle other modules into the action`,
+      );
     }
     if (!allowNetwork && NETWORK_MODULES.includes(name.split("/")[0]!)) {
-      throw new ActionLoadError(`require("${specifier}"): network access is blocked in the local action runtime (allow it explicitly with allowNetwork)`);
+      throw new ActionLoadError(
+        `require("${specifier}"): network access is blocked in the local action runtime (allow it explicitly with allowNetwork)`,
+      );
     }
     return hostRequire(specifier);
   };

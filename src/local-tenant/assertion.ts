@@ -6,7 +6,14 @@ import { invalidClient, OAuthError } from "./errors";
 import type { JtiCache } from "./replay";
 
 /** Auth0's limits for private_key_jwt client assertions (see shared/AUTH0-FACTS.md). */
-export const ASSERTION_LIMITS = { maxBytes: 2048, maxLifetimeSeconds: 300, clockSkewSeconds: 10, maxJtiChars: 64, maxIdChars: 64, maxAlgChars: 16 } as const;
+export const ASSERTION_LIMITS = {
+  maxBytes: 2048,
+  maxLifetimeSeconds: 300,
+  clockSkewSeconds: 10,
+  maxJtiChars: 64,
+  maxIdChars: 64,
+  maxAlgChars: 16,
+} as const;
 export const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 const keyCache = new Map<string, KeyObject>();
@@ -69,7 +76,9 @@ export async function verifyClientAssertion(
   }
   candidates = candidates.filter((c) => c.algorithm === alg);
   if (candidates.length === 0) {
-    throw invalidClient(`client_assertion alg ${alg} does not match the credential's algorithm (${[...new Set(credentials.map((c) => c.algorithm))].join(", ")})`);
+    throw invalidClient(
+      `client_assertion alg ${alg} does not match the credential's algorithm (${[...new Set(credentials.map((c) => c.algorithm))].join(", ")})`,
+    );
   }
 
   let verified: { credential: CredentialSpec; payload: JWTPayload } | undefined;
@@ -103,10 +112,14 @@ export async function verifyClientAssertion(
   if (typeof payload.iat === "number") {
     if (payload.iat > nowSeconds + ASSERTION_LIMITS.clockSkewSeconds) throw invalidClient("client_assertion iat is in the future");
     if (exp - payload.iat > ASSERTION_LIMITS.maxLifetimeSeconds) {
-      throw invalidClient(`client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (exp - iat is ${exp - payload.iat})`);
+      throw invalidClient(
+        `client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (exp - iat is ${exp - payload.iat})`,
+      );
     }
   } else if (exp - nowSeconds > ASSERTION_LIMITS.maxLifetimeSeconds) {
-    throw invalidClient(`client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (no iat, and exp is ${exp - nowSeconds} s away)`);
+    throw invalidClient(
+      `client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (no iat, and exp is ${exp - nowSeconds} s away)`,
+    );
   }
   const jti = payload.jti;
   if (typeof jti !== "string" || jti.length === 0 || jti.length > ASSERTION_LIMITS.maxJtiChars) {
@@ -141,6 +154,7 @@ function describeJoseError(e: unknown): string {
     if (e.claim === "exp" || e.claim === "jti") return `client_assertion ${e.claim} is required`;
     return `client_assertion ${e.claim} is invalid: ${e.message}`;
   }
-  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return "client_assertion signature does not verify with any of the client's credentials";
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed)
+    return "client_assertion signature does not verify with any of the client's credentials";
   return `client_assertion is invalid: ${(e as Error)?.message ?? String(e)}`;
 }

@@ -1,7 +1,16 @@
 import { createPrivateKey, createPublicKey, randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { calculateJwkThumbprint, createLocalJWKSet, decodeJwt, decodeProtectedHeader, exportJWK, jwtVerify, SignJWT, type JSONWebKeySet } from "jose";
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  jwtVerify,
+  SignJWT,
+  type JSONWebKeySet,
+} from "jose";
 
 /** The client side of private_key_jwt: what a workload does to get a token (used by `npm run token` and tests). */
 
@@ -53,24 +62,32 @@ export function requestJson(
   const target = new URL(url);
   const send = target.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(target, {
-      method: options.method ?? "GET",
-      headers: { accept: "application/json", ...options.headers, ...(options.body !== undefined ? { "content-length": String(Buffer.byteLength(options.body)) } : {}) },
-      ...(options.ca !== undefined && target.protocol === "https:" ? { ca: options.ca } : {}),
-      timeout: 30_000,
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        try {
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
-        } catch {
-          reject(new Error(`${options.method ?? "GET"} ${url}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 200)}`));
-        }
-      });
-      res.on("error", reject);
-    });
+    const req = send(
+      target,
+      {
+        method: options.method ?? "GET",
+        headers: {
+          accept: "application/json",
+          ...options.headers,
+          ...(options.body !== undefined ? { "content-length": String(Buffer.byteLength(options.body)) } : {}),
+        },
+        ...(options.ca !== undefined && target.protocol === "https:" ? { ca: options.ca } : {}),
+        timeout: 30_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          try {
+            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as Record<string, unknown> });
+          } catch {
+            reject(new Error(`${options.method ?? "GET"} ${url}: HTTP ${res.statusCode}, not JSON: ${text.slice(0, 200)}`));
+          }
+        });
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`${url}: no answer in 30 s`)));
     req.on("error", reject);
     req.end(options.body);
@@ -116,15 +133,17 @@ export async function inspectToken(token: string, jwksUrl: string, issuer: strin
  * The client-credentials grant with private_key_jwt, as the SDKs do it: discovery first, then an assertion whose
  * `aud` is the discovered issuer, posted to the discovered token endpoint.
  */
-export async function clientCredentialsToken(input: {
-  baseUrl: string;
-  clientId: string;
-  privateKeyPem: string;
-  alg: string;
-  kid?: string;
-  audience: string;
-  scope?: string;
-} & TransportOptions): Promise<{ discovered: Discovered; response: TokenResult }> {
+export async function clientCredentialsToken(
+  input: {
+    baseUrl: string;
+    clientId: string;
+    privateKeyPem: string;
+    alg: string;
+    kid?: string;
+    audience: string;
+    scope?: string;
+  } & TransportOptions,
+): Promise<{ discovered: Discovered; response: TokenResult }> {
   const transport = input.ca !== undefined ? { ca: input.ca } : {};
   const discovered = await discover(input.baseUrl, transport);
   const assertion = await clientAssertion({
@@ -134,13 +153,17 @@ export async function clientCredentialsToken(input: {
     audience: discovered.issuer,
     ...(input.kid ? { kid: input.kid } : {}),
   });
-  const response = await requestToken(discovered.token_endpoint, {
-    grant_type: "client_credentials",
-    client_id: input.clientId,
-    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-    client_assertion: assertion,
-    audience: input.audience,
-    ...(input.scope ? { scope: input.scope } : {}),
-  }, transport);
+  const response = await requestToken(
+    discovered.token_endpoint,
+    {
+      grant_type: "client_credentials",
+      client_id: input.clientId,
+      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+      client_assertion: assertion,
+      audience: input.audience,
+      ...(input.scope ? { scope: input.scope } : {}),
+    },
+    transport,
+  );
   return { discovered, response };
 }

@@ -16,18 +16,30 @@ export function describeLocalTenant(tenant: LocalTenant, stack: string): string 
   if (tenant.tls) {
     lines.push(
       "",
-      tenant.tls.generated ? `A local CA and a certificate for localhost, 127.0.0.1 and ::1 were generated in ${tenant.tls.dir}.` : `Certificate and local CA from ${tenant.tls.dir}.`,
+      tenant.tls.generated
+        ? `A local CA and a certificate for localhost, 127.0.0.1 and ::1 were generated in ${tenant.tls.dir}.`
+        : `Certificate and local CA from ${tenant.tls.dir}.`,
       "Trust the CA in the shell that runs your service (Node reads it at start):",
       `  export NODE_EXTRA_CA_CERTS=${tenant.tls.caPath}`,
     );
   }
   const clients = [...endpoint.clients.values()];
-  lines.push("", table(["app", "local client id", "credentials (alg)", "grants"], clients.map((c) => [
-    c.app.key,
-    c.clientId,
-    (c.app.credentials ?? []).map((k) => `${k.name} (${k.algorithm})`).join(", "),
-    c.app.type === "m2m" ? Object.entries(c.app.grants).map(([api, s]) => `${api}: ${s.join(" ")}`).join("; ") : "-",
-  ])));
+  lines.push(
+    "",
+    table(
+      ["app", "local client id", "credentials (alg)", "grants"],
+      clients.map((c) => [
+        c.app.key,
+        c.clientId,
+        (c.app.credentials ?? []).map((k) => `${k.name} (${k.algorithm})`).join(", "),
+        c.app.type === "m2m"
+          ? Object.entries(c.app.grants)
+              .map(([api, s]) => `${api}: ${s.join(" ")}`)
+              .join("; ")
+          : "-",
+      ]),
+    ),
+  );
   const example = clients.find((c) => c.app.type === "m2m");
   if (example) {
     lines.push(

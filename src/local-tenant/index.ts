@@ -42,7 +42,10 @@ export async function startLocalTenant(options: {
   const planned = await planStack(options.dir, options.stack, options.now?.() ?? new Date());
   if (!planned.ok) throw new Error(renderErrors(planned.source, planned.errors));
   const plan = planned.plan;
-  if (!plan.domain) throw new Error(`Pulumi.${options.stack}.yaml: auth0:domain is not set (the local tenant also accepts assertions for https://<domain>/)`);
+  if (!plan.domain)
+    throw new Error(
+      `Pulumi.${options.stack}.yaml: auth0:domain is not set (the local tenant also accepts assertions for https://<domain>/)`,
+    );
   const protocol = options.protocol ?? "https";
   const [signingKeys, tls] = await Promise.all([
     SigningKeys.generate(),
@@ -67,9 +70,10 @@ export async function startLocalTenant(options: {
     plan,
     endpoint,
     router,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -32,7 +32,12 @@ const DRAIN_BYTES = 1024 * 1024;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", "content-length": Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -66,7 +71,10 @@ export class Router {
   }
 
   /** The route for a method and path, HEAD falling back to GET; "method" when the path exists with other methods. */
-  resolve(method: string, pathname: string): { handler: Handler; maxBodyBytes?: number; params: Record<string, string> } | { allow: string[] } | undefined {
+  resolve(
+    method: string,
+    pathname: string,
+  ): { handler: Handler; maxBodyBytes?: number; params: Record<string, string> } | { allow: string[] } | undefined {
     const segments = split(pathname);
     for (const m of this.mounts) {
       if (m.segments.every((s, i) => segments[i] === s)) {
@@ -102,7 +110,15 @@ export class Router {
       }
       if ("allow" in found) {
         req.resume();
-        return sendJson(res, 405, { error: "invalid_request", error_description: `${method} is not allowed on ${url.pathname} (allowed: ${found.allow.join(", ")})` }, { allow: found.allow.join(", ") });
+        return sendJson(
+          res,
+          405,
+          {
+            error: "invalid_request",
+            error_description: `${method} is not allowed on ${url.pathname} (allowed: ${found.allow.join(", ")})`,
+          },
+          { allow: found.allow.join(", ") },
+        );
       }
       const body = found.maxBodyBytes !== undefined ? await readBody(req, found.maxBodyBytes) : (req.resume(), "");
       await found.handler({ req, res, url, origin, params: found.params, body });

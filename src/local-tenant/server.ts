@@ -30,15 +30,23 @@ function parseParams(body: string, contentType: string | undefined): Record<stri
  */
 export function tenantRouter(endpoint: TokenEndpoint): Router {
   const router = new Router();
-  router.post("/oauth/token", async ({ res, body, req, origin }) => {
-    sendJson(res, 200, await endpoint.token(parseParams(body, req.headers["content-type"]), { issuer: `${origin}/` }));
-  }, { maxBodyBytes: TOKEN_BODY_LIMIT });
+  router.post(
+    "/oauth/token",
+    async ({ res, body, req, origin }) => {
+      sendJson(res, 200, await endpoint.token(parseParams(body, req.headers["content-type"]), { issuer: `${origin}/` }));
+    },
+    { maxBodyBytes: TOKEN_BODY_LIMIT },
+  );
   router.get("/.well-known/jwks.json", ({ res }) => sendJson(res, 200, endpoint.jwks()));
   const discovery = ({ res, origin }: { res: ServerResponse; origin: string }) => sendJson(res, 200, discoveryDocument(origin));
   router.get("/.well-known/openid-configuration", discovery);
   router.get("/.well-known/oauth-authorization-server", discovery);
   router.get("/local/clients", ({ res }) =>
-    sendJson(res, 200, [...endpoint.clients.values()].map((c) => ({ app: c.app.key, client_id: c.clientId, name: c.app.name }))),
+    sendJson(
+      res,
+      200,
+      [...endpoint.clients.values()].map((c) => ({ app: c.app.key, client_id: c.clientId, name: c.app.name })),
+    ),
   );
   return router;
 }
@@ -70,17 +78,27 @@ export function localServer(router: Router, options: { tls?: { key: string; cert
     const origin = requestOrigin(req, scheme, port);
     if (!origin) {
       req.resume();
-      return sendJson(res, 421, { error: "invalid_request", error_description: `the local tenant answers to ${LOCAL_HOSTS.join(", ")} with its port, not to Host ${req.headers.host}` });
+      return sendJson(res, 421, {
+        error: "invalid_request",
+        error_description: `the local tenant answers to ${LOCAL_HOSTS.join(", ")} with its port, not to Host ${req.headers.host}`,
+      });
     }
     void router.handle(req, res, origin);
   };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createHttpServer(onRequest);
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
+    : createHttpServer(onRequest);
   // Expect: 100-continue: a body over the route's limit is refused before the client sends it.
   server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
     const limit = router.bodyLimit(req.method ?? "POST", new URL(req.url ?? "/", "http://x").pathname);
     const declared = Number(req.headers["content-length"]);
     if (limit !== undefined && Number.isFinite(declared) && declared > limit) {
-      return sendJson(res, 413, { error: "invalid_request", error_description: `the request body is larger than ${limit} bytes` }, { connection: "close" });
+      return sendJson(
+        res,
+        413,
+        { error: "invalid_request", error_description: `the request body is larger than ${limit} bytes` },
+        { connection: "close" },
+      );
     }
     res.writeContinue();
     onRequest(req, res);

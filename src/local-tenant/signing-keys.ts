@@ -22,12 +22,14 @@ export class SigningKeys {
   private constructor(private readonly byAlg: ReadonlyMap<TokenSigningAlg, SigningKey>) {}
 
   static async generate(algs: readonly TokenSigningAlg[] = API_SIGNING_ALGS): Promise<SigningKeys> {
-    const keys = await Promise.all(algs.map(async (alg) => {
-      const { privateKey, publicKey } = await promisify(generateKeyPair)("rsa", { modulusLength: 2048 });
-      const jwk = await exportJWK(publicKey);
-      const kid = await calculateJwkThumbprint(jwk);
-      return { alg, kid, privateKey, publicJwk: { ...jwk, kid, use: "sig", alg } } satisfies SigningKey;
-    }));
+    const keys = await Promise.all(
+      algs.map(async (alg) => {
+        const { privateKey, publicKey } = await promisify(generateKeyPair)("rsa", { modulusLength: 2048 });
+        const jwk = await exportJWK(publicKey);
+        const kid = await calculateJwkThumbprint(jwk);
+        return { alg, kid, privateKey, publicJwk: { ...jwk, kid, use: "sig", alg } } satisfies SigningKey;
+      }),
+    );
     return new SigningKeys(new Map(keys.map((k) => [k.alg, k])));
   }
 

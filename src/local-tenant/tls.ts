@@ -36,13 +36,19 @@ export interface LocalTls {
 export function defaultTlsDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.AUTH0_TENANT_TLS_DIR) return env.AUTH0_TENANT_TLS_DIR;
   const cache =
-    platform === "win32" ? (env.LOCALAPPDATA ?? path.join(homedir(), "AppData", "Local"))
-    : platform === "darwin" ? path.join(homedir(), "Library", "Caches")
-    : (env.XDG_CACHE_HOME || path.join(homedir(), ".cache"));
+    platform === "win32"
+      ? (env.LOCALAPPDATA ?? path.join(homedir(), "AppData", "Local"))
+      : platform === "darwin"
+        ? path.join(homedir(), "Library", "Caches")
+        : env.XDG_CACHE_HOME || path.join(homedir(), ".cache");
   return path.join(cache, "auth0-tenant", "local-tls");
 }
 
-const files = (dir: string) => ({ ca: path.join(dir, "ca.pem"), cert: path.join(dir, "server.pem"), key: path.join(dir, "server-key.pem") });
+const files = (dir: string) => ({
+  ca: path.join(dir, "ca.pem"),
+  cert: path.join(dir, "server.pem"),
+  key: path.join(dir, "server-key.pem"),
+});
 
 /** Loads the cached CA and server certificate, generating (or renewing) them when missing, mismatched or expiring. */
 export async function ensureLocalTls(dir = defaultTlsDir(), now = new Date()): Promise<LocalTls> {
@@ -161,7 +167,10 @@ const serial = () => {
 };
 
 /** A CA that can only vouch for localhost, 127.0.0.1 and ::1 (critical name constraints), valid a year. */
-export async function createLocalCa(now = new Date(), names: { dns: readonly string[]; ips: readonly string[] } = LOCAL_TLS_NAMES): Promise<LocalCa> {
+export async function createLocalCa(
+  now = new Date(),
+  names: { dns: readonly string[]; ips: readonly string[] } = LOCAL_TLS_NAMES,
+): Promise<LocalCa> {
   const x509 = await x509lib();
   const { AsnConvert } = await import("@peculiar/asn1-schema");
   const asn = await import("@peculiar/asn1-x509");

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, tempProject } from "../support/temp-project";
 
 const run = promisify(execFile);
-const tsx = (script: string, args: string[], cwd: string) => run(process.execPath, ["--import", "tsx", path.join(projectRoot, script), ...args], { cwd });
+const tsx = (script: string, args: string[], cwd: string) =>
+  run(process.execPath, ["--import", "tsx", path.join(projectRoot, script), ...args], { cwd });
 
 let project: ReturnType<typeof tempProject>;
 let keyDir: string;
@@ -30,7 +31,11 @@ describe("the README's local demo, through the real commands", () => {
     await tsx("cli/keys.ts", ["rotate", "reporting", "--out", key, "--dir", project.root], projectRoot);
 
     const tlsDir = path.join(keyDir, "tls"); // the CA cache, here instead of the user's cache directory
-    server = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "cli/tenant-local.ts"), "--port", "0", "--dir", project.root, "--tls-dir", tlsDir], { cwd: projectRoot });
+    server = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(projectRoot, "cli/tenant-local.ts"), "--port", "0", "--dir", project.root, "--tls-dir", tlsDir],
+      { cwd: projectRoot },
+    );
     let printed = "";
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -49,12 +54,26 @@ describe("the README's local demo, through the real commands", () => {
     expect(printed).toContain(`export NODE_EXTRA_CA_CERTS=${path.join(tlsDir, "ca.pem")}`);
     const port = url.split(":").pop()!;
     const ca = ["--ca", path.join(tlsDir, "ca.pem")];
-    const { stdout } = await tsx("cli/token.ts", ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root], projectRoot);
+    const { stdout } = await tsx(
+      "cli/token.ts",
+      ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root],
+      projectRoot,
+    );
     const result = JSON.parse(stdout) as { header: { alg: string }; payload: Record<string, unknown>; signature: string };
     expect(result.signature).toBe("verified against the issuer's JWKS");
-    expect(result.payload).toMatchObject({ iss: `${url}/`, aud: "https://reports.acme.example", scope: "reports:read", "https://acme.example/tenant_id": "acme", "https://acme.example/tier": "silver" });
+    expect(result.payload).toMatchObject({
+      iss: `${url}/`,
+      aud: "https://reports.acme.example",
+      scope: "reports:read",
+      "https://acme.example/tenant_id": "acme",
+      "https://acme.example/tier": "silver",
+    });
 
-    const denied = await tsx("cli/token.ts", ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root], projectRoot).catch((e) => e);
+    const denied = await tsx(
+      "cli/token.ts",
+      ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root],
+      projectRoot,
+    ).catch((e) => e);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain("Client has not been granted scopes: reports:delete");
   });

@@ -10,7 +10,9 @@ let base: string;
 beforeAll(async () => {
   const api = new Router()
     .get("/clients/:id", ({ res, params }) => sendJson(res, 200, { client_id: params.id }))
-    .on("PATCH", "/clients/:id", ({ res, params, body }) => sendJson(res, 200, { client_id: params.id, body: JSON.parse(body) }), { maxBodyBytes: 100 });
+    .on("PATCH", "/clients/:id", ({ res, params, body }) => sendJson(res, 200, { client_id: params.id, body: JSON.parse(body) }), {
+      maxBodyBytes: 100,
+    });
   const root = new Router()
     .get("/hello", ({ res, origin }) => sendJson(res, 200, { origin }))
     .get("/teapot", () => {
@@ -34,7 +36,10 @@ const call = async (path: string, init?: RequestInit) => {
 describe("the local tenant's router", () => {
   it("mounts sub-routers under a prefix, with :param segments and per-route body limits", async () => {
     expect(await call("/api/v2/clients/abc%20d")).toMatchObject({ status: 200, body: '{"client_id":"abc d"}' });
-    expect(await call("/api/v2/clients/x", { method: "PATCH", body: '{"name":"n"}' })).toMatchObject({ status: 200, body: '{"client_id":"x","body":{"name":"n"}}' });
+    expect(await call("/api/v2/clients/x", { method: "PATCH", body: '{"name":"n"}' })).toMatchObject({
+      status: 200,
+      body: '{"client_id":"x","body":{"name":"n"}}',
+    });
     const big = await call("/api/v2/clients/x", { method: "PATCH", body: JSON.stringify({ name: "n".repeat(200) }) });
     expect(big.status).toBe(413);
     expect(await call("/api/v2/clients/x", { method: "DELETE" })).toMatchObject({ status: 405, allow: "GET, PATCH, HEAD" });

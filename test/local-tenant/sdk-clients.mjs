@@ -45,6 +45,12 @@ for (const [sdk, run] of Object.entries(sdks)) {
     const { payload, protectedHeader } = await jwtVerify(accessToken, jwks, { issuer, audience });
     console.log(JSON.stringify({ sdk, ok: true, alg: protectedHeader.alg, payload }));
   } catch (e) {
-    console.log(JSON.stringify({ sdk, ok: false, error: `${e?.name}: ${e?.message}${e?.cause ? ` (cause: ${e.cause?.code ?? e.cause?.message ?? e.cause})` : ""}` }));
+    console.log(
+      JSON.stringify({
+        sdk,
+        ok: false,
+        error: `${e?.name}: ${e?.message}${e?.cause ? ` (cause: ${e.cause?.code ?? e.cause?.message ?? e.cause})` : ""}`,
+      }),
+    );
   }
 }

@@ -10,7 +10,11 @@ import { localClientId, startLocalTenant, type LocalTenant } from "../../src/loc
 import { tempProject } from "../support/temp-project";
 
 const run = promisify(execFile);
-const key = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+const key = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+});
 let project: ReturnType<typeof tempProject>;
 let scratch: string;
 let tenant: LocalTenant;
@@ -37,7 +41,11 @@ beforeAll(async () => {
         },
       },
       actions: {
-        "client-claims": { trigger: "credentials-exchange", source: "actions/client-claims.ts", claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }] },
+        "client-claims": {
+          trigger: "credentials-exchange",
+          source: "actions/client-claims.ts",
+          claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }],
+        },
       },
       triggers: { "credentials-exchange": ["client-claims"] },
     },
@@ -55,14 +63,21 @@ describe("the client SDKs services use, unmodified, against the local tenant ove
   it("openid-client, @auth0/auth0-auth-js and auth0's AuthenticationClient each get a private_key_jwt token that verifies against the JWKS", async () => {
     expect(tenant.protocol).toBe("https");
     const domain = new URL(tenant.url).host; // localhost:<port>
-    const audiences = { "openid-client": "https://orders.sdk.test", "@auth0/auth0-auth-js": "https://ledger.sdk.test", "auth0 AuthenticationClient": "https://orders.sdk.test" };
+    const audiences = {
+      "openid-client": "https://orders.sdk.test",
+      "@auth0/auth0-auth-js": "https://ledger.sdk.test",
+      "auth0 AuthenticationClient": "https://orders.sdk.test",
+    };
     const input = { domain, clientId: localClientId("sdk", "svc"), keyFile: path.join(scratch, "svc.key"), alg: "RS256", audiences };
     // NODE_EXTRA_CA_CERTS is read when a process starts: the SDKs run in a child started with it, as a service would.
     const { stdout } = await run(process.execPath, [path.join(__dirname, "sdk-clients.mjs"), JSON.stringify(input)], {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: tenant.tls!.caPath },
       timeout: 30_000,
     });
-    const results = stdout.trim().split("\n").map((l) => JSON.parse(l) as { sdk: string; ok: boolean; alg?: string; payload?: Record<string, unknown>; error?: string });
+    const results = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { sdk: string; ok: boolean; alg?: string; payload?: Record<string, unknown>; error?: string });
     expect(results.map((r) => [r.sdk, r.ok ? "ok" : r.error])).toEqual(Object.keys(audiences).map((sdk) => [sdk, "ok"]));
     for (const r of results) {
       expect(r.payload).toMatchObject({
