@@ -1,11 +1,11 @@
 import { readFile } from "node:fs/promises";
 import { localClientId, localKid } from "../src/local-tenant";
-import { clientAssertion, inspectToken, requestToken, thumbprintOfPrivateKey } from "../src/local-tenant/client";
-import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
+import { clientCredentialsToken, inspectToken, thumbprintOfPrivateKey } from "../src/local-tenant/client";
+import { readLocalCa } from "../src/local-tenant/tls";
 import { parseCliArgs, planForCli, runCli } from "./common";
 
 const USAGE = `usage: npm run token -- --app <key> --key <private.pem> [--audience <API identifier>] [--scope "a b"] [--stack dev]
-         (--local [--port 4010] | --domain <tenant domain> --client-id <deployed client id>)`;
+         (--local [--port 4010] [--http | --ca <ca.pem>] | --domain <tenant domain> --client-id <deployed client id>)`;
 
 async function main(): Promise<number> {
   const parsed = parseCliArgs(
@@ -19,6 +19,8 @@ async function main(): Promise<number> {
         dir: { type: "string", default: process.cwd() },
         local: { type: "boolean", default: false },
         port: { type: "string", default: "4010" },
+        http: { type: "boolean", default: false },
+        ca: { type: "string" },
         domain: { type: "string" },
         "client-id": { type: "string" },
       },
@@ -67,35 +69,58 @@ async function main(): Promise<number> {
     console.error(`auth0:domain is not set in Pulumi.${values.stack}.yaml`);
     return 2;
   }
-  const base = values.local ? `http://127.0.0.1:${values.port}` : `https://${domain}`;
+  const base = values.local ? `${values.http ? "http" : "https"}://localhost:${values.port}` : `https://${domain}`;
   const clientId = values.local ? localClientId(spec.stack, app.key) : values["client-id"];
   if (!clientId) {
     console.error("--client-id is required with --domain: the deployed client id (pulumi stack output applications)");
     return 2;
   }
-  const issuer = `https://${domain}/`;
-  const assertion = await clientAssertion({
-    clientId,
-    privateKeyPem,
-    alg: credential.algorithm,
-    audience: issuer,
-    ...(values.local ? { kid: localKid(credential) } : {}),
-  });
+  // Over HTTPS to the local tenant: trust its CA (--ca, else the one npm run tenant:local cached).
+  let ca: string | undefined;
+  if (values.ca) {
+    try {
+      ca = await readFile(values.ca, "utf8");
+    } catch (e) {
+      console.error(`--ca ${values.ca}: ${(e as Error).message}`);
+      return 2;
+    }
+  } else if (values.local && !values.http) ca = readLocalCa();
+  const transport = ca !== undefined ? { ca } : {};
   const scope = values.scope.join(" ").trim();
-  const response = await requestToken(`${base}/oauth/token`, {
-    grant_type: "client_credentials",
-    client_id: clientId,
-    client_assertion_type: ASSERTION_TYPE,
-    client_assertion: assertion,
-    audience,
-    ...(scope ? { scope } : {}),
-  });
+  let result: Awaited<ReturnType<typeof clientCredentialsToken>>;
+  try {
+    result = await clientCredentialsToken({
+      baseUrl: base,
+      clientId,
+      privateKeyPem,
+      alg: credential.algorithm,
+      ...(values.local ? { kid: localKid(credential) } : {}),
+      audience,
+      ...(scope ? { scope } : {}),
+      ...transport,
+    });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const untrusted = values.local && /CERT|SIGNATURE|self.signed|unable to verify/i.test(`${err.code} ${err.message}`);
+    const hint = untrusted
+      ? "\nthe local tenant's certificate is not trusted: pass --ca <its tls dir>/ca.pem (npm run tenant:local prints the path), or --http if it runs with --http"
+      : values.local && err.code === "ECONNREFUSED"
+        ? `\nis npm run tenant:local running on port ${values.port}?`
+        : values.local && err.code === "EPROTO"
+          ? "\nthe local tenant may run with --http: add --http"
+          : values.local && values.http && err.code === "ECONNRESET"
+            ? "\nthe local tenant serves HTTPS unless started with --http: drop --http"
+            : "";
+    console.error(`${base}: ${err.message.trim()}${hint}`);
+    return 1;
+  }
+  const { discovered, response } = result;
   if (response.status !== 200) {
     console.error(`HTTP ${response.status}: ${JSON.stringify(response.body)}`);
     return 1;
   }
   const token = String(response.body.access_token);
-  const inspected = await inspectToken(token, `${base}/.well-known/jwks.json`, issuer);
+  const inspected = await inspectToken(token, discovered.jwks_uri, discovered.issuer, transport);
   console.log(
     JSON.stringify(
       {

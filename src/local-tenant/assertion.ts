@@ -34,8 +34,9 @@ export interface VerifiedAssertion {
 
 /**
  * Checks a client assertion the way Auth0 does: size, header alg (= the credential's) and optional kid, iss = sub =
- * client id, aud = the tenant URL with its trailing slash, exp required and at most 5 minutes out, iat/nbf with 10 s
- * skew, jti required, at most 64 characters and single-use, signature by one of the app's unexpired credentials.
+ * client id, aud exactly one of `audiences` (the tenant URL with its trailing slash), exp required and the lifetime
+ * at most 5 minutes (exp - iat, or exp - now without iat), iat/nbf with 10 s skew, jti required, at most 64
+ * characters and single-use, signature by one of the app's unexpired credentials.
  */
 export async function verifyClientAssertion(
   assertion: string,
@@ -86,7 +87,7 @@ export async function verifyClientAssertion(
     try {
       const { payload } = await jwtVerify(assertion, keyOf(credential), {
         algorithms: [credential.algorithm],
-        audience: options.audiences,
+        // aud is checked below, exactly: jose's audience option passes an array when any element matches.
         issuer: clientId,
         subject: clientId,
         clockTolerance: ASSERTION_LIMITS.clockSkewSeconds,
@@ -99,40 +100,56 @@ export async function verifyClientAssertion(
       lastError = e;
     }
   }
-  if (!verified) throw invalidClient(describeJoseError(lastError, options.audiences));
+  if (!verified) throw invalidClient(describeJoseError(lastError));
 
   const { credential, payload } = verified;
   const nowSeconds = Math.floor(options.now.getTime() / 1000);
   if (credential.effectiveExpiresAt && Date.parse(credential.effectiveExpiresAt) <= options.now.getTime()) {
     throw invalidClient(`the credential ${credential.name} expired at ${credential.effectiveExpiresAt}`);
   }
+  checkAudience(payload.aud, options.audiences);
   const exp = payload.exp!;
-  const start = Math.max(nowSeconds, typeof payload.iat === "number" ? payload.iat : nowSeconds);
-  if (
-    exp - start > ASSERTION_LIMITS.maxLifetimeSeconds ||
-    exp - nowSeconds > ASSERTION_LIMITS.maxLifetimeSeconds + ASSERTION_LIMITS.clockSkewSeconds
-  ) {
+  if (typeof payload.iat === "number") {
+    if (payload.iat > nowSeconds + ASSERTION_LIMITS.clockSkewSeconds) throw invalidClient("client_assertion iat is in the future");
+    if (exp - payload.iat > ASSERTION_LIMITS.maxLifetimeSeconds) {
+      throw invalidClient(
+        `client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (exp - iat is ${exp - payload.iat})`,
+      );
+    }
+  } else if (exp - nowSeconds > ASSERTION_LIMITS.maxLifetimeSeconds) {
     throw invalidClient(
-      `client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (exp must be at most 5 minutes away)`,
+      `client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (no iat, and exp is ${exp - nowSeconds} s away)`,
     );
-  }
-  if (typeof payload.iat === "number" && payload.iat > nowSeconds + ASSERTION_LIMITS.clockSkewSeconds) {
-    throw invalidClient("client_assertion iat is in the future");
   }
   const jti = payload.jti;
   if (typeof jti !== "string" || jti.length === 0 || jti.length > ASSERTION_LIMITS.maxJtiChars) {
     throw invalidClient(`client_assertion jti must be a string of 1 to ${ASSERTION_LIMITS.maxJtiChars} characters`);
   }
-  const replay = options.replay.use(clientId, jti, exp, options.now.getTime());
+  // Remembered while jose would still accept it: until exp plus the clock tolerance.
+  const replay = options.replay.use(clientId, jti, exp + ASSERTION_LIMITS.clockSkewSeconds, options.now.getTime());
   if (replay === "used") throw invalidClient("client_assertion jti has already been used (assertions are single-use)");
   if (replay === "full") throw new OAuthError(429, "too_many_requests", "too many client assertions still unexpired; retry shortly");
   return { client, credential, payload };
 }
 
-function describeJoseError(e: unknown, audiences: string[]): string {
+/**
+ * Auth0: `aud` is the tenant URL with its trailing slash (or the custom domain's). One value: a string, or an array
+ * holding only it. An array that also names another audience is refused (audience injection: an assertion meant for
+ * several servers is not this tenant's alone).
+ */
+function checkAudience(aud: unknown, audiences: string[]) {
+  const expected = `the tenant URL with its trailing slash (${audiences.join(" or ")})`;
+  const single = typeof aud === "string" ? aud : Array.isArray(aud) && aud.length === 1 && typeof aud[0] === "string" ? aud[0] : undefined;
+  if (single === undefined) {
+    const got = Array.isArray(aud) ? `an array of ${aud.length}` : aud === undefined ? "none" : typeof aud;
+    throw invalidClient(`client_assertion aud must be one value, ${expected}; got ${got}`);
+  }
+  if (!audiences.includes(single)) throw invalidClient(`client_assertion aud must be ${expected}`);
+}
+
+function describeJoseError(e: unknown): string {
   if (e instanceof joseErrors.JWTExpired) return "client_assertion has expired";
   if (e instanceof joseErrors.JWTClaimValidationFailed) {
-    if (e.claim === "aud") return `client_assertion aud must be the tenant URL with its trailing slash (${audiences.join(" or ")})`;
     if (e.claim === "nbf") return "client_assertion is not valid yet (nbf)";
     if (e.claim === "exp" || e.claim === "jti") return `client_assertion ${e.claim} is required`;
     return `client_assertion ${e.claim} is invalid: ${e.message}`;

@@ -1,14 +1,26 @@
 import type { Server } from "node:http";
 import { planStack, renderErrors, type Plan } from "../plan";
-import { listen, localTenantServer } from "./server";
-import { actionsHook, newSigningKey, TokenEndpoint, type CredentialsExchangeHook } from "./token-endpoint";
+import type { Router } from "./router";
+import { listen, localServer, tenantRouter } from "./server";
+import { SigningKeys } from "./signing-keys";
+import { ensureLocalTls, type LocalTls } from "./tls";
+import { actionsHook, TokenEndpoint, type CredentialsExchangeHook } from "./token-endpoint";
 
 export { localClientId, localKid } from "./clients";
+export { defaultTlsDir } from "./tls";
 
 export interface LocalTenant {
+  /** The origin to reach it on, e.g. `https://localhost:4010` (127.0.0.1 works too; the issuer follows the host). */
   url: string;
+  /** The issuer a client reaching `url` sees: `url` with a trailing slash. */
+  issuer: string;
+  protocol: "https" | "http";
+  /** The CA and certificate (HTTPS only): `tls.caPath` is what NODE_EXTRA_CA_CERTS points at. */
+  tls?: LocalTls;
   plan: Plan;
   endpoint: TokenEndpoint;
+  /** The routes, so more (a local Management API) can be mounted. */
+  router: Router;
   close: () => Promise<void>;
 }
 
@@ -18,6 +30,10 @@ export async function startLocalTenant(options: {
   stack: string;
   port?: number;
   customDomain?: string;
+  /** "https" (default) with the cached local CA, or plain "http". */
+  protocol?: "https" | "http";
+  /** Where the CA and certificate are cached (default: defaultTlsDir(), in the user's cache directory). */
+  tlsDir?: string;
   /** Replaces the bound credentials-exchange actions (tests); by default they run in the local action runtime. */
   hook?: CredentialsExchangeHook;
   actionSecrets?: Record<string, string>;
@@ -27,22 +43,33 @@ export async function startLocalTenant(options: {
   if (!planned.ok) throw new Error(renderErrors(planned.source, planned.errors));
   const plan = planned.plan;
   if (!plan.domain)
-    throw new Error(`Pulumi.${options.stack}.yaml: auth0:domain is not set (the local tenant issues tokens as https://<domain>/)`);
-  let url = "";
+    throw new Error(
+      `Pulumi.${options.stack}.yaml: auth0:domain is not set (the local tenant also accepts assertions for https://<domain>/)`,
+    );
+  const protocol = options.protocol ?? "https";
+  const [signingKeys, tls] = await Promise.all([
+    SigningKeys.generate(),
+    protocol === "https" ? ensureLocalTls(options.tlsDir) : Promise.resolve(undefined),
+  ]);
   const endpoint = new TokenEndpoint(plan.spec, {
     domain: plan.domain,
     ...(options.customDomain ? { customDomain: options.customDomain } : {}),
-    signingKey: await newSigningKey(),
+    signingKeys,
     hook: options.hook ?? actionsHook(plan, options.actionSecrets),
     ...(options.now ? { now: options.now } : {}),
   });
-  const server: Server = localTenantServer(endpoint, () => url);
+  const router = tenantRouter(endpoint);
+  const server: Server = localServer(router, tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {});
   const port = await listen(server, options.port ?? 0);
-  url = `http://127.0.0.1:${port}`;
+  const url = `${protocol}://localhost:${port}`;
   return {
     url,
+    issuer: `${url}/`,
+    protocol,
+    ...(tls ? { tls } : {}),
     plan,
     endpoint,
+    router,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,10 +1,11 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import { SignJWT } from "jose";
 import { runCredentialsExchange, type PlannedTenant } from "../actions/bound";
 import type { ApiSpec, TenantSpec } from "../spec";
 import { ASSERTION_TYPE, verifyClientAssertion } from "./assertion";
 import { localClients, type LocalClient } from "./clients";
 import { accessDenied, invalidRequest, OAuthError } from "./errors";
 import { JtiCache } from "./replay";
+import type { SigningKeys } from "./signing-keys";
 
 export interface ExchangeHookContext {
   client: LocalClient;
@@ -22,19 +23,6 @@ export interface TokenResponse {
   token_type: "Bearer";
   expires_in: number;
   scope?: string;
-}
-
-export interface SigningKey {
-  privateKey: CryptoKey;
-  publicJwk: JWK;
-  kid: string;
-}
-
-export async function newSigningKey(): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const publicJwk = await exportJWK(publicKey);
-  const kid = await calculateJwkThumbprint(publicJwk);
-  return { privateKey, publicJwk: { ...publicJwk, kid, use: "sig", alg: "RS256" }, kid };
 }
 
 /** The bound credentials-exchange actions of the plan, run by the local action runtime in binding order. */
@@ -58,30 +46,41 @@ const DENY_STATUS: Record<string, number> = { invalid_request: 400, invalid_scop
  * grants and scopes, bound actions, and an RS256/PS256 access token signed by the local tenant's key.
  */
 export class TokenEndpoint {
-  readonly issuer: string;
-  readonly audiences: string[];
+  /**
+   * Assertion audiences accepted besides the issuer a request reached: the configured Auth0 domain and the custom
+   * domain, as `https://<domain>/`, since services are configured with the real tenant's URL.
+   */
+  readonly domainAudiences: string[];
   readonly clients: Map<string, LocalClient>;
   readonly replay = new JtiCache();
   private readonly apis: Map<string, ApiSpec>;
 
   constructor(
     readonly spec: TenantSpec,
-    options: { domain: string; customDomain?: string; signingKey: SigningKey; hook?: CredentialsExchangeHook; now?: () => Date },
+    options: { domain: string; customDomain?: string; signingKeys: SigningKeys; hook?: CredentialsExchangeHook; now?: () => Date },
   ) {
-    this.issuer = `https://${options.domain}/`;
-    this.audiences = [this.issuer, ...(options.customDomain ? [`https://${options.customDomain}/`] : [])];
+    this.domainAudiences = [`https://${options.domain}/`, ...(options.customDomain ? [`https://${options.customDomain}/`] : [])];
     this.clients = localClients(spec);
     this.apis = new Map(Object.values(spec.apis).map((a) => [a.identifier, a]));
-    this.signingKey = options.signingKey;
+    this.signingKeys = options.signingKeys;
     this.hook = options.hook;
     this.now = options.now ?? (() => new Date());
   }
 
-  private readonly signingKey: SigningKey;
+  private readonly signingKeys: SigningKeys;
   private readonly hook: CredentialsExchangeHook | undefined;
   private readonly now: () => Date;
 
-  async token(params: Record<string, string | undefined>): Promise<TokenResponse> {
+  /** The assertion audiences accepted for a request that reached `issuer`: it first, then the domain ones. */
+  audiencesFor(issuer: string): string[] {
+    return [...new Set([issuer, ...this.domainAudiences])];
+  }
+
+  /**
+   * One token request. `issuer` is the URL the request reached, with its trailing slash (e.g. https://localhost:4010/):
+   * the token's `iss` and the first accepted assertion `aud`.
+   */
+  async token(params: Record<string, string | undefined>, request: { issuer: string }): Promise<TokenResponse> {
     const grantType = params.grant_type;
     if (!grantType) throw invalidRequest("Missing required parameter: grant_type");
     if (grantType !== "client_credentials") {
@@ -98,7 +97,7 @@ export class TokenEndpoint {
     const now = this.now();
     const { client } = await verifyClientAssertion(params.client_assertion, {
       clients: this.clients,
-      audiences: this.audiences,
+      audiences: this.audiencesFor(request.issuer),
       ...(params.client_id !== undefined ? { clientIdParam: params.client_id } : {}),
       now,
       replay: this.replay,
@@ -122,9 +121,10 @@ export class TokenEndpoint {
       throw new OAuthError(DENY_STATUS[code] ?? 403, code, extra.denied.reason);
     }
     const iat = Math.floor(now.getTime() / 1000);
+    const key = this.signingKeys.forAlg(api.signingAlg);
     const access_token = await new SignJWT({
       ...extra.claims,
-      iss: this.issuer,
+      iss: request.issuer,
       sub: `${client.clientId}@clients`,
       aud: api.identifier,
       azp: client.clientId,
@@ -133,12 +133,12 @@ export class TokenEndpoint {
       iat,
       exp: iat + api.tokenLifetime,
     })
-      .setProtectedHeader({ alg: api.signingAlg, typ: "JWT", kid: this.signingKey.kid })
-      .sign(this.signingKey.privateKey);
+      .setProtectedHeader({ alg: key.alg, typ: "JWT", kid: key.kid })
+      .sign(key.privateKey);
     return { access_token, token_type: "Bearer", expires_in: api.tokenLifetime, ...(scopes.length ? { scope: scopes.join(" ") } : {}) };
   }
 
   jwks() {
-    return { keys: [this.signingKey.publicJwk] };
+    return this.signingKeys.jwks();
   }
 }

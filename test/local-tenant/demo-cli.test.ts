@@ -30,33 +30,39 @@ describe("the README's local demo, through the real commands", () => {
     const key = path.join(keyDir, "reporting.pem");
     await tsx("cli/keys.ts", ["rotate", "reporting", "--out", key, "--dir", project.root], projectRoot);
 
+    const tlsDir = path.join(keyDir, "tls"); // the CA cache, here instead of the user's cache directory
     server = spawn(
       process.execPath,
-      ["--import", "tsx", path.join(projectRoot, "cli/tenant-local.ts"), "--port", "0", "--dir", project.root],
+      ["--import", "tsx", path.join(projectRoot, "cli/tenant-local.ts"), "--port", "0", "--dir", project.root, "--tls-dir", tlsDir],
       { cwd: projectRoot },
     );
+    let printed = "";
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`local tenant did not start: ${out}`)), 20_000);
       server!.stdout!.on("data", (d: Buffer) => {
         out += d.toString();
-        const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-        if (m) {
+        const m = /at (https:\/\/localhost:\d+)/.exec(out);
+        if (m && out.includes("Ctrl-C")) {
+          printed = out;
           clearTimeout(timer);
           resolve(m[1]!);
         }
       });
       server!.on("exit", (code) => reject(new Error(`local tenant exited ${code}: ${out}`)));
     });
+    expect(printed).toContain(`export NODE_EXTRA_CA_CERTS=${path.join(tlsDir, "ca.pem")}`);
     const port = url.split(":").pop()!;
+    const ca = ["--ca", path.join(tlsDir, "ca.pem")];
     const { stdout } = await tsx(
       "cli/token.ts",
-      ["--local", "--port", port, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root],
+      ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root],
       projectRoot,
     );
-    const printed = JSON.parse(stdout) as { header: { alg: string }; payload: Record<string, unknown>; signature: string };
-    expect(printed.signature).toBe("verified against the issuer's JWKS");
-    expect(printed.payload).toMatchObject({
+    const result = JSON.parse(stdout) as { header: { alg: string }; payload: Record<string, unknown>; signature: string };
+    expect(result.signature).toBe("verified against the issuer's JWKS");
+    expect(result.payload).toMatchObject({
+      iss: `${url}/`,
       aud: "https://reports.acme.example",
       scope: "reports:read",
       "https://acme.example/tenant_id": "acme",
@@ -65,7 +71,7 @@ describe("the README's local demo, through the real commands", () => {
 
     const denied = await tsx(
       "cli/token.ts",
-      ["--local", "--port", port, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root],
+      ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root],
       projectRoot,
     ).catch((e) => e);
     expect(denied.code).toBe(1);

@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import * as path from "node:path";
 import { SignJWT, createRemoteJWKSet, jwtVerify } from "jose";
 import { createPrivateKey } from "node:crypto";
@@ -47,6 +48,7 @@ beforeAll(async () => {
           scopes: { "orders:read": "r", "orders:write": "w", "orders:delete": "d" },
         },
         reports: { identifier: "https://reports.test", scopes: { "reports:read": "r" } },
+        ledger: { identifier: "https://ledger.test", signingAlg: "PS256", scopes: { "ledger:read": "r" } },
       },
       applications: {
         svc: {
@@ -56,7 +58,7 @@ beforeAll(async () => {
             { name: "svc-rs", publicKey: "keys/e2e/svc.pem", algorithm: "RS256" },
             { name: "svc-ps", publicKey: "keys/e2e/svc-ps.pem", algorithm: "PS256" },
           ],
-          grants: { orders: ["orders:read", "orders:write"] },
+          grants: { orders: ["orders:read", "orders:write"], ledger: ["ledger:read"] },
         },
         other: {
           type: "m2m",
@@ -85,7 +87,8 @@ beforeAll(async () => {
     },
   };
   writeFileSync(path.join(project.root, "Pulumi.e2e.yaml"), stringify({ config }));
-  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", now: () => clock });
+  // Plain HTTP here (the routes and rules are the same); HTTPS and the SDKs are in sdk-clients.test.ts.
+  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", protocol: "http", now: () => clock });
 });
 afterAll(async () => {
   await tenant.close();
@@ -118,7 +121,7 @@ describe("local tenant: from the spec to a signed token", () => {
     const { payload, protectedHeader } = await jwtVerify(
       String(r.body.access_token),
       createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)),
-      { issuer: AUD, audience: "https://orders.test" },
+      { issuer: tenant.issuer, audience: "https://orders.test" },
     );
     expect(protectedHeader.alg).toBe("RS256");
     expect(payload).toMatchObject({
@@ -148,17 +151,49 @@ describe("local tenant: from the spec to a signed token", () => {
     expect(r.status).toBe(200);
   });
 
-  it("serves discovery and JWKS", async () => {
+  it("signs with PS256 for an API whose signingAlg is PS256, verifiable through the JWKS (issue 16)", async () => {
+    const r = await token(params(await assertion(), { audience: "https://ledger.test" }));
+    expect(r.status).toBe(200);
+    const { protectedHeader, payload } = await jwtVerify(
+      String(r.body.access_token),
+      createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)),
+      { issuer: tenant.issuer, audience: "https://ledger.test", algorithms: ["PS256"] },
+    );
+    expect(protectedHeader.alg).toBe("PS256");
+    expect(payload.scope).toBe("ledger:read");
+  });
+
+  it("serves discovery (RFC 8414 and OpenID Connect paths, HEAD too) with the reached URL as issuer, and JWKS", async () => {
     const conf = (await (await fetch(`${tenant.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(conf).toMatchObject({
-      issuer: AUD,
+    expect(conf).toEqual({
+      issuer: tenant.issuer,
       token_endpoint: `${tenant.url}/oauth/token`,
+      jwks_uri: `${tenant.url}/.well-known/jwks.json`,
+      grant_types_supported: ["client_credentials"],
       token_endpoint_auth_methods_supported: ["private_key_jwt"],
+      token_endpoint_auth_signing_alg_values_supported: ["RS256", "RS384", "PS256"],
+      response_types_supported: [],
+      subject_types_supported: ["public"],
+      id_token_signing_alg_values_supported: ["RS256"],
     });
-    const jwks = (await (await fetch(`${tenant.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; d?: string }[] };
-    expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0]!.kty).toBe("RSA");
-    expect(jwks.keys[0]!.d).toBeUndefined();
+    expect(await (await fetch(`${tenant.url}/.well-known/oauth-authorization-server`)).json()).toEqual(conf);
+    const head = await fetch(`${tenant.url}/.well-known/openid-configuration`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(Number(head.headers.get("content-length"))).toBe(Buffer.byteLength(JSON.stringify(conf)));
+    expect(await head.text()).toBe("");
+    expect((await fetch(`${tenant.url}/.well-known/jwks.json`, { method: "HEAD" })).status).toBe(200);
+    const wrongMethod = await fetch(`${tenant.url}/oauth/token`);
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    const jwks = (await (await fetch(`${tenant.url}/.well-known/jwks.json`)).json()) as {
+      keys: { kty: string; alg: string; kid: string; d?: string }[];
+    };
+    expect(jwks.keys.map((k) => k.alg)).toEqual(["RS256", "PS256"]); // one key per algorithm, each with its own kid
+    expect(new Set(jwks.keys.map((k) => k.kid)).size).toBe(2);
+    for (const k of jwks.keys) {
+      expect(k.kty).toBe("RSA");
+      expect(k.d).toBeUndefined();
+    }
   });
 
   it("answers many concurrent requests, each with its own jti", async () => {
@@ -202,6 +237,113 @@ describe("grants and actions as Auth0 applies them", () => {
     });
     const r = await token(params(a, { audience: "https://reports.test" }));
     expect(r).toEqual({ status: 403, body: { error: "access_denied", error_description: "This client is disabled" } });
+  });
+});
+
+describe("the issuer is the URL the tenant is reached on", () => {
+  const port = () => new URL(tenant.url).port;
+  it("reached as 127.0.0.1, discovery and the token's iss say so; the assertion aud must match it", async () => {
+    const origin = `http://127.0.0.1:${port()}`;
+    const conf = (await (await fetch(`${origin}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(conf).toMatchObject({
+      issuer: `${origin}/`,
+      token_endpoint: `${origin}/oauth/token`,
+      jwks_uri: `${origin}/.well-known/jwks.json`,
+    });
+    const r = await requestToken(`${origin}/oauth/token`, params(await assertion({ audience: `${origin}/` })));
+    expect(r.status).toBe(200);
+    const { payload } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${origin}/.well-known/jwks.json`)), {
+      issuer: `${origin}/`,
+      audience: "https://orders.test",
+    });
+    expect(payload.iss).toBe(`${origin}/`);
+    // localhost is another URL: an assertion made for it is not for 127.0.0.1
+    const other = await requestToken(`${origin}/oauth/token`, params(await assertion({ audience: tenant.issuer })));
+    expect(other.body).toMatchObject({ error: "invalid_client" });
+  });
+
+  it("accepts the reached URL and the configured Auth0 domain as assertion aud", async () => {
+    expect((await token(params(await assertion({ audience: tenant.issuer })))).status).toBe(200);
+    expect((await token(params(await assertion({ audience: AUD })))).status).toBe(200);
+  });
+
+  it("refuses a Host header naming another server (never echoed into a token)", async () => {
+    const r = await raw_http("GET", "/.well-known/openid-configuration", undefined, { host: "evil.example" });
+    expect(r.status).toBe(421);
+    expect(r.body).not.toContain('"issuer"');
+  });
+});
+
+/** Node's http client, for what fetch won't send (a Host header, Expect: 100-continue). */
+function raw_http(
+  method: string,
+  path: string,
+  body: string | Buffer | undefined,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: "127.0.0.1",
+        port: Number(new URL(tenant.url).port),
+        method,
+        path,
+        headers: { ...(body !== undefined ? { "content-length": String(Buffer.byteLength(body)) } : {}), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), headers: res.headers }));
+      },
+    );
+    req.on("error", reject);
+    if (headers.expect) req.on("continue", () => req.end(body));
+    else req.end(body);
+  });
+}
+
+describe("request bodies over the limit get a real 413 with an OAuth error", () => {
+  it("a 70 KB form: 413 JSON, and the connection still answers", async () => {
+    const r = await raw_http("POST", "/oauth/token", `grant_type=client_credentials&pad=${"x".repeat(70 * 1024)}`, {
+      "content-type": "application/x-www-form-urlencoded",
+    });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body)).toEqual({ error: "invalid_request", error_description: "the request body is larger than 65536 bytes" });
+  });
+
+  it("chunked, without a length: 413 as well", async () => {
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: "127.0.0.1",
+          port: Number(new URL(tenant.url).port),
+          method: "POST",
+          path: "/oauth/token",
+          headers: { "content-type": "application/x-www-form-urlencoded", "transfer-encoding": "chunked" },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+        },
+      );
+      req.on("error", reject);
+      for (let i = 0; i < 20; i++) req.write("x".repeat(4096));
+      req.end();
+    });
+    expect(r.status).toBe(413);
+    expect(JSON.parse(r.body).error).toBe("invalid_request");
+  });
+
+  it("Expect: 100-continue with a 10 MB length: 413 before the body is sent", async () => {
+    const r = await raw_http("POST", "/oauth/token", undefined, {
+      "content-type": "application/x-www-form-urlencoded",
+      "content-length": String(10 * 1024 * 1024),
+      expect: "100-continue",
+    });
+    expect(r.status).toBe(413);
+    expect(r.headers.connection).toBe("close");
+    expect(JSON.parse(r.body).error).toBe("invalid_request");
   });
 });
 
@@ -253,6 +395,38 @@ const rejections: { name: string; make: () => Promise<Record<string, string>>; s
     name: "aud of another tenant",
     make: async () => params(await raw({ ...base(), aud: "https://evil.eu.auth0.com/" })),
     text: "aud must be the tenant URL",
+  },
+  {
+    name: "aud an array naming the tenant and another audience (audience injection)",
+    make: async () => params(await raw({ ...base(), aud: [AUD, "https://evil.example/"] })),
+    text: "aud must be one value, the tenant URL with its trailing slash",
+  },
+  {
+    name: "aud an array naming another audience first",
+    make: async () => params(await raw({ ...base(), aud: ["https://evil.example/", AUD] })),
+    text: "got an array of 2",
+  },
+  { name: "aud an empty array", make: async () => params(await raw({ ...base(), aud: [] })), text: "got an array of 0" },
+  {
+    name: "aud missing",
+    make: async () => {
+      const { aud: _a, ...c } = base();
+      return params(await raw(c));
+    },
+    text: "got none",
+  },
+  {
+    name: "issued an hour ago, exp a minute ahead (lifetime is exp - iat)",
+    make: async () => params(await raw({ ...base(), iat: now() - 3600, exp: now() + 60 })),
+    text: "lifetime exceeds 300 seconds (exp - iat is 3660)",
+  },
+  {
+    name: "no iat, exp more than 5 minutes ahead",
+    make: async () => {
+      const { iat: _i, ...c } = base();
+      return params(await raw({ ...c, exp: now() + 305 }));
+    },
+    text: "lifetime exceeds 300 seconds (no iat",
   },
   {
     name: "exp missing",
@@ -332,7 +506,27 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
     const r = await token(await make());
     expect(r.status).toBe(status ?? 401);
     expect(r.body.error).toBe(error ?? "invalid_client");
+    expect(r.body.access_token).toBeUndefined();
     expect(String(r.body.error_description)).toContain(text);
+  });
+
+  it("accepts aud as a one-element array, a 5-minute lifetime from iat, and no iat with exp under 5 minutes", async () => {
+    expect(await token(params(await raw({ ...base(), aud: [AUD] })))).toMatchObject({ status: 200 });
+    expect(await token(params(await raw({ ...base(), iat: now() - 30, exp: now() + 270 })))).toMatchObject({ status: 200 });
+    const { iat: _i, ...noIat } = base();
+    expect(await token(params(await raw({ ...noIat, exp: now() + 290 })))).toMatchObject({ status: 200 });
+  });
+
+  it("a replay is refused while the clock tolerance still accepts the assertion (up to 10 s past exp)", async () => {
+    const a = await raw({ ...base(), iat: now(), exp: now() + 30 });
+    expect((await token(params(a))).status).toBe(200);
+    clock = new Date(Date.now() + 35_000);
+    try {
+      const again = await token(params(a));
+      expect(again.body.error_description).toBe("client_assertion jti has already been used (assertions are single-use)");
+    } finally {
+      clock = new Date();
+    }
   });
 
   it("a replayed assertion (same jti) is rejected", async () => {

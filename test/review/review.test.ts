@@ -49,8 +49,8 @@ describe("npm run review", () => {
     repo.edit("Pulumi.prod.yaml", BILLING_PROD_GRANT, "orders-api: [orders:read, orders:write, orders:delete]");
     repo.edit(
       "Pulumi.prod.yaml",
-      "  auth0:clientAssertionSigningAlg: RS256\n",
-      `  auth0:clientAssertionSigningAlg: RS256\n  auth0:clientAssertionPrivateKey:\n    secure: v1:${CANARY}\n  auth0-tenant:billingApiKey:\n    secure: v1:${CANARY}\n`,
+      "  auth0:domain: acme.eu.auth0.com\n",
+      `  auth0:domain: acme.eu.auth0.com\n  auth0:clientAssertionPrivateKey:\n    secure: v1:${CANARY}\n  auth0-tenant:billingApiKey:\n    secure: v1:${CANARY}\n`,
     );
     repo.edit(
       "Pulumi.prod.yaml",
