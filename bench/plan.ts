@@ -11,7 +11,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { promisify } from "node:util";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
+const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
 
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");

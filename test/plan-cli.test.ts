@@ -2,7 +2,8 @@ import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
+const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempProject, validTenant } from "./support/temp-project";
 

@@ -1,5 +1,6 @@
-import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
 import { StackConfigError } from "../errors";
+import { excerpt } from "../excerpt";
+import { parseYaml } from "./yaml";
 
 /** A Pulumi stack's config as read offline from Pulumi.yaml + Pulumi.<stack>.yaml, without the Pulumi CLI. */
 export interface StackConfig {
@@ -15,25 +16,28 @@ export interface StackConfig {
 
 export const TENANT_CONFIG_KEY = "tenant";
 
-/** Stack names from file names: Pulumi.<stack>.yaml, sorted. */
+/** Stack names from file names: Pulumi.<stack>.yaml, sorted (names Pulumi would refuse are not stacks). */
 export function stackNamesIn(files: string[]): string[] {
   return files
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f.split("/").pop()!)?.[1])
-    .filter((s): s is string => s !== undefined)
+    .filter((s): s is string => s !== undefined && STACK_NAME.test(s))
     .sort();
 }
 
+/** Pulumi's stack name rule (pulumi v3.248 sdk/go/common/tokens/stack_name.go, ParseStackName). */
+export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
 /**
- * js-yaml for reading: several times faster than a full Document parse on large tenants; rejects duplicate keys.
- * The core schema keeps unquoted dates (expiresAt: 2027-01-01T00:00:00Z) as strings, as the program receives them.
+ * The stack file of a stack name; a name Pulumi would refuse (a path, `../x`, an empty or overlong name) is refused
+ * here too, before it becomes a file name.
  */
-function parseYaml(text: string, file: string): unknown {
-  try {
-    return load(text, { filename: file, schema: CORE_SCHEMA });
-  } catch (e) {
-    if (e instanceof YAMLException) throw new StackConfigError(`${file}: invalid YAML: ${e.message}`);
-    throw e;
+export function stackFileName(stack: string): string {
+  if (!STACK_NAME.test(stack)) {
+    throw new StackConfigError(
+      `stack ${excerpt(JSON.stringify(stack))} is not a stack name (allowed: 1 to 100 letters, digits, "-", "_" and ".", as Pulumi allows; give the bare name, e.g. dev)`,
+    );
   }
+  return `Pulumi.${stack}.yaml`;
 }
 
 export function projectName(pulumiYaml: string): string {
@@ -44,12 +48,12 @@ export function projectName(pulumiYaml: string): string {
 
 /** Parses a stack file's text; `project` namespaces the project's own keys as Pulumi does. */
 export function parseStackConfig(project: string, stack: string, stackYaml: string): StackConfig {
-  const file = `Pulumi.${stack}.yaml`;
+  const file = stackFileName(stack);
   const doc = parseYaml(stackYaml, file) as { config?: Record<string, unknown> } | null;
   const values = doc?.config ?? {};
   if (typeof values !== "object" || Array.isArray(values)) throw new StackConfigError(`${file}: "config" must be a mapping`);
   const tenantKey = `${project}:${TENANT_CONFIG_KEY}`;
-  if (!(tenantKey in values)) {
+  if (!Object.hasOwn(values, tenantKey)) {
     throw new StackConfigError(`${file}: config key "${tenantKey}" is missing (it holds the tenant spec: apis, applications, actions)`);
   }
   const domain = values["auth0:domain"];

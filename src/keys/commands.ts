@@ -3,8 +3,9 @@ import { mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { directoryReader } from "../config/files";
-import { parseStackConfig, projectName, stackNamesIn } from "../config/stack-file";
+import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
 import { stackFileConfigLookup } from "../config/config-keys";
+import { providerTime } from "../model/provider-form";
 import { credentialState, DAY_MS, type CredentialState } from "../rotation/expiry";
 import type { PreviousCredentials } from "../rotation/fingerprints";
 import { checkRotation } from "../rotation/rules";
@@ -48,7 +49,7 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 async function stackFile(ctx: KeysContext) {
   const project = projectName(await readFile(path.join(ctx.dir, "Pulumi.yaml"), "utf8"));
-  const file = `Pulumi.${ctx.stack}.yaml`;
+  const file = stackFileName(ctx.stack);
   const full = path.join(ctx.dir, file);
   if (!existsSync(full)) {
     const stacks = stackNamesIn(await readdir(ctx.dir));
@@ -90,7 +91,8 @@ export function parseExpires(expires: string | undefined, now: Date): string {
     if (Number.isNaN(at)) throw new KeysError(`--expires ${spec} is not a valid date`);
     if (at <= now.getTime()) throw new KeysError(`--expires ${spec} is in the past (a new credential must expire in the future)`);
   }
-  return new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
+  // the form the provider stores expires_at in (src/model/provider-form.ts), so the file reads as the state will
+  return providerTime(new Date(at).toISOString());
 }
 
 function isInside(root: string, target: string): boolean {
@@ -339,7 +341,7 @@ async function keyFileUsedElsewhere(ctx: KeysContext, keyPath: string, newText: 
   const users: string[] = [];
   for (const f of await readdir(ctx.dir)) {
     if (!/^Pulumi\..+\.yaml$/.test(f)) continue;
-    const text = f === `Pulumi.${ctx.stack}.yaml` ? newText : await readFile(path.join(ctx.dir, f), "utf8");
+    const text = f === stackFileName(ctx.stack) ? newText : await readFile(path.join(ctx.dir, f), "utf8");
     if (text.includes(keyPath)) users.push(f);
   }
   return users;

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
-import { parseStackConfig, projectName } from "../config/stack-file";
+import { parseStackConfig, projectName, stackFileName } from "../config/stack-file";
 import { gitRevision } from "../review/git";
 import { previousFromOutputs, previousFromSpec, type PreviousCredentials } from "../rotation/fingerprints";
 import { validateTenant } from "../spec";
@@ -76,7 +76,7 @@ async function committedCredentials(options: DeployedOptions): Promise<{ previou
   } catch {
     return { note: "last commit not checked: not a git repository (or no commit yet)" };
   }
-  const file = `Pulumi.${options.stack}.yaml`;
+  const file = stackFileName(options.stack);
   const [project, stackText] = await Promise.all([revision.readFile("Pulumi.yaml"), revision.readFile(file)]);
   if (project === undefined || stackText === undefined) return { note: `last commit not checked: ${file} is not committed yet` };
   const config = parseStackConfig(projectName(project), options.stack, stackText);

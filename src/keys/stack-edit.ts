@@ -1,9 +1,14 @@
-import { Document, isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from "yaml";
+import { dump } from "js-yaml";
 import { TENANT_CONFIG_KEY } from "../config/stack-file";
+import { parseYamlWithRanges } from "../config/yaml";
 import { KeysError } from "../errors";
 import { didYouMean, listOrNone } from "../spec/issues";
 
-/** Edits a stack file's tenant spec in place, keeping comments and formatting (the `yaml` Document API). */
+/**
+ * Edits the credentials of one application in a stack file by changing only the lines of those credentials: every
+ * other byte (comments, flow lists, quoting, blank lines) stays as it was. Positions come from the YAML parser
+ * (../config/yaml.ts); the rest is text splicing.
+ */
 
 export interface CredentialEntry {
   name: string;
@@ -12,38 +17,65 @@ export interface CredentialEntry {
   expiresAt?: string;
 }
 
-function load(text: string, file: string): Document {
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new KeysError(`${file}: invalid YAML: ${doc.errors[0]!.message}`);
-  return doc;
+type Mapping = Record<string, unknown>;
+const isMapping = (v: unknown): v is Mapping => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function parse(text: string, file: string) {
+  try {
+    return parseYamlWithRanges(text, file);
+  } catch (e) {
+    throw new KeysError((e as Error).message);
+  }
 }
 
-function applications(doc: Document, project: string, file: string): YAMLMap {
-  const apps = doc.getIn(["config", `${project}:${TENANT_CONFIG_KEY}`, "applications"]);
-  if (!isMap(apps)) throw new KeysError(`${file}: no ${project}:${TENANT_CONFIG_KEY}.applications mapping to edit`);
-  return apps;
-}
-
-function application(doc: Document, project: string, appKey: string, file: string): YAMLMap {
-  const apps = applications(doc, project, file);
-  const app = apps.get(appKey);
-  if (!isMap(app)) {
-    const keys = apps.items.map((p) => String((p.key as { value?: unknown })?.value ?? p.key));
+function application(value: unknown, project: string, appKey: string, file: string): Mapping {
+  const tenant = isMapping(value) && isMapping(value.config) ? value.config[`${project}:${TENANT_CONFIG_KEY}`] : undefined;
+  const apps = isMapping(tenant) ? tenant.applications : undefined;
+  if (!isMapping(apps)) throw new KeysError(`${file}: no ${project}:${TENANT_CONFIG_KEY}.applications mapping to edit`);
+  const app = Object.hasOwn(apps, appKey) ? apps[appKey] : undefined;
+  if (!isMapping(app)) {
+    const keys = Object.keys(apps);
     throw new KeysError(`unknown application "${appKey}" in ${file} (${didYouMean(appKey, keys)}declared: ${listOrNone(keys)})`);
   }
   return app;
 }
 
+function credentialsOf(app: Mapping, appKey: string, file: string): unknown[] | undefined {
+  const creds = app.credentials;
+  if (creds === undefined || creds === null) return undefined;
+  if (!Array.isArray(creds)) throw new KeysError(`${file}: applications.${appKey}.credentials is not a list`);
+  return creds;
+}
+
 /** The credentials currently declared for an app (name, key path, expiry), as written in the file. */
 export function declaredCredentials(text: string, project: string, appKey: string, file: string): CredentialEntry[] {
-  const creds = application(load(text, file), project, appKey, file).get("credentials");
-  if (creds === undefined) return [];
-  if (!isSeq(creds)) throw new KeysError(`${file}: applications.${appKey}.credentials is not a list`);
-  return (creds.toJSON() as CredentialEntry[]).map((c) => ({ ...c, algorithm: c.algorithm ?? "RS256" }));
+  const creds = credentialsOf(application(parse(text, file).value, project, appKey, file), appKey, file) ?? [];
+  return creds.filter(isMapping).map((c) => ({ ...(c as unknown as CredentialEntry), algorithm: String(c.algorithm ?? "RS256") }));
 }
 
 export function appType(text: string, project: string, appKey: string, file: string): string {
-  return String(application(load(text, file), project, appKey, file).get("type"));
+  return String(application(parse(text, file).value, project, appKey, file).type);
+}
+
+const lineStart = (text: string, at: number) => text.lastIndexOf("\n", at - 1) + 1;
+/** The offset just past the end of the line holding the last non-blank character before `at`. */
+function blockEnd(text: string, at: number): number {
+  let i = at;
+  while (i > 0 && /\s/.test(text[i - 1]!)) i--;
+  const nl = text.indexOf("\n", i);
+  return nl < 0 ? text.length : nl + 1;
+}
+const columnOf = (text: string, at: number) => at - lineStart(text, at);
+
+/** A credential as block YAML lines at the given indentation (dates double-quoted, so no reader takes them for timestamps). */
+function itemLines(entry: CredentialEntry, indent: string): string {
+  const yaml = dump([{ ...entry }], { lineWidth: -1, quotingType: '"', forceQuotes: false });
+  const quoted = entry.expiresAt ? yaml.replace(/expiresAt: .*$/m, `expiresAt: ${JSON.stringify(entry.expiresAt)}`) : yaml;
+  return quoted
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => indent + l + "\n")
+    .join("");
 }
 
 /** Returns the file's text with `entry` appended to the app's credentials and the named ones removed. */
@@ -54,35 +86,66 @@ export function editCredentials(
   file: string,
   change: { add?: CredentialEntry; remove?: string[] },
 ): string {
-  const doc = load(text, file);
-  const app = application(doc, project, appKey, file);
-  let creds = app.get("credentials");
-  if (creds === undefined) {
-    creds = new YAMLSeq();
-    app.set("credentials", creds);
+  const { value, rangeOf } = parse(text, file);
+  const app = application(value, project, appKey, file);
+  const creds = credentialsOf(app, appKey, file);
+  const edits: { at: number; end: number; text: string }[] = [];
+  const rangeOrFail = (node: object, what: string) => {
+    const r = rangeOf(node);
+    if (!r) throw new KeysError(`${file}: cannot locate ${what} of applications.${appKey}`);
+    return r;
+  };
+  if (creds && creds.length > 0) {
+    const items = creds.map((c, i) => {
+      if (!isMapping(c)) throw new KeysError(`${file}: applications.${appKey}.credentials[${i}] is not a mapping`);
+      return { c, r: rangeOrFail(c, `credentials[${i}]`) };
+    });
+    const seq = rangeOrFail(creds, "credentials");
+    if (text[seq.start] === "[") {
+      throw new KeysError(
+        `${file}: applications.${appKey}.credentials is a flow list ([...]); write it as a block list (one "- name: ..." per credential) so the key tool can edit it`,
+      );
+    }
+    for (const name of change.remove ?? []) {
+      const at = items.findIndex(({ c }) => c.name === name);
+      if (at < 0) throw new KeysError(`application ${appKey} has no credential "${name}"`);
+      const { r } = items[at]!;
+      edits.push({ at: lineStart(text, r.start), end: blockEnd(text, r.end), text: "" });
+    }
+    if (change.add) {
+      const first = items[0]!.r;
+      const dash = text.lastIndexOf("-", first.start);
+      const last = items[items.length - 1]!.r;
+      edits.push({
+        at: blockEnd(text, last.end),
+        end: blockEnd(text, last.end),
+        text: itemLines(change.add, " ".repeat(columnOf(text, dash))),
+      });
+    }
+  } else {
+    if (change.remove && change.remove.length > 0) throw new KeysError(`application ${appKey} has no credential "${change.remove[0]}"`);
+    if (change.add) {
+      const r = rangeOrFail(app, "the mapping");
+      const indent = " ".repeat(columnOf(text, r.start));
+      const existing = app.credentials !== undefined;
+      if (existing)
+        throw new KeysError(
+          `${file}: applications.${appKey}.credentials is empty in a form the key tool cannot extend; write it as a block list`,
+        );
+      edits.push({
+        at: blockEnd(text, r.end),
+        end: blockEnd(text, r.end),
+        text: `${indent}credentials:\n${itemLines(change.add, `${indent}  `)}`,
+      });
+    }
   }
-  if (!isSeq(creds)) throw new KeysError(`${file}: applications.${appKey}.credentials is not a list`);
-  for (const name of change.remove ?? []) {
-    const at = creds.items.findIndex((item) => isMap(item) && item.get("name") === name);
-    if (at < 0) throw new KeysError(`application ${appKey} has no credential "${name}"`);
-    creds.items.splice(at, 1);
-  }
-  if (change.add) creds.add(quotedDates(doc.createNode({ ...change.add })));
-  return doc.toString();
-}
-
-/** Dates stay quoted strings: an unquoted one may be read as a YAML timestamp by other tools (Pulumi's Go reader). */
-function quotedDates<T>(node: T): T {
-  if (isMap(node)) {
-    const value = node.get("expiresAt", true);
-    if (isScalar(value)) value.type = "QUOTE_DOUBLE";
-  }
-  return node;
+  // Splice from the end of the file backwards so earlier offsets stay valid.
+  let out = text;
+  for (const e of edits.sort((a, b) => b.at - a.at || b.end - a.end)) out = out.slice(0, e.at) + e.text + out.slice(e.end);
+  return out;
 }
 
 /** The YAML a user would paste under applications.<app>.credentials (for --dry-run). */
 export function credentialSnippet(entry: CredentialEntry): string {
-  const doc = new Document([]);
-  (doc.contents as YAMLSeq).add(quotedDates(doc.createNode({ ...entry })));
-  return doc.toString();
+  return itemLines(entry, "");
 }

@@ -2,7 +2,8 @@ import { readdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { stackFileConfigLookup } from "../config/config-keys";
 import { directoryReader } from "../config/files";
-import { parseStackConfig, projectName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
+import { parseStackConfig, projectName, stackFileName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
+import { StackConfigError } from "../errors";
 import { buildModel, desiredState, type DesiredState, type TenantModel } from "../model";
 import type { PreviousCredentials } from "../rotation/fingerprints";
 import { checkRotation } from "../rotation/rules";
@@ -60,11 +61,12 @@ export async function planFromConfig(config: StackConfig, readFile: FileReader, 
 /** Reads a stack's config files from a project directory (no Pulumi CLI involved). */
 export async function readStackConfig(dir: string, stack: string): Promise<StackConfig> {
   const project = projectName(await readFile(path.join(dir, "Pulumi.yaml"), "utf8"));
+  const file = stackFileName(stack);
   let text: string;
   try {
-    text = await readFile(path.join(dir, `Pulumi.${stack}.yaml`), "utf8");
+    text = await readFile(path.join(dir, file), "utf8");
   } catch {
-    throw new Error(`Pulumi.${stack}.yaml not found in ${dir} (stacks here: ${(await listStacks(dir)).join(", ") || "none"})`);
+    throw new StackConfigError(`${file} not found in ${dir} (stacks here: ${(await listStacks(dir)).join(", ") || "none"})`);
   }
   return parseStackConfig(project, stack, text);
 }

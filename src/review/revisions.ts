@@ -1,6 +1,6 @@
 import { readdir } from "node:fs/promises";
 import { directoryReader } from "../config/files";
-import { parseStackConfig, projectName, stackNamesIn } from "../config/stack-file";
+import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
 import { planFromConfig, type PlanResult } from "../plan";
 import type { RevisionSource } from "./git";
 
@@ -18,7 +18,7 @@ export async function stacksOf(source: RevisionSource): Promise<string[]> {
 
 /** Plans one stack of a revision, or undefined when the revision has no such stack. */
 export async function planAt(source: RevisionSource, stack: string, now: Date): Promise<PlanResult | undefined> {
-  const stackText = await source.readFile(`Pulumi.${stack}.yaml`);
+  const stackText = await source.readFile(stackFileName(stack));
   if (stackText === undefined) return undefined;
   const projectText = await source.readFile("Pulumi.yaml");
   if (projectText === undefined) throw new Error(`${source.label}: Pulumi.yaml not found`);

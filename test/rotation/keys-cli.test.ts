@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSyn
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
+const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addKey, keyStatus, KeysError, retireKey, type KeysContext } from "../../src/keys/commands";
 import { deployedSources } from "../../src/keys/deployed";
@@ -80,7 +81,7 @@ describe("keys new / rotate", () => {
     expect(readFileSync(path.join(project.root, "keys/billing-dev-2026-11-22.pem"), "utf8")).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     const stack = readFileSync(path.join(project.root, "Pulumi.dev.yaml"), "utf8");
     expect(stack.startsWith(STACK_HEADER)).toBe(true);
-    expect(stack).toContain('expiresAt: "2027-02-20T12:00:00Z"');
+    expect(stack).toContain('expiresAt: "2027-02-20T12:00:00.000Z"');
     expect(r.lines.join("\n")).toContain("move the workload to billing-dev-2026-11-22");
     const plan = await planStack(project.root, "dev", NOW);
     expect(plan.ok && plan.plan.spec.applications.billing!.credentials!.map((c) => c.name)).toEqual([
@@ -277,5 +278,26 @@ describe("each step is checked against the last deployment and the last commit, 
       previous: { billing: [{ name: "b", thumbprint: "t", expiresAt: null, algorithm: "RS256" }] },
     });
     expect(result.notes).toEqual(["last commit not checked: not a git repository (or no commit yet)"]);
+  });
+});
+
+describe("edits change only the lines they must", () => {
+  it.each(["dev", "prod"])("keys rotate on the example stack %s adds exactly the credential's lines, every other byte unchanged", async (stack) => {
+    const original = readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8");
+    writeFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), original);
+    for (const f of readdirSync(path.join(projectRoot, "keys"))) copyFileSync(path.join(projectRoot, "keys", f), path.join(project.root, "keys", f));
+    await addKey({ ...ctx, stack }, "rotate", "billing", { name: "billing-next" });
+    const edited = readFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), "utf8").split("\n");
+    const before = original.split("\n");
+    expect(edited.length - before.length).toBe(4);
+    const at = edited.findIndex((l) => l.trim() === "- name: billing-next");
+    expect(edited.slice(at, at + 4).map((l) => l.trim())).toEqual([
+      "- name: billing-next",
+      "publicKey: keys/billing-next.pem",
+      "algorithm: RS256",
+      expect.stringMatching(/^expiresAt: "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z"$/),
+    ]);
+    // Removing the added lines gives back the original file, byte for byte.
+    expect([...edited.slice(0, at), ...edited.slice(at + 4)].join("\n")).toBe(original);
   });
 });

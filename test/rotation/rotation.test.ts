@@ -2,7 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
+const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addKey, retireKey, type KeysContext } from "../../src/keys/commands";
 import { RESOURCE_TYPES } from "../../src/model";
