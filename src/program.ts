@@ -33,6 +33,7 @@ export async function tenantProgram(
   const readFile = directoryReader(root);
   const { spec, warnings } = await loadTenant(raw, {
     stack,
+    project: config.name,
     now,
     readFile,
     config: (key) => {

@@ -136,6 +136,7 @@ async function validateChange(
   const readFile = async (p: string) => newFiles.get(p) ?? disk(p);
   const result = await validateTenant(config.tenant, {
     stack: ctx.stack,
+    project: config.project,
     now: ctx.now,
     readFile,
     config: stackFileConfigLookup(config.values, config.project),

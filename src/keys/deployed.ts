@@ -80,7 +80,12 @@ async function committedCredentials(options: DeployedOptions): Promise<{ previou
   const [project, stackText] = await Promise.all([revision.readFile("Pulumi.yaml"), revision.readFile(file)]);
   if (project === undefined || stackText === undefined) return { note: `last commit not checked: ${file} is not committed yet` };
   const config = parseStackConfig(projectName(project), options.stack, stackText);
-  const result = await validateTenant(config.tenant, { stack: options.stack, now: options.now, readFile: revision.readFile });
+  const result = await validateTenant(config.tenant, {
+    stack: options.stack,
+    project: config.project,
+    now: options.now,
+    readFile: revision.readFile,
+  });
   if (!result.spec) return { note: `last commit not checked: its ${file} does not validate` };
   return { previous: previousFromSpec(result.spec) };
 }

@@ -1,5 +1,6 @@
 import type { Bundle } from "../actions/bundle";
 import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
+import { dict } from "../dict";
 import { assertNever } from "../errors";
 import type { CredentialFingerprint } from "../rotation/fingerprints";
 import type { TenantSpec } from "../spec";
@@ -56,16 +57,16 @@ export const TENANT_COMPONENT: ComponentAddress = { type: COMPONENT_TYPES.Tenant
 
 /** spec (+ the action bundles of the build step) → desired state. */
 export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): TenantModel {
-  const apis = Object.fromEntries(Object.values(spec.apis).map((a) => [a.key, apiModel(a, spec.protect)]));
-  const applications = Object.fromEntries(Object.values(spec.applications).map((a) => [a.key, applicationModel(a, spec.protect)]));
-  const actions = Object.fromEntries(
+  const apis = dict(Object.values(spec.apis).map((a) => [a.key, apiModel(a, spec.protect)]));
+  const applications = dict(Object.values(spec.applications).map((a) => [a.key, applicationModel(a, spec.protect)]));
+  const actions = dict(
     Object.values(spec.actions).map((a) => {
       const bundle = bundles[a.key];
       if (!bundle) throw new Error(`action ${a.key} has no bundle (the build step must run before the model)`);
       return [a.key, actionModel(a, bundle, spec.protect)];
     }),
   );
-  const bindings = Object.fromEntries(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])) as Record<Trigger, string[]>;
+  const bindings = dict(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])) as Record<Trigger, string[]>;
   const triggers: Partial<Record<Trigger, TriggerModel>> = {};
   for (const t of TRIGGER_IDS) if (bindings[t].length > 0) triggers[t] = triggerModel(t, bindings[t], spec.protect);
   return {
@@ -77,13 +78,13 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
     bindings,
     triggers,
     outputs: {
-      apis: Object.fromEntries(
+      apis: dict(
         Object.values(spec.apis).map((a) => [
           a.key,
           { identifier: ref(RESOURCE_TYPES.ResourceServer, a.key, "identifier"), scopes: Object.keys(a.scopes) },
         ]),
       ),
-      applications: Object.fromEntries(
+      applications: dict(
         Object.values(applications).map((a) => [
           a.key,
           {
@@ -93,7 +94,7 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
           },
         ]),
       ),
-      actions: Object.fromEntries(
+      actions: dict(
         Object.values(actions).map((a) => [
           a.key,
           { trigger: a.trigger, id: ref(RESOURCE_TYPES.Action, a.key, "id"), sha256: a.bundle.sha256 },

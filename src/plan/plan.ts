@@ -35,6 +35,7 @@ export async function planFromConfig(config: StackConfig, readFile: FileReader, 
   const source = `Pulumi.${config.stack}.yaml (${config.project}:${TENANT_CONFIG_KEY})`;
   const { spec, errors, warnings } = await validateTenant(config.tenant, {
     stack: config.stack,
+    project: config.project,
     readFile,
     now,
     config: stackFileConfigLookup(config.values, config.project),

@@ -1,5 +1,5 @@
 import type { ResourceType } from "../model";
-import { formatIssue, type SpecIssue } from "../spec";
+import { formatIssue, issueLines, type SpecIssue } from "../spec";
 import type { PlanSummary } from "./summary";
 
 /** A plain-text table renderer with no dependency: columns padded to their widest cell. */
@@ -112,8 +112,7 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
 }
 
 export function renderErrors(source: string, errors: SpecIssue[]): string {
-  return [
-    `${source}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing would be declared.`,
-    ...errors.map((e) => `  - ${formatIssue(e)}`),
-  ].join("\n");
+  return [`${source}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing would be declared.`, ...issueLines(errors)].join(
+    "\n",
+  );
 }

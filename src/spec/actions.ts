@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { dict, toDict } from "../dict";
+import { excerpt } from "../excerpt";
 import { claimNameProblem, isNamespaced } from "../actions/claim-rules";
 import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "../actions/triggers";
 import { didYouMean, formatPath, listOrNone, type PathSegment, type SpecIssue } from "./issues";
@@ -44,13 +46,13 @@ const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
 
 export const actionSchema = strictObject({
   trigger: z.enum(TRIGGER_IDS as [Trigger, ...Trigger[]], {
-    error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${TRIGGER_IDS.join(", ")})`,
+    error: (i) => `${excerpt(JSON.stringify(i.input))} is not allowed (allowed: ${TRIGGER_IDS.join(", ")})`,
   }),
   source: z
     .string()
     .regex(/^actions\/[A-Za-z0-9._/-]+\.(ts|js)$/, { error: "must be a .ts or .js file under actions/ (e.g. actions/login-claims.ts)" }),
   runtime: z
-    .enum(ACTION_RUNTIMES, { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${ACTION_RUNTIMES.join(", ")})` })
+    .enum(ACTION_RUNTIMES, { error: (i) => `${excerpt(JSON.stringify(i.input))} is not allowed (allowed: ${ACTION_RUNTIMES.join(", ")})` })
     .default("node22"),
   claims: z.array(claimSchema).default([]),
   deny: strictObject({
@@ -62,7 +64,10 @@ export const actionSchema = strictObject({
       .default("access_denied"),
     reason: z.string().min(1, { error: "must not be empty" }).max(500, { error: "at most 500 characters" }),
   }).optional(),
-  secrets: z.record(secretName, strictObject({ config: z.string().min(1, { error: "name the Pulumi secret config key" }) })).default({}),
+  secrets: z
+    .record(secretName, strictObject({ config: z.string().min(1, { error: "name the Pulumi secret config key" }) }))
+    .default({})
+    .transform(toDict),
 });
 
 const triggersSchema = strictObject(
@@ -112,7 +117,7 @@ export async function resolveActions(
     if (action) parsed.push([key, action]);
   }
   const resolved = parsed.map(([key, action]) => resolveAction(key, action, ctx, errors));
-  const actions: Record<string, ActionSpec> = {};
+  const actions = dict<ActionSpec>();
   for (const a of resolved) if (a) actions[a.key] = a;
 
   const declared = entries.map(([k]) => k);
@@ -207,6 +212,11 @@ function resolveAction(key: string, action: ParsedAction, ctx: SpecContext, erro
     });
   }
   for (const [name, { config }] of Object.entries(action.secrets)) {
+    const forbidden = forbiddenSecretSource(config, ctx.project);
+    if (forbidden) {
+      errors.push({ path: at("secrets", name, "config"), code: "secret_source_forbidden", message: forbidden });
+      continue;
+    }
     const found = ctx.config?.(config);
     if (!ctx.config) continue;
     if (!found)
@@ -309,3 +319,22 @@ export function nonNamespacedAccessClaimWarnings(actions: Record<string, ActionS
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * An action secret is shipped to Auth0 and readable by the action's code, so it may come only from this project's own
+ * config keys: never from a provider's (`auth0:clientAssertionPrivateKey` is the deployer's Management API key) or
+ * Pulumi's, and never from another namespace.
+ */
+function forbiddenSecretSource(key: string, project: string | undefined): string | undefined {
+  const at = key.indexOf(":");
+  if (at < 0) return undefined;
+  const namespace = key.slice(0, at);
+  if (namespace === project) return undefined;
+  const owner =
+    namespace === "auth0"
+      ? "the Auth0 provider's own settings (its credentials would be shipped into the action)"
+      : namespace === "pulumi"
+        ? "Pulumi's own settings"
+        : `another namespace (${excerpt(namespace)})`;
+  return `config key ${excerpt(JSON.stringify(key))} belongs to ${owner}; action secrets come only from this project's own keys (allowed: a bare key such as billingApiKey${project ? `, or ${project}:billingApiKey` : ""})`;
+}

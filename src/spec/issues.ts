@@ -1,4 +1,5 @@
 import { ProjectError } from "../errors";
+import { excerpt } from "../excerpt";
 
 /**
  * What kind of problem an issue is. Programs and tests branch on the code and the path; the message is for people.
@@ -36,6 +37,7 @@ export type IssueCode =
   | "secret_not_set"
   | "secret_not_encrypted"
   | "secret_too_long"
+  | "secret_source_forbidden"
   // rotation safety against the last deployment
   | "rotation_swap"
   | "rotation_add_and_retire"
@@ -56,7 +58,7 @@ export function formatPath(segments: readonly PathSegment[]): string {
   let out = "";
   for (const s of segments) {
     if (typeof s === "number") out += `[${s}]`;
-    else out += out === "" ? s : `.${s}`;
+    else out += out === "" ? excerpt(s, 100) : `.${excerpt(s, 100)}`;
   }
   return out === "" ? "(root)" : out;
 }
@@ -70,13 +72,23 @@ export function formatIssue(issue: SpecIssue): string {
   return `${issue.path}: ${issue.message}`;
 }
 
+/** Reports list at most this many issues, then say how many more there are. */
+export const MAX_LISTED_ISSUES = 100;
+
+/** One line per issue (`  - path: message`), at most MAX_LISTED_ISSUES of them. */
+export function issueLines(issues: readonly SpecIssue[]): string[] {
+  const shown = issues.slice(0, MAX_LISTED_ISSUES).map((i) => `  - ${formatIssue(i)}`);
+  return issues.length > shown.length ? [...shown, `  … and ${issues.length - shown.length} more`] : shown;
+}
+
 /** Thrown when a spec has errors; carries every issue so they can be reported at once. */
 export class SpecError extends ProjectError {
   readonly code = "ERR_SPEC_INVALID";
   readonly issues: readonly SpecIssue[];
   constructor(source: string, issues: readonly SpecIssue[]) {
-    const lines = issues.map((i) => `  - ${formatIssue(i)}`).join("\n");
-    super(`${source}: ${issues.length} error${issues.length === 1 ? "" : "s"} in the tenant spec; nothing was declared.\n${lines}`);
+    super(
+      `${source}: ${issues.length} error${issues.length === 1 ? "" : "s"} in the tenant spec; nothing was declared.\n${issueLines(issues).join("\n")}`,
+    );
     this.issues = issues;
   }
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { isProductionStack } from "../config/stacks";
+import { dict, prototypeKeys } from "../dict";
+import { excerpt } from "../excerpt";
 import { PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
@@ -13,6 +15,8 @@ import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec 
 /** The envelope only; each API and application is parsed on its own so one bad entry does not hide the others. */
 const envelope = strictObject({
   protect: z.boolean({ error: "must be true or false" }).optional(),
+  /** A spec that declares nothing empties the tenant on `pulumi up`; it must say so. */
+  allowEmpty: z.boolean({ error: "must be true or false" }).optional(),
   apis: z.record(resourceKey, z.unknown()).default({}),
   applications: z.record(resourceKey, z.unknown()).default({}),
   actions: z.unknown().optional(),
@@ -40,19 +44,35 @@ const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "ob
 export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<SpecResult> {
   const errors: SpecIssue[] = [];
   const warnings: SpecIssue[] = [];
-  if (!isMapping(raw ?? {})) {
+  if (raw === null || raw === undefined) {
+    const message =
+      "the tenant spec is empty: `pulumi up` would delete every unprotected resource this stack manages (declare apis, applications and actions; to empty the tenant on purpose, write `allowEmpty: true`)";
+    return { errors: [{ path: "(root)", code: "required", message }], warnings };
+  }
+  if (!isMapping(raw)) {
     return {
       errors: [{ path: "(root)", code: "invalid_type", message: "the tenant spec must be a mapping with apis and applications" }],
       warnings,
     };
   }
+  const protoKeys = prototypeKeys(raw);
+  if (protoKeys.length > 0) {
+    return {
+      errors: protoKeys.map((p) => ({
+        path: formatPath(p),
+        code: "invalid_key",
+        message: "a __proto__ key is never data (it would name an object's prototype); rename it",
+      })),
+      warnings,
+    };
+  }
   // The envelope reports unknown fields and bad keys, but one bad entry must not hide problems in the others.
-  const top = parseAt(envelope, raw ?? {}, [], errors);
-  const given = (raw ?? {}) as Record<string, unknown>;
+  const top = parseAt(envelope, raw, [], errors);
+  const given = raw;
   const entries = (field: "apis" | "applications") =>
     isMapping(given[field]) ? Object.entries(given[field]).filter(([k]) => KEY_PATTERN.test(k)) : [];
 
-  const apis: Record<string, ApiSpec> = {};
+  const apis = dict<ApiSpec>();
   for (const [key, value] of entries("apis")) {
     const api = parseAt(apiSchema, value, ["apis", key], errors);
     if (!api) continue;
@@ -69,7 +89,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     }
     apis[key] = { ...api, key, name: api.name ?? key, tokenLifetimeForWeb };
   }
-  const applications: Record<string, ApplicationSpec> = {};
+  const applications = dict<ApplicationSpec>();
   const parsedApps = entries("applications").map(
     ([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const,
   );
@@ -111,7 +131,17 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   );
   checkGrants(applications, declaredScopes(entries("apis"), apis), errors);
   checkKeysNotShared(applications, errors);
+  warnings.push(...confusableIdentifiers(Object.values(apis)));
 
+  const declaresNothing = entries("apis").length + entries("applications").length === 0 && !isMapping(given.actions);
+  if (top && declaresNothing && top.allowEmpty !== true) {
+    errors.push({
+      path: "(root)",
+      code: "required",
+      message:
+        "the tenant spec declares nothing: `pulumi up` would delete every unprotected resource this stack manages (declare apis, applications and actions; to empty the tenant on purpose, write `allowEmpty: true`)",
+    });
+  }
   if (top) warnings.push(...expiryWarnings(applications, ctx.now, top.credentialExpiryWarningDays));
   if (errors.length > 0 || !top) return { errors, warnings };
   const spec = {
@@ -277,4 +307,25 @@ function checkKeysNotShared(applications: Record<string, ApplicationSpec>, error
       } else owners.set(cred.key.thumbprint, where);
     }
   }
+}
+
+/**
+ * Two audiences that differ only by a trailing slash or letter case are different APIs to Auth0, and a client that
+ * asks for the other spelling gets "Service not found": say so at plan time.
+ */
+function confusableIdentifiers(apis: ApiSpec[]): SpecIssue[] {
+  const canonical = (id: string) => id.toLowerCase().replace(/\/+$/, "");
+  const first = new Map<string, ApiSpec>();
+  const out: SpecIssue[] = [];
+  for (const api of apis) {
+    const seen = first.get(canonical(api.identifier));
+    if (seen && seen.identifier !== api.identifier) {
+      out.push({
+        path: formatPath(["apis", api.key, "identifier"]),
+        code: "duplicate",
+        message: `${excerpt(api.identifier)} differs from apis.${seen.key}.identifier (${excerpt(seen.identifier)}) only by case or a trailing slash: two audiences that clients will confuse`,
+      });
+    } else if (!seen) first.set(canonical(api.identifier), api);
+  }
+  return out;
 }

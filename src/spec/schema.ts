@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { toDict } from "../dict";
+import { excerpt } from "../excerpt";
 import { strictObject } from "./strict";
 
 /**
@@ -32,7 +34,7 @@ const seconds = (what: string) =>
     .max(TOKEN_LIFETIME.max, { error: `${what} must be at most ${TOKEN_LIFETIME.max} seconds (30 days)` });
 
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${values.join(", ")})` });
+  z.enum(values, { error: (i) => `${excerpt(JSON.stringify(i.input))} is not allowed (allowed: ${values.join(", ")})` });
 
 const displayName = z.string().trim().min(1, { error: "must not be empty" }).max(128, { error: "at most 128 characters" });
 
@@ -49,7 +51,10 @@ export const apiSchema = strictObject({
   tokenLifetimeForWeb: seconds("a token lifetime").optional(),
   allowOfflineAccess: z.boolean().default(false),
   skipConsentForVerifiableFirstPartyClients: z.boolean().default(true),
-  scopes: z.record(scopeName, z.string().max(500, { error: "a scope description is at most 500 characters" })).default({}),
+  scopes: z
+    .record(scopeName, z.string().max(500, { error: "a scope description is at most 500 characters" }))
+    .default({})
+    .transform(toDict),
 });
 
 export const credentialSchema = strictObject({
@@ -83,7 +88,8 @@ const metadata = z
     }),
   )
   .refine((m) => Object.keys(m).length <= 10, { error: "at most 10 metadata keys (an Auth0 limit)" })
-  .default({});
+  .default({})
+  .transform(toDict);
 
 const credentials = z
   .array(credentialSchema)
@@ -101,23 +107,53 @@ export const m2mApplicationSchema = strictObject({
   authenticationMethod: z
     .literal("private_key_jwt", {
       error: (i) =>
-        `${JSON.stringify(i.input)} is not allowed: machine-to-machine applications authenticate with private_key_jwt, never a client secret (allowed: private_key_jwt)`,
+        `${excerpt(JSON.stringify(i.input))} is not allowed: machine-to-machine applications authenticate with private_key_jwt, never a client secret (allowed: private_key_jwt)`,
     })
     .default("private_key_jwt"),
   metadata,
   credentials,
-  grants: z.record(z.string(), z.array(scopeName)).default({}),
+  grants: z.record(z.string(), z.array(scopeName)).default({}).transform(toDict),
 });
 
-const url = z.url({ error: "must be an absolute URL" });
+const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "[::1]"];
+
+/**
+ * What Auth0 accepts for a web application's URLs: https, or http for the loopback host only (development). Script,
+ * data and file URLs and other schemes are refused; custom schemes belong to native apps, which the spec has none of.
+ * A web origin is scheme://host[:port] with nothing after it.
+ */
+export function webUrlProblem(value: string, kind: "url" | "origin"): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be an absolute URL (e.g. https://portal.acme.example/callback)";
+  }
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK_HOSTS.includes(url.hostname))) {
+    return `scheme ${excerpt(url.protocol)} is not allowed (allowed: https:, or http: for localhost and 127.0.0.1 during development)`;
+  }
+  if (
+    kind === "origin" &&
+    (url.pathname !== "/" || url.search !== "" || url.hash !== "" || /[?#]|\/\S/.test(value.slice(url.origin.length)))
+  ) {
+    return "a web origin is scheme://host[:port] only, with no path, query or fragment (e.g. https://portal.acme.example)";
+  }
+  return undefined;
+}
+
+const webUrl = (kind: "url" | "origin") =>
+  z.string({ error: "must be a URL string" }).superRefine((value, ctx) => {
+    const problem = webUrlProblem(value, kind);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export const webApplicationSchema = strictObject({
   type: z.literal("regular_web"),
   name: displayName.optional(),
   description,
-  callbacks: z.array(url).min(1, { error: "a web application needs at least one callback URL" }),
-  allowedLogoutUrls: z.array(url).default([]),
-  webOrigins: z.array(url).default([]),
+  callbacks: z.array(webUrl("url")).min(1, { error: "a web application needs at least one callback URL" }),
+  allowedLogoutUrls: z.array(webUrl("url")).default([]),
+  webOrigins: z.array(webUrl("origin")).default([]),
   metadata,
   /** Optional: a web app may also authenticate at the token endpoint with private_key_jwt. */
   credentials: credentials.optional(),
@@ -131,7 +167,7 @@ export const applicationSchema = z.discriminatedUnion("type", [m2mApplicationSch
     const given = (i.input as { type?: unknown } | undefined)?.type;
     return given === undefined
       ? `is required (allowed: ${APPLICATION_TYPES.join(" | ")})`
-      : `unknown application type ${JSON.stringify(given)} (allowed: ${APPLICATION_TYPES.join(" | ")})`;
+      : `unknown application type ${excerpt(JSON.stringify(given))} (allowed: ${APPLICATION_TYPES.join(" | ")})`;
   },
 });
 

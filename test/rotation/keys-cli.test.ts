@@ -282,22 +282,26 @@ describe("each step is checked against the last deployment and the last commit, 
 });
 
 describe("edits change only the lines they must", () => {
-  it.each(["dev", "prod"])("keys rotate on the example stack %s adds exactly the credential's lines, every other byte unchanged", async (stack) => {
-    const original = readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8");
-    writeFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), original);
-    for (const f of readdirSync(path.join(projectRoot, "keys"))) copyFileSync(path.join(projectRoot, "keys", f), path.join(project.root, "keys", f));
-    await addKey({ ...ctx, stack }, "rotate", "billing", { name: "billing-next" });
-    const edited = readFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), "utf8").split("\n");
-    const before = original.split("\n");
-    expect(edited.length - before.length).toBe(4);
-    const at = edited.findIndex((l) => l.trim() === "- name: billing-next");
-    expect(edited.slice(at, at + 4).map((l) => l.trim())).toEqual([
-      "- name: billing-next",
-      "publicKey: keys/billing-next.pem",
-      "algorithm: RS256",
-      expect.stringMatching(/^expiresAt: "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z"$/),
-    ]);
-    // Removing the added lines gives back the original file, byte for byte.
-    expect([...edited.slice(0, at), ...edited.slice(at + 4)].join("\n")).toBe(original);
-  });
+  it.each(["dev", "prod"])(
+    "keys rotate on the example stack %s adds exactly the credential's lines, every other byte unchanged",
+    async (stack) => {
+      const original = readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8");
+      writeFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), original);
+      for (const f of readdirSync(path.join(projectRoot, "keys")))
+        copyFileSync(path.join(projectRoot, "keys", f), path.join(project.root, "keys", f));
+      await addKey({ ...ctx, stack }, "rotate", "billing", { name: "billing-next" });
+      const edited = readFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), "utf8").split("\n");
+      const before = original.split("\n");
+      expect(edited.length - before.length).toBe(4);
+      const at = edited.findIndex((l) => l.trim() === "- name: billing-next");
+      expect(edited.slice(at, at + 4).map((l) => l.trim())).toEqual([
+        "- name: billing-next",
+        "publicKey: keys/billing-next.pem",
+        "algorithm: RS256",
+        expect.stringMatching(/^expiresAt: "\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.000Z"$/),
+      ]);
+      // Removing the added lines gives back the original file, byte for byte.
+      expect([...edited.slice(0, at), ...edited.slice(at + 4)].join("\n")).toBe(original);
+    },
+  );
 });
