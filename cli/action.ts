@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readJsonObject } from "../src/config/json-file";
 import { completeEvent } from "../src/actions/events";
 import { runAction } from "../src/actions/runtime";
 import { parseCliArgs, planForCli, runCli } from "./common";
@@ -37,9 +37,9 @@ async function main(): Promise<number> {
   }
   let partial: Record<string, unknown>;
   try {
-    partial = JSON.parse(await readFile(values.event, "utf8"));
+    partial = await readJsonObject(values.event, "an event");
   } catch (e) {
-    console.error(`--event ${values.event}: ${(e as Error).message}`);
+    console.error(`--event ${(e as Error).message}`);
     return 2;
   }
   const secrets: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readJsonObject } from "../src/config/json-file";
 import { boundActions, runPostLogin } from "../src/actions/bound";
 import { localClientId } from "../src/local-tenant";
 import { parseCliArgs, planForCli, runCli } from "./common";
@@ -44,9 +44,9 @@ async function main(): Promise<number> {
   }
   let user: Record<string, unknown>;
   try {
-    user = JSON.parse(await readFile(values.user, "utf8"));
+    user = await readJsonObject(values.user, "a user profile");
   } catch (e) {
-    console.error(`--user ${values.user}: ${(e as Error).message}`);
+    console.error(`--user ${(e as Error).message}`);
     return 2;
   }
   if (typeof user.user_id !== "string") {

@@ -41,6 +41,11 @@ export class KeysError extends ProjectError {
   readonly code = "ERR_KEYS";
 }
 
+/** A file given on the command line (an event, a user) that is not what the command needs. */
+export class InputFileError extends ProjectError {
+  readonly code = "ERR_INPUT_FILE";
+}
+
 /** A git command the review needs failed. */
 export class GitError extends ProjectError {
   readonly code = "ERR_GIT";

@@ -2,6 +2,7 @@ import { readdir } from "node:fs/promises";
 import { directoryReader } from "../config/files";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
 import { planFromConfig, type PlanResult } from "../plan";
+import { StackConfigError } from "../errors";
 import type { RevisionSource } from "./git";
 
 export function workingTree(dir: string): RevisionSource {
@@ -16,12 +17,22 @@ export async function stacksOf(source: RevisionSource): Promise<string[]> {
   return stackNamesIn(await source.listFiles());
 }
 
-/** Plans one stack of a revision, or undefined when the revision has no such stack. */
+/**
+ * Plans one stack of a revision, or undefined when the revision has no such stack. A stack file that is not valid
+ * YAML or Pulumi config is an invalid revision like a spec with errors (reported, exit 1), not a failure of the review.
+ */
 export async function planAt(source: RevisionSource, stack: string, now: Date): Promise<PlanResult | undefined> {
-  const stackText = await source.readFile(stackFileName(stack));
+  const file = stackFileName(stack);
+  const stackText = await source.readFile(file);
   if (stackText === undefined) return undefined;
-  const projectText = await source.readFile("Pulumi.yaml");
-  if (projectText === undefined) throw new Error(`${source.label}: Pulumi.yaml not found`);
-  const config = parseStackConfig(projectName(projectText), stack, stackText);
+  let config;
+  try {
+    const projectText = await source.readFile("Pulumi.yaml");
+    if (projectText === undefined) throw new StackConfigError("Pulumi.yaml not found");
+    config = parseStackConfig(projectName(projectText), stack, stackText);
+  } catch (e) {
+    if (!(e instanceof StackConfigError)) throw e;
+    return { ok: false, source: file, errors: [{ path: "(file)", code: "invalid_type", message: e.message }], warnings: [] };
+  }
   return planFromConfig(config, source.readFile, now);
 }

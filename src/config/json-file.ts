@@ -1,0 +1,39 @@
+import { open } from "node:fs/promises";
+import { prototypeKeys } from "../dict";
+import { InputFileError } from "../errors";
+import { excerpt } from "../excerpt";
+
+/** Event and user files are small; anything bigger is not one. */
+export const MAX_JSON_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads a JSON file that must hold one object (an event, a user): a regular file of at most 1 MiB, valid JSON, an
+ * object (not null, an array or a scalar), without `__proto__` keys. Every error names the file and what is allowed.
+ */
+export async function readJsonObject(file: string, what: string): Promise<Record<string, unknown>> {
+  let text: string;
+  const handle = await open(file, "r").catch((e: NodeJS.ErrnoException) => {
+    throw new InputFileError(`${file}: cannot be read (${e.code ?? e.message})`);
+  });
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new InputFileError(`${file}: not a regular file (allowed: a JSON file holding ${what})`);
+    if (info.size > MAX_JSON_FILE_BYTES) throw new InputFileError(`${file}: ${info.size} bytes (allowed: at most ${MAX_JSON_FILE_BYTES})`);
+    text = await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputFileError(`${file}: not valid JSON (${excerpt((e as Error).message)})`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const got = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+    throw new InputFileError(`${file}: must hold a JSON object (${what}), got ${got}`);
+  }
+  const proto = prototypeKeys(value);
+  if (proto.length > 0) throw new InputFileError(`${file}: ${proto[0]!.join(".")}: a __proto__ key is never data; rename it`);
+  return value as Record<string, unknown>;
+}
