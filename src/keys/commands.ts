@@ -2,6 +2,7 @@ import { existsSync, realpathSync } from "node:fs";
 import { mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import { lock } from "proper-lockfile";
 import { directoryReader } from "../config/files";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
 import { stackFileConfigLookup } from "../config/config-keys";
@@ -162,8 +163,43 @@ async function validateChange(
   return result;
 }
 
+/**
+ * Every command that changes a stack file holds a lock on it for its whole run (read, validate, write), so two runs
+ * on one stack cannot both read the same file and each write their own version of it: the second one is refused.
+ */
+async function withStackLock<T>(ctx: KeysContext, run: () => Promise<T>): Promise<T> {
+  const { full, file } = await stackFile(ctx);
+  let release: () => Promise<void>;
+  try {
+    release = await lock(full, { retries: 0, stale: 30_000, realpath: false });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ELOCKED") throw e;
+    throw new KeysError(`another keys command is changing ${file} right now; nothing was written (run this one again once it has finished)`);
+  }
+  try {
+    return await run();
+  } finally {
+    await release();
+  }
+}
+
+/** Writes the stack file only if nobody changed it since it was read (an editor, a git checkout): compare and swap. */
+async function replaceUnchanged(sf: { full: string; file: string; text: string }, newText: string): Promise<void> {
+  if ((await readFile(sf.full, "utf8")) !== sf.text) {
+    throw new KeysError(`${sf.file} changed while this command ran; nothing was written (run it again on the current file)`);
+  }
+  await writeFile(sf.full, newText);
+}
+
 /** new / rotate / add: one new credential for an app (generated, or an existing public key). */
-export async function addKey(
+export const addKey = (ctx: KeysContext, mode: "new" | "rotate" | "add", appKey: string, options: AddKeyOptions) =>
+  withStackLock(ctx, () => addKeyLocked(ctx, mode, appKey, options));
+
+/** retire: removes a credential (never the last one) and its key file once no stack uses it. */
+export const retireKey = (ctx: KeysContext, appKey: string, credential: string, options: { dryRun?: boolean } = {}) =>
+  withStackLock(ctx, () => retireKeyLocked(ctx, appKey, credential, options));
+
+async function addKeyLocked(
   ctx: KeysContext,
   mode: "new" | "rotate" | "add",
   appKey: string,
@@ -277,7 +313,7 @@ export async function addKey(
     }
     await writeFile(path.join(ctx.dir, publicKeyPath), publicKeyPem, { flag: "wx" });
     written.push(path.join(ctx.dir, publicKeyPath));
-    await writeFile(sf.full, newText);
+    await replaceUnchanged(sf, newText);
   } catch (e) {
     await Promise.all(written.map((f) => unlink(f).catch(() => undefined)));
     throw e;
@@ -301,8 +337,7 @@ function defaultName(appKey: string, ctx: KeysContext, current: CredentialEntry[
   return name;
 }
 
-/** retire: removes a credential (never the last one) and its key file once no stack uses it. */
-export async function retireKey(
+async function retireKeyLocked(
   ctx: KeysContext,
   appKey: string,
   credential: string,
@@ -325,7 +360,7 @@ export async function retireKey(
   const stillUsed = await keyFileUsedElsewhere(ctx, target.publicKey, newText);
   const lines = [`retired credential ${credential} of ${appKey} in stack ${ctx.stack}`];
   if (options.dryRun) return { lines: [...lines, "dry run: nothing written"], written: [], removed: [] };
-  await writeFile(sf.full, newText);
+  await replaceUnchanged(sf, newText);
   const removed: string[] = [];
   if (stillUsed.length === 0 && existsSync(path.join(ctx.dir, target.publicKey))) {
     await unlink(path.join(ctx.dir, target.publicKey));

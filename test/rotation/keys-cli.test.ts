@@ -13,6 +13,7 @@ import { keyPool } from "../support/key-pool";
 import { projectRoot, tempProject, validTenant } from "../support/temp-project";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
+const runFile = promisify(execFile);
 const pool = keyPool(12);
 let project: ReturnType<typeof tempProject>;
 let home: string;
@@ -304,4 +305,51 @@ describe("edits change only the lines they must", () => {
       expect([...edited.slice(0, at), ...edited.slice(at + 4)].join("\n")).toBe(original);
     },
   );
+});
+
+describe("two runs on one stack never lose an update", () => {
+  it("concurrent rotate runs: one succeeds, the other is refused and leaves nothing behind", async () => {
+    const home2 = mkdtempSync(path.join(tmpdir(), "keys-home-"));
+    const cli = (h: string) =>
+      runFile(process.execPath, ["--import", "tsx", "cli/keys.ts", "rotate", "billing", "--dir", project.root, "--stack", "dev"], {
+        cwd: projectRoot,
+        env: { ...process.env, XDG_CONFIG_HOME: h },
+      }).then(
+        (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout, err: e.stderr }),
+      );
+    const results = await Promise.all([cli(home), cli(home2)]);
+    const ok = results.filter((r) => r.code === 0);
+    const refused = results.filter((r) => r.code !== 0);
+    // Both may succeed one after the other only if the second saw the first's change; it then refuses the third slot.
+    expect(ok.length).toBe(1);
+    expect(refused[0]!.err).toMatch(
+      /another keys command is changing Pulumi\.dev\.yaml right now; nothing was written|already uses both credential slots/,
+    );
+    const text = readFileSync(path.join(project.root, "Pulumi.dev.yaml"), "utf8");
+    const names = [...text.matchAll(/- name: (billing-dev-[\d-]+)/g)].map((m) => m[1]);
+    expect(names).toHaveLength(1);
+    // exactly one new public key, and one private key in one of the two homes
+    expect(readdirSync(path.join(project.root, "keys")).filter((f) => f.startsWith("billing-dev-"))).toEqual([`${names[0]}.pem`]);
+    const privates = [home, home2].flatMap((h) =>
+      existsSync(path.join(h, "auth0-tenant/dev")) ? readdirSync(path.join(h, "auth0-tenant/dev")) : [],
+    );
+    expect(privates).toEqual([`${names[0]}.pem`]);
+    expect(existsSync(path.join(project.root, "Pulumi.dev.yaml.lock"))).toBe(false);
+    rmSync(home2, { recursive: true, force: true });
+  });
+
+  it("a stack file changed while the command runs is not overwritten, and the new key files are removed", async () => {
+    const before = snapshot();
+    const file = path.join(project.root, "Pulumi.dev.yaml");
+    const edited = readFileSync(file, "utf8") + "# edited by someone else\n";
+    const generate = async () => {
+      writeFileSync(file, edited);
+      return pool.next();
+    };
+    await expect(addKey({ ...ctx, generate }, "rotate", "billing", {})).rejects.toThrow(
+      "Pulumi.dev.yaml changed while this command ran; nothing was written",
+    );
+    expect(snapshot()).toEqual({ ...before, "project/Pulumi.dev.yaml": edited });
+  });
 });
