@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Bundle } from "../actions/bundle";
 import { claimNameProblem, isNamespaced } from "../actions/claim-rules";
-import { ActionLoadError, loadAction } from "../actions/sandbox";
+import { ActionLoadError, inspectBundle } from "../actions/sandbox";
 import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "../actions/triggers";
 import { didYouMean, formatPath, listOrNone, type PathSegment, type SpecIssue } from "./issues";
 import { parseAt } from "./parse";
@@ -160,7 +160,7 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
   }
   const handler = TRIGGERS[trigger].handler;
   try {
-    if (typeof loadAction(bundle.code).exports[handler] !== "function") {
+    if (!(await inspectBundle(bundle.code)).functions.includes(handler)) {
       errors.push({ path: at("source"), message: `${action.source} exports no ${handler} function (${trigger} ${TRIGGERS[trigger].version} calls exports.${handler})` });
     }
   } catch (e) {
