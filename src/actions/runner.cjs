@@ -31,7 +31,7 @@ const LIMITS = {
   exportNames: 1000,
   exportNameChars: 256,
   frameBytes: 1024 * 1024,
-  timerSliceMs: 2000,
+  timerSliceMs: 1000,
   cachedBundles: 256,
 };
 
@@ -331,6 +331,9 @@ function newContext(sha) {
     crypto: globalThis.crypto,
   };
   if (NETWORK && typeof fetch === 'function') globals.fetch = fetch;
+  // A null prototype: `this.constructor` inside the context is then the context's own Object, not this realm's
+  // (whose Function would compile strings here if code generation were ever allowed in this process).
+  Object.setPrototypeOf(globals, null);
   entry.context = vm.createContext(globals, { name: `action ${sha.slice(0, 12)}`, codeGeneration: { strings: false, wasm: false } });
   // Captured before the action's code runs (it may replace the context's JSON later).
   entry.parse = vm.runInContext('JSON.parse', entry.context);
