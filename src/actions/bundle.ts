@@ -296,7 +296,8 @@ export async function buildAction(options: {
     });
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
-    const detail = errors.map((m) => (m.location ? `${m.location.file.replace(/^project:/, "")}:${m.location.line}: ${m.text}` : m.text)).join("; ");
+    const where = (file: string, line: number, text: string) => (text.startsWith(`${file} `) ? text : `${file}:${line}: ${text}`);
+    const detail = errors.map((m) => (m.location ? where(m.location.file.replace(/^(project|package):/, ""), m.location.line, m.text) : m.text)).join("; ");
     throw new BundleError(detail || (e as Error).message);
   }
   const inputs = Object.keys((result.metafile as Metafile).inputs);
