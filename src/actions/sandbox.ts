@@ -212,6 +212,7 @@ export class ActionHost {
     this.child = undefined;
     if (!child || child.exited) return;
     const exited = new Promise<void>((resolve) => child.proc.once("exit", () => resolve()));
+    child.proc.ref(); // the child is unref'd: without this, awaiting its exit would not keep this process alive
     child.stopped ??= new HostFailure("crashed", "the action host was closed");
     child.proc.kill("SIGKILL");
     await exited;
