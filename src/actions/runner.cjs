@@ -42,6 +42,7 @@ const builtins = new Set(nodeModule.builtinModules);
 
 const stdin = process.stdin;
 const stdout = process.stdout;
+const writeOut = stdout.write.bind(stdout);
 void process.stderr;
 const realSetTimeout = setTimeout;
 const realClearTimeout = clearTimeout;
@@ -177,9 +178,27 @@ function lockDownProcess() {
   for (const key of ['binding', '_linkedBinding', 'dlopen', 'getBuiltinModule']) deny(process, key, `process.${key}`, NOT_AVAILABLE);
 }
 
+/**
+ * The host starts this process with --frozen-intrinsics (Object.prototype, Array.prototype… of this realm are
+ * frozen); the Node classes and objects handed to action contexts are frozen here too, so an action cannot change
+ * them under this runner or under another action loaded in the same process.
+ */
+function freezeSharedGlobals() {
+  for (const C of [Buffer, URL, URLSearchParams, TextEncoder, TextDecoder]) {
+    Object.freeze(C.prototype);
+    Object.freeze(C);
+  }
+  const webcrypto = globalThis.crypto;
+  if (webcrypto) {
+    for (const o of [webcrypto.subtle, Object.getPrototypeOf(webcrypto.subtle), Object.getPrototypeOf(webcrypto), webcrypto]) Object.freeze(o);
+  }
+  Object.freeze(structuredClone);
+}
+
 if (!NETWORK) lockDownNetwork();
 lockDownProcess();
 nodeModule.syncBuiltinESMExports();
+freezeSharedGlobals();
 
 const permission = process.permission;
 const permissionState = {
@@ -202,7 +221,7 @@ function send(message) {
   }
   const header = Buffer.alloc(4);
   header.writeUInt32BE(body.length, 0);
-  stdout.write(Buffer.concat([header, body]));
+  writeOut(Buffer.concat([header, body]));
 }
 
 let pending = Buffer.alloc(0);
@@ -212,7 +231,12 @@ stdin.on('data', (chunk) => {
   while (pending.length >= 4) {
     const length = pending.readUInt32BE(0);
     if (pending.length < 4 + length) break;
-    const request = parseJson(pending.subarray(4, 4 + length).toString('utf8'));
+    let request;
+    try {
+      request = parseJson(pending.subarray(4, 4 + length).toString('utf8'));
+    } catch {
+      process.exit(70); // the host only sends JSON: this process has been tampered with
+    }
     pending = pending.subarray(4 + length);
     queue = queue.then(() => handle(request)).then(send, (e) => send({ id: request.id, ok: false, error: { kind: 'internal', message: clip(String(e && e.stack), LIMITS.errorChars) } }));
   }

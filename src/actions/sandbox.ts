@@ -65,6 +65,7 @@ export function childArguments(options: ActionHostOptions, runner = RUNNER): str
     permissionFlag(process.version),
     `--allow-fs-read=${runner}`,
     "--no-addons",
+    "--frozen-intrinsics",
     ...(options.unsafeAllowCodeGenerationForTests ? [] : ["--disallow-code-generation-from-strings"]),
     `--max-old-space-size=${HOST_LIMITS.heapMb}`,
     "--no-warnings",

@@ -138,6 +138,9 @@ describe("the vm escapes themselves (the host as configured)", () => {
     { name: "require('net')", body: "return require('net');", expect: /network access is blocked/ },
     { name: "fetch", body: "return await fetch('http://127.0.0.1:' + PORT);", expect: /blocked: ReferenceError fetch is not defined/ },
     { name: "process.env in the context", body: "return JSON.stringify(process.env);", expect: /NOT BLOCKED: \{\}/ },
+    { name: "polluting the child realm's Object.prototype through Buffer (shared with the runner and other actions)", body: "'use strict'; Object.getPrototypeOf(Object.getPrototypeOf(Object.getPrototypeOf(Buffer.prototype))).polluted = 1; return 'polluted';", expect: /blocked: TypeError Cannot add property polluted, object is not extensible/ },
+    { name: "replacing the child realm's Array.prototype.push", body: "'use strict'; Object.getPrototypeOf(Buffer.from([1]).toJSON().data).push = () => 0; return 'replaced';", expect: /blocked: TypeError Cannot assign to read only property 'push'/ },
+    { name: "replacing Buffer.prototype methods (the runner frames its output with Buffers)", body: "'use strict'; Buffer.prototype.toString = () => 'x'; return 'replaced';", expect: /blocked: TypeError Cannot assign to read only property 'toString'/ },
   ];
   it.each(rows)("$name", async (row) => {
     const { output, ms } = await attempt(host, fill(row.body));
@@ -399,10 +402,10 @@ describe("how the child is started", () => {
     expect(process.allowedNodeEnvironmentFlags.has(permissionFlag(process.version))).toBe(true);
   });
 
-  it("grants reading only the runner, no writes, processes, workers, addons or code generation; a small heap", () => {
+  it("grants reading only the runner, no writes, processes, workers, addons or code generation; frozen intrinsics; a small heap", () => {
     const args = childArguments({}, "/p/src/actions/runner.cjs");
     expect(args.filter((a) => a.startsWith("--allow-"))).toEqual(["--allow-fs-read=/p/src/actions/runner.cjs"]);
-    expect(args).toEqual(expect.arrayContaining([permissionFlag(process.version), "--no-addons", "--disallow-code-generation-from-strings", "--max-old-space-size=64"]));
+    expect(args).toEqual(expect.arrayContaining([permissionFlag(process.version), "--no-addons", "--frozen-intrinsics", "--disallow-code-generation-from-strings", "--max-old-space-size=64"]));
   });
 
   it("allowNetwork keeps fs and processes blocked", async () => {
