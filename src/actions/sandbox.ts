@@ -24,8 +24,13 @@ export const sha256 = (code: string) => createHash("sha256").update(code).digest
 export const HOST_LIMITS = {
   /** V8 heap of the child (--max-old-space-size). */
   heapMb: 64,
-  /** Resident memory of the child (Buffers live outside the V8 heap); polled while a request runs. */
+  /** Resident memory of the child (Buffers live outside the V8 heap); polled all its life. */
   rssMb: 384,
+  /** How often the child's memory and CPU time are read (Linux /proc). */
+  watchIntervalMs: 100,
+  /** Between requests the child may use at most this share of a CPU over `idleCpuWindowMs` (code left running). */
+  idleCpuShare: 0.6,
+  idleCpuWindowMs: 1_000,
   /** Largest reply frame the host accepts; the runner itself caps replies at 1 MiB. */
   frameBytes: 2 * 1024 * 1024,
   /** Default limit for a bundle's top level. */
@@ -100,6 +105,8 @@ interface Child {
   pending?: { id: number; resolve: (reply: Reply) => void; reject: (error: HostFailure) => void };
   /** Why the host stopped it, when it did. */
   stopped?: HostFailure;
+  /** Recent CPU readings: [time, cpu ms, a request was pending]. */
+  samples: [number, number, boolean][];
   exited: boolean;
   exitInfo?: string;
 }
@@ -132,6 +139,18 @@ function rssMbOf(pid: number | undefined): number | undefined {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system) of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms on Linux). */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== "linux") return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }
@@ -281,8 +300,11 @@ export class ActionHost {
       buffer: Buffer.alloc(0),
       stderr: "",
       exited: false,
+      samples: [],
     };
     child.ready.catch(() => undefined);
+    const watch = setInterval(() => this.watch(child), HOST_LIMITS.watchIntervalMs);
+    watch.unref();
     const startTimer = setTimeout(() => this.stop(child, new HostFailure("start", `the action host did not start within ${HOST_LIMITS.startTimeoutMs} ms`)), HOST_LIMITS.startTimeoutMs);
     let started = false;
 
@@ -333,6 +355,7 @@ export class ActionHost {
     proc.on("error", (e) => this.stop(child, new HostFailure("start", `the action host could not be started: ${e.message}`)));
     proc.on("exit", (code, signal) => {
       clearTimeout(startTimer);
+      clearInterval(watch);
       child.exited = true;
       live.delete(proc);
       if (this.child === child) this.child = undefined;
@@ -345,6 +368,30 @@ export class ActionHost {
     proc.unref();
     for (const stream of [proc.stdin, proc.stdout, proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
     return child;
+  }
+
+  /**
+   * Memory all the time (Buffers are outside the V8 heap limit), and CPU between requests: code an action left
+   * running (self-rearming timers, setImmediate loops) gets the child stopped; the next request starts a new one.
+   */
+  private watch(child: Child) {
+    if (child.exited || child.stopped) return;
+    const pid = child.proc.pid;
+    const rss = rssMbOf(pid);
+    if (rss !== undefined && rss > HOST_LIMITS.rssMb) {
+      this.stop(child, new HostFailure("memory", `${child.pending ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`));
+      return;
+    }
+    const cpu = cpuMsOf(pid);
+    if (cpu === undefined) return;
+    const now = Date.now();
+    child.samples.push([now, cpu, child.pending !== undefined]);
+    while (child.samples.length > 0 && now - child.samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) child.samples.shift();
+    const first = child.samples[0]!;
+    const span = now - first[0];
+    if (span >= HOST_LIMITS.idleCpuWindowMs * 0.8 && child.samples.every((s) => !s[2]) && cpu - first[1] > span * HOST_LIMITS.idleCpuShare) {
+      this.stop(child, new HostFailure("crashed", "code an action left running kept the action host busy between calls (the action host was stopped)"));
+    }
   }
 
   /** Kills the child for a reason that later errors report. */
@@ -362,14 +409,7 @@ export class ActionHost {
     const grace = Math.min(2_000, Math.max(250, limitMs * 0.1));
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => this.stop(child, new HostFailure("timeout", `${what} did not finish within ${limitMs} ms (the action host was stopped)`)), limitMs + grace);
-      const memory = setInterval(() => {
-        const rss = rssMbOf(child.proc.pid);
-        if (rss !== undefined && rss > HOST_LIMITS.rssMb) this.stop(child, new HostFailure("memory", `${what} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`));
-      }, 50);
-      const done = () => {
-        clearTimeout(timer);
-        clearInterval(memory);
-      };
+      const done = () => clearTimeout(timer);
       child.pending = {
         id,
         resolve: (reply) => (done(), resolve(reply)),
