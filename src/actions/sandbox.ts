@@ -29,7 +29,7 @@ export const HOST_LIMITS = {
   /** How often the child's memory and CPU time are read (Linux /proc). */
   watchIntervalMs: 100,
   /** Between requests the child may use at most this share of a CPU over `idleCpuWindowMs` (code left running). */
-  idleCpuShare: 0.6,
+  idleCpuShare: 0.25,
   idleCpuWindowMs: 1_000,
   /** Largest reply frame the host accepts; the runner itself caps replies at 1 MiB. */
   frameBytes: 2 * 1024 * 1024,
@@ -105,8 +105,9 @@ interface Child {
   pending?: { id: number; resolve: (reply: Reply) => void; reject: (error: HostFailure) => void };
   /** Why the host stopped it, when it did. */
   stopped?: HostFailure;
-  /** Recent CPU readings: [time, cpu ms, a request was pending]. */
+  /** Recent CPU readings once it is ready: [time, cpu ms, a request was pending]. */
   samples: [number, number, boolean][];
+  isReady: boolean;
   exited: boolean;
   exitInfo?: string;
 }
@@ -301,6 +302,7 @@ export class ActionHost {
       stderr: "",
       exited: false,
       samples: [],
+      isReady: false,
     };
     child.ready.catch(() => undefined);
     const watch = setInterval(() => this.watch(child), HOST_LIMITS.watchIntervalMs);
@@ -334,7 +336,10 @@ export class ActionHost {
           clearTimeout(startTimer);
           const problem = readyProblem(message, this.options.allowNetwork === true);
           if (problem) this.stop(child, new HostFailure("start", problem));
-          else readyResolve();
+          else {
+            child.isReady = true;
+            readyResolve();
+          }
           continue;
         }
         const pending = child.pending;
@@ -382,7 +387,7 @@ export class ActionHost {
       this.stop(child, new HostFailure("memory", `${child.pending ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`));
       return;
     }
-    const cpu = cpuMsOf(pid);
+    const cpu = child.isReady ? cpuMsOf(pid) : undefined; // starting up is not idle
     if (cpu === undefined) return;
     const now = Date.now();
     child.samples.push([now, cpu, child.pending !== undefined]);
