@@ -81,7 +81,7 @@ export function childArguments(options: ActionHostOptions, runner = RUNNER): str
   ];
 }
 
-type FailureKind = "timeout" | "memory" | "too-large" | "malformed" | "crashed" | "start" | "threw" | "require" | "no-handler" | "not-loaded" | "internal";
+type FailureKind = "timeout" | "memory" | "too-large" | "malformed" | "crashed" | "gone" | "start" | "threw" | "require" | "no-handler" | "not-loaded" | "internal";
 
 class HostFailure extends Error {
   constructor(readonly kind: FailureKind, message: string) {
@@ -200,8 +200,11 @@ export class ActionHost {
     return this.serialised(async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          const child = await this.ensure();
-          if (!child.loaded.has(sha)) await this.loadNow(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
+          let child = await this.ensure();
+          if (!child.loaded.has(sha)) {
+            await this.loadNow(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
+            child = await this.ensure();
+          }
           try {
             const reply = await this.exchange(
               child,
@@ -214,7 +217,8 @@ export class ActionHost {
             }
             return { ops: reply.ops as CallReply["ops"], logs: reply.logs, overflow: reply.overflow as CallReply["overflow"] };
           } catch (e) {
-            if (e instanceof HostFailure && e.kind === "not-loaded" && attempt === 0) {
+            // The child dropped the bundle from its cache, or was stopped (idle watch) before the request went out.
+            if (e instanceof HostFailure && (e.kind === "not-loaded" || e.kind === "gone") && attempt === 0) {
               child.loaded.delete(sha);
               continue;
             }
@@ -263,7 +267,7 @@ export class ActionHost {
   }
 
   private ensure(): Promise<Child> {
-    if (this.child && !this.child.exited) {
+    if (this.child && !this.child.exited && !this.child.stopped) {
       const child = this.child;
       return child.ready.then(() => child);
     }
@@ -408,7 +412,7 @@ export class ActionHost {
   }
 
   private exchange(child: Child, message: Record<string, unknown>, limitMs: number, what: string): Promise<Reply> {
-    if (child.exited || child.stopped) return Promise.reject(new HostFailure("crashed", "the action host is not running"));
+    if (child.exited || child.stopped) return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
     const id = this.nextId++;
     // The child stops a slow action itself and answers; the host's limit is the backstop for a child that is stuck.
     const grace = Math.min(2_000, Math.max(250, limitMs * 0.1));
