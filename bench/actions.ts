@@ -15,7 +15,13 @@ import { ActionHost, closeActionHost } from "../src/actions/sandbox";
 import { directoryReader } from "../src/config/files";
 import { planStack } from "../src/plan";
 
-const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, runs: { type: "string", default: "20000" }, starts: { type: "string", default: "10" } } });
+const { values } = parseArgs({
+  options: {
+    stack: { type: "string", default: "dev" },
+    runs: { type: "string", default: "20000" },
+    starts: { type: "string", default: "10" },
+  },
+});
 const runs = Math.max(100, Math.min(200_000, Number(values.runs)));
 const starts = Math.max(3, Math.min(100, Number(values.starts)));
 const root = path.resolve(__dirname, "..");
@@ -27,16 +33,26 @@ async function main() {
   const planned = await planStack(root, values.stack);
   if (!planned.ok) throw new Error(`stack ${values.stack} has errors`);
   const events = {
-    "post-login": eventFor("post-login", { user: { user_id: "auth0|1", app_metadata: { roles: ["admin"], plan: "pro", country: "DE" } }, connection: { name: "google-oauth2" } }),
+    "post-login": eventFor("post-login", {
+      user: { user_id: "auth0|1", app_metadata: { roles: ["admin"], plan: "pro", country: "DE" } },
+      connection: { name: "google-oauth2" },
+    }),
     "credentials-exchange": eventFor("credentials-exchange", { client: { metadata: { tenant_id: "acme", tier: "gold" } } }),
   };
   console.log(`node ${process.version}; stack ${values.stack}; ${runs} warm runs per action`);
-  console.log("action          trigger               bytes  build ms (median of 5)  first run ms  warm mean ms  warm p99 ms  target <0.2 ms");
+  console.log(
+    "action          trigger               bytes  build ms (median of 5)  first run ms  warm mean ms  warm p99 ms  target <0.2 ms",
+  );
   for (const action of Object.values(planned.plan.spec.actions)) {
     const builds: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t = performance.now();
-      await bundleAction({ source: action.source, readFile: directoryReader(root), runtime: action.runtime as "node22", config: { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) } });
+      await bundleAction({
+        source: action.source,
+        readFile: directoryReader(root),
+        runtime: action.runtime as "node22",
+        config: { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) },
+      });
       builds.push(performance.now() - t);
     }
     const event = events[action.trigger];
@@ -71,7 +87,9 @@ async function main() {
     ready.push(t1 - t0);
     await host.close();
   }
-  console.log(`action host start (spawn + permission check + lockdown + ready + a trivial load), ${starts} fresh children: median ${median(ready).toFixed(1)} ms, max ${Math.max(...ready).toFixed(1)} ms`);
+  console.log(
+    `action host start (spawn + permission check + lockdown + ready + a trivial load), ${starts} fresh children: median ${median(ready).toFixed(1)} ms, max ${Math.max(...ready).toFixed(1)} ms`,
+  );
   console.log(`first load of a bundle in a started child: median ${median(firstLoad).toFixed(2)} ms`);
 }
 

@@ -20,7 +20,10 @@ const API_COUNT = 10;
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, sizes: { type: "string", default: "10,100,1000" } } });
 const runs = Math.max(1, Math.min(10, Number(values.runs)));
-const sizes = values.sizes.split(",").map(Number).filter((n) => n > 0 && n <= 5000);
+const sizes = values.sizes
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0 && n <= 5000);
 
 /** Unique keys are required (a key shared by two apps is a spec error); they are cached between runs. */
 async function publicKeys(count: number): Promise<string[]> {
@@ -31,7 +34,11 @@ async function publicKeys(count: number): Promise<string[]> {
   for (let i = 0; i < missing.length; i += 8) {
     await Promise.all(
       missing.slice(i, i + 8).map(async (n) => {
-        const { publicKey } = await gen("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+        const { publicKey } = await gen("rsa", {
+          modulusLength: 2048,
+          publicKeyEncoding: { type: "spki", format: "pem" },
+          privateKeyEncoding: { type: "pkcs8", format: "pem" },
+        });
         writeFileSync(path.join(dir, `k${n}.pem`), publicKey);
       }),
     );
@@ -45,7 +52,10 @@ function writeProject(apps: number, keys: string[]): string {
   mkdirSync(path.join(dir, "keys"), { recursive: true });
   writeFileSync(path.join(dir, "Pulumi.yaml"), readFileSync(path.join(root, "Pulumi.yaml")));
   const apis = Object.fromEntries(
-    [...Array(API_COUNT).keys()].map((i) => [`api-${i}`, { identifier: `https://api-${i}.bench.example`, scopes: { [`api${i}:read`]: "Read", [`api${i}:write`]: "Write" } }]),
+    [...Array(API_COUNT).keys()].map((i) => [
+      `api-${i}`,
+      { identifier: `https://api-${i}.bench.example`, scopes: { [`api${i}:read`]: "Read", [`api${i}:write`]: "Write" } },
+    ]),
   );
   const applications: Record<string, unknown> = {};
   for (let a = 0; a < apps; a++) {
@@ -58,11 +68,17 @@ function writeProject(apps: number, keys: string[]): string {
       grants,
     };
   }
-  writeFileSync(path.join(dir, "Pulumi.bench.yaml"), stringify({ config: { "auth0:domain": "bench.eu.auth0.com", "auth0-tenant:tenant": { apis, applications } } }));
+  writeFileSync(
+    path.join(dir, "Pulumi.bench.yaml"),
+    stringify({ config: { "auth0:domain": "bench.eu.auth0.com", "auth0-tenant:tenant": { apis, applications } } }),
+  );
   return dir;
 }
 
-interface Sample { ms: number; rssMb: number }
+interface Sample {
+  ms: number;
+  rssMb: number;
+}
 
 function measure(args: string[]): Sample {
   const start = process.hrtime.bigint();
@@ -87,7 +103,11 @@ async function main() {
   console.log("apps  resources  plan wall ms  peak RSS MB  ratio to floor  target ≤3×");
   for (const apps of sizes) {
     const dir = writeProject(apps, keys);
-    const out = execFileSync(process.execPath, ["--import", "tsx", "cli/plan.ts", "--dir", dir, "--stack", "bench", "--json"], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const out = execFileSync(process.execPath, ["--import", "tsx", "cli/plan.ts", "--dir", dir, "--stack", "bench", "--json"], {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const resources = (JSON.parse(out) as { resourceTotal: number }).resourceTotal;
     const s = repeat(["--import", "tsx", "cli/plan.ts", "--dir", dir, "--stack", "bench", "--json"]);
     const ratio = s.ms / floor.ms;

@@ -63,18 +63,34 @@ async function main(): Promise<number> {
     }
     case "status": {
       const window = Number(values.window);
-      if (!Number.isInteger(window) || window < 0 || window > 365) throw new KeysError(`--window ${values.window}: a whole number of days from 0 to 365`);
+      if (!Number.isInteger(window) || window < 0 || window > 365)
+        throw new KeysError(`--window ${values.window}: a whole number of days from 0 to 365`);
       const failOn = values["fail-on"];
-      if (failOn !== undefined && failOn !== "expiring" && failOn !== "expired") throw new KeysError(`--fail-on ${failOn} is not allowed (allowed: expiring, expired)`);
+      if (failOn !== undefined && failOn !== "expiring" && failOn !== "expired")
+        throw new KeysError(`--fail-on ${failOn} is not allowed (allowed: expiring, expired)`);
       const rows = await keyStatus(ctx, window);
       if (values.json) console.log(JSON.stringify({ stack: ctx.stack, windowDays: window, credentials: rows }, null, 2));
       else {
         console.log(`Credentials of stack ${ctx.stack} (expiring = within ${window} days)`);
-        console.log(table(["app", "credential", "alg", "bits", "thumbprint (RFC 7638)", "expires", "days left", "state"], rows.map((r) => [
-          r.app, r.name, r.algorithm, r.bits === null ? "-" : String(r.bits), r.thumbprint ?? r.problem ?? "-", r.expiresAt?.slice(0, 10) ?? "never", r.daysLeft === null ? "-" : String(r.daysLeft), r.state,
-        ])));
+        console.log(
+          table(
+            ["app", "credential", "alg", "bits", "thumbprint (RFC 7638)", "expires", "days left", "state"],
+            rows.map((r) => [
+              r.app,
+              r.name,
+              r.algorithm,
+              r.bits === null ? "-" : String(r.bits),
+              r.thumbprint ?? r.problem ?? "-",
+              r.expiresAt?.slice(0, 10) ?? "never",
+              r.daysLeft === null ? "-" : String(r.daysLeft),
+              r.state,
+            ]),
+          ),
+        );
       }
-      const bad = rows.filter((r) => r.state === "expired" || r.state === "unreadable" || (failOn === "expiring" && r.state === "expiring"));
+      const bad = rows.filter(
+        (r) => r.state === "expired" || r.state === "unreadable" || (failOn === "expiring" && r.state === "expiring"),
+      );
       return failOn && bad.length > 0 ? 1 : 0;
     }
   }

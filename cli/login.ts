@@ -4,21 +4,25 @@ import { runTrigger } from "../src/actions/runtime";
 import { localClientId } from "../src/local-tenant";
 import { parseCliArgs, planForCli, runCli } from "./common";
 
-const USAGE = "usage: npm run login -- --app <key> --user <user.json> --connection <name> [--strategy auth0] [--audience <API identifier>] [--stack dev]";
+const USAGE =
+  "usage: npm run login -- --app <key> --user <user.json> --connection <name> [--strategy auth0] [--audience <API identifier>] [--stack dev]";
 
 /** A post-login preview: runs the bound post-login actions on a sample login and prints the claims tokens would get. */
 async function main(): Promise<number> {
-  const parsed = parseCliArgs({
-    options: {
-      app: { type: "string" },
-      user: { type: "string" },
-      connection: { type: "string" },
-      strategy: { type: "string", default: "auth0" },
-      audience: { type: "string" },
-      stack: { type: "string", default: "dev" },
-      dir: { type: "string", default: process.cwd() },
+  const parsed = parseCliArgs(
+    {
+      options: {
+        app: { type: "string" },
+        user: { type: "string" },
+        connection: { type: "string" },
+        strategy: { type: "string", default: "auth0" },
+        audience: { type: "string" },
+        stack: { type: "string", default: "dev" },
+        dir: { type: "string", default: process.cwd() },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (!parsed) return 2;
   const { values } = parsed;
   if (!values.app || !values.user || !values.connection) {
@@ -30,7 +34,9 @@ async function main(): Promise<number> {
   const { spec, domain } = plan;
   const app = spec.applications[values.app];
   if (!app) {
-    console.error(`--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`);
+    console.error(
+      `--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`,
+    );
     return 2;
   }
   if (values.audience && !Object.values(spec.apis).some((a) => a.identifier === values.audience)) {
@@ -59,15 +65,28 @@ async function main(): Promise<number> {
   const result = await runTrigger(bound, "post-login", event);
   const iat = Math.floor(Date.now() / 1000);
   const issuer = `https://${domain ?? "tenant.local"}/`;
-  const profile = Object.fromEntries(["email", "email_verified", "name", "nickname", "picture"].filter((k) => k in user).map((k) => [k, user[k]]));
-  console.log(JSON.stringify({
-    actions: bound.map((b) => b.key),
-    denied: result.denied ?? null,
-    idToken: result.denied ? null : { iss: issuer, sub: user.user_id, aud: clientId, iat, exp: iat + 36000, ...profile, ...result.idTokenClaims },
-    accessToken: result.denied || !values.audience ? null : { iss: issuer, sub: user.user_id, aud: values.audience, azp: clientId, iat, ...result.accessTokenClaims },
-    dropped: result.dropped,
-    logs: result.logs,
-  }, null, 2));
+  const profile = Object.fromEntries(
+    ["email", "email_verified", "name", "nickname", "picture"].filter((k) => k in user).map((k) => [k, user[k]]),
+  );
+  console.log(
+    JSON.stringify(
+      {
+        actions: bound.map((b) => b.key),
+        denied: result.denied ?? null,
+        idToken: result.denied
+          ? null
+          : { iss: issuer, sub: user.user_id, aud: clientId, iat, exp: iat + 36000, ...profile, ...result.idTokenClaims },
+        accessToken:
+          result.denied || !values.audience
+            ? null
+            : { iss: issuer, sub: user.user_id, aud: values.audience, azp: clientId, iat, ...result.accessTokenClaims },
+        dropped: result.dropped,
+        logs: result.logs,
+      },
+      null,
+      2,
+    ),
+  );
   return result.denied ? 3 : 0;
 }
 

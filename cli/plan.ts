@@ -6,15 +6,18 @@ import { parseCliArgs, runCli } from "./common";
 const USAGE = "usage: npm run plan [-- --stack <name>] [--json] [--dir <project dir>] [--previous <pulumi stack output --json file>]";
 
 async function main(): Promise<number> {
-  const parsed = parseCliArgs({
-    options: {
-      stack: { type: "string", default: "dev" },
-      json: { type: "boolean", default: false },
-      dir: { type: "string", default: process.cwd() },
-      previous: { type: "string" },
-      help: { type: "boolean", default: false },
+  const parsed = parseCliArgs(
+    {
+      options: {
+        stack: { type: "string", default: "dev" },
+        json: { type: "boolean", default: false },
+        dir: { type: "string", default: process.cwd() },
+        previous: { type: "string" },
+        help: { type: "boolean", default: false },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (!parsed) return 2;
   const { values } = parsed;
   if (values.help) {
@@ -39,7 +42,9 @@ async function main(): Promise<number> {
   }
   const summary = summarize(result.plan, now);
   if (values.json) {
-    console.log(JSON.stringify({ ok: true, ...summary, warnings: result.plan.warnings, resources: printableResources(result.plan) }, null, 2));
+    console.log(
+      JSON.stringify({ ok: true, ...summary, warnings: result.plan.warnings, resources: printableResources(result.plan) }, null, 2),
+    );
   } else {
     console.log(renderPlanText(summary, result.plan.warnings));
   }

@@ -2,10 +2,15 @@ import { parseArgs } from "node:util";
 import { changesAtOrAbove, renderJson, renderMarkdown } from "../src/review/render";
 import { review } from "../src/review/review";
 
-const USAGE = "usage: npm run review -- --base <git-ref> [--stack <name> ... | --all-stacks] [--format md|json] [--fail-on high|medium] [--dir <repo>]";
+const USAGE =
+  "usage: npm run review -- --base <git-ref> [--stack <name> ... | --all-stacks] [--format md|json] [--fail-on high|medium] [--dir <repo>]";
 
 /** Exit codes: 0 nothing at or above --fail-on; 1 such changes, or an invalid spec in either revision; 2 usage. */
-export async function main(argv: string[], print: (s: string) => void = (s) => process.stdout.write(s), warn: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  print: (s: string) => void = (s) => process.stdout.write(s),
+  warn: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -24,7 +29,12 @@ export async function main(argv: string[], print: (s: string) => void = (s) => p
     return 2;
   }
   const failOn = values["fail-on"];
-  if (!values.base || (values.format !== "md" && values.format !== "json") || (failOn !== undefined && failOn !== "high" && failOn !== "medium") || (values.stack && values["all-stacks"])) {
+  if (
+    !values.base ||
+    (values.format !== "md" && values.format !== "json") ||
+    (failOn !== undefined && failOn !== "high" && failOn !== "medium") ||
+    (values.stack && values["all-stacks"])
+  ) {
     warn(`${USAGE}\n`);
     return 2;
   }

@@ -8,20 +8,23 @@ const USAGE = `usage: npm run token -- --app <key> --key <private.pem> [--audien
          (--local [--port 4010] | --domain <tenant domain> --client-id <deployed client id>)`;
 
 async function main(): Promise<number> {
-  const parsed = parseCliArgs({
-    options: {
-      app: { type: "string" },
-      key: { type: "string" },
-      audience: { type: "string" },
-      scope: { type: "string", multiple: true, default: [] },
-      stack: { type: "string", default: "dev" },
-      dir: { type: "string", default: process.cwd() },
-      local: { type: "boolean", default: false },
-      port: { type: "string", default: "4010" },
-      domain: { type: "string" },
-      "client-id": { type: "string" },
+  const parsed = parseCliArgs(
+    {
+      options: {
+        app: { type: "string" },
+        key: { type: "string" },
+        audience: { type: "string" },
+        scope: { type: "string", multiple: true, default: [] },
+        stack: { type: "string", default: "dev" },
+        dir: { type: "string", default: process.cwd() },
+        local: { type: "boolean", default: false },
+        port: { type: "string", default: "4010" },
+        domain: { type: "string" },
+        "client-id": { type: "string" },
+      },
     },
-  }, USAGE);
+    USAGE,
+  );
   if (!parsed) return 2;
   const { values } = parsed;
   if (!values.app || !values.key || values.local === (values.domain !== undefined)) {
@@ -33,7 +36,9 @@ async function main(): Promise<number> {
   const { spec, domain: stackDomain } = plan;
   const app = spec.applications[values.app];
   if (!app) {
-    console.error(`--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`);
+    console.error(
+      `--app ${values.app}: not declared in stack ${values.stack} (applications: ${Object.keys(spec.applications).join(", ")})`,
+    );
     return 2;
   }
   let privateKeyPem: string;
@@ -47,7 +52,9 @@ async function main(): Promise<number> {
   }
   const credential = (app.credentials ?? []).find((c) => c.key.thumbprint === thumbprint);
   if (!credential) {
-    console.error(`--key ${values.key}: its public key (thumbprint ${thumbprint}) is not a credential of ${app.key} (credentials: ${(app.credentials ?? []).map((c) => `${c.name} ${c.key.thumbprint}`).join(", ") || "none"})`);
+    console.error(
+      `--key ${values.key}: its public key (thumbprint ${thumbprint}) is not a credential of ${app.key} (credentials: ${(app.credentials ?? []).map((c) => `${c.name} ${c.key.thumbprint}`).join(", ") || "none"})`,
+    );
     return 2;
   }
   const audience = values.audience ?? (app.type === "m2m" ? spec.apis[Object.keys(app.grants)[0] ?? ""]?.identifier : undefined);
@@ -89,7 +96,18 @@ async function main(): Promise<number> {
   }
   const token = String(response.body.access_token);
   const inspected = await inspectToken(token, `${base}/.well-known/jwks.json`, issuer);
-  console.log(JSON.stringify({ credential: credential.name, header: inspected.header, payload: inspected.payload, signature: "verified against the issuer's JWKS" }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        credential: credential.name,
+        header: inspected.header,
+        payload: inspected.payload,
+        signature: "verified against the issuer's JWKS",
+      },
+      null,
+      2,
+    ),
+  );
   return 0;
 }
 

@@ -72,7 +72,11 @@ export class PrivateKeyJwtApplication extends ApplicationComponent<Extract<Appli
 
 /** A regular web application for user logins (authorization code flow). */
 export class RegularWebApplication extends ApplicationComponent<Extract<ApplicationSpec, { type: "regular_web" }>> {
-  constructor(name: string, args: ApplicationArgs<Extract<ApplicationSpec, { type: "regular_web" }>>, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: ApplicationArgs<Extract<ApplicationSpec, { type: "regular_web" }>>,
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super(name, args, opts);
   }
 }

@@ -65,7 +65,10 @@ export class Tenant extends pulumi.ComponentResource {
         ]),
       ),
       actions: Object.fromEntries(
-        Object.values(spec.actions).map((a) => [a.key, { trigger: a.trigger, id: this.actions[a.key]!.action.id, sha256: a.bundle.sha256 }]),
+        Object.values(spec.actions).map((a) => [
+          a.key,
+          { trigger: a.trigger, id: this.actions[a.key]!.action.id, sha256: a.bundle.sha256 },
+        ]),
       ),
       triggers: Object.fromEntries(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])),
     };

@@ -1,4 +1,11 @@
-import type { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { declaredClaimsOf } from "../src/actions/bundle";
 import { claimNameProblem } from "../src/actions/claim-rules";
 import type { TokenKind } from "../src/actions/triggers";
@@ -24,7 +31,10 @@ export const m2mUsesPrivateKeyJwt: StackValidationPolicy = {
     for (const client of args.resources.filter((r) => r.type === RESOURCE_TYPES.Client && r.props.appType === "non_interactive")) {
       const own = credentials.filter((c) => (c.propertyDependencies?.clientId ?? []).some((d: PolicyResource) => d.urn === client.urn));
       if (!own.some((c) => c.props.authenticationMethod === "private_key_jwt")) {
-        reportViolation(`M2M client ${client.name} has no private_key_jwt credentials: declare it under applications with type m2m and credentials`, client.urn);
+        reportViolation(
+          `M2M client ${client.name} has no private_key_jwt credentials: declare it under applications with type m2m and credentials`,
+          client.urn,
+        );
       }
     }
   },
@@ -37,8 +47,10 @@ export const noClientSecrets: ResourceValidationPolicy = {
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
     if (args.type !== RESOURCE_TYPES.ClientCredentials) return;
     const method = args.props.authenticationMethod;
-    if (method !== "private_key_jwt") reportViolation(`authenticationMethod is ${JSON.stringify(method)}: only private_key_jwt is allowed (no client secrets)`);
-    if (args.props.clientSecret !== undefined || args.props.clientSecretWo !== undefined) reportViolation("a client secret is set: remove it, keys live in keys/ as public keys");
+    if (method !== "private_key_jwt")
+      reportViolation(`authenticationMethod is ${JSON.stringify(method)}: only private_key_jwt is allowed (no client secrets)`);
+    if (args.props.clientSecret !== undefined || args.props.clientSecretWo !== undefined)
+      reportViolation("a client secret is set: remove it, keys live in keys/ as public keys");
   },
 };
 
@@ -78,7 +90,8 @@ export const productionProtected: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
     if (!args.type.startsWith("auth0:") || !PRODUCTION_STACK.test(stackOf(args.urn))) return;
-    if (args.opts.protect !== true) reportViolation(`${args.name} is not protected in production stack ${stackOf(args.urn)} (the spec's protect flag must stay on)`);
+    if (args.opts.protect !== true)
+      reportViolation(`${args.name} is not protected in production stack ${stackOf(args.urn)} (the spec's protect flag must stay on)`);
   },
 };
 

@@ -9,21 +9,33 @@ import { tempProject, validTenant } from "./support/temp-project";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 let project: ReturnType<typeof tempProject>;
-beforeAll(() => { project = tempProject(); });
+beforeAll(() => {
+  project = tempProject();
+});
 afterAll(() => project.cleanup());
 
 async function spec(tenant: unknown, stack = "dev"): Promise<TenantSpec> {
   return (await loadTenant(tenant, { stack, now: NOW, readFile: directoryReader(project.root) })).spec;
 }
 
-interface Declared { type: string; name: string; protect?: boolean; dependsOn: unknown[] }
+interface Declared {
+  type: string;
+  name: string;
+  protect?: boolean;
+  dependsOn: unknown[];
+}
 
 /** Declares a Tenant under mocks, recording each child's options through a component transformation. */
 async function declare(s: TenantSpec) {
   const declared: Declared[] = [];
   const record: pulumi.ResourceTransformation = (args) => {
     const deps = args.opts.dependsOn;
-    declared.push({ type: args.type, name: args.name, protect: args.opts.protect, dependsOn: Array.isArray(deps) ? deps : deps ? [deps] : [] });
+    declared.push({
+      type: args.type,
+      name: args.name,
+      protect: args.opts.protect,
+      dependsOn: Array.isArray(deps) ? deps : deps ? [deps] : [],
+    });
     return undefined;
   };
   let tenant!: Tenant;
@@ -34,19 +46,31 @@ async function declare(s: TenantSpec) {
   return { tenant, run, declared, registered: customResources(run.registered) };
 }
 
-const find = (list: { type: string; name: string }[], type: string, name: string) => list.find((r) => r.type === type && r.name === name) as any;
+const find = (list: { type: string; name: string }[], type: string, name: string) =>
+  list.find((r) => r.type === type && r.name === name) as any;
 
 describe("Api component", () => {
   it("declares a ResourceServer and one ResourceServerScopes holding every scope, parented to the Api", async () => {
     const { tenant, registered } = await declare(await spec(validTenant()));
     const rs = find(registered, RESOURCE_TYPES.ResourceServer, "orders-api");
-    expect(rs.inputs).toMatchObject({ identifier: "https://orders.acme.example", name: "orders-api", signingAlg: "RS256", tokenLifetime: 86400, allowOfflineAccess: false });
+    expect(rs.inputs).toMatchObject({
+      identifier: "https://orders.acme.example",
+      name: "orders-api",
+      signingAlg: "RS256",
+      tokenLifetime: 86400,
+      allowOfflineAccess: false,
+    });
     const scopes = find(registered, RESOURCE_TYPES.ResourceServerScopes, "orders-api");
     expect(scopes.inputs).toEqual({
       resourceServerIdentifier: "https://orders.acme.example",
-      scopes: [{ name: "orders:read", description: "Read orders" }, { name: "orders:write", description: "Write orders" }],
+      scopes: [
+        { name: "orders:read", description: "Read orders" },
+        { name: "orders:write", description: "Write orders" },
+      ],
     });
-    expect(await settle(tenant.apis["orders-api"]!.scopes.urn)).toBe("urn:pulumi:dev::auth0-tenant::auth0-tenant:index:Api$auth0:index/resourceServerScopes:ResourceServerScopes::orders-api");
+    expect(await settle(tenant.apis["orders-api"]!.scopes.urn)).toBe(
+      "urn:pulumi:dev::auth0-tenant::auth0-tenant:index:Api$auth0:index/resourceServerScopes:ResourceServerScopes::orders-api",
+    );
   });
 });
 
@@ -54,7 +78,12 @@ describe("PrivateKeyJwtApplication component", () => {
   it("declares a non_interactive client with client_credentials only, and no secret anywhere", async () => {
     const { registered } = await declare(await spec(validTenant()));
     const client = find(registered, RESOURCE_TYPES.Client, "billing");
-    expect(client.inputs).toMatchObject({ appType: "non_interactive", grantTypes: ["client_credentials"], oidcConformant: true, clientMetadata: { tenant_id: "acme" } });
+    expect(client.inputs).toMatchObject({
+      appType: "non_interactive",
+      grantTypes: ["client_credentials"],
+      oidcConformant: true,
+      clientMetadata: { tenant_id: "acme" },
+    });
     expect(JSON.stringify(registered)).not.toMatch(/clientSecret|client_secret/);
   });
 
@@ -66,10 +95,14 @@ describe("PrivateKeyJwtApplication component", () => {
     expect(creds.inputs).toEqual({
       clientId: "billing-client-id",
       authenticationMethod: "private_key_jwt",
-      privateKeyJwt: { credentials: [{ name: "billing-1", credentialType: "public_key", pem, algorithm: "RS256", expiresAt: "2027-09-30T00:00:00Z" }] },
+      privateKeyJwt: {
+        credentials: [{ name: "billing-1", credentialType: "public_key", pem, algorithm: "RS256", expiresAt: "2027-09-30T00:00:00Z" }],
+      },
     });
     expect(pem).toMatch(/^-----BEGIN PUBLIC KEY-----/);
-    expect(await settle(tenant.applications.billing!.credentials!.urn)).toContain("auth0-tenant:index:PrivateKeyJwtApplication$auth0:index/clientCredentials:ClientCredentials::billing");
+    expect(await settle(tenant.applications.billing!.credentials!.urn)).toContain(
+      "auth0-tenant:index:PrivateKeyJwtApplication$auth0:index/clientCredentials:ClientCredentials::billing",
+    );
   });
 
   it("declares one ClientGrant per granted API, waiting for that API's scopes", async () => {
@@ -95,7 +128,11 @@ describe("RegularWebApplication component", () => {
   it("declares a regular_web client for user logins, without credentials or grants", async () => {
     const { registered } = await declare(await spec(validTenant()));
     const client = find(registered, RESOURCE_TYPES.Client, "portal");
-    expect(client.inputs).toMatchObject({ appType: "regular_web", grantTypes: ["authorization_code", "refresh_token"], callbacks: ["https://portal.acme.example/callback"] });
+    expect(client.inputs).toMatchObject({
+      appType: "regular_web",
+      grantTypes: ["authorization_code", "refresh_token"],
+      callbacks: ["https://portal.acme.example/callback"],
+    });
     expect(registered.filter((r) => r.name === "portal" || r.name.startsWith("portal/"))).toHaveLength(1);
   });
 });

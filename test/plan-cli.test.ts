@@ -11,7 +11,10 @@ const root = path.resolve(__dirname, "..");
 
 async function plan(args: string[]) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "cli/plan.ts", ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "cli/plan.ts", ...args], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };
@@ -26,7 +29,10 @@ beforeAll(() => {
   bad.applications.billing.grants = { "orders-api": ["orders:purge"] };
   bad.apis["orders-api"].tokenLifetime = 5;
   writeFileSync(path.join(project.root, "Pulumi.bad.yaml"), stringify({ config: { "auth0-tenant:tenant": bad } }));
-  writeFileSync(path.join(project.root, "Pulumi.good.yaml"), stringify({ config: { "auth0:domain": "t.eu.auth0.com", "auth0-tenant:tenant": validTenant() } }));
+  writeFileSync(
+    path.join(project.root, "Pulumi.good.yaml"),
+    stringify({ config: { "auth0:domain": "t.eu.auth0.com", "auth0-tenant:tenant": validTenant() } }),
+  );
 });
 afterAll(() => project.cleanup());
 
@@ -54,7 +60,9 @@ describe("npm run plan", () => {
 
   it("shows an action's code in JSON by bundle hash and size, not as a wall of code", async () => {
     const r = await plan(["--json"]);
-    const action = JSON.parse(r.stdout).resources.find((x: { name: string; type: string }) => x.name === "login-claims" && x.type.endsWith("Action"));
+    const action = JSON.parse(r.stdout).resources.find(
+      (x: { name: string; type: string }) => x.name === "login-claims" && x.type.endsWith("Action"),
+    );
     expect(action.inputs.code).toMatch(/^<bundle of actions\/login-claims\.ts, sha256 [0-9a-f]{64}, \d+ bytes>$/);
   });
 

@@ -44,7 +44,12 @@ describe.each(["dev", "prod"])("stack %s: the offline plan is what pulumi up dec
       expect(got.dependencies, key(want)).toEqual(expect.arrayContaining(planned));
     }
     // Components are registered too, one per API and application plus the tenant.
-    expect(run.registered.filter((r) => !r.custom).map(key).sort()).toEqual(desired.components.map(key).sort());
+    expect(
+      run.registered
+        .filter((r) => !r.custom)
+        .map(key)
+        .sort(),
+    ).toEqual(desired.components.map(key).sort());
   });
 
   it("exports each app's client id and credential fingerprints", async () => {
@@ -54,7 +59,9 @@ describe.each(["dev", "prod"])("stack %s: the offline plan is what pulumi up dec
     const outputs = run.result as unknown as { applications: Record<string, { clientId: string; credentials: { thumbprint: string }[] }> };
     for (const app of Object.values(planned.plan.spec.applications)) {
       expect(outputs.applications[app.key]!.clientId).toBe(`${app.key}-client-id`);
-      expect(outputs.applications[app.key]!.credentials.map((c) => c.thumbprint)).toEqual((app.credentials ?? []).map((c) => c.key.thumbprint));
+      expect(outputs.applications[app.key]!.credentials.map((c) => c.thumbprint)).toEqual(
+        (app.credentials ?? []).map((c) => c.key.thumbprint),
+      );
     }
   });
 });

@@ -7,7 +7,9 @@ const root = path.resolve(__dirname, "..");
 
 describe("the Pulumi entry point", () => {
   it("loads the way `pulumi up` loads it: vendored ts-node 7, the project's TypeScript, type-checking on", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, "support/load-like-pulumi.cjs"), root], { cwd: root });
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, "support/load-like-pulumi.cjs"), root], {
+      cwd: root,
+    });
     expect(stdout).toContain("loaded index.ts; exports a function");
   });
 });

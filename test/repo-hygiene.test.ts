@@ -38,6 +38,7 @@ describe("repository hygiene", () => {
   it("every file in keys/ is a public key or certificate", () => {
     const keys = trackedFiles().filter((f) => f.startsWith("keys/"));
     expect(keys.length).toBeGreaterThan(0);
-    for (const f of keys) expect(readFileSync(path.join(root, f), "utf8"), f).toMatch(/-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/);
+    for (const f of keys)
+      expect(readFileSync(path.join(root, f), "utf8"), f).toMatch(/-----BEGIN (PUBLIC KEY|RSA PUBLIC KEY|CERTIFICATE)-----/);
   });
 });

@@ -3,13 +3,19 @@ import { parseStackConfig, projectName, StackConfigError } from "../src/config/s
 
 describe("reading stack files offline", () => {
   it("namespaces the tenant key by project and keeps unquoted dates as strings", () => {
-    const c = parseStackConfig("auth0-tenant", "dev", "config:\n  auth0:domain: a.eu.auth0.com\n  auth0-tenant:tenant:\n    x: 2027-01-31T00:00:00Z\n");
+    const c = parseStackConfig(
+      "auth0-tenant",
+      "dev",
+      "config:\n  auth0:domain: a.eu.auth0.com\n  auth0-tenant:tenant:\n    x: 2027-01-31T00:00:00Z\n",
+    );
     expect(c.domain).toBe("a.eu.auth0.com");
     expect(c.tenant).toEqual({ x: "2027-01-31T00:00:00Z" });
   });
 
   it("rejects duplicate keys with the file and line", () => {
-    expect(() => parseStackConfig("p", "dev", "config:\n  p:tenant: {}\n  p:tenant: {}\n")).toThrow(/Pulumi\.dev\.yaml: invalid YAML: duplicated mapping key.*\(3:3\)/s);
+    expect(() => parseStackConfig("p", "dev", "config:\n  p:tenant: {}\n  p:tenant: {}\n")).toThrow(
+      /Pulumi\.dev\.yaml: invalid YAML: duplicated mapping key.*\(3:3\)/s,
+    );
   });
 
   it("says which key is missing", () => {

@@ -5,8 +5,20 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..");
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; id?: string };
-type Job = { needs?: string | string[]; environment?: string; permissions?: Record<string, string>; env?: Record<string, string>; steps: Step[]; strategy?: { matrix: Record<string, unknown> } };
-type Workflow = { on: Record<string, { branches?: string[] }>; permissions: Record<string, string>; jobs: Record<string, Job>; concurrency?: { group: string; "cancel-in-progress": boolean } };
+type Job = {
+  needs?: string | string[];
+  environment?: string;
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
+  steps: Step[];
+  strategy?: { matrix: Record<string, unknown> };
+};
+type Workflow = {
+  on: Record<string, { branches?: string[] }>;
+  permissions: Record<string, string>;
+  jobs: Record<string, Job>;
+  concurrency?: { group: string; "cancel-in-progress": boolean };
+};
 
 const load = (f: string) => parse(readFileSync(path.join(root, ".github/workflows", f), "utf8")) as Workflow;
 const needs = (j: Job) => (Array.isArray(j.needs) ? j.needs : j.needs ? [j.needs] : []);
@@ -45,7 +57,13 @@ describe("pull request workflow", () => {
     const preview = wf.jobs.preview!;
     expect(preview.strategy!.matrix.stack).toEqual(["dev", "prod"]);
     const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"))!;
-    expect(pulumi.with).toMatchObject({ command: "preview", "stack-name": "${{ matrix.stack }}", refresh: true, diff: true, policyPacks: "policy" });
+    expect(pulumi.with).toMatchObject({
+      command: "preview",
+      "stack-name": "${{ matrix.stack }}",
+      refresh: true,
+      diff: true,
+      policyPacks: "policy",
+    });
     expect(pulumi.if).toBe("steps.credentials.outputs.ready == 'true'");
     expect(preview.steps[0]!.run).toContain("::notice::pulumi preview skipped");
     expect(new Set(secretsIn(preview))).toEqual(new Set(["secrets.PULUMI_ACCESS_TOKEN", "secrets.AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"]));
@@ -77,7 +95,9 @@ describe("deploy workflow", () => {
     expect(secretsIn(wf.jobs.test!)).toEqual([]);
     for (const stack of ["dev", "prod"]) {
       expect(wf.jobs[stack]!.steps[0]!.run).toContain("exit 1");
-      expect(new Set(secretsIn(wf.jobs[stack]!))).toEqual(new Set(["secrets.PULUMI_ACCESS_TOKEN", "secrets.AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"]));
+      expect(new Set(secretsIn(wf.jobs[stack]!))).toEqual(
+        new Set(["secrets.PULUMI_ACCESS_TOKEN", "secrets.AUTH0_CLIENT_ASSERTION_PRIVATE_KEY"]),
+      );
     }
   });
 });

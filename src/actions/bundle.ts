@@ -35,7 +35,15 @@ const ACTIONS_DIR = "actions/";
 const builtins = new Set(builtinModules);
 const EXTENSIONS = ["", ".ts", ".js", "/index.ts", "/index.js"];
 const PACKAGE_FILE_SUFFIXES = ["", ".js", ".json", ".cjs", ".mjs", "/index.js", "/index.json"];
-const LOADERS: Record<string, Loader> = { ".js": "js", ".cjs": "js", ".mjs": "js", ".json": "json", ".ts": "ts", ".cts": "ts", ".mts": "ts" };
+const LOADERS: Record<string, Loader> = {
+  ".js": "js",
+  ".cjs": "js",
+  ".mjs": "js",
+  ".json": "json",
+  ".ts": "ts",
+  ".cts": "ts",
+  ".mts": "ts",
+};
 const ALLOWED = "only files under actions/, Node built-ins and declared dependencies can be bundled";
 const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*$/i;
 
@@ -43,9 +51,14 @@ const isBuiltin = (specifier: string) => {
   const bare = specifier.replace(/^node:/, "");
   return builtins.has(bare) || builtins.has(bare.split("/")[0]!);
 };
-const isRelative = (specifier: string) => specifier === "." || specifier === ".." || specifier.startsWith("./") || specifier.startsWith("../");
+const isRelative = (specifier: string) =>
+  specifier === "." || specifier === ".." || specifier.startsWith("./") || specifier.startsWith("../");
 const isAbsolute = (specifier: string) => specifier.startsWith("/") || specifier.startsWith("\\") || /^[A-Za-z]:[\\/]/.test(specifier);
-const packageNameOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+const packageNameOf = (specifier: string) =>
+  specifier
+    .split("/")
+    .slice(0, specifier.startsWith("@") ? 2 : 1)
+    .join("/");
 const inside = (dir: string, file: string) => file.startsWith(dir + path.sep);
 
 async function statOrUndefined(p: string) {
@@ -96,14 +109,18 @@ function conditionalTarget(target: unknown, conditions: Set<string>, star: strin
 }
 
 function mappedTarget(map: unknown, key: string, conditions: Set<string>): string | undefined {
-  const entries = map && typeof map === "object" && !Array.isArray(map) && Object.keys(map).some((k) => k.startsWith(".") || k.startsWith("#")) ? (map as Record<string, unknown>) : { ".": map };
+  const entries =
+    map && typeof map === "object" && !Array.isArray(map) && Object.keys(map).some((k) => k.startsWith(".") || k.startsWith("#"))
+      ? (map as Record<string, unknown>)
+      : { ".": map };
   if (Object.prototype.hasOwnProperty.call(entries, key)) return conditionalTarget(entries[key], conditions, "");
   let best: [string, string] | undefined;
   for (const pattern of Object.keys(entries)) {
     const at = pattern.indexOf("*");
     if (at < 0) continue;
     const [prefix, suffix] = [pattern.slice(0, at), pattern.slice(at + 1)];
-    if (key.startsWith(prefix) && key.endsWith(suffix) && key.length >= pattern.length - 1 && (!best || prefix.length > best[0].length)) best = [prefix, pattern];
+    if (key.startsWith(prefix) && key.endsWith(suffix) && key.length >= pattern.length - 1 && (!best || prefix.length > best[0].length))
+      best = [prefix, pattern];
   }
   if (!best) return undefined;
   const pattern = best[1];
@@ -141,7 +158,8 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
   const refuse = (importer: string, specifier: string, why?: string): Resolved => ({
     errors: [{ text: `${importer} imports ${JSON.stringify(specifier)}: ${ALLOWED}${why ? ` (${why})` : ""}` }],
   });
-  const conditionsFor = (kind: ImportKind) => new Set(["node", kind === "require-call" || kind === "require-resolve" ? "require" : "import", "module", "default"]);
+  const conditionsFor = (kind: ImportKind) =>
+    new Set(["node", kind === "require-call" || kind === "require-resolve" ? "require" : "import", "module", "default"]);
   /** A package file by its real path: it must be a file inside node_modules with a loader we bundle. */
   const packageFile = async (candidate: string): Promise<string | undefined> => {
     for (const suffix of PACKAGE_FILE_SUFFIXES) {
@@ -163,7 +181,8 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
   };
   const asPackageModule = (real: string, importer: string, specifier: string): Resolved => {
     if (!inside(modules, real)) return refuse(importer, specifier, "it resolves outside the project's node_modules");
-    if (!LOADERS[path.extname(real)]) return refuse(importer, specifier, `${path.relative(root, real)}: only .js, .cjs, .mjs, .json and .ts files of packages are bundled`);
+    if (!LOADERS[path.extname(real)])
+      return refuse(importer, specifier, `${path.relative(root, real)}: only .js, .cjs, .mjs, .json and .ts files of packages are bundled`);
     return { path: path.relative(root, real).split(path.sep).join("/"), namespace: PACKAGES };
   };
   /** The directory of an installed package, looked up from `fromDir` upwards but never above the project. */
@@ -182,20 +201,26 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
     const dir = await packageDir(name, fromDir);
     const real = dir === undefined ? undefined : await realOrUndefined(dir);
     if (real === undefined) return refuse(importer, specifier, `package ${name} is not installed in the project's node_modules`);
-    if (!inside(modules, real)) return refuse(importer, specifier, `package ${name} is a link to a directory outside the project's node_modules`);
+    if (!inside(modules, real))
+      return refuse(importer, specifier, `package ${name} is a link to a directory outside the project's node_modules`);
     const manifest = (await readJsonInModules(path.join(real, "package.json"))) ?? {};
     const subpath = `.${specifier.slice(name.length)}`;
     let target: string | undefined;
     if (manifest.exports !== undefined) {
       target = mappedTarget(manifest.exports, subpath, conditionsFor(kind));
-      if (target === undefined || !target.startsWith("./")) return refuse(importer, specifier, `package ${name} does not export ${subpath}`);
+      if (target === undefined || !target.startsWith("./"))
+        return refuse(importer, specifier, `package ${name} does not export ${subpath}`);
     } else {
       target = subpath === "." ? (typeof manifest.main === "string" ? `./${manifest.main}` : "./index") : subpath;
     }
     const wanted = path.resolve(real, target);
     if (!inside(real, wanted)) return refuse(importer, specifier, `package ${name} points outside itself`);
-    const file = (await packageFile(wanted)) ?? (subpath === "." && manifest.exports === undefined ? await packageFile(path.join(real, "index")) : undefined);
-    return file === undefined ? refuse(importer, specifier, `no file for it in package ${name}`) : asPackageModule(file, importer, specifier);
+    const file =
+      (await packageFile(wanted)) ??
+      (subpath === "." && manifest.exports === undefined ? await packageFile(path.join(real, "index")) : undefined);
+    return file === undefined
+      ? refuse(importer, specifier, `no file for it in package ${name}`)
+      : asPackageModule(file, importer, specifier);
   };
   /** `#name` imports of the package that contains `fromDir` (its nearest package.json inside node_modules). */
   const resolveSubpathImport = async (specifier: string, fromDir: string, kind: ImportKind, importer: string): Promise<Resolved> => {
@@ -204,7 +229,8 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
       if (!manifest) continue;
       const target = mappedTarget(manifest.imports, specifier, conditionsFor(kind));
       if (target === undefined) break;
-      if (!target.startsWith("./")) return isRelative(target) || isAbsolute(target) ? refuse(importer, specifier) : resolvePackage(target, dir, kind, importer);
+      if (!target.startsWith("./"))
+        return isRelative(target) || isAbsolute(target) ? refuse(importer, specifier) : resolvePackage(target, dir, kind, importer);
       const file = await packageFile(path.resolve(dir, target));
       return file === undefined ? refuse(importer, specifier, "no file for it") : asPackageModule(file, importer, specifier);
     }
@@ -220,11 +246,19 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
           const importer = args.kind === "entry-point" ? "the entry point" : args.importer;
           if (isAbsolute(args.path)) return refuse(importer, args.path, "absolute paths are not read");
           if (args.kind === "entry-point" || isRelative(args.path)) {
-            const wanted = path.posix.normalize(args.kind === "entry-point" ? args.path : path.posix.join(path.posix.dirname(args.importer), args.path));
+            const wanted = path.posix.normalize(
+              args.kind === "entry-point" ? args.path : path.posix.join(path.posix.dirname(args.importer), args.path),
+            );
             if (!wanted.startsWith(ACTIONS_DIR)) return refuse(importer, args.path, `${wanted} is outside actions/`);
             const found = await probe(wanted);
             if (!found) {
-              return { errors: [{ text: `cannot find ${wanted} (tried ${EXTENSIONS.map((e) => wanted + e).join(", ")}; files outside the project, also through symbolic links, are not read)` }] };
+              return {
+                errors: [
+                  {
+                    text: `cannot find ${wanted} (tried ${EXTENSIONS.map((e) => wanted + e).join(", ")}; files outside the project, also through symbolic links, are not read)`,
+                  },
+                ],
+              };
             }
             return { path: found, namespace: NAMESPACE };
           }
@@ -241,7 +275,9 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
         if (args.path.startsWith("#")) return resolveSubpathImport(args.path, fromDir, args.kind, importer);
         if (isRelative(args.path)) {
           const file = await packageFile(path.resolve(fromDir, args.path));
-          return file === undefined ? refuse(importer, args.path, "no such file inside node_modules") : asPackageModule(file, importer, args.path);
+          return file === undefined
+            ? refuse(importer, args.path, "no such file inside node_modules")
+            : asPackageModule(file, importer, args.path);
         }
         return resolvePackage(args.path, fromDir, args.kind, importer);
       });
@@ -251,7 +287,8 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
       }));
       b.onLoad({ filter: /.*/, namespace: PACKAGES }, async (args) => {
         const real = await realOrUndefined(path.join(root, args.path));
-        if (real === undefined || !inside(modules, real)) return { errors: [{ text: `${args.path} is not inside the project's node_modules` }] };
+        if (real === undefined || !inside(modules, real))
+          return { errors: [{ text: `${args.path} is not inside the project's node_modules` }] };
         return { contents: await fsReadFile(real, "utf8"), loader: LOADERS[path.extname(real)]! };
       });
     },
@@ -259,7 +296,10 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
 }
 
 const claimsIn = (config: unknown) =>
-  ((config as { claims?: { name: string; tokens: string[] }[] } | undefined)?.claims ?? []).map((c) => ({ name: c.name, tokens: c.tokens }));
+  ((config as { claims?: { name: string; tokens: string[] }[] } | undefined)?.claims ?? []).map((c) => ({
+    name: c.name,
+    tokens: c.tokens,
+  }));
 
 /**
  * Bundles one action and reports what went into it: `inputs` are the metafile's inputs (project sources as
@@ -297,12 +337,22 @@ export async function buildAction(options: {
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
     const where = (file: string, line: number, text: string) => (text.startsWith(`${file} `) ? text : `${file}:${line}: ${text}`);
-    const detail = errors.map((m) => (m.location ? where(m.location.file.replace(/^(project|package):/, ""), m.location.line, m.text) : m.text)).join("; ");
+    const detail = errors
+      .map((m) => (m.location ? where(m.location.file.replace(/^(project|package):/, ""), m.location.line, m.text) : m.text))
+      .join("; ");
     throw new BundleError(detail || (e as Error).message);
   }
   const inputs = Object.keys((result.metafile as Metafile).inputs);
   // Besides files: esbuild's virtual module for the `define` of __ACTION_CONFIG__.
-  const stray = inputs.filter((i) => !(/^<define:[\w$]+>$/.test(i) || (i.startsWith(`${NAMESPACE}:${ACTIONS_DIR}`) && !i.split("/").includes("..")) || (i.startsWith(`${PACKAGES}:node_modules/`) && inside(path.join(root, "node_modules"), path.resolve(root, i.slice(PACKAGES.length + 1))))));
+  const stray = inputs.filter(
+    (i) =>
+      !(
+        /^<define:[\w$]+>$/.test(i) ||
+        (i.startsWith(`${NAMESPACE}:${ACTIONS_DIR}`) && !i.split("/").includes("..")) ||
+        (i.startsWith(`${PACKAGES}:node_modules/`) &&
+          inside(path.join(root, "node_modules"), path.resolve(root, i.slice(PACKAGES.length + 1))))
+      ),
+  );
   if (stray.length > 0) throw new BundleError(`the bundle would contain files outside actions/ and node_modules: ${stray.join(", ")}`);
   const code = result.outputFiles[0]!.text;
   return { bundle: { code, sha256: sha256(code), bytes: Buffer.byteLength(code, "utf8") }, inputs };

@@ -55,7 +55,12 @@ export function postLoginEvent(input: {
 }) {
   return {
     user: { app_metadata: {}, user_metadata: {}, ...input.user },
-    connection: { id: input.connection.id ?? `con_${input.connection.name}`, name: input.connection.name, strategy: input.connection.strategy ?? "auth0", metadata: {} },
+    connection: {
+      id: input.connection.id ?? `con_${input.connection.name}`,
+      name: input.connection.name,
+      strategy: input.connection.strategy ?? "auth0",
+      metadata: {},
+    },
     client: { client_id: input.client.client_id, name: input.client.name, metadata: input.client.metadata ?? {} },
     ...(input.resourceServer ? { resource_server: { identifier: input.resourceServer.identifier } } : {}),
     ...(input.organization ? { organization: { metadata: {}, ...input.organization } } : {}),

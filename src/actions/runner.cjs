@@ -1,4 +1,4 @@
-'use strict';
+"use strict";
 /*
  * The action host's child process (started by src/actions/host.ts; plain CommonJS so the child needs no loader).
  *
@@ -15,11 +15,11 @@
  * calls are recorded; the host applies Auth0's claim rules to what was recorded.
  */
 
-const vm = require('node:vm');
-const { AsyncLocalStorage } = require('node:async_hooks');
-const nodeModule = require('node:module');
+const vm = require("node:vm");
+const { AsyncLocalStorage } = require("node:async_hooks");
+const nodeModule = require("node:module");
 
-const options = JSON.parse(process.argv[2] || '{}');
+const options = JSON.parse(process.argv[2] || "{}");
 const NETWORK = options.network === true;
 
 const LIMITS = {
@@ -35,7 +35,7 @@ const LIMITS = {
   cachedBundles: 256,
 };
 
-const NETWORK_MODULES = ['net', 'http', 'https', 'http2', 'dns', 'tls', 'dgram', 'child_process', 'cluster', 'worker_threads', 'inspector'];
+const NETWORK_MODULES = ["net", "http", "https", "http2", "dns", "tls", "dgram", "child_process", "cluster", "worker_threads", "inspector"];
 const builtins = new Set(nodeModule.builtinModules);
 
 /* ---------------------------------------------------------------- I/O set up before the lockdown ------------ */
@@ -61,7 +61,7 @@ const lockdown = [];
 
 function accessDenied(what, why) {
   const error = new Error(`${what}: ${why}`);
-  error.code = 'ERR_ACCESS_DENIED';
+  error.code = "ERR_ACCESS_DENIED";
   return error;
 }
 
@@ -77,8 +77,8 @@ function deny(object, key, what, why) {
   lockdown.push(what);
 }
 
-const NO_NETWORK = 'network access is blocked in the local action runtime (allow it explicitly with allowNetwork)';
-const NOT_AVAILABLE = 'not available in the local action runtime';
+const NO_NETWORK = "network access is blocked in the local action runtime (allow it explicitly with allowNetwork)";
+const NOT_AVAILABLE = "not available in the local action runtime";
 
 function removeGlobal(name) {
   if (Object.getOwnPropertyDescriptor(globalThis, name)) {
@@ -92,15 +92,15 @@ function removeGlobal(name) {
 function handleClasses() {
   const out = {};
   try {
-    const net = require('node:net');
+    const net = require("node:net");
     const socket = new net.Socket();
     // A lookup that never answers: connect() creates the TCP handle synchronously and then waits forever.
-    socket.connect({ port: 9, host: 'lookup.invalid', lookup() {} });
+    socket.connect({ port: 9, host: "lookup.invalid", lookup() {} });
     if (socket._handle) out.TCP = socket._handle.constructor;
     socket.destroy();
   } catch {}
   try {
-    const udp = require('node:dgram').createSocket('udp4');
+    const udp = require("node:dgram").createSocket("udp4");
     if (udp._handle) out.UDP = udp._handle.constructor;
     udp.close();
   } catch {}
@@ -108,7 +108,7 @@ function handleClasses() {
     if (stdin._handle) out.Pipe = stdin._handle.constructor;
   } catch {}
   try {
-    const resolver = new (require('node:dns').Resolver)();
+    const resolver = new (require("node:dns").Resolver)();
     if (resolver._handle) out.ChannelWrap = resolver._handle.constructor;
   } catch {}
   return out;
@@ -116,43 +116,59 @@ function handleClasses() {
 
 function lockDownNetwork() {
   // Load every network module first (they extend each other's prototypes at load time), then disable.
-  for (const name of ['net', 'tls', 'http', 'https', 'http2', 'dgram', 'dns']) require(`node:${name}`);
+  for (const name of ["net", "tls", "http", "https", "http2", "dgram", "dns"]) require(`node:${name}`);
   const classes = handleClasses();
-  const net = require('node:net');
-  for (const key of ['connect', 'createConnection', 'createServer', '_createServerHandle']) deny(net, key, `net.${key}`, NO_NETWORK);
-  deny(net.Socket.prototype, 'connect', 'net.Socket.connect', NO_NETWORK);
-  deny(net.Server.prototype, 'listen', 'net.Server.listen', NO_NETWORK);
-  deny(net.Server.prototype, '_listen2', 'net.Server._listen2', NO_NETWORK);
+  const net = require("node:net");
+  for (const key of ["connect", "createConnection", "createServer", "_createServerHandle"]) deny(net, key, `net.${key}`, NO_NETWORK);
+  deny(net.Socket.prototype, "connect", "net.Socket.connect", NO_NETWORK);
+  deny(net.Server.prototype, "listen", "net.Server.listen", NO_NETWORK);
+  deny(net.Server.prototype, "_listen2", "net.Server._listen2", NO_NETWORK);
 
-  const tls = require('node:tls');
-  for (const key of ['connect', 'createServer']) deny(tls, key, `tls.${key}`, NO_NETWORK);
+  const tls = require("node:tls");
+  for (const key of ["connect", "createServer"]) deny(tls, key, `tls.${key}`, NO_NETWORK);
 
-  for (const name of ['http', 'https']) {
+  for (const name of ["http", "https"]) {
     const mod = require(`node:${name}`);
-    for (const key of ['request', 'get', 'createServer']) deny(mod, key, `${name}.${key}`, NO_NETWORK);
-    deny(mod.Agent.prototype, 'createConnection', `${name}.Agent.createConnection`, NO_NETWORK);
+    for (const key of ["request", "get", "createServer"]) deny(mod, key, `${name}.${key}`, NO_NETWORK);
+    deny(mod.Agent.prototype, "createConnection", `${name}.Agent.createConnection`, NO_NETWORK);
   }
-  const http2 = require('node:http2');
-  for (const key of ['connect', 'createServer', 'createSecureServer']) deny(http2, key, `http2.${key}`, NO_NETWORK);
+  const http2 = require("node:http2");
+  for (const key of ["connect", "createServer", "createSecureServer"]) deny(http2, key, `http2.${key}`, NO_NETWORK);
 
-  const dgram = require('node:dgram');
-  for (const key of ['bind', 'connect', 'send', 'addMembership']) deny(dgram.Socket.prototype, key, `dgram.Socket.${key}`, NO_NETWORK);
-  deny(dgram, 'createSocket', 'dgram.createSocket', NO_NETWORK);
-  deny(dgram, 'Socket', 'dgram.Socket', NO_NETWORK);
+  const dgram = require("node:dgram");
+  for (const key of ["bind", "connect", "send", "addMembership"]) deny(dgram.Socket.prototype, key, `dgram.Socket.${key}`, NO_NETWORK);
+  deny(dgram, "createSocket", "dgram.createSocket", NO_NETWORK);
+  deny(dgram, "Socket", "dgram.Socket", NO_NETWORK);
 
-  const dns = require('node:dns');
-  const dnsNames = (o) => Object.getOwnPropertyNames(o).filter((k) => /^(lookup|resolve|reverse)/.test(k) && typeof o[k] === 'function');
+  const dns = require("node:dns");
+  const dnsNames = (o) => Object.getOwnPropertyNames(o).filter((k) => /^(lookup|resolve|reverse)/.test(k) && typeof o[k] === "function");
   for (const key of dnsNames(dns)) deny(dns, key, `dns.${key}`, NO_NETWORK);
   for (const key of dnsNames(dns.Resolver.prototype)) deny(dns.Resolver.prototype, key, `dns.Resolver.${key}`, NO_NETWORK);
   for (const key of dnsNames(dns.promises)) deny(dns.promises, key, `dns.promises.${key}`, NO_NETWORK);
-  for (const key of dnsNames(dns.promises.Resolver.prototype)) deny(dns.promises.Resolver.prototype, key, `dns.promises.Resolver.${key}`, NO_NETWORK);
+  for (const key of dnsNames(dns.promises.Resolver.prototype))
+    deny(dns.promises.Resolver.prototype, key, `dns.promises.Resolver.${key}`, NO_NETWORK);
 
   // Below the modules: the handle classes a script could reach through an existing object (process.stdin._handle…).
   const handleMethods = {
-    TCP: ['open', 'bind', 'bind6', 'listen', 'connect', 'connect6'],
-    UDP: ['open', 'bind', 'bind6', 'connect', 'connect6', 'send', 'send6', 'recvStart'],
-    Pipe: ['open', 'bind', 'listen', 'connect'],
-    ChannelWrap: ['queryAny', 'queryA', 'queryAaaa', 'queryCaa', 'queryCname', 'queryMx', 'queryNs', 'queryTxt', 'querySrv', 'queryPtr', 'queryNaptr', 'querySoa', 'queryTlsa', 'getHostByAddr'],
+    TCP: ["open", "bind", "bind6", "listen", "connect", "connect6"],
+    UDP: ["open", "bind", "bind6", "connect", "connect6", "send", "send6", "recvStart"],
+    Pipe: ["open", "bind", "listen", "connect"],
+    ChannelWrap: [
+      "queryAny",
+      "queryA",
+      "queryAaaa",
+      "queryCaa",
+      "queryCname",
+      "queryMx",
+      "queryNs",
+      "queryTxt",
+      "querySrv",
+      "queryPtr",
+      "queryNaptr",
+      "querySoa",
+      "queryTlsa",
+      "getHostByAddr",
+    ],
   };
   for (const [name, methods] of Object.entries(handleMethods)) {
     const Class = classes[name];
@@ -160,22 +176,22 @@ function lockDownNetwork() {
     for (const m of methods) deny(Class.prototype, m, `${name}.${m}`, NO_NETWORK);
   }
 
-  for (const name of ['fetch', 'WebSocket', 'EventSource']) removeGlobal(name);
+  for (const name of ["fetch", "WebSocket", "EventSource"]) removeGlobal(name);
 }
 
 function lockDownProcess() {
   // The inspector listens on a port and evaluates strings; trace files are written into the working directory.
-  const inspector = require('node:inspector');
-  deny(inspector, 'open', 'inspector.open', NOT_AVAILABLE);
-  deny(inspector.Session.prototype, 'connect', 'inspector.Session.connect', NOT_AVAILABLE);
-  deny(inspector.Session.prototype, 'connectToMainThread', 'inspector.Session.connectToMainThread', NOT_AVAILABLE);
-  deny(require('node:trace_events'), 'createTracing', 'trace_events.createTracing', NOT_AVAILABLE);
+  const inspector = require("node:inspector");
+  deny(inspector, "open", "inspector.open", NOT_AVAILABLE);
+  deny(inspector.Session.prototype, "connect", "inspector.Session.connect", NOT_AVAILABLE);
+  deny(inspector.Session.prototype, "connectToMainThread", "inspector.Session.connectToMainThread", NOT_AVAILABLE);
+  deny(require("node:trace_events"), "createTracing", "trace_events.createTracing", NOT_AVAILABLE);
   // Signals to other processes (SIGUSR1 opens a Node process's inspector; kill(-1) reaches every process of the user).
-  for (const key of ['kill', '_kill', '_debugProcess', '_debugEnd', 'execve']) deny(process, key, `process.${key}`, NOT_AVAILABLE);
-  deny(require('node:os'), 'setPriority', 'os.setPriority', NOT_AVAILABLE);
+  for (const key of ["kill", "_kill", "_debugProcess", "_debugEnd", "execve"]) deny(process, key, `process.${key}`, NOT_AVAILABLE);
+  deny(require("node:os"), "setPriority", "os.setPriority", NOT_AVAILABLE);
   // Raw module and binding loaders: the permission model refuses process.binding and --no-addons refuses dlopen;
   // they are replaced as well, and getBuiltinModule would hand out modules without going through require.
-  for (const key of ['binding', '_linkedBinding', 'dlopen', 'getBuiltinModule']) deny(process, key, `process.${key}`, NOT_AVAILABLE);
+  for (const key of ["binding", "_linkedBinding", "dlopen", "getBuiltinModule"]) deny(process, key, `process.${key}`, NOT_AVAILABLE);
 }
 
 /**
@@ -190,7 +206,8 @@ function freezeSharedGlobals() {
   }
   const webcrypto = globalThis.crypto;
   if (webcrypto) {
-    for (const o of [webcrypto.subtle, Object.getPrototypeOf(webcrypto.subtle), Object.getPrototypeOf(webcrypto), webcrypto]) Object.freeze(o);
+    for (const o of [webcrypto.subtle, Object.getPrototypeOf(webcrypto.subtle), Object.getPrototypeOf(webcrypto), webcrypto])
+      Object.freeze(o);
   }
   Object.freeze(structuredClone);
 }
@@ -203,21 +220,28 @@ freezeSharedGlobals();
 const permission = process.permission;
 const permissionState = {
   active: Boolean(permission),
-  fsWrite: permission ? permission.has('fs.write') : true,
-  fsReadOutside: permission ? permission.has('fs.read', '/etc/passwd') : true,
-  childProcess: permission ? permission.has('child') : true,
-  worker: permission ? permission.has('worker') : true,
+  fsWrite: permission ? permission.has("fs.write") : true,
+  fsReadOutside: permission ? permission.has("fs.read", "/etc/passwd") : true,
+  childProcess: permission ? permission.has("child") : true,
+  worker: permission ? permission.has("worker") : true,
 };
 
-process.on('uncaughtException', () => {});
-process.on('unhandledRejection', () => {});
+process.on("uncaughtException", () => {});
+process.on("unhandledRejection", () => {});
 
 /* ---------------------------------------------------------------- frames ------------------------------------ */
 
 function send(message) {
-  let body = Buffer.from(stringify(message), 'utf8');
+  let body = Buffer.from(stringify(message), "utf8");
   if (body.length > LIMITS.frameBytes && message.id !== undefined) {
-    body = Buffer.from(stringify({ id: message.id, ok: false, error: { kind: 'too-large', message: `the action's output is larger than ${LIMITS.frameBytes} bytes` } }), 'utf8');
+    body = Buffer.from(
+      stringify({
+        id: message.id,
+        ok: false,
+        error: { kind: "too-large", message: `the action's output is larger than ${LIMITS.frameBytes} bytes` },
+      }),
+      "utf8",
+    );
   }
   const header = Buffer.alloc(4);
   header.writeUInt32BE(body.length, 0);
@@ -226,22 +250,26 @@ function send(message) {
 
 let pending = Buffer.alloc(0);
 let queue = Promise.resolve();
-stdin.on('data', (chunk) => {
+stdin.on("data", (chunk) => {
   pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
   while (pending.length >= 4) {
     const length = pending.readUInt32BE(0);
     if (pending.length < 4 + length) break;
     let request;
     try {
-      request = parseJson(pending.subarray(4, 4 + length).toString('utf8'));
+      request = parseJson(pending.subarray(4, 4 + length).toString("utf8"));
     } catch {
       process.exit(70); // the host only sends JSON: this process has been tampered with
     }
     pending = pending.subarray(4 + length);
-    queue = queue.then(() => handle(request)).then(send, (e) => send({ id: request.id, ok: false, error: { kind: 'internal', message: clip(String(e && e.stack), LIMITS.errorChars) } }));
+    queue = queue
+      .then(() => handle(request))
+      .then(send, (e) =>
+        send({ id: request.id, ok: false, error: { kind: "internal", message: clip(String(e && e.stack), LIMITS.errorChars) } }),
+      );
   }
 });
-stdin.on('end', () => process.exit(0));
+stdin.on("end", () => process.exit(0));
 
 /* ---------------------------------------------------------------- the action's context ---------------------- */
 
@@ -260,17 +288,17 @@ function safeJson(value) {
     try {
       return String(value);
     } catch {
-      return '[unprintable]';
+      return "[unprintable]";
     }
   }
 }
 
 function describeError(error) {
   try {
-    if (error && typeof error === 'object' && 'message' in error) return clip(String(error.message), LIMITS.errorChars);
+    if (error && typeof error === "object" && "message" in error) return clip(String(error.message), LIMITS.errorChars);
     return clip(String(error), LIMITS.errorChars);
   } catch {
-    return 'an unprintable value was thrown';
+    return "an unprintable value was thrown";
   }
 }
 
@@ -281,21 +309,25 @@ function log(rec, line) {
     return;
   }
   const text = clip(line, LIMITS.logLineChars);
-  rec.logBytes += byteLength(text, 'utf8');
+  rec.logBytes += byteLength(text, "utf8");
   rec.logs.push(text);
 }
 
 function sandboxConsole() {
-  const write = (level) => (...args) => {
-    const rec = logSink.getStore();
-    if (!rec || rec.logBytes >= LIMITS.logBytes) {
-      if (rec) rec.logsDropped += 1;
-      return;
-    }
-    const line = args.map((a) => (typeof a === 'string' ? clip(a, LIMITS.logLineChars) : clip(safeJson(a), LIMITS.logLineChars))).join(' ');
-    log(rec, level === 'log' ? line : `${level}: ${line}`);
-  };
-  return { log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') };
+  const write =
+    (level) =>
+    (...args) => {
+      const rec = logSink.getStore();
+      if (!rec || rec.logBytes >= LIMITS.logBytes) {
+        if (rec) rec.logsDropped += 1;
+        return;
+      }
+      const line = args
+        .map((a) => (typeof a === "string" ? clip(a, LIMITS.logLineChars) : clip(safeJson(a), LIMITS.logLineChars)))
+        .join(" ");
+      log(rec, level === "log" ? line : `${level}: ${line}`);
+    };
+  return { log: write("log"), info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") };
 }
 
 function requireError(specifier, why) {
@@ -305,10 +337,11 @@ function requireError(specifier, why) {
 }
 
 function sandboxRequire(specifier) {
-  const name = String(specifier).replace(/^node:/, '');
-  if (!builtins.has(name)) throw requireError(specifier, 'only Node built-ins are available at run time; bundle other modules into the action');
-  if (!NETWORK && NETWORK_MODULES.includes(name.split('/')[0])) {
-    throw requireError(specifier, 'network access is blocked in the local action runtime (allow it explicitly with allowNetwork)');
+  const name = String(specifier).replace(/^node:/, "");
+  if (!builtins.has(name))
+    throw requireError(specifier, "only Node built-ins are available at run time; bundle other modules into the action");
+  if (!NETWORK && NETWORK_MODULES.includes(name.split("/")[0])) {
+    throw requireError(specifier, "network access is blocked in the local action runtime (allow it explicitly with allowNetwork)");
   }
   return require(specifier);
 }
@@ -325,7 +358,7 @@ function bounded(entry, fn, ms) {
 
 /** Timers handed to action code run their callbacks under vm's timeout too, so a busy loop there is stopped. */
 function boundedCallback(entry, callback) {
-  if (typeof callback !== 'function') return callback;
+  if (typeof callback !== "function") return callback;
   return (...args) => {
     try {
       bounded(entry, () => callback(...args), LIMITS.timerSliceMs);
@@ -354,15 +387,15 @@ function newContext(sha) {
     structuredClone,
     crypto: globalThis.crypto,
   };
-  if (NETWORK && typeof fetch === 'function') globals.fetch = fetch;
+  if (NETWORK && typeof fetch === "function") globals.fetch = fetch;
   // A null prototype: `this.constructor` inside the context is then the context's own Object, not this realm's
   // (whose Function would compile strings here if code generation were ever allowed in this process).
   Object.setPrototypeOf(globals, null);
   entry.context = vm.createContext(globals, { name: `action ${sha.slice(0, 12)}`, codeGeneration: { strings: false, wasm: false } });
   // Captured before the action's code runs (it may replace the context's JSON later).
-  entry.parse = vm.runInContext('JSON.parse', entry.context);
+  entry.parse = vm.runInContext("JSON.parse", entry.context);
   vm.runInContext(`globalThis.process = ${stringify({ env: {}, version: process.version, versions: process.versions })};`, entry.context);
-  entry.invoke = new vm.Script('globalThis.__call()', { filename: `action-${sha.slice(0, 12)}-call.js` });
+  entry.invoke = new vm.Script("globalThis.__call()", { filename: `action-${sha.slice(0, 12)}-call.js` });
   return entry;
 }
 
@@ -371,14 +404,18 @@ function failure(id, kind, message) {
 }
 
 function listExports(entry) {
-  return bounded(entry, () => {
-    const exported = entry.module.exports;
-    if (exported === null || (typeof exported !== 'object' && typeof exported !== 'function')) return { names: [], functions: [] };
-    const names = Object.keys(exported);
-    if (names.length > LIMITS.exportNames) return { tooMany: names.length };
-    const functions = names.filter((n) => typeof exported[n] === 'function');
-    return { names: names.map(String), functions: functions.map(String) };
-  }, 1000);
+  return bounded(
+    entry,
+    () => {
+      const exported = entry.module.exports;
+      if (exported === null || (typeof exported !== "object" && typeof exported !== "function")) return { names: [], functions: [] };
+      const names = Object.keys(exported);
+      if (names.length > LIMITS.exportNames) return { tooMany: names.length };
+      const functions = names.filter((n) => typeof exported[n] === "function");
+      return { names: names.map(String), functions: functions.map(String) };
+    },
+    1000,
+  );
 }
 
 function load(request) {
@@ -390,23 +427,29 @@ function load(request) {
   }
   const entry = newContext(request.sha);
   try {
-    const wrapper = new vm.Script(`(function (exports, require, module) {\n${request.code}\n})`, { filename: `action-${request.sha.slice(0, 12)}.js` });
+    const wrapper = new vm.Script(`(function (exports, require, module) {\n${request.code}\n})`, {
+      filename: `action-${request.sha.slice(0, 12)}.js`,
+    });
     const fn = wrapper.runInContext(entry.context);
     bounded(entry, () => fn(entry.module.exports, sandboxRequire, entry.module), request.timeoutMs);
   } catch (error) {
-    if (error && error.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return failure(request.id, 'timeout', `the action's top level did not finish within ${request.timeoutMs} ms`);
-    if (error && error.actionRequire === true) return failure(request.id, 'require', error.message);
-    return failure(request.id, 'threw', `the action's top level failed: ${describeError(error)}`);
+    if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
+      return failure(request.id, "timeout", `the action's top level did not finish within ${request.timeoutMs} ms`);
+    if (error && error.actionRequire === true) return failure(request.id, "require", error.message);
+    return failure(request.id, "threw", `the action's top level failed: ${describeError(error)}`);
   }
   let listed;
   try {
     listed = listExports(entry);
   } catch (error) {
-    if (error && error.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return failure(request.id, 'timeout', 'listing the action\'s exports did not finish within 1000 ms');
-    return failure(request.id, 'threw', `listing the action's exports failed: ${describeError(error)}`);
+    if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
+      return failure(request.id, "timeout", "listing the action's exports did not finish within 1000 ms");
+    return failure(request.id, "threw", `listing the action's exports failed: ${describeError(error)}`);
   }
-  if (listed.tooMany !== undefined) return failure(request.id, 'too-large', `the action exports ${listed.tooMany} names (at most ${LIMITS.exportNames})`);
-  if (listed.names.some((n) => n.length > LIMITS.exportNameChars)) return failure(request.id, 'too-large', `an export name is longer than ${LIMITS.exportNameChars} characters`);
+  if (listed.tooMany !== undefined)
+    return failure(request.id, "too-large", `the action exports ${listed.tooMany} names (at most ${LIMITS.exportNames})`);
+  if (listed.names.some((n) => n.length > LIMITS.exportNameChars))
+    return failure(request.id, "too-large", `an export name is longer than ${LIMITS.exportNameChars} characters`);
   entry.exports = listed.names;
   entry.functions = listed.functions;
   if (cache.size >= LIMITS.cachedBundles) cache.delete(cache.keys().next().value);
@@ -428,10 +471,15 @@ function tokenApi(rec, token) {
       try {
         json = stringify(value);
       } catch (error) {
-        rec.ops.push({ op: 'claim', token, name: clip(claim, 1024), error: `the value cannot be serialised as JSON (${describeError(error)})` });
+        rec.ops.push({
+          op: "claim",
+          token,
+          name: clip(claim, 1024),
+          error: `the value cannot be serialised as JSON (${describeError(error)})`,
+        });
         return;
       }
-      const bytes = byteLength(claim, 'utf8') + (json === undefined ? 0 : byteLength(json, 'utf8'));
+      const bytes = byteLength(claim, "utf8") + (json === undefined ? 0 : byteLength(json, "utf8"));
       if (rec.claimBytes + bytes > LIMITS.claimBytes) {
         // Past the budget only the size and (a bounded list of) names are kept: the host drops the token's claims.
         const over = rec.overflow[token] || (rec.overflow[token] = { bytes: 0, names: [] });
@@ -440,13 +488,13 @@ function tokenApi(rec, token) {
         return;
       }
       rec.claimBytes += bytes;
-      rec.ops.push(json === undefined ? { op: 'claim', token, name: claim } : { op: 'claim', token, name: claim, json });
+      rec.ops.push(json === undefined ? { op: "claim", token, name: claim } : { op: "claim", token, name: claim, json });
     },
   };
 }
 
 function text(value) {
-  return value === undefined ? undefined : clip(typeof value === 'string' ? value : safeJson(value), LIMITS.denyChars);
+  return value === undefined ? undefined : clip(typeof value === "string" ? value : safeJson(value), LIMITS.denyChars);
 }
 
 function cacheApi() {
@@ -455,68 +503,81 @@ function cacheApi() {
     get: (key) => entries.get(key),
     set: (key, value, opts) => {
       entries.set(key, { value, ...(opts && opts.ttl ? { expires_at: Date.now() + opts.ttl } : {}) });
-      return { type: 'success' };
+      return { type: "success" };
     },
-    delete: (key) => (entries.delete(key), { type: 'success' }),
+    delete: (key) => (entries.delete(key), { type: "success" }),
   };
 }
 
 /** The `api` object Auth0 hands to a handler; calls the local runtime does not carry out are noted in the logs. */
 function buildApi(trigger, rec) {
-  const noted = (name) => (...args) => log(rec, `[local runtime] api.${name}(${args.map((a) => safeJson(a)).join(', ')}) is not simulated`);
-  const accessToken = { ...tokenApi(rec, 'access'), addScope: noted('accessToken.addScope'), removeScope: noted('accessToken.removeScope') };
+  const noted =
+    (name) =>
+    (...args) =>
+      log(rec, `[local runtime] api.${name}(${args.map((a) => safeJson(a)).join(", ")}) is not simulated`);
+  const accessToken = {
+    ...tokenApi(rec, "access"),
+    addScope: noted("accessToken.addScope"),
+    removeScope: noted("accessToken.removeScope"),
+  };
   const denyOp = (code, reason) => {
     if (rec.denied) return;
     rec.denied = true;
-    rec.ops.push({ op: 'deny', ...(code !== undefined ? { code: text(code) } : {}), reason: text(reason) });
+    rec.ops.push({ op: "deny", ...(code !== undefined ? { code: text(code) } : {}), reason: text(reason) });
   };
-  if (trigger === 'credentials-exchange') {
+  if (trigger === "credentials-exchange") {
     return { accessToken, access: { deny: (code, reason) => denyOp(code, reason) }, cache: cacheApi() };
   }
   return {
-    idToken: tokenApi(rec, 'id'),
+    idToken: tokenApi(rec, "id"),
     accessToken,
     access: { deny: (reason) => denyOp(undefined, reason) },
-    user: { setAppMetadata: noted('user.setAppMetadata'), setUserMetadata: noted('user.setUserMetadata') },
-    multifactor: { enable: noted('multifactor.enable') },
+    user: { setAppMetadata: noted("user.setAppMetadata"), setUserMetadata: noted("user.setUserMetadata") },
+    multifactor: { enable: noted("multifactor.enable") },
     cache: cacheApi(),
   };
 }
 
 function result(id, rec) {
-  if (rec.logsDropped > 0) rec.logs.push(`[local runtime] ${rec.logsDropped} more log line(s) dropped (at most ${LIMITS.logBytes} bytes of logs per execution)`);
+  if (rec.logsDropped > 0)
+    rec.logs.push(`[local runtime] ${rec.logsDropped} more log line(s) dropped (at most ${LIMITS.logBytes} bytes of logs per execution)`);
   return { id, ok: true, ops: rec.ops, logs: rec.logs, overflow: rec.overflow };
 }
 
 async function call(request) {
   const entry = cache.get(request.sha);
-  if (!entry) return failure(request.id, 'not-loaded', 'the bundle is not loaded in the action host');
+  if (!entry) return failure(request.id, "not-loaded", "the bundle is not loaded in the action host");
   const rec = recorder();
   const started = Date.now();
-  const timedOut = () => failure(request.id, 'timeout', `the ${request.trigger} action did not finish within ${request.timeoutMs} ms`);
+  const timedOut = () => failure(request.id, "timeout", `the ${request.trigger} action did not finish within ${request.timeoutMs} ms`);
   return logSink.run(rec, async () => {
     let returned;
     try {
-      returned = bounded(entry, () => {
-        const handler = entry.module.exports[request.handler];
-        if (typeof handler !== 'function') return { noHandler: true };
-        const event = entry.parse(stringify(request.event));
-        return { value: handler(event, buildApi(request.trigger, rec)) };
-      }, request.timeoutMs);
+      returned = bounded(
+        entry,
+        () => {
+          const handler = entry.module.exports[request.handler];
+          if (typeof handler !== "function") return { noHandler: true };
+          const event = entry.parse(stringify(request.event));
+          return { value: handler(event, buildApi(request.trigger, rec)) };
+        },
+        request.timeoutMs,
+      );
     } catch (error) {
-      if (error && error.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return timedOut();
-      return failure(request.id, 'threw', describeError(error));
+      if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return timedOut();
+      return failure(request.id, "threw", describeError(error));
     }
-    if (returned.noHandler) return failure(request.id, 'no-handler', `the bundle exports no ${request.handler} handler for ${request.trigger}`);
+    if (returned.noHandler)
+      return failure(request.id, "no-handler", `the bundle exports no ${request.handler} handler for ${request.trigger}`);
     let timer;
     const limit = new Promise((resolve) => {
-      timer = realSetTimeout(() => resolve('timeout'), Math.max(0, request.timeoutMs - (Date.now() - started)));
+      timer = realSetTimeout(() => resolve("timeout"), Math.max(0, request.timeoutMs - (Date.now() - started)));
     });
     try {
-      const outcome = await Promise.race([Promise.resolve(returned.value).then(() => 'done'), limit]);
-      if (outcome === 'timeout') return timedOut();
+      const outcome = await Promise.race([Promise.resolve(returned.value).then(() => "done"), limit]);
+      if (outcome === "timeout") return timedOut();
     } catch (error) {
-      return failure(request.id, 'threw', describeError(error));
+      return failure(request.id, "threw", describeError(error));
     } finally {
       realClearTimeout(timer);
     }
@@ -525,9 +586,9 @@ async function call(request) {
 }
 
 async function handle(request) {
-  if (request.type === 'load') return load(request);
-  if (request.type === 'call') return call(request);
-  return failure(request.id, 'internal', `unknown request type ${String(request.type)}`);
+  if (request.type === "load") return load(request);
+  if (request.type === "call") return call(request);
+  return failure(request.id, "internal", `unknown request type ${String(request.type)}`);
 }
 
-send({ type: 'ready', node: process.version, network: NETWORK ? 'allowed' : 'blocked', permission: permissionState, lockdown });
+send({ type: "ready", node: process.version, network: NETWORK ? "allowed" : "blocked", permission: permissionState, lockdown });

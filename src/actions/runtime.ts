@@ -53,7 +53,10 @@ function setCustomClaim(state: RunState, token: TokenKind, name: string, value: 
 
 /** Auth0 rejects a token whose custom claims exceed 100 KB; report them as dropped. */
 function enforceSize(state: RunState) {
-  for (const [token, claims] of [["id", state.idTokenClaims], ["access", state.accessTokenClaims]] as const) {
+  for (const [token, claims] of [
+    ["id", state.idTokenClaims],
+    ["access", state.accessTokenClaims],
+  ] as const) {
     const over = state.overflow[token];
     const bytes = customClaimsBytes(claims) + (over?.bytes ?? 0);
     if (bytes > ACTION_LIMITS.customClaimsBytesPerToken) {
@@ -83,12 +86,22 @@ function apply(trigger: Trigger, reply: CallReply, state: RunState) {
         throw malformed();
       }
       setCustomClaim(state, token, op.name, value);
-    } else if (op?.op === "deny" && (op.code === undefined || typeof op.code === "string") && (op.reason === undefined || typeof op.reason === "string")) {
+    } else if (
+      op?.op === "deny" &&
+      (op.code === undefined || typeof op.code === "string") &&
+      (op.reason === undefined || typeof op.reason === "string")
+    ) {
       state.denied ??= trigger === "credentials-exchange" ? { code: op.code, reason: op.reason! } : { reason: op.reason! };
     } else throw malformed();
   }
   for (const [token, over] of Object.entries(reply.overflow)) {
-    if (!tokens.includes(token) || typeof over?.bytes !== "number" || !Array.isArray(over.names) || !over.names.every((n) => typeof n === "string")) throw malformed();
+    if (
+      !tokens.includes(token) ||
+      typeof over?.bytes !== "number" ||
+      !Array.isArray(over.names) ||
+      !over.names.every((n) => typeof n === "string")
+    )
+      throw malformed();
     const before = state.overflow[token as TokenKind];
     state.overflow[token as TokenKind] = { bytes: (before?.bytes ?? 0) + over.bytes, names: [...(before?.names ?? []), ...over.names] };
   }
@@ -98,13 +111,27 @@ async function execute(code: string, trigger: Trigger, event: unknown, options: 
   const given = (event ?? {}) as Record<string, unknown>;
   const ev = { ...given, secrets: { ...(given.secrets as Record<string, string> | undefined), ...options.secrets } };
   const host = options.host ?? actionHost(options.allowNetwork ?? false);
-  const reply = await host.execute({ code, trigger, handler: TRIGGERS[trigger].handler, event: ev, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  const reply = await host.execute({
+    code,
+    trigger,
+    handler: TRIGGERS[trigger].handler,
+    event: ev,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  });
   apply(trigger, reply, state);
 }
 
 function newState(event: unknown): RunState {
   const audience = (event as { resource_server?: { identifier?: string } } | undefined)?.resource_server?.identifier;
-  return { idTokenClaims: {}, accessTokenClaims: {}, dropped: [], durationMs: 0, logs: [], overflow: {}, ...(audience ? { audience } : {}) };
+  return {
+    idTokenClaims: {},
+    accessTokenClaims: {},
+    dropped: [],
+    durationMs: 0,
+    logs: [],
+    overflow: {},
+    ...(audience ? { audience } : {}),
+  };
 }
 
 function finish(state: RunState, start: number): ActionRunResult {

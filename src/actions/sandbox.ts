@@ -81,10 +81,25 @@ export function childArguments(options: ActionHostOptions, runner = RUNNER): str
   ];
 }
 
-type FailureKind = "timeout" | "memory" | "too-large" | "malformed" | "crashed" | "gone" | "start" | "threw" | "require" | "no-handler" | "not-loaded" | "internal";
+type FailureKind =
+  | "timeout"
+  | "memory"
+  | "too-large"
+  | "malformed"
+  | "crashed"
+  | "gone"
+  | "start"
+  | "threw"
+  | "require"
+  | "no-handler"
+  | "not-loaded"
+  | "internal";
 
 class HostFailure extends Error {
-  constructor(readonly kind: FailureKind, message: string) {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -195,7 +210,14 @@ export class ActionHost {
   }
 
   /** Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. */
-  execute(request: { code: string; trigger: string; handler: string; event: unknown; timeoutMs: number; loadTimeoutMs?: number }): Promise<CallReply> {
+  execute(request: {
+    code: string;
+    trigger: string;
+    handler: string;
+    event: unknown;
+    timeoutMs: number;
+    loadTimeoutMs?: number;
+  }): Promise<CallReply> {
     const sha = digestOf(request.code);
     return this.serialised(async () => {
       for (let attempt = 0; ; attempt++) {
@@ -258,7 +280,8 @@ export class ActionHost {
     });
     try {
       const reply = await this.exchange(child, { type: "load", sha, code, timeoutMs }, timeoutMs, "the action's top level");
-      if (!isStringArray(reply.exports) || !isStringArray(reply.functions)) throw this.stop(child, new HostFailure("malformed", "the action host sent a malformed reply"));
+      if (!isStringArray(reply.exports) || !isStringArray(reply.functions))
+        throw this.stop(child, new HostFailure("malformed", "the action host sent a malformed reply"));
       child.loaded.add(sha);
       return { exports: reply.exports, functions: reply.functions.filter((f) => (reply.exports as string[]).includes(f)) };
     } catch (e) {
@@ -278,7 +301,8 @@ export class ActionHost {
 
   private start(): Child {
     const runner = realpathSync(RUNNER);
-    if (runner.includes(",")) throw new ActionLoadError(`the project path ${runner} contains a comma, which the permission model's --allow-fs-read cannot express`);
+    if (runner.includes(","))
+      throw new ActionLoadError(`the project path ${runner} contains a comma, which the permission model's --allow-fs-read cannot express`);
     const proc = spawn(process.execPath, childArguments(this.options, runner), {
       env: {},
       cwd: tmpdir(),
@@ -311,7 +335,10 @@ export class ActionHost {
     child.ready.catch(() => undefined);
     const watch = setInterval(() => this.watch(child), HOST_LIMITS.watchIntervalMs);
     watch.unref();
-    const startTimer = setTimeout(() => this.stop(child, new HostFailure("start", `the action host did not start within ${HOST_LIMITS.startTimeoutMs} ms`)), HOST_LIMITS.startTimeoutMs);
+    const startTimer = setTimeout(
+      () => this.stop(child, new HostFailure("start", `the action host did not start within ${HOST_LIMITS.startTimeoutMs} ms`)),
+      HOST_LIMITS.startTimeoutMs,
+    );
     let started = false;
 
     proc.stdin!.on("error", () => undefined);
@@ -331,7 +358,10 @@ export class ActionHost {
         try {
           message = JSON.parse(child.buffer.subarray(4, 4 + length).toString("utf8"));
         } catch {
-          this.stop(child, new HostFailure("malformed", "the action host sent output that is not a reply (something wrote to its protocol pipe)"));
+          this.stop(
+            child,
+            new HostFailure("malformed", "the action host sent output that is not a reply (something wrote to its protocol pipe)"),
+          );
           return;
         }
         child.buffer = child.buffer.subarray(4 + length);
@@ -349,7 +379,10 @@ export class ActionHost {
         const pending = child.pending;
         const reply = message as Reply;
         if (!pending || typeof reply !== "object" || reply === null || reply.id !== pending.id || typeof reply.ok !== "boolean") {
-          this.stop(child, new HostFailure("malformed", "the action host sent a reply nobody asked for (something wrote to its protocol pipe)"));
+          this.stop(
+            child,
+            new HostFailure("malformed", "the action host sent a reply nobody asked for (something wrote to its protocol pipe)"),
+          );
           return;
         }
         child.pending = undefined;
@@ -388,7 +421,13 @@ export class ActionHost {
     const pid = child.proc.pid;
     const rss = rssMbOf(pid);
     if (rss !== undefined && rss > HOST_LIMITS.rssMb) {
-      this.stop(child, new HostFailure("memory", `${child.pending ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`));
+      this.stop(
+        child,
+        new HostFailure(
+          "memory",
+          `${child.pending ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`,
+        ),
+      );
       return;
     }
     const cpu = child.isReady ? cpuMsOf(pid) : undefined; // starting up is not idle
@@ -398,8 +437,15 @@ export class ActionHost {
     while (child.samples.length > 0 && now - child.samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) child.samples.shift();
     const first = child.samples[0]!;
     const span = now - first[0];
-    if (span >= HOST_LIMITS.idleCpuWindowMs * 0.8 && child.samples.every((s) => !s[2]) && cpu - first[1] > span * HOST_LIMITS.idleCpuShare) {
-      this.stop(child, new HostFailure("crashed", "code an action left running kept the action host busy between calls (the action host was stopped)"));
+    if (
+      span >= HOST_LIMITS.idleCpuWindowMs * 0.8 &&
+      child.samples.every((s) => !s[2]) &&
+      cpu - first[1] > span * HOST_LIMITS.idleCpuShare
+    ) {
+      this.stop(
+        child,
+        new HostFailure("crashed", "code an action left running kept the action host busy between calls (the action host was stopped)"),
+      );
     }
   }
 
@@ -412,12 +458,16 @@ export class ActionHost {
   }
 
   private exchange(child: Child, message: Record<string, unknown>, limitMs: number, what: string): Promise<Reply> {
-    if (child.exited || child.stopped) return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
+    if (child.exited || child.stopped)
+      return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
     const id = this.nextId++;
     // The child stops a slow action itself and answers; the host's limit is the backstop for a child that is stuck.
     const grace = Math.min(2_000, Math.max(250, limitMs * 0.1));
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => this.stop(child, new HostFailure("timeout", `${what} did not finish within ${limitMs} ms (the action host was stopped)`)), limitMs + grace);
+      const timer = setTimeout(
+        () => this.stop(child, new HostFailure("timeout", `${what} did not finish within ${limitMs} ms (the action host was stopped)`)),
+        limitMs + grace,
+      );
       const done = () => clearTimeout(timer);
       child.pending = {
         id,

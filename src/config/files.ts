@@ -17,7 +17,12 @@ export function directoryReader(root: string): (relativePath: string) => Promise
       if (!real.startsWith(realRoot + path.sep)) return undefined;
       return await readFile(real, "utf8");
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "EISDIR" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
+      if (
+        (e as NodeJS.ErrnoException).code === "ENOENT" ||
+        (e as NodeJS.ErrnoException).code === "EISDIR" ||
+        (e as NodeJS.ErrnoException).code === "ENOTDIR"
+      )
+        return undefined;
       throw e;
     }
   };

@@ -55,13 +55,15 @@ async function stackFile(ctx: KeysContext) {
 
 function parseAlg(alg: string | undefined): KeyAlgorithm {
   const value = alg ?? "RS256";
-  if (!(KEY_ALGORITHMS as readonly string[]).includes(value)) throw new KeysError(`--alg ${value} is not allowed (allowed: ${KEY_ALGORITHMS.join(", ")})`);
+  if (!(KEY_ALGORITHMS as readonly string[]).includes(value))
+    throw new KeysError(`--alg ${value} is not allowed (allowed: ${KEY_ALGORITHMS.join(", ")})`);
   return value as KeyAlgorithm;
 }
 
 function parseBits(bits: string | undefined): number {
   const value = Number(bits ?? 2048);
-  if (!(KEY_BITS as readonly number[]).includes(value)) throw new KeysError(`--bits ${bits} is not allowed (allowed: ${KEY_BITS.join(", ")})`);
+  if (!(KEY_BITS as readonly number[]).includes(value))
+    throw new KeysError(`--bits ${bits} is not allowed (allowed: ${KEY_BITS.join(", ")})`);
   return value;
 }
 
@@ -76,7 +78,9 @@ export function parseExpires(expires: string | undefined, now: Date): string {
     at = now.getTime() + n * DAY_MS;
   } else {
     if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(spec)) {
-      throw new KeysError(`--expires ${spec} is not allowed (allowed: a number of days such as 90d, or an ISO 8601 date such as 2027-03-31)`);
+      throw new KeysError(
+        `--expires ${spec} is not allowed (allowed: a number of days such as 90d, or an ISO 8601 date such as 2027-03-31)`,
+      );
     }
     at = Date.parse(spec.length === 10 ? `${spec}T00:00:00Z` : spec);
     if (Number.isNaN(at)) throw new KeysError(`--expires ${spec} is not a valid date`);
@@ -114,13 +118,27 @@ async function thumbprintsOf(entries: CredentialEntry[], dir: string): Promise<P
  * Validates the stack as it would be after a change (new files served from memory), including the rotation rules
  * against the stack as it is now, so nothing is written unless the result is a valid, safe step.
  */
-async function validateChange(ctx: KeysContext, sf: { project: string; file: string; text: string }, newText: string, appKey: string, newFiles: Map<string, string>) {
+async function validateChange(
+  ctx: KeysContext,
+  sf: { project: string; file: string; text: string },
+  newText: string,
+  appKey: string,
+  newFiles: Map<string, string>,
+) {
   const config = parseStackConfig(sf.project, ctx.stack, newText);
   const disk = directoryReader(ctx.dir);
   const readFile = async (p: string) => newFiles.get(p) ?? disk(p);
-  const result = await validateTenant(config.tenant, { stack: ctx.stack, now: ctx.now, readFile, config: stackFileConfigLookup(config.values, config.project), packagesDir: ctx.dir });
+  const result = await validateTenant(config.tenant, {
+    stack: ctx.stack,
+    now: ctx.now,
+    readFile,
+    config: stackFileConfigLookup(config.values, config.project),
+    packagesDir: ctx.dir,
+  });
   if (!result.spec) {
-    throw new KeysError(`the change would leave ${sf.file} invalid, so nothing was written:\n${result.errors.map((e) => `  - ${formatIssue(e)}`).join("\n")}`);
+    throw new KeysError(
+      `the change would leave ${sf.file} invalid, so nothing was written:\n${result.errors.map((e) => `  - ${formatIssue(e)}`).join("\n")}`,
+    );
   }
   const previous = { [appKey]: await thumbprintsOf(declaredCredentials(sf.text, sf.project, appKey, sf.file), ctx.dir) };
   const unsafe = checkRotation(previous, result.spec, ctx.now);
@@ -129,27 +147,41 @@ async function validateChange(ctx: KeysContext, sf: { project: string; file: str
 }
 
 /** new / rotate / add: one new credential for an app (generated, or an existing public key). */
-export async function addKey(ctx: KeysContext, mode: "new" | "rotate" | "add", appKey: string, options: AddKeyOptions): Promise<KeysResult> {
+export async function addKey(
+  ctx: KeysContext,
+  mode: "new" | "rotate" | "add",
+  appKey: string,
+  options: AddKeyOptions,
+): Promise<KeysResult> {
   const sf = await stackFile(ctx);
   const current = declaredCredentials(sf.text, sf.project, appKey, sf.file);
   const states = current.map((c) => ({ c, ...credentialState(c.expiresAt, ctx.now, 0) }));
   const expired = states.filter((s) => s.state === "expired").map((s) => s.c);
   const valid = states.filter((s) => s.state !== "expired").map((s) => s.c);
-  if (mode === "rotate" && current.length === 0) throw new KeysError(`application ${appKey} has no credential to rotate; use \`keys new ${appKey}\``);
+  if (mode === "rotate" && current.length === 0)
+    throw new KeysError(`application ${appKey} has no credential to rotate; use \`keys new ${appKey}\``);
   if (valid.length >= 2) {
     const first = [...valid].sort((a, b) => (a.expiresAt ?? "9999").localeCompare(b.expiresAt ?? "9999"))[0]!;
-    throw new KeysError(`application ${appKey} already uses both credential slots (${valid.map((c) => c.name).join(", ")}); Auth0 allows 2. Retire one first (the one expiring first is ${first.name}): npm run keys -- retire ${appKey} ${first.name} --stack ${ctx.stack}, deploy, then rotate again`);
+    throw new KeysError(
+      `application ${appKey} already uses both credential slots (${valid.map((c) => c.name).join(", ")}); Auth0 allows 2. Retire one first (the one expiring first is ${first.name}): npm run keys -- retire ${appKey} ${first.name} --stack ${ctx.stack}, deploy, then rotate again`,
+    );
   }
   if (valid.length === 1 && expired.length > 0) {
-    throw new KeysError(`application ${appKey} holds an expired credential (${expired.map((c) => c.name).join(", ")}) beside ${valid[0]!.name}: retire it first (npm run keys -- retire ${appKey} ${expired[0]!.name} --stack ${ctx.stack}), deploy, then rotate`);
+    throw new KeysError(
+      `application ${appKey} holds an expired credential (${expired.map((c) => c.name).join(", ")}) beside ${valid[0]!.name}: retire it first (npm run keys -- retire ${appKey} ${expired[0]!.name} --stack ${ctx.stack}), deploy, then rotate`,
+    );
   }
   if (appType(sf.text, sf.project, appKey, sf.file) === "undefined") throw new KeysError(`application ${appKey} has no type`);
 
   const alg = parseAlg(options.alg);
   const expiresAt = parseExpires(options.expires, ctx.now);
   const name = options.name ?? defaultName(appKey, ctx, current);
-  if (!NAME_PATTERN.test(name)) throw new KeysError(`--name ${name} is not allowed (letters, digits, '.', '_' and '-', at most 128 characters)`);
-  if (current.some((c) => c.name === name)) throw new KeysError(`application ${appKey} already has a credential named "${name}" (names are unique per application; choose another --name)`);
+  if (!NAME_PATTERN.test(name))
+    throw new KeysError(`--name ${name} is not allowed (letters, digits, '.', '_' and '-', at most 128 characters)`);
+  if (current.some((c) => c.name === name))
+    throw new KeysError(
+      `application ${appKey} already has a credential named "${name}" (names are unique per application; choose another --name)`,
+    );
   const publicKeyPath = `keys/${name}.pem`;
   if (existsSync(path.join(ctx.dir, publicKeyPath))) throw new KeysError(`${publicKeyPath} already exists (choose another --name)`);
 
@@ -166,17 +198,29 @@ export async function addKey(ctx: KeysContext, mode: "new" | "rotate" | "add", a
     try {
       const info = await inspectPublicKey(text);
       if (info.certificateNotAfter && info.certificateNotAfter.getTime() <= ctx.now.getTime()) {
-        throw new KeysError(`--public-key ${options.publicKey}: the certificate expired on ${info.certificateNotAfter.toISOString()} (use one that is still valid)`);
+        throw new KeysError(
+          `--public-key ${options.publicKey}: the certificate expired on ${info.certificateNotAfter.toISOString()} (use one that is still valid)`,
+        );
       }
       publicKeyPem = info.pem;
     } catch (e) {
-      if (e instanceof PublicKeyError) throw new KeysError(`--public-key ${options.publicKey}: ${e.message}; nothing was copied into the repository`);
+      if (e instanceof PublicKeyError)
+        throw new KeysError(`--public-key ${options.publicKey}: ${e.message}; nothing was copied into the repository`);
       throw e;
     }
   } else {
     const bits = parseBits(options.bits);
-    const out = path.resolve(options.out ?? path.join(ctx.configHome ?? process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"), "auth0-tenant", ctx.stack, `${name}.pem`));
-    if (isInside(ctx.dir, out)) throw new KeysError(`--out ${out} is inside the repository; private keys never enter it (choose a path outside ${ctx.dir})`);
+    const out = path.resolve(
+      options.out ??
+        path.join(
+          ctx.configHome ?? process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), ".config"),
+          "auth0-tenant",
+          ctx.stack,
+          `${name}.pem`,
+        ),
+    );
+    if (isInside(ctx.dir, out))
+      throw new KeysError(`--out ${out} is inside the repository; private keys never enter it (choose a path outside ${ctx.dir})`);
     if (existsSync(out)) throw new KeysError(`${out} already exists; a private key is never overwritten (choose another --out)`);
     const pair = await (ctx.generate ?? generateCredentialKeyPair)(alg, bits);
     publicKeyPem = pair.publicKeyPem;
@@ -190,10 +234,23 @@ export async function addKey(ctx: KeysContext, mode: "new" | "rotate" | "add", a
 
   const lines = [
     `${mode === "add" ? "registered" : "generated"} credential ${name} (${alg}${mode === "add" ? "" : `, ${parseBits(options.bits)} bits`}, expires ${expiresAt}) for ${appKey} in stack ${ctx.stack}`,
-    ...(remove.length ? [`replaces the expired credential${remove.length > 1 ? "s" : ""} ${remove.join(", ")} (nobody can still use ${remove.length > 1 ? "them" : "it"})`] : []),
+    ...(remove.length
+      ? [
+          `replaces the expired credential${remove.length > 1 ? "s" : ""} ${remove.join(", ")} (nobody can still use ${remove.length > 1 ? "them" : "it"})`,
+        ]
+      : []),
   ];
   if (options.dryRun) {
-    return { lines: [...lines, `dry run: nothing written. Add under applications.${appKey}.credentials in ${sf.file}:`, credentialSnippet(entry).trimEnd(), `and the public key as ${publicKeyPath}`], written: [], removed: [] };
+    return {
+      lines: [
+        ...lines,
+        `dry run: nothing written. Add under applications.${appKey}.credentials in ${sf.file}:`,
+        credentialSnippet(entry).trimEnd(),
+        `and the public key as ${publicKeyPath}`,
+      ],
+      written: [],
+      removed: [],
+    };
   }
   const written: string[] = [];
   try {
@@ -229,13 +286,23 @@ function defaultName(appKey: string, ctx: KeysContext, current: CredentialEntry[
 }
 
 /** retire: removes a credential (never the last one) and its key file once no stack uses it. */
-export async function retireKey(ctx: KeysContext, appKey: string, credential: string, options: { dryRun?: boolean } = {}): Promise<KeysResult> {
+export async function retireKey(
+  ctx: KeysContext,
+  appKey: string,
+  credential: string,
+  options: { dryRun?: boolean } = {},
+): Promise<KeysResult> {
   const sf = await stackFile(ctx);
   const current = declaredCredentials(sf.text, sf.project, appKey, sf.file);
   const target = current.find((c) => c.name === credential);
-  if (!target) throw new KeysError(`application ${appKey} has no credential "${credential}" in ${sf.file} (credentials: ${current.map((c) => c.name).join(", ") || "none"})`);
+  if (!target)
+    throw new KeysError(
+      `application ${appKey} has no credential "${credential}" in ${sf.file} (credentials: ${current.map((c) => c.name).join(", ") || "none"})`,
+    );
   if (current.length === 1) {
-    throw new KeysError(`${credential} is the last credential of ${appKey}; retiring it would lock the application out. Add its successor first (npm run keys -- rotate ${appKey} --stack ${ctx.stack}), deploy, move the workload, then retire ${credential}`);
+    throw new KeysError(
+      `${credential} is the last credential of ${appKey}; retiring it would lock the application out. Add its successor first (npm run keys -- rotate ${appKey} --stack ${ctx.stack}), deploy, move the workload, then retire ${credential}`,
+    );
   }
   const newText = editCredentials(sf.text, sf.project, appKey, sf.file, { remove: [credential] });
   await validateChange(ctx, sf, newText, appKey, new Map());
@@ -293,11 +360,27 @@ export async function keyStatus(ctx: KeysContext, windowDays: number): Promise<C
       try {
         info = text === undefined ? undefined : await inspectPublicKey(text);
       } catch (e) {
-        out.push({ ...base, bits: null, thumbprint: null, expiresAt: c.expiresAt ?? null, daysLeft: null, state: "unreadable", problem: (e as Error).message });
+        out.push({
+          ...base,
+          bits: null,
+          thumbprint: null,
+          expiresAt: c.expiresAt ?? null,
+          daysLeft: null,
+          state: "unreadable",
+          problem: (e as Error).message,
+        });
         continue;
       }
       if (!info) {
-        out.push({ ...base, bits: null, thumbprint: null, expiresAt: c.expiresAt ?? null, daysLeft: null, state: "unreadable", problem: `${c.publicKey} not found` });
+        out.push({
+          ...base,
+          bits: null,
+          thumbprint: null,
+          expiresAt: c.expiresAt ?? null,
+          daysLeft: null,
+          state: "unreadable",
+          problem: `${c.publicKey} not found`,
+        });
         continue;
       }
       const expiresAt = c.expiresAt ?? info.certificateNotAfter?.toISOString() ?? null;

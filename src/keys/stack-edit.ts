@@ -48,7 +48,13 @@ export function appType(text: string, project: string, appKey: string, file: str
 }
 
 /** Returns the file's text with `entry` appended to the app's credentials and the named ones removed. */
-export function editCredentials(text: string, project: string, appKey: string, file: string, change: { add?: CredentialEntry; remove?: string[] }): string {
+export function editCredentials(
+  text: string,
+  project: string,
+  appKey: string,
+  file: string,
+  change: { add?: CredentialEntry; remove?: string[] },
+): string {
   const doc = load(text, file);
   const app = application(doc, project, appKey, file);
   let creds = app.get("credentials");

@@ -6,7 +6,14 @@ import { invalidClient, OAuthError } from "./errors";
 import type { JtiCache } from "./replay";
 
 /** Auth0's limits for private_key_jwt client assertions (see shared/AUTH0-FACTS.md). */
-export const ASSERTION_LIMITS = { maxBytes: 2048, maxLifetimeSeconds: 300, clockSkewSeconds: 10, maxJtiChars: 64, maxIdChars: 64, maxAlgChars: 16 } as const;
+export const ASSERTION_LIMITS = {
+  maxBytes: 2048,
+  maxLifetimeSeconds: 300,
+  clockSkewSeconds: 10,
+  maxJtiChars: 64,
+  maxIdChars: 64,
+  maxAlgChars: 16,
+} as const;
 export const ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 const keyCache = new Map<string, KeyObject>();
@@ -68,7 +75,9 @@ export async function verifyClientAssertion(
   }
   candidates = candidates.filter((c) => c.algorithm === alg);
   if (candidates.length === 0) {
-    throw invalidClient(`client_assertion alg ${alg} does not match the credential's algorithm (${[...new Set(credentials.map((c) => c.algorithm))].join(", ")})`);
+    throw invalidClient(
+      `client_assertion alg ${alg} does not match the credential's algorithm (${[...new Set(credentials.map((c) => c.algorithm))].join(", ")})`,
+    );
   }
 
   let verified: { credential: CredentialSpec; payload: JWTPayload } | undefined;
@@ -99,8 +108,13 @@ export async function verifyClientAssertion(
   }
   const exp = payload.exp!;
   const start = Math.max(nowSeconds, typeof payload.iat === "number" ? payload.iat : nowSeconds);
-  if (exp - start > ASSERTION_LIMITS.maxLifetimeSeconds || exp - nowSeconds > ASSERTION_LIMITS.maxLifetimeSeconds + ASSERTION_LIMITS.clockSkewSeconds) {
-    throw invalidClient(`client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (exp must be at most 5 minutes away)`);
+  if (
+    exp - start > ASSERTION_LIMITS.maxLifetimeSeconds ||
+    exp - nowSeconds > ASSERTION_LIMITS.maxLifetimeSeconds + ASSERTION_LIMITS.clockSkewSeconds
+  ) {
+    throw invalidClient(
+      `client_assertion lifetime exceeds ${ASSERTION_LIMITS.maxLifetimeSeconds} seconds (exp must be at most 5 minutes away)`,
+    );
   }
   if (typeof payload.iat === "number" && payload.iat > nowSeconds + ASSERTION_LIMITS.clockSkewSeconds) {
     throw invalidClient("client_assertion iat is in the future");
@@ -123,6 +137,7 @@ function describeJoseError(e: unknown, audiences: string[]): string {
     if (e.claim === "exp" || e.claim === "jti") return `client_assertion ${e.claim} is required`;
     return `client_assertion ${e.claim} is invalid: ${e.message}`;
   }
-  if (e instanceof joseErrors.JWSSignatureVerificationFailed) return "client_assertion signature does not verify with any of the client's credentials";
+  if (e instanceof joseErrors.JWSSignatureVerificationFailed)
+    return "client_assertion signature does not verify with any of the client's credentials";
   return `client_assertion is invalid: ${(e as Error)?.message ?? String(e)}`;
 }

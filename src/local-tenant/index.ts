@@ -26,7 +26,8 @@ export async function startLocalTenant(options: {
   const planned = await planStack(options.dir, options.stack, options.now?.() ?? new Date());
   if (!planned.ok) throw new Error(renderErrors(planned.source, planned.errors));
   const plan = planned.plan;
-  if (!plan.domain) throw new Error(`Pulumi.${options.stack}.yaml: auth0:domain is not set (the local tenant issues tokens as https://<domain>/)`);
+  if (!plan.domain)
+    throw new Error(`Pulumi.${options.stack}.yaml: auth0:domain is not set (the local tenant issues tokens as https://<domain>/)`);
   let url = "";
   const endpoint = new TokenEndpoint(plan.spec, {
     domain: plan.domain,
@@ -42,9 +43,10 @@ export async function startLocalTenant(options: {
     url,
     plan,
     endpoint,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

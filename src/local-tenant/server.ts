@@ -65,7 +65,11 @@ export function localTenantServer(endpoint: TokenEndpoint, publicUrl: () => stri
         });
       }
       if (req.method === "GET" && url.pathname === "/local/clients") {
-        return send(res, 200, [...endpoint.clients.values()].map((c) => ({ app: c.app.key, client_id: c.clientId, name: c.app.name })));
+        return send(
+          res,
+          200,
+          [...endpoint.clients.values()].map((c) => ({ app: c.app.key, client_id: c.clientId, name: c.app.name })),
+        );
       }
       send(res, 404, { error: "not_found", error_description: `${req.method} ${url.pathname} is not served by the local tenant` });
     } catch (e) {

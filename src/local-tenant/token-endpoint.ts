@@ -14,7 +14,9 @@ export interface ExchangeHookContext {
 }
 
 /** Runs after grants are checked; returns custom claims or a deny (the bound credentials-exchange actions). */
-export type CredentialsExchangeHook = (ctx: ExchangeHookContext) => Promise<{ claims: Record<string, unknown>; denied?: { code?: string; reason: string } }>;
+export type CredentialsExchangeHook = (
+  ctx: ExchangeHookContext,
+) => Promise<{ claims: Record<string, unknown>; denied?: { code?: string; reason: string } }>;
 
 export interface TokenResponse {
   access_token: string;
@@ -85,9 +87,14 @@ export class TokenEndpoint {
     const grantType = params.grant_type;
     if (!grantType) throw invalidRequest("Missing required parameter: grant_type");
     if (grantType !== "client_credentials") {
-      throw new OAuthError(400, "unsupported_grant_type", `Unsupported grant type: ${grantType} (the local tenant serves client_credentials)`);
+      throw new OAuthError(
+        400,
+        "unsupported_grant_type",
+        `Unsupported grant type: ${grantType} (the local tenant serves client_credentials)`,
+      );
     }
-    if (params.client_secret !== undefined) throw new OAuthError(401, "invalid_client", "client_secret is not accepted: these applications authenticate with private_key_jwt");
+    if (params.client_secret !== undefined)
+      throw new OAuthError(401, "invalid_client", "client_secret is not accepted: these applications authenticate with private_key_jwt");
     if (params.client_assertion_type !== ASSERTION_TYPE) throw invalidRequest(`client_assertion_type must be ${ASSERTION_TYPE}`);
     if (!params.client_assertion) throw invalidRequest("Missing required parameter: client_assertion");
     const now = this.now();

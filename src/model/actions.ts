@@ -1,7 +1,17 @@
 import type * as auth0 from "@pulumi/auth0";
 import { TRIGGERS, type Trigger } from "../actions/triggers";
 import type { ActionSpec } from "../spec";
-import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, secretRef, type ComponentAddress, type DesiredResource, type Ref, type SecretRef } from "./desired";
+import {
+  child,
+  COMPONENT_TYPES,
+  ref,
+  RESOURCE_TYPES,
+  secretRef,
+  type ComponentAddress,
+  type DesiredResource,
+  type Ref,
+  type SecretRef,
+} from "./desired";
 
 export interface ActionModel {
   component: ComponentAddress;

@@ -24,7 +24,10 @@ export function tenantModel(spec: TenantSpec): TenantModel {
     apis: Object.fromEntries(Object.values(spec.apis).map((a) => [a.key, apiModel(a, spec.protect)])),
     applications: Object.fromEntries(Object.values(spec.applications).map((a) => [a.key, applicationModel(a, spec.protect)])),
     actions: Object.fromEntries(Object.values(spec.actions).map((a) => [a.key, actionModel(a, spec.protect)])),
-    triggers: Object.fromEntries(TRIGGER_IDS.map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)])) as Record<Trigger, TriggerModel>,
+    triggers: Object.fromEntries(TRIGGER_IDS.map((t) => [t, triggerModel(t, spec.triggers[t], spec.protect)])) as Record<
+      Trigger,
+      TriggerModel
+    >,
   };
 }
 

@@ -17,9 +17,7 @@ export interface Plan {
   warnings: SpecIssue[];
 }
 
-export type PlanResult =
-  | { ok: true; plan: Plan }
-  | { ok: false; source: string; errors: SpecIssue[]; warnings: SpecIssue[] };
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; source: string; errors: SpecIssue[]; warnings: SpecIssue[] };
 
 export type FileReader = (relativePath: string) => Promise<string | undefined>;
 

@@ -4,49 +4,76 @@ import type { PlanSummary } from "./summary";
 /** A plain-text table renderer with no dependency: columns padded to their widest cell. */
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   const out: string[] = [];
-  out.push(`Plan for stack ${s.stack} (project ${s.project}, tenant ${s.domain ?? "domain not set"})${s.protect ? ", all resources protected" : ""}`);
+  out.push(
+    `Plan for stack ${s.stack} (project ${s.project}, tenant ${s.domain ?? "domain not set"})${s.protect ? ", all resources protected" : ""}`,
+  );
   out.push("");
   out.push("APIs");
-  out.push(table(["api", "identifier", "token lifetime", "scopes"], s.apis.map((a) => [a.key, a.identifier, `${a.tokenLifetime}s`, a.scopes.join(", ") || "(none)"])));
+  out.push(
+    table(
+      ["api", "identifier", "token lifetime", "scopes"],
+      s.apis.map((a) => [a.key, a.identifier, `${a.tokenLifetime}s`, a.scopes.join(", ") || "(none)"]),
+    ),
+  );
   out.push("");
   out.push("Applications");
-  out.push(table(["app", "type", "auth method", "grants (API -> scopes)"], s.applications.map((a) => [
-    a.key,
-    a.type,
-    a.authenticationMethod.split(" ")[0]!,
-    a.grants.map((g) => `${g.api} -> ${g.scopes.join(" ") || "(no scopes)"}`).join("; ") || "(none)",
-  ])));
+  out.push(
+    table(
+      ["app", "type", "auth method", "grants (API -> scopes)"],
+      s.applications.map((a) => [
+        a.key,
+        a.type,
+        a.authenticationMethod.split(" ")[0]!,
+        a.grants.map((g) => `${g.api} -> ${g.scopes.join(" ") || "(no scopes)"}`).join("; ") || "(none)",
+      ]),
+    ),
+  );
   out.push("");
   out.push("Credentials");
-  const creds = s.applications.flatMap((a) => a.credentials.map((c) => [
-    a.key,
-    c.name,
-    c.algorithm,
-    String(c.bits),
-    c.format,
-    c.thumbprint,
-    c.expiresAt ? c.expiresAt.slice(0, 10) : "never",
-    c.daysLeft === null ? "-" : String(c.daysLeft),
-  ]));
-  out.push(creds.length ? table(["app", "credential", "alg", "bits", "format", "thumbprint (RFC 7638)", "expires", "days left"], creds) : "(none)");
+  const creds = s.applications.flatMap((a) =>
+    a.credentials.map((c) => [
+      a.key,
+      c.name,
+      c.algorithm,
+      String(c.bits),
+      c.format,
+      c.thumbprint,
+      c.expiresAt ? c.expiresAt.slice(0, 10) : "never",
+      c.daysLeft === null ? "-" : String(c.daysLeft),
+    ]),
+  );
+  out.push(
+    creds.length ? table(["app", "credential", "alg", "bits", "format", "thumbprint (RFC 7638)", "expires", "days left"], creds) : "(none)",
+  );
   out.push("");
   out.push("Actions (in binding order)");
   const actions = [...s.actions].sort((a, b) => a.trigger.localeCompare(b.trigger) || (a.order ?? 99) - (b.order ?? 99));
-  out.push(actions.length ? table(["trigger", "#", "action", "source", "bundle sha256", "bytes", "secrets"], actions.map((a) => [
-    a.trigger,
-    a.order === null ? "unbound" : String(a.order),
-    a.key,
-    a.source,
-    a.sha256.slice(0, 16),
-    String(a.bytes),
-    a.secrets.join(", ") || "-",
-  ])) : "(none)");
+  out.push(
+    actions.length
+      ? table(
+          ["trigger", "#", "action", "source", "bundle sha256", "bytes", "secrets"],
+          actions.map((a) => [
+            a.trigger,
+            a.order === null ? "unbound" : String(a.order),
+            a.key,
+            a.source,
+            a.sha256.slice(0, 16),
+            String(a.bytes),
+            a.secrets.join(", ") || "-",
+          ]),
+        )
+      : "(none)",
+  );
   const claims = actions.flatMap((a) => [
     ...a.claims.map((c) => [a.trigger, a.key, c.tokens.join("+"), c.name, c.from ?? `= ${JSON.stringify(c.value)}`]),
     ...(a.deny ? [[a.trigger, a.key, "deny", `${a.deny.code}: ${a.deny.reason}`, `when ${a.deny.when} = ${a.deny.equals}`]] : []),
@@ -58,7 +85,12 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   }
   out.push("");
   out.push(`Resources: ${s.resourceTotal}`);
-  out.push(table(["type", "count"], Object.entries(s.resourceCounts).map(([t, n]) => [t, String(n)])));
+  out.push(
+    table(
+      ["type", "count"],
+      Object.entries(s.resourceCounts).map(([t, n]) => [t, String(n)]),
+    ),
+  );
   if (warnings.length > 0) {
     out.push("");
     out.push("Warnings");
@@ -68,5 +100,8 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
 }
 
 export function renderErrors(source: string, errors: SpecIssue[]): string {
-  return [`${source}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing would be declared.`, ...errors.map((e) => `  - ${formatIssue(e)}`)].join("\n");
+  return [
+    `${source}: ${errors.length} error${errors.length === 1 ? "" : "s"}; nothing would be declared.`,
+    ...errors.map((e) => `  - ${formatIssue(e)}`),
+  ].join("\n");
 }

@@ -99,9 +99,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
         daysLeft: daysLeft(c.effectiveExpiresAt, now),
       })),
       grants:
-        a.type === "m2m"
-          ? Object.entries(a.grants).map(([api, scopes]) => ({ api, audience: spec.apis[api]!.identifier, scopes }))
-          : [],
+        a.type === "m2m" ? Object.entries(a.grants).map(([api, scopes]) => ({ api, audience: spec.apis[api]!.identifier, scopes })) : [],
     })),
     actions: Object.values(spec.actions).map((a) => {
       const position = spec.triggers[a.trigger].indexOf(a.key);
@@ -137,7 +135,10 @@ export function printableResources(plan: Plan) {
     parent: addressOf(r.parent),
     protect: r.protect,
     dependsOn: r.dependsOn.map(addressOf),
-    inputs: shortenCode(redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials), r.type === RESOURCE_TYPES.Action ? plan.spec.actions[r.name] : undefined),
+    inputs: shortenCode(
+      redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials),
+      r.type === RESOURCE_TYPES.Action ? plan.spec.actions[r.name] : undefined,
+    ),
   }));
 }
 

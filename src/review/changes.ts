@@ -15,14 +15,35 @@ export const SECTIONS = {
 export type Section = keyof typeof SECTIONS;
 
 export type ChangeKind =
-  | "stack.added" | "stack.removed"
-  | "app.added" | "app.removed" | "app.type-changed" | "app.metadata-changed"
-  | "grant.scope-gained" | "grant.scope-lost"
-  | "api.added" | "api.removed" | "api.identifier-changed" | "api.scope-added" | "api.scope-removed" | "api.setting-changed"
-  | "credential.added" | "credential.retired" | "credential.expiring" | "rotation.unsafe"
-  | "action.added" | "action.removed" | "action.code-changed" | "action.deny-changed" | "action.secrets-changed"
-  | "claim.added" | "claim.removed" | "claim.changed" | "binding.order-changed"
-  | "protected.deleted" | "protect.disabled";
+  | "stack.added"
+  | "stack.removed"
+  | "app.added"
+  | "app.removed"
+  | "app.type-changed"
+  | "app.metadata-changed"
+  | "grant.scope-gained"
+  | "grant.scope-lost"
+  | "api.added"
+  | "api.removed"
+  | "api.identifier-changed"
+  | "api.scope-added"
+  | "api.scope-removed"
+  | "api.setting-changed"
+  | "credential.added"
+  | "credential.retired"
+  | "credential.expiring"
+  | "rotation.unsafe"
+  | "action.added"
+  | "action.removed"
+  | "action.code-changed"
+  | "action.deny-changed"
+  | "action.secrets-changed"
+  | "claim.added"
+  | "claim.removed"
+  | "claim.changed"
+  | "binding.order-changed"
+  | "protected.deleted"
+  | "protect.disabled";
 
 /** What a detector finds; risk.ts turns it into a Change with a risk level. */
 export interface Finding {

@@ -23,9 +23,11 @@ export interface RevisionSource {
 }
 
 export async function resolveRevision(repoDir: string, ref: string): Promise<string> {
-  return (await git(repoDir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => {
-    throw new GitError(`--base ${ref}: not a commit in this repository (try a branch, tag or SHA, e.g. origin/main)`);
-  })).trim();
+  return (
+    await git(repoDir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => {
+      throw new GitError(`--base ${ref}: not a commit in this repository (try a branch, tag or SHA, e.g. origin/main)`);
+    })
+  ).trim();
 }
 
 export async function gitRevision(repoDir: string, ref: string): Promise<RevisionSource> {
@@ -45,12 +47,19 @@ export async function gitRevision(repoDir: string, ref: string): Promise<Revisio
       return hit;
     },
     listFiles: async () =>
-      (await git(repoDir, ["ls-tree", "--name-only", commit, prefix === "" ? "." : prefix])).split("\n").filter(Boolean).map((f) => f.slice(prefix.length)),
+      (await git(repoDir, ["ls-tree", "--name-only", commit, prefix === "" ? "." : prefix]))
+        .split("\n")
+        .filter(Boolean)
+        .map((f) => f.slice(prefix.length)),
   };
 }
 
 /** `git diff --numstat` of paths between a revision and the working tree: lines added/removed per file. */
-export async function diffStat(repoDir: string, commit: string, paths: string[]): Promise<{ file: string; added: number; removed: number }[]> {
+export async function diffStat(
+  repoDir: string,
+  commit: string,
+  paths: string[],
+): Promise<{ file: string; added: number; removed: number }[]> {
   if (paths.length === 0) return [];
   const out = await git(repoDir, ["diff", "--numstat", commit, "--", ...paths]);
   return out

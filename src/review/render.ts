@@ -15,8 +15,14 @@ export function renderMarkdown(report: ReviewReport): string {
   const out: string[] = [COMMENT_MARKER, `## Auth0 tenant review: ${report.base} → ${report.head}`, ""];
   const all = report.stacks.flatMap((s) => s.changes).sort(byRisk);
   const invalid = report.stacks.filter((s) => s.invalid);
-  const counts = RISK_ORDER.filter((r) => report.counts[r] > 0).map((r) => `${report.counts[r]} ${r}`).join(", ");
-  out.push(all.length || invalid.length ? `**${counts || "no changes"}** across ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}` : "No auth changes.");
+  const counts = RISK_ORDER.filter((r) => report.counts[r] > 0)
+    .map((r) => `${report.counts[r]} ${r}`)
+    .join(", ");
+  out.push(
+    all.length || invalid.length
+      ? `**${counts || "no changes"}** across ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}`
+      : "No auth changes.",
+  );
   const high = all.filter((c) => c.risk === "high");
   const medium = all.filter((c) => c.risk === "medium");
   const shownMedium = medium.slice(0, MAX_MEDIUM_IN_SUMMARY);
@@ -29,7 +35,11 @@ export function renderMarkdown(report: ReviewReport): string {
   for (const s of report.stacks) {
     out.push("", `### ${s.stack} (${s.status})`);
     for (const inv of s.invalid ?? []) {
-      out.push("", `${inv.revision === "base" ? "Base" : "Head"} revision is invalid (${inv.source}):`, ...inv.errors.map((e) => `- \`${formatIssue(e)}\``));
+      out.push(
+        "",
+        `${inv.revision === "base" ? "Base" : "Head"} revision is invalid (${inv.source}):`,
+        ...inv.errors.map((e) => `- \`${formatIssue(e)}\``),
+      );
     }
     if (s.changes.length === 0 && !s.invalid) {
       out.push("", "No auth changes.");
@@ -39,7 +49,8 @@ export function renderMarkdown(report: ReviewReport): string {
       const rows = s.changes.filter((c) => c.section === section);
       if (rows.length === 0) continue;
       out.push("", `#### ${title}`, "", "| risk | change |", "| --- | --- |");
-      for (const c of rows) out.push(`| ${LABEL[c.risk]} | ${escape(c.text)}${c.details ? `<br>${c.details.map(escape).join("<br>")}` : ""} |`);
+      for (const c of rows)
+        out.push(`| ${LABEL[c.risk]} | ${escape(c.text)}${c.details ? `<br>${c.details.map(escape).join("<br>")}` : ""} |`);
     }
   }
   out.push("", "<sub>Risk levels are defined in src/review/risk.ts. Secret values are never shown.</sub>");

@@ -37,7 +37,8 @@ export async function review(options: { dir: string; base: string; stacks?: stri
   const all = [...new Set([...(await stacksOf(baseSource)), ...(await stacksOf(headSource))])].sort();
   const wanted = options.stacks ?? all;
   for (const s of wanted) {
-    if (!all.includes(s)) throw new Error(`--stack ${s}: no Pulumi.${s}.yaml in ${baseSource.label} or the working tree (stacks: ${all.join(", ") || "none"})`);
+    if (!all.includes(s))
+      throw new Error(`--stack ${s}: no Pulumi.${s}.yaml in ${baseSource.label} or the working tree (stacks: ${all.join(", ") || "none"})`);
   }
   const stats = new Map((await diffStat(options.dir, commit, ["actions"])).map((s) => [s.file.replace(/^.*?actions\//, "actions/"), s]));
   const stacks: StackReview[] = [];
@@ -47,7 +48,13 @@ export async function review(options: { dir: string; base: string; stacks?: stri
   return { base: baseSource.label, head: headSource.label, stacks, counts };
 }
 
-async function reviewStack(stack: string, baseSource: RevisionSource, headSource: RevisionSource, now: Date, sourceStats: Map<string, { added: number; removed: number }>): Promise<StackReview> {
+async function reviewStack(
+  stack: string,
+  baseSource: RevisionSource,
+  headSource: RevisionSource,
+  now: Date,
+  sourceStats: Map<string, { added: number; removed: number }>,
+): Promise<StackReview> {
   const [base, head] = await Promise.all([planAt(baseSource, stack, now), planAt(headSource, stack, now)]);
   const invalid = [
     ...(base && !base.ok ? [{ revision: "base" as const, source: `${baseSource.label}: ${base.source}`, errors: base.errors }] : []),
@@ -60,7 +67,10 @@ async function reviewStack(stack: string, baseSource: RevisionSource, headSource
   const plan = (r: PlanResult | undefined) => (r && r.ok ? r.plan : undefined);
   const changes: Change[] = [];
   if (!base) changes.push(stackChange("stack.added", `stack ${stack} is added`));
-  if (!head) changes.push(stackChange("stack.removed", `stack ${stack} is removed from the repository (its deployed resources stay until pulumi destroy)`));
+  if (!head)
+    changes.push(
+      stackChange("stack.removed", `stack ${stack} is removed from the repository (its deployed resources stay until pulumi destroy)`),
+    );
   if (invalid.length === 0) {
     const ctx = { stack, now, sourceStats, ...(plan(base) ? { base: plan(base)! } : {}), ...(plan(head) ? { head: plan(head)! } : {}) };
     for (const detect of DETECTORS) {

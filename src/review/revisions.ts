@@ -25,4 +25,3 @@ export async function planAt(source: RevisionSource, stack: string, now: Date): 
   const config = parseStackConfig(projectName(projectText), stack, stackText);
   return planFromConfig(config, source.readFile, now);
 }
-

@@ -29,7 +29,8 @@ export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
   "app.removed": byStack("high", "medium"),
   "app.type-changed": () => "high",
   "app.metadata-changed": byStack("medium", "low"),
-  "grant.scope-gained": (f) => (f.scope !== undefined && SENSITIVE_SCOPE.test(f.scope) ? (f.production ? "high" : "medium") : f.production ? "medium" : "low"),
+  "grant.scope-gained": (f) =>
+    f.scope !== undefined && SENSITIVE_SCOPE.test(f.scope) ? (f.production ? "high" : "medium") : f.production ? "medium" : "low",
   "grant.scope-lost": byStack("medium", "low"),
   "api.added": () => "low",
   "api.removed": byStack("high", "medium"),

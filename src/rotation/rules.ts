@@ -63,7 +63,10 @@ export function previousFromOutputs(outputs: unknown): PreviousCredentials {
     const creds = (value as { credentials?: unknown }).credentials;
     if (!Array.isArray(creds)) continue;
     previous[key] = creds
-      .filter((c): c is { name: string; thumbprint: string; expiresAt?: string | null } => typeof c?.name === "string" && typeof c?.thumbprint === "string")
+      .filter(
+        (c): c is { name: string; thumbprint: string; expiresAt?: string | null } =>
+          typeof c?.name === "string" && typeof c?.thumbprint === "string",
+      )
       .map((c) => ({ name: c.name, thumbprint: c.thumbprint, expiresAt: c.expiresAt ?? null }));
   }
   return previous;

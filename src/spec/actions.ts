@@ -11,7 +11,18 @@ import type { ActionSpec, SpecContext } from "./types";
 
 /** Which parts of the event each trigger carries: a mapping may only read from these. */
 export const EVENT_ROOTS: Record<Trigger, string[]> = {
-  "post-login": ["user", "connection", "client", "organization", "request", "transaction", "authentication", "resource_server", "stats", "tenant"],
+  "post-login": [
+    "user",
+    "connection",
+    "client",
+    "organization",
+    "request",
+    "transaction",
+    "authentication",
+    "resource_server",
+    "stats",
+    "tenant",
+  ],
   "credentials-exchange": ["client", "resource_server", "request", "transaction", "tenant"],
 };
 
@@ -23,7 +34,10 @@ const claimSchema = strictObject({
   name: z.string().min(1, { error: "must not be empty" }).max(256, { error: "at most 256 characters" }),
   from: eventPath.optional(),
   value: z.union([z.string(), z.number(), z.boolean()], { error: "must be a string, number or boolean" }).optional(),
-  tokens: z.array(z.enum(["id", "access"], { error: "allowed: id, access" })).min(1, { error: "name at least one token (id, access)" }).optional(),
+  tokens: z
+    .array(z.enum(["id", "access"], { error: "allowed: id, access" }))
+    .min(1, { error: "name at least one token (id, access)" })
+    .optional(),
 });
 
 const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
@@ -31,21 +45,38 @@ const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
 });
 
 export const actionSchema = strictObject({
-  trigger: z.enum(TRIGGER_IDS as [Trigger, ...Trigger[]], { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${TRIGGER_IDS.join(", ")})` }),
-  source: z.string().regex(/^actions\/[A-Za-z0-9._/-]+\.(ts|js)$/, { error: "must be a .ts or .js file under actions/ (e.g. actions/login-claims.ts)" }),
-  runtime: z.enum(ACTION_RUNTIMES, { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${ACTION_RUNTIMES.join(", ")})` }).default("node22"),
+  trigger: z.enum(TRIGGER_IDS as [Trigger, ...Trigger[]], {
+    error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${TRIGGER_IDS.join(", ")})`,
+  }),
+  source: z
+    .string()
+    .regex(/^actions\/[A-Za-z0-9._/-]+\.(ts|js)$/, { error: "must be a .ts or .js file under actions/ (e.g. actions/login-claims.ts)" }),
+  runtime: z
+    .enum(ACTION_RUNTIMES, { error: (i) => `${JSON.stringify(i.input)} is not allowed (allowed: ${ACTION_RUNTIMES.join(", ")})` })
+    .default("node22"),
   claims: z.array(claimSchema).default([]),
   deny: strictObject({
     when: eventPath,
     equals: z.union([z.string(), z.boolean(), z.number()]).default(true).transform(String),
-    code: z.string().regex(/^[a-z_]{1,64}$/, { error: "must be an OAuth error code such as access_denied" }).default("access_denied"),
+    code: z
+      .string()
+      .regex(/^[a-z_]{1,64}$/, { error: "must be an OAuth error code such as access_denied" })
+      .default("access_denied"),
     reason: z.string().min(1, { error: "must not be empty" }).max(500, { error: "at most 500 characters" }),
   }).optional(),
   secrets: z.record(secretName, strictObject({ config: z.string().min(1, { error: "name the Pulumi secret config key" }) })).default({}),
 });
 
 const triggersSchema = strictObject(
-  Object.fromEntries(TRIGGER_IDS.map((t) => [t, z.array(resourceKey).max(ACTION_LIMITS.actionsPerTrigger, { error: `at most ${ACTION_LIMITS.actionsPerTrigger} actions per trigger (an Auth0 limit)` }).optional()])) as Record<Trigger, z.ZodOptional<z.ZodArray<typeof resourceKey>>>,
+  Object.fromEntries(
+    TRIGGER_IDS.map((t) => [
+      t,
+      z
+        .array(resourceKey)
+        .max(ACTION_LIMITS.actionsPerTrigger, { error: `at most ${ACTION_LIMITS.actionsPerTrigger} actions per trigger (an Auth0 limit)` })
+        .optional(),
+    ]),
+  ) as Record<Trigger, z.ZodOptional<z.ZodArray<typeof resourceKey>>>,
 );
 
 type ParsedAction = z.output<typeof actionSchema>;
@@ -60,14 +91,21 @@ export async function resolveActions(
 ): Promise<{ actions: Record<string, ActionSpec>; triggers: Record<Trigger, string[]> }> {
   const triggers = (parseAt(triggersSchema, rawTriggers ?? {}, ["triggers"], errors) ?? {}) as Partial<Record<Trigger, string[]>>;
   const entries = isMapping(rawActions) ? Object.entries(rawActions) : [];
-  if (rawActions !== undefined && !isMapping(rawActions)) errors.push({ path: "actions", message: "must be a mapping of action key to action" });
+  if (rawActions !== undefined && !isMapping(rawActions))
+    errors.push({ path: "actions", message: "must be a mapping of action key to action" });
   if (entries.length > ACTION_LIMITS.actionsPerTenant) {
-    errors.push({ path: "actions", message: `${entries.length} actions declared (at most ${ACTION_LIMITS.actionsPerTenant} per tenant, an Auth0 limit)` });
+    errors.push({
+      path: "actions",
+      message: `${entries.length} actions declared (at most ${ACTION_LIMITS.actionsPerTenant} per tenant, an Auth0 limit)`,
+    });
   }
   const parsed: [string, ParsedAction][] = [];
   for (const [key, value] of entries) {
     if (!KEY_PATTERN.test(key)) {
-      errors.push({ path: formatPath(["actions", key]), message: "invalid key (allowed: lower-case letters, digits and dashes, starting with a letter, at most 63 characters)" });
+      errors.push({
+        path: formatPath(["actions", key]),
+        message: "invalid key (allowed: lower-case letters, digits and dashes, starting with a letter, at most 63 characters)",
+      });
       continue;
     }
     const action = parseAt(actionSchema, value, ["actions", key], errors);
@@ -88,19 +126,32 @@ export async function resolveActions(
       if (seen.has(key)) errors.push({ path: at, message: `action "${key}" is bound twice (each action runs once per trigger)` });
       seen.add(key);
       if (!declared.includes(key)) {
-        errors.push({ path: at, message: `action "${key}" is not declared (${didYouMean(key, declared)}declared: ${listOrNone(declared)})` });
+        errors.push({
+          path: at,
+          message: `action "${key}" is not declared (${didYouMean(key, declared)}declared: ${listOrNone(declared)})`,
+        });
         return;
       }
       const action = actions[key];
       if (action && action.trigger !== trigger) {
-        errors.push({ path: at, message: `action "${key}" is written for ${action.trigger} (its handler is ${TRIGGERS[action.trigger].handler}); bind it under triggers.${action.trigger}` });
+        errors.push({
+          path: at,
+          message: `action "${key}" is written for ${action.trigger} (its handler is ${TRIGGERS[action.trigger].handler}); bind it under triggers.${action.trigger}`,
+        });
       }
     });
-    checkDuplicateClaims(trigger, keys.map((k) => actions[k]).filter((a): a is ActionSpec => a?.trigger === trigger), errors);
+    checkDuplicateClaims(
+      trigger,
+      keys.map((k) => actions[k]).filter((a): a is ActionSpec => a?.trigger === trigger),
+      errors,
+    );
   }
   for (const key of Object.keys(actions)) {
     if (!TRIGGER_IDS.some((t) => bindings[t].includes(key))) {
-      warnings.push({ path: formatPath(["actions", key]), message: "is not bound to any trigger: it will be deployed but never runs (add it under triggers)" });
+      warnings.push({
+        path: formatPath(["actions", key]),
+        message: "is not bound to any trigger: it will be deployed but never runs (add it under triggers)",
+      });
     }
   }
   return { actions, triggers: bindings };
@@ -119,28 +170,50 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
     const tokens = c.tokens ?? [...allowedTokens];
     for (const token of tokens) {
       if (!allowedTokens.includes(token)) {
-        errors.push({ path: at("claims", i, "tokens"), message: `${trigger} can only set ${allowedTokens.join(" and ")} token claims (an M2M token exchange has no ID token)` });
+        errors.push({
+          path: at("claims", i, "tokens"),
+          message: `${trigger} can only set ${allowedTokens.join(" and ")} token claims (an M2M token exchange has no ID token)`,
+        });
         continue;
       }
       const problem = claimNameProblem(c.name, token);
       if (problem) errors.push({ path: at("claims", i, "name"), message: problem });
     }
-    return { name: c.name, tokens, ...(c.from !== undefined ? { from: c.from } : {}), ...(c.value !== undefined ? { value: c.value } : {}) };
+    return {
+      name: c.name,
+      tokens,
+      ...(c.from !== undefined ? { from: c.from } : {}),
+      ...(c.value !== undefined ? { value: c.value } : {}),
+    };
   });
   checkClaimsUniqueWithin(key, claims, errors);
   if (action.deny) checkEventPath(action.deny.when, trigger, at("deny", "when"), errors);
 
   const secretNames = Object.keys(action.secrets);
   if (secretNames.length > ACTION_LIMITS.secretsPerAction) {
-    errors.push({ path: at("secrets"), message: `${secretNames.length} secrets (at most ${ACTION_LIMITS.secretsPerAction} per action, an Auth0 limit)` });
+    errors.push({
+      path: at("secrets"),
+      message: `${secretNames.length} secrets (at most ${ACTION_LIMITS.secretsPerAction} per action, an Auth0 limit)`,
+    });
   }
   for (const [name, { config }] of Object.entries(action.secrets)) {
     const found = ctx.config?.(config);
     if (!ctx.config) continue;
-    if (!found) errors.push({ path: at("secrets", name, "config"), message: `config key "${config}" is not set (set it with \`pulumi config set --secret ${config} <value>\`)` });
-    else if (!found.secret) errors.push({ path: at("secrets", name, "config"), message: `config key "${config}" is stored in plain text (secrets must be set with \`pulumi config set --secret ${config} <value>\`)` });
+    if (!found)
+      errors.push({
+        path: at("secrets", name, "config"),
+        message: `config key "${config}" is not set (set it with \`pulumi config set --secret ${config} <value>\`)`,
+      });
+    else if (!found.secret)
+      errors.push({
+        path: at("secrets", name, "config"),
+        message: `config key "${config}" is stored in plain text (secrets must be set with \`pulumi config set --secret ${config} <value>\`)`,
+      });
     else if (found.length !== undefined && found.length > ACTION_LIMITS.secretValueChars) {
-      errors.push({ path: at("secrets", name, "config"), message: `the secret's value has ${found.length} characters (at most ${ACTION_LIMITS.secretValueChars})` });
+      errors.push({
+        path: at("secrets", name, "config"),
+        message: `the secret's value has ${found.length} characters (at most ${ACTION_LIMITS.secretValueChars})`,
+      });
     }
   }
 
@@ -149,19 +222,31 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
   const { bundleAction, BundleError } = await import("../actions/bundle");
   let bundle: Bundle;
   try {
-    bundle = await bundleAction({ source: action.source, readFile: ctx.readFile, runtime: action.runtime, config, ...(ctx.packagesDir ? { packagesDir: ctx.packagesDir } : {}) });
+    bundle = await bundleAction({
+      source: action.source,
+      readFile: ctx.readFile,
+      runtime: action.runtime,
+      config,
+      ...(ctx.packagesDir ? { packagesDir: ctx.packagesDir } : {}),
+    });
   } catch (e) {
     if (!(e instanceof BundleError)) throw e;
     errors.push({ path: at("source"), message: `${action.source} does not bundle: ${e.message}` });
     return undefined;
   }
   if (bundle.bytes > ACTION_LIMITS.codeBytes) {
-    errors.push({ path: at("source"), message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)` });
+    errors.push({
+      path: at("source"),
+      message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)`,
+    });
   }
   const handler = TRIGGERS[trigger].handler;
   try {
     if (!(await inspectBundle(bundle.code)).functions.includes(handler)) {
-      errors.push({ path: at("source"), message: `${action.source} exports no ${handler} function (${trigger} ${TRIGGERS[trigger].version} calls exports.${handler})` });
+      errors.push({
+        path: at("source"),
+        message: `${action.source} exports no ${handler} function (${trigger} ${TRIGGERS[trigger].version} calls exports.${handler})`,
+      });
     }
   } catch (e) {
     if (!(e instanceof ActionLoadError)) throw e;
@@ -183,7 +268,10 @@ async function resolveAction(key: string, action: ParsedAction, ctx: SpecContext
 function checkEventPath(path: string, trigger: Trigger, at: string, errors: SpecIssue[]) {
   const root = path.split(".")[0]!;
   if (!EVENT_ROOTS[trigger].includes(root)) {
-    errors.push({ path: at, message: `event.${root} does not exist on ${trigger} (${didYouMean(root, EVENT_ROOTS[trigger])}available: ${EVENT_ROOTS[trigger].join(", ")})` });
+    errors.push({
+      path: at,
+      message: `event.${root} does not exist on ${trigger} (${didYouMean(root, EVENT_ROOTS[trigger])}available: ${EVENT_ROOTS[trigger].join(", ")})`,
+    });
   }
 }
 
@@ -196,7 +284,10 @@ function checkDuplicateClaims(trigger: Trigger, bound: ActionSpec[], errors: Spe
         const id = `${token}\u0000${c.name}`;
         const first = owner.get(id);
         if (first && first !== action.key) {
-          errors.push({ path: formatPath(["actions", action.key, "claims", i, "name"]), message: `claim "${c.name}" is also set on the ${token} token by action ${first} on ${trigger} (one claim, one owner)` });
+          errors.push({
+            path: formatPath(["actions", action.key, "claims", i, "name"]),
+            message: `claim "${c.name}" is also set on the ${token} token by action ${first} on ${trigger} (one claim, one owner)`,
+          });
         } else owner.set(id, action.key);
       }
     });
@@ -210,7 +301,10 @@ function checkClaimsUniqueWithin(key: string, claims: { name: string; tokens: To
     for (const token of c.tokens) {
       const first = seen.get(`${token}\u0000${c.name}`);
       if (first !== undefined) {
-        errors.push({ path: formatPath(["actions", key, "claims", i, "name"]), message: `claim "${c.name}" is already mapped for the ${token} token at claims[${first}] (one mapping per claim and token)` });
+        errors.push({
+          path: formatPath(["actions", key, "claims", i, "name"]),
+          message: `claim "${c.name}" is already mapped for the ${token} token at claims[${first}] (one mapping per claim and token)`,
+        });
       } else seen.set(`${token}\u0000${c.name}`, i);
     }
   });
@@ -223,7 +317,10 @@ export function nonNamespacedAccessClaimWarnings(actions: Record<string, ActionS
     if (a.trigger !== "post-login") continue;
     a.claims.forEach((c, i) => {
       if (c.tokens.includes("access") && !isNamespaced(c.name)) {
-        out.push({ path: formatPath(["actions", a.key, "claims", i, "name"]), message: `"${c.name}" is not namespaced: Auth0 drops it from access tokens whose audience is an Auth0 API (e.g. the Management API)` });
+        out.push({
+          path: formatPath(["actions", a.key, "claims", i, "name"]),
+          message: `"${c.name}" is not namespaced: Auth0 drops it from access tokens whose audience is an Auth0 API (e.g. the Management API)`,
+        });
       }
     });
   }

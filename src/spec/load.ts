@@ -55,7 +55,9 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     if (api) apis[key] = { ...api, key, name: api.name ?? key };
   }
   const applications: Record<string, ApplicationSpec> = {};
-  const parsedApps = entries("applications").map(([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const);
+  const parsedApps = entries("applications").map(
+    ([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const,
+  );
   // Key files are read and inspected concurrently; results are kept in declaration order.
   const resolved = await Promise.all(
     parsedApps.map(async ([key, app]) => {
@@ -78,8 +80,20 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   const { actions, triggers } = await resolveActions(given.actions, given.triggers, ctx, errors, warnings);
   warnings.push(...nonNamespacedAccessClaimWarnings(actions));
 
-  checkUnique(Object.values(apis), (a) => a.identifier, (a) => ["apis", a.key, "identifier"], "API identifier", errors);
-  checkUnique(Object.values(applications), (a) => a.name, (a) => ["applications", a.key, "name"], "application name", errors);
+  checkUnique(
+    Object.values(apis),
+    (a) => a.identifier,
+    (a) => ["apis", a.key, "identifier"],
+    "API identifier",
+    errors,
+  );
+  checkUnique(
+    Object.values(applications),
+    (a) => a.name,
+    (a) => ["applications", a.key, "name"],
+    "application name",
+    errors,
+  );
   checkGrants(applications, declaredScopes(entries("apis"), apis), errors);
   checkKeysNotShared(applications, errors);
 
@@ -115,15 +129,23 @@ async function resolveCredentials(
   for (const [i, cred] of credentials.entries()) {
     const at = (...rest: PathSegment[]) => formatPath([...base, i, ...rest]);
     const sameName = names.get(cred.name);
-    if (sameName !== undefined) errors.push({ path: at("name"), message: `duplicate credential name "${cred.name}" (also used by credentials[${sameName}]; names must be unique per application)` });
+    if (sameName !== undefined)
+      errors.push({
+        path: at("name"),
+        message: `duplicate credential name "${cred.name}" (also used by credentials[${sameName}]; names must be unique per application)`,
+      });
     names.set(cred.name, i);
     if (cred.kid !== undefined) {
       const sameKid = kids.get(cred.kid);
-      if (sameKid !== undefined) errors.push({ path: at("kid"), message: `duplicate kid "${cred.kid}" (also used by credentials[${sameKid}])` });
+      if (sameKid !== undefined)
+        errors.push({ path: at("kid"), message: `duplicate kid "${cred.kid}" (also used by credentials[${sameKid}])` });
       kids.set(cred.kid, i);
     }
     if (cred.expiresAt !== undefined && Date.parse(cred.expiresAt) <= ctx.now.getTime()) {
-      errors.push({ path: at("expiresAt"), message: `${cred.expiresAt} is in the past (an expired credential cannot authenticate; retire it or set a future date)` });
+      errors.push({
+        path: at("expiresAt"),
+        message: `${cred.expiresAt} is in the past (an expired credential cannot authenticate; retire it or set a future date)`,
+      });
     }
   }
   const resolved = await Promise.all(credentials.map((cred, i) => resolveKey(cred, formatPath([...base, i]), ctx, errors)));
@@ -133,17 +155,26 @@ async function resolveCredentials(
 async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, errors: SpecIssue[]): Promise<CredentialSpec | undefined> {
   const text = await ctx.readFile(cred.publicKey);
   if (text === undefined) {
-    errors.push({ path: `${at}.publicKey`, message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)` });
+    errors.push({
+      path: `${at}.publicKey`,
+      message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)`,
+    });
     return undefined;
   }
   try {
     const key = await inspectPublicKey(text);
     const notAfter = key.certificateNotAfter;
     if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
-      errors.push({ path: `${at}.publicKey`, message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)` });
+      errors.push({
+        path: `${at}.publicKey`,
+        message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)`,
+      });
     }
     if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
-      errors.push({ path: `${at}.expiresAt`, message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)` });
+      errors.push({
+        path: `${at}.expiresAt`,
+        message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)`,
+      });
     }
     const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
     const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
@@ -155,19 +186,16 @@ async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, 
   }
 }
 
-function checkUnique<T>(
-  items: T[],
-  value: (t: T) => string,
-  path: (t: T) => PathSegment[],
-  what: string,
-  errors: SpecIssue[],
-) {
+function checkUnique<T>(items: T[], value: (t: T) => string, path: (t: T) => PathSegment[], what: string, errors: SpecIssue[]) {
   const seen = new Map<string, T>();
   for (const item of items) {
     const v = value(item);
     const first = seen.get(v);
     if (first !== undefined) {
-      errors.push({ path: formatPath(path(item)), message: `duplicate ${what} "${v}" (already used at ${formatPath(path(first))}; must be unique)` });
+      errors.push({
+        path: formatPath(path(item)),
+        message: `duplicate ${what} "${v}" (already used at ${formatPath(path(first))}; must be unique)`,
+      });
     } else seen.set(v, item);
   }
 }
@@ -194,7 +222,10 @@ function checkGrants(applications: Record<string, ApplicationSpec>, apiScopes: M
       const path = ["applications", app.key, "grants", apiKey];
       const defined = apiScopes.get(apiKey);
       if (!defined) {
-        errors.push({ path: formatPath(path), message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})` });
+        errors.push({
+          path: formatPath(path),
+          message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
+        });
         continue;
       }
       const seen = new Set<string>();
@@ -221,7 +252,10 @@ function checkKeysNotShared(applications: Record<string, ApplicationSpec>, error
       const where = formatPath(["applications", app.key, "credentials", i]);
       const first = owners.get(cred.key.thumbprint);
       if (first !== undefined) {
-        errors.push({ path: `${where}.publicKey`, message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${first} (each credential needs its own key pair)` });
+        errors.push({
+          path: `${where}.publicKey`,
+          message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${first} (each credential needs its own key pair)`,
+        });
       } else owners.set(cred.key.thumbprint, where);
     }
   }

@@ -61,7 +61,9 @@ export async function inspectPublicKey(text: string): Promise<PublicKeyInfo> {
     throw new PublicKeyError(`the ${label} block does not parse (${(e as Error).message}); is the file truncated or corrupted?`);
   }
   if (key.asymmetricKeyType !== "rsa") {
-    throw new PublicKeyError(`is a ${key.asymmetricKeyType?.toUpperCase() ?? "non-RSA"} key (allowed: RSA keys of ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits)`);
+    throw new PublicKeyError(
+      `is a ${key.asymmetricKeyType?.toUpperCase() ?? "non-RSA"} key (allowed: RSA keys of ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits)`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {

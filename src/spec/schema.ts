@@ -49,11 +49,9 @@ export const apiSchema = strictObject({
 export const KID_PATTERN = /^[0-9a-zA-Z_-]{10,64}$/;
 
 export const credentialSchema = strictObject({
-  name: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
-      error: "invalid credential name (allowed: letters, digits, '.', '_' and '-', at most 128 characters)",
-    }),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, {
+    error: "invalid credential name (allowed: letters, digits, '.', '_' and '-', at most 128 characters)",
+  }),
   publicKey: z
     .string()
     .regex(/^keys\/[A-Za-z0-9._/-]+\.(pem|crt)$/, {
@@ -61,13 +59,8 @@ export const credentialSchema = strictObject({
     })
     .refine((p) => !p.split("/").includes(".."), { error: "must not leave keys/ (no '..')" }),
   algorithm: oneOf(CREDENTIAL_ALGS).default("RS256"),
-  expiresAt: z.iso
-    .datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2027-03-31T00:00:00Z" })
-    .optional(),
-  kid: z
-    .string()
-    .regex(KID_PATTERN, { error: "invalid kid (allowed: 10 to 64 characters from 0-9 a-z A-Z _ -)" })
-    .optional(),
+  expiresAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time such as 2027-03-31T00:00:00Z" }).optional(),
+  kid: z.string().regex(KID_PATTERN, { error: "invalid kid (allowed: 10 to 64 characters from 0-9 a-z A-Z _ -)" }).optional(),
 });
 
 const metadata = z

@@ -36,7 +36,12 @@ describe("npm run action / npm run login on the dev stack", () => {
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.actions).toEqual(["login-claims"]);
-    expect(out.idToken).toMatchObject({ sub: "google-oauth2|104857", email: "ada@acme.example", "https://acme.example/connection": "google-oauth2", "https://acme.example/plan": "enterprise" });
+    expect(out.idToken).toMatchObject({
+      sub: "google-oauth2|104857",
+      email: "ada@acme.example",
+      "https://acme.example/connection": "google-oauth2",
+      "https://acme.example/plan": "enterprise",
+    });
     expect(out.accessToken).toBeNull();
   });
 

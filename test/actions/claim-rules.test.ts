@@ -5,7 +5,9 @@ import { validateTenant } from "../../src/spec";
 import { tempProject, tenantWithActions } from "../support/temp-project";
 
 let project: ReturnType<typeof tempProject>;
-beforeAll(() => { project = tempProject(); });
+beforeAll(() => {
+  project = tempProject();
+});
 afterAll(() => project.cleanup());
 
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -45,17 +47,28 @@ describe("claim rules at plan time: every name Auth0 would drop is refused with 
 
   it("the same claim set by two actions on one trigger is an error naming both", async () => {
     const tenant = tenantWithActions();
-    tenant.actions.second = { trigger: "post-login", source: "actions/login-claims.ts", claims: [{ name: "https://acme.example/connection", from: "connection.strategy", tokens: ["id"] }] };
+    tenant.actions.second = {
+      trigger: "post-login",
+      source: "actions/login-claims.ts",
+      claims: [{ name: "https://acme.example/connection", from: "connection.strategy", tokens: ["id"] }],
+    };
     tenant.triggers["post-login"] = ["login-claims", "second"];
     const r = await validateTenant(tenant, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
-    expect(r.errors).toContainEqual({ path: "actions.second.claims[0].name", message: 'claim "https://acme.example/connection" is also set on the id token by action login-claims on post-login (one claim, one owner)' });
+    expect(r.errors).toContainEqual({
+      path: "actions.second.claims[0].name",
+      message:
+        'claim "https://acme.example/connection" is also set on the id token by action login-claims on post-login (one claim, one owner)',
+    });
   });
 
   it("credentials-exchange cannot set ID token claims", async () => {
     const tenant = tenantWithActions();
     tenant.actions["client-claims"].claims[0].tokens = ["id"];
     const r = await validateTenant(tenant, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
-    expect(r.errors).toContainEqual({ path: "actions.client-claims.claims[0].tokens", message: "credentials-exchange can only set access token claims (an M2M token exchange has no ID token)" });
+    expect(r.errors).toContainEqual({
+      path: "actions.client-claims.claims[0].tokens",
+      message: "credentials-exchange can only set access token claims (an M2M token exchange has no ID token)",
+    });
   });
 
   it("warns that a non-namespaced post-login access-token claim is dropped for Auth0 APIs", async () => {

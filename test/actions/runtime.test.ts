@@ -19,7 +19,9 @@ beforeAll(async () => {
     "actions/slow.ts": custom("await new Promise((r) => setTimeout(r, 5_000));"),
     "actions/busy.ts": custom("while (true) {}"),
     "actions/noted.ts": custom("api.accessToken.addScope('orders:read');"),
-    "actions/logs.ts": custom("console.log('hello', { tier: event.client.metadata.tier }); api.accessToken.setCustomClaim('https://a.example/secret-len', event.secrets.API_KEY.length);"),
+    "actions/logs.ts": custom(
+      "console.log('hello', { tier: event.client.metadata.tier }); api.accessToken.setCustomClaim('https://a.example/secret-len', event.secrets.API_KEY.length);",
+    ),
     "actions/huge.ts": custom("api.accessToken.setCustomClaim('https://a.example/blob', 'x'.repeat(110 * 1024));"),
     "actions/reserved.ts": custom("api.accessToken.setCustomClaim('gty', 'x'); api.accessToken.setCustomClaim('https://a.example/ok', 1);"),
   });
@@ -46,13 +48,20 @@ describe("the example actions, run from their bundles", () => {
   });
 
   it("login-claims leaves out a field the user does not have", async () => {
-    const event = postLoginEvent({ user: { user_id: "auth0|2" }, connection: { name: "Username-Password-Authentication" }, client: { client_id: "c1", name: "Portal" } });
+    const event = postLoginEvent({
+      user: { user_id: "auth0|2" },
+      connection: { name: "Username-Password-Authentication" },
+      client: { client_id: "c1", name: "Portal" },
+    });
     const r = await runAction(spec.actions["login-claims"]!.bundle.code, "post-login", event);
     expect(r.idTokenClaims).toEqual({ "https://acme.example/connection": "Username-Password-Authentication" });
   });
 
   it("client-claims adds the client's metadata as claims on M2M tokens", async () => {
-    const event = credentialsExchangeEvent({ client: { client_id: "b", name: "Billing", metadata: { tenant_id: "acme" } }, resourceServer: { identifier: "https://orders.acme.example" } });
+    const event = credentialsExchangeEvent({
+      client: { client_id: "b", name: "Billing", metadata: { tenant_id: "acme" } },
+      resourceServer: { identifier: "https://orders.acme.example" },
+    });
     const r = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
     expect(r.accessTokenClaims).toEqual({ "https://acme.example/tenant_id": "acme" });
     expect(r.denied).toBeUndefined();
@@ -62,19 +71,28 @@ describe("the example actions, run from their bundles", () => {
     const t = tenantWithActions();
     t.actions["client-claims"].claims = [{ name: "https://acme.example/ctor", from: "client.metadata.constructor" }];
     const r0 = await validateTenant(t, { stack: "dev", now: new Date(), readFile: directoryReader(project.root) });
-    const event = credentialsExchangeEvent({ client: { client_id: "b", name: "B", metadata: {} }, resourceServer: { identifier: "https://x" } });
+    const event = credentialsExchangeEvent({
+      client: { client_id: "b", name: "B", metadata: {} },
+      resourceServer: { identifier: "https://x" },
+    });
     const r = await runAction(r0.spec!.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
     expect(r.accessTokenClaims).toEqual({});
   });
 
   it("calls the local runtime does not carry out are noted in the logs", async () => {
     const code = await bundled("actions/noted.ts");
-    const r = await runAction(code, "credentials-exchange", credentialsExchangeEvent({ client: { client_id: "c", name: "C" }, resourceServer: { identifier: "https://x" } }));
+    const r = await runAction(
+      code,
+      "credentials-exchange",
+      credentialsExchangeEvent({ client: { client_id: "c", name: "C" }, resourceServer: { identifier: "https://x" } }),
+    );
     expect(r.logs).toEqual(['[local runtime] api.accessToken.addScope("orders:read") is not simulated']);
   });
 
   it("client-claims denies a disabled client with the declared code and reason", async () => {
-    const event = eventFor("credentials-exchange", { client: { client_id: "x", name: "Old", metadata: { disabled: "true", tenant_id: "acme" } } });
+    const event = eventFor("credentials-exchange", {
+      client: { client_id: "x", name: "Old", metadata: { disabled: "true", tenant_id: "acme" } },
+    });
     const r = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", event);
     expect(r.denied).toEqual({ code: "access_denied", reason: "disabled" });
     expect(r.accessTokenClaims).toEqual({});
@@ -97,7 +115,11 @@ describe("the example actions, run from their bundles", () => {
 });
 
 describe("the local runtime's isolation and Auth0 rules", () => {
-  const ce = () => credentialsExchangeEvent({ client: { client_id: "c", name: "C", metadata: { tier: "gold" } }, resourceServer: { identifier: "https://orders.acme.example" } });
+  const ce = () =>
+    credentialsExchangeEvent({
+      client: { client_id: "c", name: "C", metadata: { tier: "gold" } },
+      resourceServer: { identifier: "https://orders.acme.example" },
+    });
 
   it("refuses network modules unless allowed", async () => {
     const code = await bundled("actions/net.ts");
@@ -111,11 +133,15 @@ describe("the local runtime's isolation and Auth0 rules", () => {
   });
 
   it("stops an action at its time limit", async () => {
-    await expect(runAction(await bundled("actions/slow.ts"), "credentials-exchange", ce(), { timeoutMs: 50 })).rejects.toThrow("did not finish within 50 ms");
+    await expect(runAction(await bundled("actions/slow.ts"), "credentials-exchange", ce(), { timeoutMs: 50 })).rejects.toThrow(
+      "did not finish within 50 ms",
+    );
   });
 
   it("stops a synchronous busy loop too (vm's timeout), and the runtime stays usable", async () => {
-    await expect(runAction(await bundled("actions/busy.ts"), "credentials-exchange", ce(), { timeoutMs: 50 })).rejects.toThrow("did not finish within 50 ms");
+    await expect(runAction(await bundled("actions/busy.ts"), "credentials-exchange", ce(), { timeoutMs: 50 })).rejects.toThrow(
+      "did not finish within 50 ms",
+    );
     const ok = await runAction(spec.actions["client-claims"]!.bundle.code, "credentials-exchange", ce());
     expect(ok.denied).toBeUndefined();
   });
@@ -142,10 +168,24 @@ describe("the local runtime's isolation and Auth0 rules", () => {
     const deny = spec.actions["client-claims"]!.bundle.code;
     const logs = await bundled("actions/logs.ts");
     const event = eventFor("credentials-exchange", { client: { metadata: { disabled: "true", tier: "x" } } });
-    const r = await runTrigger([{ key: "deny", code: deny }, { key: "logs", code: logs, secrets: { API_KEY: "k" } }], "credentials-exchange", event);
+    const r = await runTrigger(
+      [
+        { key: "deny", code: deny },
+        { key: "logs", code: logs, secrets: { API_KEY: "k" } },
+      ],
+      "credentials-exchange",
+      event,
+    );
     expect(r.denied).toEqual({ code: "access_denied", reason: "disabled" });
     expect(r.logs).toEqual([]);
-    const ok = await runTrigger([{ key: "logs", code: logs, secrets: { API_KEY: "k" } }, { key: "claims", code: deny }], "credentials-exchange", eventFor("credentials-exchange", { client: { metadata: { tenant_id: "t", tier: "x" } } }));
+    const ok = await runTrigger(
+      [
+        { key: "logs", code: logs, secrets: { API_KEY: "k" } },
+        { key: "claims", code: deny },
+      ],
+      "credentials-exchange",
+      eventFor("credentials-exchange", { client: { metadata: { tenant_id: "t", tier: "x" } } }),
+    );
     expect(ok.accessTokenClaims).toEqual({ "https://a.example/secret-len": 1, "https://acme.example/tenant_id": "t" });
   });
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, tempProject } from "../support/temp-project";
 
 const run = promisify(execFile);
-const tsx = (script: string, args: string[], cwd: string) => run(process.execPath, ["--import", "tsx", path.join(projectRoot, script), ...args], { cwd });
+const tsx = (script: string, args: string[], cwd: string) =>
+  run(process.execPath, ["--import", "tsx", path.join(projectRoot, script), ...args], { cwd });
 
 let project: ReturnType<typeof tempProject>;
 let keyDir: string;
@@ -29,7 +30,11 @@ describe("the README's local demo, through the real commands", () => {
     const key = path.join(keyDir, "reporting.pem");
     await tsx("cli/keys.ts", ["rotate", "reporting", "--out", key, "--dir", project.root], projectRoot);
 
-    server = spawn(process.execPath, ["--import", "tsx", path.join(projectRoot, "cli/tenant-local.ts"), "--port", "0", "--dir", project.root], { cwd: projectRoot });
+    server = spawn(
+      process.execPath,
+      ["--import", "tsx", path.join(projectRoot, "cli/tenant-local.ts"), "--port", "0", "--dir", project.root],
+      { cwd: projectRoot },
+    );
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`local tenant did not start: ${out}`)), 20_000);
@@ -44,12 +49,25 @@ describe("the README's local demo, through the real commands", () => {
       server!.on("exit", (code) => reject(new Error(`local tenant exited ${code}: ${out}`)));
     });
     const port = url.split(":").pop()!;
-    const { stdout } = await tsx("cli/token.ts", ["--local", "--port", port, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root], projectRoot);
+    const { stdout } = await tsx(
+      "cli/token.ts",
+      ["--local", "--port", port, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root],
+      projectRoot,
+    );
     const printed = JSON.parse(stdout) as { header: { alg: string }; payload: Record<string, unknown>; signature: string };
     expect(printed.signature).toBe("verified against the issuer's JWKS");
-    expect(printed.payload).toMatchObject({ aud: "https://reports.acme.example", scope: "reports:read", "https://acme.example/tenant_id": "acme", "https://acme.example/tier": "silver" });
+    expect(printed.payload).toMatchObject({
+      aud: "https://reports.acme.example",
+      scope: "reports:read",
+      "https://acme.example/tenant_id": "acme",
+      "https://acme.example/tier": "silver",
+    });
 
-    const denied = await tsx("cli/token.ts", ["--local", "--port", port, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root], projectRoot).catch((e) => e);
+    const denied = await tsx(
+      "cli/token.ts",
+      ["--local", "--port", port, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root],
+      projectRoot,
+    ).catch((e) => e);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain("Client has not been granted scopes: reports:delete");
   });

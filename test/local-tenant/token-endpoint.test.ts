@@ -12,7 +12,12 @@ import { tempProject } from "../support/temp-project";
 
 const DOMAIN = "acme-test.eu.auth0.com";
 const AUD = `https://${DOMAIN}/`;
-const pem = (bits = 2048) => generateKeyPairSync("rsa", { modulusLength: bits, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+const pem = (bits = 2048) =>
+  generateKeyPairSync("rsa", {
+    modulusLength: bits,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
 
 const svc = pem();
 const svcPs = pem();
@@ -36,7 +41,11 @@ beforeAll(async () => {
     "auth0:domain": DOMAIN,
     "auth0-tenant:tenant": {
       apis: {
-        orders: { identifier: "https://orders.test", tokenLifetime: 600, scopes: { "orders:read": "r", "orders:write": "w", "orders:delete": "d" } },
+        orders: {
+          identifier: "https://orders.test",
+          tokenLifetime: 600,
+          scopes: { "orders:read": "r", "orders:write": "w", "orders:delete": "d" },
+        },
         reports: { identifier: "https://reports.test", scopes: { "reports:read": "r" } },
       },
       applications: {
@@ -49,14 +58,26 @@ beforeAll(async () => {
           ],
           grants: { orders: ["orders:read", "orders:write"] },
         },
-        other: { type: "m2m", metadata: { disabled: "true" }, credentials: [{ name: "o", publicKey: "keys/e2e/other.pem" }], grants: { reports: ["reports:read"] } },
-        soon: { type: "m2m", credentials: [{ name: "soon", publicKey: "keys/e2e/soon.pem", expiresAt: soon }], grants: { reports: ["reports:read"] } },
+        other: {
+          type: "m2m",
+          metadata: { disabled: "true" },
+          credentials: [{ name: "o", publicKey: "keys/e2e/other.pem" }],
+          grants: { reports: ["reports:read"] },
+        },
+        soon: {
+          type: "m2m",
+          credentials: [{ name: "soon", publicKey: "keys/e2e/soon.pem", expiresAt: soon }],
+          grants: { reports: ["reports:read"] },
+        },
       },
       actions: {
         "client-claims": {
           trigger: "credentials-exchange",
           source: "actions/client-claims.ts",
-          claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }, { name: "https://acme.example/tier", from: "client.metadata.tier" }],
+          claims: [
+            { name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" },
+            { name: "https://acme.example/tier", from: "client.metadata.tier" },
+          ],
           deny: { when: "client.metadata.disabled", equals: "true", reason: "This client is disabled" },
         },
       },
@@ -94,14 +115,29 @@ describe("local tenant: from the spec to a signed token", () => {
     const r = await token(params(await assertion(), { scope: "orders:read" }));
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ token_type: "Bearer", expires_in: 600, scope: "orders:read" });
-    const { payload, protectedHeader } = await jwtVerify(String(r.body.access_token), createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)), { issuer: AUD, audience: "https://orders.test" });
+    const { payload, protectedHeader } = await jwtVerify(
+      String(r.body.access_token),
+      createRemoteJWKSet(new URL(`${tenant.url}/.well-known/jwks.json`)),
+      { issuer: AUD, audience: "https://orders.test" },
+    );
     expect(protectedHeader.alg).toBe("RS256");
-    expect(payload).toMatchObject({ sub: `${SVC}@clients`, azp: SVC, gty: "client-credentials", scope: "orders:read", "https://acme.example/tenant_id": "acme", "https://acme.example/tier": "gold" });
+    expect(payload).toMatchObject({
+      sub: `${SVC}@clients`,
+      azp: SVC,
+      gty: "client-credentials",
+      scope: "orders:read",
+      "https://acme.example/tenant_id": "acme",
+      "https://acme.example/tier": "gold",
+    });
     expect(payload.exp! - payload.iat!).toBe(600);
   });
 
   it("without a scope parameter grants every granted scope; JSON bodies work too", async () => {
-    const res = await fetch(`${tenant.url}/oauth/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(params(await assertion())) });
+    const res = await fetch(`${tenant.url}/oauth/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(params(await assertion())),
+    });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { scope: string }).scope).toBe("orders:read orders:write");
   });
@@ -113,7 +149,11 @@ describe("local tenant: from the spec to a signed token", () => {
 
   it("serves discovery and JWKS", async () => {
     const conf = (await (await fetch(`${tenant.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
-    expect(conf).toMatchObject({ issuer: AUD, token_endpoint: `${tenant.url}/oauth/token`, token_endpoint_auth_methods_supported: ["private_key_jwt"] });
+    expect(conf).toMatchObject({
+      issuer: AUD,
+      token_endpoint: `${tenant.url}/oauth/token`,
+      token_endpoint_auth_methods_supported: ["private_key_jwt"],
+    });
     const jwks = (await (await fetch(`${tenant.url}/.well-known/jwks.json`)).json()) as { keys: { kty: string; d?: string }[] };
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]!.kty).toBe("RSA");
@@ -129,19 +169,36 @@ describe("local tenant: from the spec to a signed token", () => {
 describe("grants and actions as Auth0 applies them", () => {
   it("403 when the app has no grant for the API", async () => {
     const r = await token(params(await assertion(), { audience: "https://reports.test" }));
-    expect(r).toEqual({ status: 403, body: { error: "access_denied", error_description: 'Client is not authorized to access "https://reports.test". You need to create a "client-grant" associated to this API.' } });
+    expect(r).toEqual({
+      status: 403,
+      body: {
+        error: "access_denied",
+        error_description:
+          'Client is not authorized to access "https://reports.test". You need to create a "client-grant" associated to this API.',
+      },
+    });
   });
   it("403 for a scope outside the grant", async () => {
     const r = await token(params(await assertion(), { scope: "orders:read orders:delete" }));
-    expect(r).toEqual({ status: 403, body: { error: "access_denied", error_description: "Client has not been granted scopes: orders:delete" } });
+    expect(r).toEqual({
+      status: 403,
+      body: { error: "access_denied", error_description: "Client has not been granted scopes: orders:delete" },
+    });
   });
   it("403 for an unknown audience, and for none", async () => {
-    expect((await token(params(await assertion(), { audience: "https://nope.test" }))).body.error_description).toBe("Service not found: https://nope.test");
+    expect((await token(params(await assertion(), { audience: "https://nope.test" }))).body.error_description).toBe(
+      "Service not found: https://nope.test",
+    );
     const { audience: _a, ...noAudience } = params(await assertion());
     expect((await token(noAudience)).body.error_description).toContain("No audience parameter was provided");
   });
   it("a deny from the bound action becomes Auth0's error", async () => {
-    const a = await clientAssertion({ clientId: localClientId("e2e", "other"), privateKeyPem: other.privateKey, alg: "RS256", audience: AUD });
+    const a = await clientAssertion({
+      clientId: localClientId("e2e", "other"),
+      privateKeyPem: other.privateKey,
+      alg: "RS256",
+      audience: AUD,
+    });
     const r = await token(params(a, { audience: "https://reports.test" }));
     expect(r).toEqual({ status: 403, body: { error: "access_denied", error_description: "This client is disabled" } });
   });
@@ -151,27 +208,122 @@ describe("grants and actions as Auth0 applies them", () => {
 const rejections: { name: string; make: () => Promise<Record<string, string>>; status?: number; error?: string; text: string }[] = [
   { name: "assertion over 2048 bytes", make: async () => params(await raw({ ...base(), pad: "x".repeat(2000) })), text: "(at most 2048)" },
   { name: "not a JWT", make: async () => params("not.a.jwt"), text: "is not a well-formed JWT" },
-  { name: "alg differs from every credential's", make: async () => params(await raw(base(), { alg: "RS384" })), text: "alg RS384 does not match the credential's algorithm (RS256, PS256)" },
-  { name: "alg none", make: async () => params(`${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify(base())).toString("base64url")}.`), text: "alg none does not match" },
-  { name: "alg longer than 16 characters", make: async () => params(`${Buffer.from('{"alg":"RS256RS256RS256RS256"}').toString("base64url")}.${Buffer.from(JSON.stringify(base())).toString("base64url")}.x`), text: "at most 16 characters" },
-  { name: "unknown kid", make: async () => params(await raw(base(), { alg: "RS256", kid: "not-a-key-id" })), text: 'kid "not-a-key-id" matches no credential' },
+  {
+    name: "alg differs from every credential's",
+    make: async () => params(await raw(base(), { alg: "RS384" })),
+    text: "alg RS384 does not match the credential's algorithm (RS256, PS256)",
+  },
+  {
+    name: "alg none",
+    make: async () =>
+      params(`${Buffer.from('{"alg":"none"}').toString("base64url")}.${Buffer.from(JSON.stringify(base())).toString("base64url")}.`),
+    text: "alg none does not match",
+  },
+  {
+    name: "alg longer than 16 characters",
+    make: async () =>
+      params(
+        `${Buffer.from('{"alg":"RS256RS256RS256RS256"}').toString("base64url")}.${Buffer.from(JSON.stringify(base())).toString("base64url")}.x`,
+      ),
+    text: "at most 16 characters",
+  },
+  {
+    name: "unknown kid",
+    make: async () => params(await raw(base(), { alg: "RS256", kid: "not-a-key-id" })),
+    text: 'kid "not-a-key-id" matches no credential',
+  },
   { name: "iss differs from sub", make: async () => params(await raw({ ...base(), sub: "someone-else" })), text: "sub must equal iss" },
-  { name: "unknown client", make: async () => params(await raw({ ...base(), iss: "nobody", sub: "nobody" })), text: "Unknown client: nobody" },
-  { name: "client_id parameter differs", make: async () => params(await assertion(), { client_id: "another" }), text: "client_id does not match" },
-  { name: "aud without the trailing slash", make: async () => params(await raw({ ...base(), aud: `https://${DOMAIN}` })), text: "aud must be the tenant URL with its trailing slash" },
-  { name: "aud of another tenant", make: async () => params(await raw({ ...base(), aud: "https://evil.eu.auth0.com/" })), text: "aud must be the tenant URL" },
-  { name: "exp missing", make: async () => { const { exp: _e, ...c } = base(); return params(await raw(c)); }, text: "exp is required" },
-  { name: "exp more than 5 minutes away", make: async () => params(await raw({ ...base(), exp: now() + 400 })), text: "lifetime exceeds 300 seconds" },
+  {
+    name: "unknown client",
+    make: async () => params(await raw({ ...base(), iss: "nobody", sub: "nobody" })),
+    text: "Unknown client: nobody",
+  },
+  {
+    name: "client_id parameter differs",
+    make: async () => params(await assertion(), { client_id: "another" }),
+    text: "client_id does not match",
+  },
+  {
+    name: "aud without the trailing slash",
+    make: async () => params(await raw({ ...base(), aud: `https://${DOMAIN}` })),
+    text: "aud must be the tenant URL with its trailing slash",
+  },
+  {
+    name: "aud of another tenant",
+    make: async () => params(await raw({ ...base(), aud: "https://evil.eu.auth0.com/" })),
+    text: "aud must be the tenant URL",
+  },
+  {
+    name: "exp missing",
+    make: async () => {
+      const { exp: _e, ...c } = base();
+      return params(await raw(c));
+    },
+    text: "exp is required",
+  },
+  {
+    name: "exp more than 5 minutes away",
+    make: async () => params(await raw({ ...base(), exp: now() + 400 })),
+    text: "lifetime exceeds 300 seconds",
+  },
   { name: "expired assertion", make: async () => params(await raw({ ...base(), iat: now() - 120, exp: now() - 60 })), text: "has expired" },
-  { name: "nbf in the future beyond skew", make: async () => params(await raw({ ...base(), nbf: now() + 60 })), text: "not valid yet (nbf)" },
-  { name: "iat in the future beyond skew", make: async () => params(await raw({ ...base(), iat: now() + 60, exp: now() + 120 })), text: "iat is in the future" },
-  { name: "jti missing", make: async () => { const { jti: _j, ...c } = base(); return params(await raw(c)); }, text: "jti is required" },
-  { name: "jti longer than 64 characters", make: async () => params(await raw({ ...base(), jti: "j".repeat(65) })), text: "jti must be a string of 1 to 64 characters" },
-  { name: "signed by a key the client does not have", make: async () => params(await raw(base(), { alg: "RS256" }, stranger.privateKey)), text: "signature does not verify" },
-  { name: "wrong client_assertion_type", make: async () => ({ ...params(await assertion()), client_assertion_type: "urn:x" }), status: 400, error: "invalid_request", text: "client_assertion_type must be" },
-  { name: "no client_assertion", make: async () => { const { client_assertion: _c, ...p } = params("x"); return p; }, status: 400, error: "invalid_request", text: "Missing required parameter: client_assertion" },
-  { name: "a client secret instead", make: async () => ({ ...params(await assertion()), client_secret: "s3cr3t" }), text: "client_secret is not accepted" },
-  { name: "another grant type", make: async () => ({ ...params(await assertion()), grant_type: "password" }), status: 400, error: "unsupported_grant_type", text: "Unsupported grant type: password" },
+  {
+    name: "nbf in the future beyond skew",
+    make: async () => params(await raw({ ...base(), nbf: now() + 60 })),
+    text: "not valid yet (nbf)",
+  },
+  {
+    name: "iat in the future beyond skew",
+    make: async () => params(await raw({ ...base(), iat: now() + 60, exp: now() + 120 })),
+    text: "iat is in the future",
+  },
+  {
+    name: "jti missing",
+    make: async () => {
+      const { jti: _j, ...c } = base();
+      return params(await raw(c));
+    },
+    text: "jti is required",
+  },
+  {
+    name: "jti longer than 64 characters",
+    make: async () => params(await raw({ ...base(), jti: "j".repeat(65) })),
+    text: "jti must be a string of 1 to 64 characters",
+  },
+  {
+    name: "signed by a key the client does not have",
+    make: async () => params(await raw(base(), { alg: "RS256" }, stranger.privateKey)),
+    text: "signature does not verify",
+  },
+  {
+    name: "wrong client_assertion_type",
+    make: async () => ({ ...params(await assertion()), client_assertion_type: "urn:x" }),
+    status: 400,
+    error: "invalid_request",
+    text: "client_assertion_type must be",
+  },
+  {
+    name: "no client_assertion",
+    make: async () => {
+      const { client_assertion: _c, ...p } = params("x");
+      return p;
+    },
+    status: 400,
+    error: "invalid_request",
+    text: "Missing required parameter: client_assertion",
+  },
+  {
+    name: "a client secret instead",
+    make: async () => ({ ...params(await assertion()), client_secret: "s3cr3t" }),
+    text: "client_secret is not accepted",
+  },
+  {
+    name: "another grant type",
+    make: async () => ({ ...params(await assertion()), grant_type: "password" }),
+    status: 400,
+    error: "unsupported_grant_type",
+    text: "Unsupported grant type: password",
+  },
 ];
 
 describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
@@ -186,16 +338,26 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
     const a = await assertion();
     expect((await token(params(a))).status).toBe(200);
     const again = await token(params(a));
-    expect(again).toEqual({ status: 401, body: { error: "invalid_client", error_description: "client_assertion jti has already been used (assertions are single-use)" } });
+    expect(again).toEqual({
+      status: 401,
+      body: { error: "invalid_client", error_description: "client_assertion jti has already been used (assertions are single-use)" },
+    });
   });
 
   it("an expired credential is rejected even with a valid assertion", async () => {
     const soonId = localClientId("e2e", "soon");
-    const make = () => clientAssertion({ clientId: soonId, privateKeyPem: expiring.privateKey, alg: "RS256", audience: AUD, kid: undefined });
+    const make = () =>
+      clientAssertion({ clientId: soonId, privateKeyPem: expiring.privateKey, alg: "RS256", audience: AUD, kid: undefined });
     expect((await token(params(await make(), { audience: "https://reports.test" }))).status).toBe(200);
     clock = new Date(Date.now() + 4 * 86_400_000);
     try {
-      const later = await clientAssertion({ clientId: soonId, privateKeyPem: expiring.privateKey, alg: "RS256", audience: AUD, now: clock });
+      const later = await clientAssertion({
+        clientId: soonId,
+        privateKeyPem: expiring.privateKey,
+        alg: "RS256",
+        audience: AUD,
+        now: clock,
+      });
       const r = await token(params(later, { audience: "https://reports.test" }));
       expect(r.body.error_description).toContain("the credential soon expired at");
     } finally {

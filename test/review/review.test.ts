@@ -6,15 +6,33 @@ import { main } from "../../cli/review";
 import { throwawayRepo } from "../support/git-repo";
 
 let repo: ReturnType<typeof throwawayRepo>;
-beforeAll(() => { repo = throwawayRepo(); });
+beforeAll(() => {
+  repo = throwawayRepo();
+});
 afterEach(() => repo.reset());
 afterAll(() => repo.cleanup());
 
 async function review(...args: string[]) {
   let out = "";
   let err = "";
-  const code = await main(["--dir", repo.dir, "--base", "main", ...args], (s) => { out += s; }, (s) => { err += s; });
-  return { code, out, err, json: () => JSON.parse(out) as { stacks: { stack: string; status: string; changes: { risk: string; kind: string; text: string; details?: string[] }[] }[] } };
+  const code = await main(
+    ["--dir", repo.dir, "--base", "main", ...args],
+    (s) => {
+      out += s;
+    },
+    (s) => {
+      err += s;
+    },
+  );
+  return {
+    code,
+    out,
+    err,
+    json: () =>
+      JSON.parse(out) as {
+        stacks: { stack: string; status: string; changes: { risk: string; kind: string; text: string; details?: string[] }[] }[];
+      },
+  };
 }
 
 const BILLING_PROD_GRANT = "orders-api: [orders:read, orders:write]";
@@ -29,9 +47,21 @@ describe("npm run review", () => {
   it("scenario: billing gains orders:delete in prod and an action is edited: one HIGH line at the top, code change listed, nothing secret", async () => {
     const CANARY = "canary-9d2f-never-print";
     repo.edit("Pulumi.prod.yaml", BILLING_PROD_GRANT, "orders-api: [orders:read, orders:write, orders:delete]");
-    repo.edit("Pulumi.prod.yaml", "  auth0:clientAssertionSigningAlg: RS256\n", `  auth0:clientAssertionSigningAlg: RS256\n  auth0:clientAssertionPrivateKey:\n    secure: v1:${CANARY}\n  auth0-tenant:billingApiKey:\n    secure: v1:${CANARY}\n`);
-    repo.edit("Pulumi.prod.yaml", "        source: actions/client-claims.ts\n", "        source: actions/client-claims.ts\n        secrets:\n          API_KEY: { config: billingApiKey }\n");
-    repo.edit("actions/client-claims.ts", "if (value !== undefined) api.accessToken", "if (value !== undefined && value !== \"\") api.accessToken");
+    repo.edit(
+      "Pulumi.prod.yaml",
+      "  auth0:clientAssertionSigningAlg: RS256\n",
+      `  auth0:clientAssertionSigningAlg: RS256\n  auth0:clientAssertionPrivateKey:\n    secure: v1:${CANARY}\n  auth0-tenant:billingApiKey:\n    secure: v1:${CANARY}\n`,
+    );
+    repo.edit(
+      "Pulumi.prod.yaml",
+      "        source: actions/client-claims.ts\n",
+      "        source: actions/client-claims.ts\n        secrets:\n          API_KEY: { config: billingApiKey }\n",
+    );
+    repo.edit(
+      "actions/client-claims.ts",
+      "if (value !== undefined) api.accessToken",
+      'if (value !== undefined && value !== "") api.accessToken',
+    );
     const r = await review("--stack", "prod", "--fail-on", "high");
     expect(r.code).toBe(1);
     const summary = r.out.split("\n").filter((l) => l.startsWith("- **"));
@@ -42,11 +72,19 @@ describe("npm run review", () => {
     expect(r.out).not.toContain(CANARY);
     const json = await review("--stack", "prod", "--format", "json");
     expect(json.out).not.toContain(CANARY);
-    expect(json.json().stacks[0]!.changes[0]).toMatchObject({ risk: "high", kind: "grant.scope-gained", text: "billing gains orders:delete on orders-api" });
+    expect(json.json().stacks[0]!.changes[0]).toMatchObject({
+      risk: "high",
+      kind: "grant.scope-gained",
+      text: "billing gains orders:delete on orders-api",
+    });
   });
 
   it("the same grant in dev is medium, and a read-only scope is low (--fail-on sets the exit code)", async () => {
-    repo.edit("Pulumi.dev.yaml", "orders-api: [orders:read, orders:write]", "orders-api: [orders:read, orders:write, orders:delete]\n          reports-api: [reports:read]");
+    repo.edit(
+      "Pulumi.dev.yaml",
+      "orders-api: [orders:read, orders:write]",
+      "orders-api: [orders:read, orders:write, orders:delete]\n          reports-api: [reports:read]",
+    );
     const r = await review("--stack", "dev", "--format", "json");
     const changes = r.json().stacks[0]!.changes;
     expect(changes).toContainEqual(expect.objectContaining({ risk: "medium", text: "billing gains orders:delete on orders-api" }));
@@ -60,7 +98,9 @@ describe("npm run review", () => {
     const r = await review("--stack", "prod", "--format", "json");
     const texts = r.json().stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
     expect(texts).toContain("high application web-portal (regular_web) is removed: its clients lose access");
-    expect(texts).toContain("high deletes protected Client web-portal: pulumi up will refuse until it is unprotected (pulumi state unprotect)");
+    expect(texts).toContain(
+      "high deletes protected Client web-portal: pulumi up will refuse until it is unprotected (pulumi state unprotect)",
+    );
   });
 
   it("API scopes removed name the grants that relied on them; API identifier changes are high", async () => {
@@ -70,24 +110,41 @@ describe("npm run review", () => {
     const texts = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
     expect(texts).toContain("low API reports-api loses scope reports:export (was granted to reporting)");
     expect(texts).toContain("low reporting loses reports:export on reports-api");
-    expect(texts).toContain("high API orders-api changes identifier https://orders.acme.example → https://orders.v2.acme.example: the API is replaced and every token audience changes");
+    expect(texts).toContain(
+      "high API orders-api changes identifier https://orders.acme.example → https://orders.v2.acme.example: the API is replaced and every token audience changes",
+    );
   });
 
   it("credentials: a key added (with thumbprint) and a key retired; swapping every key at once is a HIGH unsafe rotation", async () => {
-    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
+    const { publicKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
     repo.write("keys/billing-2027.pem", publicKey);
-    repo.edit("Pulumi.dev.yaml", "          - name: billing-2026-q3\n            publicKey: keys/billing-2026-q3.pem", "          - name: billing-2027\n            publicKey: keys/billing-2027.pem");
+    repo.edit(
+      "Pulumi.dev.yaml",
+      "          - name: billing-2026-q3\n            publicKey: keys/billing-2026-q3.pem",
+      "          - name: billing-2027\n            publicKey: keys/billing-2027.pem",
+    );
     const changes = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes;
-    expect(changes.find((c) => c.kind === "credential.added")!.text).toMatch(/^billing: key billing-2027 \(RS256, 2048 bits, thumbprint [A-Za-z0-9_-]{43}, expires 2027-09-30\) is added$/);
+    expect(changes.find((c) => c.kind === "credential.added")!.text).toMatch(
+      /^billing: key billing-2027 \(RS256, 2048 bits, thumbprint [A-Za-z0-9_-]{43}, expires 2027-09-30\) is added$/,
+    );
     expect(changes.find((c) => c.kind === "credential.retired")!.text).toContain("billing: key billing-2026-q3");
-    expect(changes.find((c) => c.kind === "rotation.unsafe")).toMatchObject({ risk: "high", text: expect.stringContaining("replaces every credential at once") });
+    expect(changes.find((c) => c.kind === "rotation.unsafe")).toMatchObject({
+      risk: "high",
+      text: expect.stringContaining("replaces every credential at once"),
+    });
   });
 
   it("claims: a mapping change, a metadata change and a binding order change, in plain words", async () => {
     repo.edit("Pulumi.dev.yaml", "from: client.metadata.tier", "from: client.metadata.tenant_id");
     repo.edit("Pulumi.dev.yaml", "      post-login: [login-claims]", "      post-login: []");
     const texts = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes.map((c) => c.text);
-    expect(texts).toContain("credentials-exchange: client-claims claim https://acme.example/tier on the access token now comes from client.metadata.tenant_id (was client.metadata.tier)");
+    expect(texts).toContain(
+      "credentials-exchange: client-claims claim https://acme.example/tier on the access token now comes from client.metadata.tenant_id (was client.metadata.tier)",
+    );
     expect(texts).toContain('billing: access tokens change https://acme.example/tier "gold" → "acme"');
     expect(texts).toContain("post-login runs no actions (was login-claims)");
   });
@@ -116,11 +173,25 @@ describe("npm run review", () => {
   });
 
   it("usage errors exit 2 with the usage line", async () => {
-    expect((await main(["--dir", repo.dir], () => undefined, () => undefined))).toBe(2);
+    expect(
+      await main(
+        ["--dir", repo.dir],
+        () => undefined,
+        () => undefined,
+      ),
+    ).toBe(2);
     const bad = await review("--fail-on", "low");
     expect(bad.code).toBe(2);
     let err = "";
-    expect(await main(["--dir", repo.dir, "--base", "no-such-ref"], () => undefined, (s) => { err += s; })).toBe(2);
+    expect(
+      await main(
+        ["--dir", repo.dir, "--base", "no-such-ref"],
+        () => undefined,
+        (s) => {
+          err += s;
+        },
+      ),
+    ).toBe(2);
     expect(err).toContain("--base no-such-ref: not a commit");
     expect((await review("--stack", "qa")).err).toContain("--stack qa: no Pulumi.qa.yaml");
   });

@@ -31,7 +31,10 @@ beforeEach(() => {
       { name: "pair-new", publicKey: "keys/payments-2026-q4.pem", expiresAt: "2027-12-31T00:00:00Z" },
     ],
   };
-  writeFileSync(path.join(project.root, "Pulumi.dev.yaml"), STACK_HEADER + stringify({ config: { "auth0:domain": "t.eu.auth0.com", "auth0-tenant:tenant": tenant } }));
+  writeFileSync(
+    path.join(project.root, "Pulumi.dev.yaml"),
+    STACK_HEADER + stringify({ config: { "auth0:domain": "t.eu.auth0.com", "auth0-tenant:tenant": tenant } }),
+  );
   copyFileSync(path.join(project.root, "Pulumi.dev.yaml"), path.join(project.root, "Pulumi.other.yaml"));
   ctx = { dir: project.root, stack: "dev", now: NOW, configHome: home, generate: () => pool.next() };
 });
@@ -57,7 +60,10 @@ function snapshot(): Record<string, string> {
 
 async function refused(run: () => Promise<unknown>, text: string | RegExp) {
   const before = snapshot();
-  const error = await run().then(() => undefined, (e: unknown) => e);
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(KeysError);
   if (typeof text === "string") expect((error as Error).message).toContain(text);
   else expect((error as Error).message).toMatch(text);
@@ -76,7 +82,10 @@ describe("keys new / rotate", () => {
     expect(stack).toContain('expiresAt: "2027-02-20T12:00:00Z"');
     expect(r.lines.join("\n")).toContain("move the workload to billing-dev-2026-11-22");
     const plan = await planStack(project.root, "dev", NOW);
-    expect(plan.ok && plan.plan.spec.applications.billing!.credentials!.map((c) => c.name)).toEqual(["billing-1", "billing-dev-2026-11-22"]);
+    expect(plan.ok && plan.plan.spec.applications.billing!.credentials!.map((c) => c.name)).toEqual([
+      "billing-1",
+      "billing-dev-2026-11-22",
+    ]);
     expect(plan.ok && plan.plan.spec.applications.billing!.credentials![1]!.algorithm).toBe("PS256");
   });
 
@@ -88,25 +97,48 @@ describe("keys new / rotate", () => {
   });
 
   it("refuses a third slot and names the credential to retire first", () =>
-    refused(() => addKey(ctx, "rotate", "pair", {}), "already uses both credential slots (pair-old, pair-new); Auth0 allows 2. Retire one first (the one expiring first is pair-old)"));
+    refused(
+      () => addKey(ctx, "rotate", "pair", {}),
+      "already uses both credential slots (pair-old, pair-new); Auth0 allows 2. Retire one first (the one expiring first is pair-old)",
+    ));
 
   it("refuses an --out inside the repository", () =>
-    refused(() => addKey(ctx, "new", "billing", { out: path.join(project.root, "secrets/billing.pem") }), "is inside the repository; private keys never enter it"));
+    refused(
+      () => addKey(ctx, "new", "billing", { out: path.join(project.root, "secrets/billing.pem") }),
+      "is inside the repository; private keys never enter it",
+    ));
 
-  it("refuses an unknown app with a suggestion", () => refused(() => addKey(ctx, "new", "biling", {}), 'unknown application "biling" in Pulumi.dev.yaml (did you mean "billing"?'));
-  it("refuses an unknown stack, listing the stacks", () => refused(() => addKey({ ...ctx, stack: "staging" }, "new", "billing", {}), 'unknown stack "staging": Pulumi.staging.yaml not found (stacks: dev, other)'));
-  it("refuses a duplicate credential name", () => refused(() => addKey(ctx, "new", "billing", { name: "billing-1" }), 'already has a credential named "billing-1"'));
-  it("refuses a bad --expires", () => refused(() => addKey(ctx, "new", "billing", { expires: "soon" }), "--expires soon is not allowed (allowed: a number of days such as 90d"));
-  it("refuses an --expires in the past", () => refused(() => addKey(ctx, "new", "billing", { expires: "2026-01-01" }), "--expires 2026-01-01 is in the past"));
-  it("refuses --bits 1024", () => refused(() => addKey(ctx, "new", "billing", { bits: "1024" }), "--bits 1024 is not allowed (allowed: 2048, 3072, 4096)"));
-  it("refuses --alg ES256", () => refused(() => addKey(ctx, "new", "billing", { alg: "ES256" }), "--alg ES256 is not allowed (allowed: RS256, RS384, PS256)"));
-  it("rotate needs an existing credential", () => refused(() => addKey(ctx, "rotate", "portal", {}), "has no credential to rotate; use `keys new portal`"));
+  it("refuses an unknown app with a suggestion", () =>
+    refused(() => addKey(ctx, "new", "biling", {}), 'unknown application "biling" in Pulumi.dev.yaml (did you mean "billing"?'));
+  it("refuses an unknown stack, listing the stacks", () =>
+    refused(
+      () => addKey({ ...ctx, stack: "staging" }, "new", "billing", {}),
+      'unknown stack "staging": Pulumi.staging.yaml not found (stacks: dev, other)',
+    ));
+  it("refuses a duplicate credential name", () =>
+    refused(() => addKey(ctx, "new", "billing", { name: "billing-1" }), 'already has a credential named "billing-1"'));
+  it("refuses a bad --expires", () =>
+    refused(
+      () => addKey(ctx, "new", "billing", { expires: "soon" }),
+      "--expires soon is not allowed (allowed: a number of days such as 90d",
+    ));
+  it("refuses an --expires in the past", () =>
+    refused(() => addKey(ctx, "new", "billing", { expires: "2026-01-01" }), "--expires 2026-01-01 is in the past"));
+  it("refuses --bits 1024", () =>
+    refused(() => addKey(ctx, "new", "billing", { bits: "1024" }), "--bits 1024 is not allowed (allowed: 2048, 3072, 4096)"));
+  it("refuses --alg ES256", () =>
+    refused(() => addKey(ctx, "new", "billing", { alg: "ES256" }), "--alg ES256 is not allowed (allowed: RS256, RS384, PS256)"));
+  it("rotate needs an existing credential", () =>
+    refused(() => addKey(ctx, "rotate", "portal", {}), "has no credential to rotate; use `keys new portal`"));
 });
 
 describe("keys add (an existing public key)", () => {
   const fixture = (f: string) => path.join(projectRoot, "test/fixtures", f);
   it("refuses a private key and never copies it into the repository", async () => {
-    await refused(() => addKey(ctx, "add", "billing", { publicKey: fixture("invalid/private-key.pem") }), "holds a PRIVATE key; only the public half belongs in keys/");
+    await refused(
+      () => addKey(ctx, "add", "billing", { publicKey: fixture("invalid/private-key.pem") }),
+      "holds a PRIVATE key; only the public half belongs in keys/",
+    );
     const keyFiles = readdirSync(path.join(project.root, "keys")).filter((f) => statSync(path.join(project.root, "keys", f)).isFile());
     expect(keyFiles.some((f) => readFileSync(path.join(project.root, "keys", f), "utf8").includes("PRIVATE KEY"))).toBe(false);
   });
@@ -115,18 +147,30 @@ describe("keys add (an existing public key)", () => {
     writeFileSync(truncated, readFileSync(path.join(projectRoot, "keys/billing-2026-q3.pem"), "utf8").slice(0, 200));
     await refused(() => addKey(ctx, "add", "billing", { publicKey: truncated }), "truncated");
   });
-  it("refuses an EC key", () => refused(() => addKey(ctx, "add", "billing", { publicKey: fixture("keys/ec-p256.pem") }), "is a EC key (allowed: RSA keys of 2048 to 4096 bits)"));
-  it("refuses a 1024-bit key", () => refused(() => addKey(ctx, "add", "billing", { publicKey: fixture("keys/rsa-1024.pem") }), "RSA key of 1024 bits"));
-  it("refuses an expired certificate", () => refused(() => addKey(ctx, "add", "billing", { publicKey: fixture("keys/expired.crt") }), "the certificate expired on 2021-01-01"));
+  it("refuses an EC key", () =>
+    refused(
+      () => addKey(ctx, "add", "billing", { publicKey: fixture("keys/ec-p256.pem") }),
+      "is a EC key (allowed: RSA keys of 2048 to 4096 bits)",
+    ));
+  it("refuses a 1024-bit key", () =>
+    refused(() => addKey(ctx, "add", "billing", { publicKey: fixture("keys/rsa-1024.pem") }), "RSA key of 1024 bits"));
+  it("refuses an expired certificate", () =>
+    refused(() => addKey(ctx, "add", "billing", { publicKey: fixture("keys/expired.crt") }), "the certificate expired on 2021-01-01"));
   it("registers a valid certificate", async () => {
-    await addKey(ctx, "add", "billing", { publicKey: path.join(projectRoot, "keys/reporting-2026.crt"), name: "billing-cert", expires: "2028-01-01" });
+    await addKey(ctx, "add", "billing", {
+      publicKey: path.join(projectRoot, "keys/reporting-2026.crt"),
+      name: "billing-cert",
+      expires: "2028-01-01",
+    });
     expect(readFileSync(path.join(project.root, "keys/billing-cert.pem"), "utf8")).toMatch(/^-----BEGIN CERTIFICATE-----/);
   });
 });
 
 describe("keys retire", () => {
-  it("refuses to retire an app's last credential", () => refused(() => retireKey(ctx, "billing", "billing-1"), "is the last credential of billing; retiring it would lock the application out"));
-  it("refuses an unknown credential, listing the app's credentials", () => refused(() => retireKey(ctx, "pair", "pair-x"), 'has no credential "pair-x" in Pulumi.dev.yaml (credentials: pair-old, pair-new)'));
+  it("refuses to retire an app's last credential", () =>
+    refused(() => retireKey(ctx, "billing", "billing-1"), "is the last credential of billing; retiring it would lock the application out"));
+  it("refuses an unknown credential, listing the app's credentials", () =>
+    refused(() => retireKey(ctx, "pair", "pair-x"), 'has no credential "pair-x" in Pulumi.dev.yaml (credentials: pair-old, pair-new)'));
 
   it("removes the credential, and keeps a key file another stack still uses", async () => {
     const r = await retireKey(ctx, "pair", "pair-old");
@@ -156,9 +200,15 @@ describe("keys status", () => {
 
   it("the CLI prints a table, and --fail-on expiring gates CI", async () => {
     const run = promisify(execFile);
-    const ok = await run(process.execPath, ["--import", "tsx", "cli/keys.ts", "status", "--dir", project.root, "--window", "30"], { cwd: projectRoot });
+    const ok = await run(process.execPath, ["--import", "tsx", "cli/keys.ts", "status", "--dir", project.root, "--window", "30"], {
+      cwd: projectRoot,
+    });
     expect(ok.stdout).toMatch(/pair\s+pair-old\s+RS256\s+2048/);
-    const failed = await run(process.execPath, ["--import", "tsx", "cli/keys.ts", "status", "--dir", project.root, "--window", "365", "--fail-on", "expiring"], { cwd: projectRoot }).catch((e) => e);
+    const failed = await run(
+      process.execPath,
+      ["--import", "tsx", "cli/keys.ts", "status", "--dir", project.root, "--window", "365", "--fail-on", "expiring"],
+      { cwd: projectRoot },
+    ).catch((e) => e);
     expect(failed.code).toBe(1);
   });
 });

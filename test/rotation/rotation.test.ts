@@ -17,7 +17,9 @@ import { tempProject, validTenant } from "../support/temp-project";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 let project: ReturnType<typeof tempProject>;
-beforeAll(() => { project = tempProject(); });
+beforeAll(() => {
+  project = tempProject();
+});
 afterAll(() => project.cleanup());
 
 async function specWith(credentials: object[]) {
@@ -38,32 +40,61 @@ async function thumb(file: string) {
 
 describe("rotation rules against the last deployment (pulumi up)", () => {
   it("refuses a change that replaces every deployed key at once, before declaring any Auth0 resource", async () => {
-    const lastOutputs = { applications: { billing: { credentials: [{ name: "b-q3", thumbprint: await thumb(Q3.publicKey), expiresAt: Q3.expiresAt }] } } };
+    const lastOutputs = {
+      applications: { billing: { credentials: [{ name: "b-q3", thumbprint: await thumb(Q3.publicKey), expiresAt: Q3.expiresAt }] } },
+    };
     const t = validTenant();
     t.applications.billing.credentials = [Q4];
-    const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": t }, lastOutputs }, () => tenantProgram(project.root, { now: NOW }));
+    const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": t }, lastOutputs }, () =>
+      tenantProgram(project.root, { now: NOW }),
+    );
     expect(run.error).toBeInstanceOf(SpecError);
-    expect((run.error as SpecError).issues[0]).toEqual({ path: "applications.billing.credentials", message: expect.stringContaining("replaces every credential at once (deployed: b-q3; desired: b-q4)") });
+    expect((run.error as SpecError).issues[0]).toEqual({
+      path: "applications.billing.credentials",
+      message: expect.stringContaining("replaces every credential at once (deployed: b-q3; desired: b-q4)"),
+    });
     expect(run.registered.filter((r) => r.type.startsWith("auth0:"))).toEqual([]);
   });
 
   it("refuses a key edited in place under the same name", async () => {
-    const lastOutputs = { applications: { billing: { credentials: [{ name: "b-q3", thumbprint: await thumb(Q3.publicKey) }, { name: "b-q4", thumbprint: "someOtherThumbprint" }] } } };
+    const lastOutputs = {
+      applications: {
+        billing: {
+          credentials: [
+            { name: "b-q3", thumbprint: await thumb(Q3.publicKey) },
+            { name: "b-q4", thumbprint: "someOtherThumbprint" },
+          ],
+        },
+      },
+    };
     const t = validTenant();
     t.applications.billing.credentials = [Q3, Q4];
-    const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": t }, lastOutputs }, () => tenantProgram(project.root, { now: NOW }));
-    expect((run.error as SpecError).issues).toContainEqual({ path: "applications.billing.credentials[1].publicKey", message: expect.stringContaining("credential b-q4 keeps its name but its key changed") });
+    const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": t }, lastOutputs }, () =>
+      tenantProgram(project.root, { now: NOW }),
+    );
+    expect((run.error as SpecError).issues).toContainEqual({
+      path: "applications.billing.credentials[1].publicKey",
+      message: expect.stringContaining("credential b-q4 keeps its name but its key changed"),
+    });
   });
 
   it("refuses to add and retire in one step while both slots are used (it would need a third slot)", async () => {
-    const previous: PreviousCredentials = { billing: [{ name: "b-q3", thumbprint: await thumb(Q3.publicKey) }, { name: "b-q2", thumbprint: await thumb(Q2.publicKey) }] };
+    const previous: PreviousCredentials = {
+      billing: [
+        { name: "b-q3", thumbprint: await thumb(Q3.publicKey) },
+        { name: "b-q2", thumbprint: await thumb(Q2.publicKey) },
+      ],
+    };
     const spec = (await import("../../src/spec")).loadTenant;
     const t = validTenant();
     t.applications.billing.credentials = [Q3, Q4];
     const { directoryReader } = await import("../../src/config/files");
     const { spec: desired } = await spec(t, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
     expect(checkRotation(previous, desired, NOW)).toEqual([
-      { path: "applications.billing.credentials", message: expect.stringContaining("adds b-q4 and retires b-q2 in one step while both slots are in use") },
+      {
+        path: "applications.billing.credentials",
+        message: expect.stringContaining("adds b-q4 and retires b-q2 in one step while both slots are in use"),
+      },
     ]);
   });
 
@@ -88,7 +119,7 @@ describe("each rotation step changes exactly one resource: the app's ClientCrede
     const steps = [[Q3], [Q3, Q4], [Q4]];
     const runs: Registered[][] = [];
     for (const creds of steps) runs.push(customResources((await specWith(creds)).registered));
-    const byKey = (rs: typeof runs[number]) => new Map(rs.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
+    const byKey = (rs: (typeof runs)[number]) => new Map(rs.map((r) => [`${r.type}::${r.name}`, JSON.stringify(r.inputs)]));
     for (let i = 1; i < runs.length; i++) {
       const a = byKey(runs[i - 1]!);
       const b = byKey(runs[i]!);
@@ -122,7 +153,11 @@ describe("property: no sequence of accepted key operations locks a client out", 
           const { mkdirSync } = await import("node:fs");
           mkdirSync(path.join(dir, "keys"));
           writeFileSync(path.join(dir, "keys/svc-0.pem"), first.publicKeyPem);
-          const tenant = { applications: { svc: { type: "m2m", credentials: [{ name: "svc-0", publicKey: "keys/svc-0.pem", expiresAt: "2027-03-01T00:00:00Z" }] } } };
+          const tenant = {
+            applications: {
+              svc: { type: "m2m", credentials: [{ name: "svc-0", publicKey: "keys/svc-0.pem", expiresAt: "2027-03-01T00:00:00Z" }] },
+            },
+          };
           writeFileSync(path.join(dir, "Pulumi.dev.yaml"), stringify({ config: { "auth0-tenant:tenant": tenant } }));
           let now = new Date(NOW);
           let deployed: PreviousCredentials = {};
@@ -147,7 +182,9 @@ describe("property: no sequence of accepted key operations locks a client out", 
             const count = (kind: "rotate" | "retire") => [() => accepted[kind]++, () => accepted.refused++] as const;
             if (o.kind === "rotate") await addKey(ctx, "rotate", "svc", { expires: "120d" }).then(...count("rotate"));
             else if (o.kind === "retire") {
-              const names = (await import("../../src/keys/stack-edit")).declaredCredentials(readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), "auth0-tenant", "svc", "Pulumi.dev.yaml").map((c) => c.name);
+              const names = (await import("../../src/keys/stack-edit"))
+                .declaredCredentials(readFileSync(path.join(dir, "Pulumi.dev.yaml"), "utf8"), "auth0-tenant", "svc", "Pulumi.dev.yaml")
+                .map((c) => c.name);
               await retireKey(ctx, "svc", names[o.pick % names.length]!).then(...count("retire"));
             } else if (o.kind === "advance") now = new Date(now.getTime() + o.days * 86_400_000);
             else if (await deploy()) accepted.deploy++;

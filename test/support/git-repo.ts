@@ -7,8 +7,20 @@ import { projectRoot } from "./temp-project";
 /** A throwaway git repository holding a copy of this project's tenant files, committed as the base revision. */
 export function throwawayRepo() {
   const dir = mkdtempSync(path.join(tmpdir(), "review-repo-"));
-  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "keys", "actions"]) cpSync(path.join(projectRoot, f), path.join(dir, f), { recursive: true });
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: dir, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
+  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "keys", "actions"])
+    cpSync(path.join(projectRoot, f), path.join(dir, f), { recursive: true });
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      encoding: "utf8",
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "t",
+        GIT_AUTHOR_EMAIL: "t@example.com",
+        GIT_COMMITTER_NAME: "t",
+        GIT_COMMITTER_EMAIL: "t@example.com",
+      },
+    });
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "base");

@@ -12,11 +12,29 @@ function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: Claim
   const out: Finding[] = [];
   for (const [k, { c, t }] of now) {
     const old = was.get(k);
-    if (!old) out.push({ section: "actions", kind: "claim.added", subject: action, text: `${trigger}: ${action} adds claim ${c.name} to the ${t} token (from ${source(c)})` });
-    else if (source(old.c) !== source(c)) out.push({ section: "actions", kind: "claim.changed", subject: action, text: `${trigger}: ${action} claim ${c.name} on the ${t} token now comes from ${source(c)} (was ${source(old.c)})` });
+    if (!old)
+      out.push({
+        section: "actions",
+        kind: "claim.added",
+        subject: action,
+        text: `${trigger}: ${action} adds claim ${c.name} to the ${t} token (from ${source(c)})`,
+      });
+    else if (source(old.c) !== source(c))
+      out.push({
+        section: "actions",
+        kind: "claim.changed",
+        subject: action,
+        text: `${trigger}: ${action} claim ${c.name} on the ${t} token now comes from ${source(c)} (was ${source(old.c)})`,
+      });
   }
   for (const [k, { c, t }] of was) {
-    if (!now.has(k)) out.push({ section: "actions", kind: "claim.removed", subject: action, text: `${trigger}: ${action} no longer adds claim ${c.name} to the ${t} token` });
+    if (!now.has(k))
+      out.push({
+        section: "actions",
+        kind: "claim.removed",
+        subject: action,
+        text: `${trigger}: ${action} no longer adds claim ${c.name} to the ${t} token`,
+      });
   }
   return out;
 }
@@ -36,11 +54,30 @@ export const actions: Detector = ({ base, head, sourceStats }) => {
     }
     out.push(...claimFindings(key, a.trigger, b.claims, a.claims));
     if (JSON.stringify(b.deny ?? null) !== JSON.stringify(a.deny ?? null)) {
-      out.push({ section: "actions", kind: "action.deny-changed", subject: key, text: a.deny ? `${key} now denies when ${a.deny.when} = ${a.deny.equals} (${a.deny.code}: ${a.deny.reason})` : `${key} no longer denies anyone` });
+      out.push({
+        section: "actions",
+        kind: "action.deny-changed",
+        subject: key,
+        text: a.deny
+          ? `${key} now denies when ${a.deny.when} = ${a.deny.equals} (${a.deny.code}: ${a.deny.reason})`
+          : `${key} no longer denies anyone`,
+      });
     }
-    const bs = b.secrets.map((s) => s.name).sort().join(", ");
-    const as = a.secrets.map((s) => s.name).sort().join(", ");
-    if (bs !== as) out.push({ section: "actions", kind: "action.secrets-changed", subject: key, text: `${key} secrets: ${bs || "none"} → ${as || "none"} (values are never shown)` });
+    const bs = b.secrets
+      .map((s) => s.name)
+      .sort()
+      .join(", ");
+    const as = a.secrets
+      .map((s) => s.name)
+      .sort()
+      .join(", ");
+    if (bs !== as)
+      out.push({
+        section: "actions",
+        kind: "action.secrets-changed",
+        subject: key,
+        text: `${key} secrets: ${bs || "none"} → ${as || "none"} (values are never shown)`,
+      });
     if (b.bundle.sha256 !== a.bundle.sha256) {
       const stats = [...sourceStats.entries()].filter(([f]) => f.startsWith("actions/")).map(([f, s]) => `${f} +${s.added} -${s.removed}`);
       out.push({
@@ -62,7 +99,12 @@ export const actions: Detector = ({ base, head, sourceStats }) => {
     const b = base?.spec.triggers[t] ?? [];
     const a = head?.spec.triggers[t] ?? [];
     if (b.join(",") !== a.join(",")) {
-      out.push({ section: "actions", kind: "binding.order-changed", subject: t, text: `${t} runs ${a.join(" → ") || "no actions"} (was ${b.join(" → ") || "no actions"})` });
+      out.push({
+        section: "actions",
+        kind: "binding.order-changed",
+        subject: t,
+        text: `${t} runs ${a.join(" → ") || "no actions"} (was ${b.join(" → ") || "no actions"})`,
+      });
     }
   }
   return out;

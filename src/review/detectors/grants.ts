@@ -20,7 +20,13 @@ export const grants: Detector = ({ base, head }) => {
       for (const scope of [...was].filter((s) => !now.has(s))) {
         out.push({ section: "grants", kind: "grant.scope-lost", subject: app, scope, text: `${app} loses ${scope} on ${api}` });
       }
-      if (a[api] && !b[api] && a[api]!.length === 0) out.push({ section: "grants", kind: "grant.scope-gained", subject: app, text: `${app} may now get tokens for ${api} (a grant with no scopes)` });
+      if (a[api] && !b[api] && a[api]!.length === 0)
+        out.push({
+          section: "grants",
+          kind: "grant.scope-gained",
+          subject: app,
+          text: `${app} may now get tokens for ${api} (a grant with no scopes)`,
+        });
     }
   }
   return out;

@@ -9,9 +9,20 @@ export const protection: Detector = ({ base, head }) => {
   for (const r of base.desired.resources) {
     if (r.protect && !remaining.has(addressOf(r))) {
       const type = r.type.split(":").pop();
-      out.push({ section: "protection", kind: "protected.deleted", subject: r.name, text: `deletes protected ${type} ${r.name}: pulumi up will refuse until it is unprotected (pulumi state unprotect)` });
+      out.push({
+        section: "protection",
+        kind: "protected.deleted",
+        subject: r.name,
+        text: `deletes protected ${type} ${r.name}: pulumi up will refuse until it is unprotected (pulumi state unprotect)`,
+      });
     }
   }
-  if (head && base.spec.protect && !head.spec.protect) out.push({ section: "protection", kind: "protect.disabled", subject: "tenant", text: "protection is turned off for every resource of this stack" });
+  if (head && base.spec.protect && !head.spec.protect)
+    out.push({
+      section: "protection",
+      kind: "protect.disabled",
+      subject: "tenant",
+      text: "protection is turned off for every resource of this stack",
+    });
   return out;
 };
