@@ -1,8 +1,9 @@
 /**
- * Actions benchmark: bundle size and build time per action of a stack, and the local runtime's cost per warm
- * execution of each (target: under 0.2 ms for a claim-only action).
+ * Actions benchmark: bundle size and build time per action of a stack, the local runtime's cost per warm
+ * execution of each (target: under 0.2 ms for a claim-only action), and the isolated action host's start cost
+ * (a fresh child process: spawn, permission check, lockdown, ready) and first load of a bundle.
  *
- *   npm run bench:actions [-- --stack dev --runs 20000]
+ *   npm run bench:actions [-- --stack dev --runs 20000 --starts 10]
  */
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -10,11 +11,19 @@ import * as path from "node:path";
 import { bundleAction } from "../src/actions/bundle";
 import { completeEvent as eventFor } from "../src/actions/events";
 import { runAction } from "../src/actions/runtime";
+import { ActionHost, closeActionHost } from "../src/actions/sandbox";
 import { directoryReader } from "../src/config/files";
 import { planStack } from "../src/plan";
 
-const { values } = parseArgs({ options: { stack: { type: "string", default: "dev" }, runs: { type: "string", default: "20000" } } });
+const { values } = parseArgs({
+  options: {
+    stack: { type: "string", default: "dev" },
+    runs: { type: "string", default: "20000" },
+    starts: { type: "string", default: "10" },
+  },
+});
 const runs = Math.max(100, Math.min(200_000, Number(values.runs)));
+const starts = Math.max(3, Math.min(100, Number(values.starts)));
 const root = path.resolve(__dirname, "..");
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -63,6 +72,26 @@ async function main() {
       `${action.key.padEnd(14)}  ${action.trigger.padEnd(20)}  ${String(bundle.bytes).padStart(5)}  ${median(builds).toFixed(1).padStart(22)}  ${first.toFixed(2).padStart(12)}  ${mean.toFixed(4).padStart(12)}  ${quantile(samples, 0.99).toFixed(4).padStart(11)}  ${mean < 0.2 ? "met" : "MISSED"}`,
     );
   }
+  await closeActionHost();
+
+  // The host's start cost: a fresh child each time (what a run pays after a kill, and once per process).
+  const code = Object.values(planned.plan.model.actions)[0]?.bundle.code ?? "exports.x = 1;";
+  const ready: number[] = [];
+  const firstLoad: number[] = [];
+  for (let i = 0; i < starts; i++) {
+    const host = new ActionHost();
+    const t0 = performance.now();
+    await host.load("exports.x = 1;");
+    const t1 = performance.now();
+    await host.load(code);
+    firstLoad.push(performance.now() - t1);
+    ready.push(t1 - t0);
+    await host.close();
+  }
+  console.log(
+    `action host start (spawn + permission check + lockdown + ready + a trivial load), ${starts} fresh children: median ${median(ready).toFixed(1)} ms, max ${Math.max(...ready).toFixed(1)} ms`,
+  );
+  console.log(`first load of a bundle in a started child: median ${median(firstLoad).toFixed(2)} ms`);
 }
 
 main().catch((e) => {

@@ -2,7 +2,7 @@ import { ActionLoadError, BundleError } from "../errors";
 import { formatPath, type SpecIssue } from "../spec/issues";
 import type { ActionSpec, TenantSpec } from "../spec/types";
 import type { Bundle, FileReader } from "./bundle";
-import { loadAction } from "./sandbox";
+import { inspectBundle } from "./sandbox";
 import { ACTION_LIMITS, TRIGGERS } from "./triggers";
 
 export interface BuildContext {
@@ -63,7 +63,7 @@ async function buildOne(
   }
   const { handler, version } = TRIGGERS[action.trigger];
   try {
-    if (typeof loadAction(bundle.code).exports[handler] !== "function") {
+    if (!(await inspectBundle(bundle.code)).functions.includes(handler)) {
       errors.push({
         path: at,
         code: "handler_missing",

@@ -1,10 +1,16 @@
 import { performance } from "node:perf_hooks";
-import { ActionRunError } from "../errors";
 import { claimNameProblem, customClaimsBytes } from "./claim-rules";
-import { loadAction, logSink } from "./sandbox";
+import { ActionRunError, actionHost, type ActionHost, type CallReply } from "./sandbox";
 import { ACTION_LIMITS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
 
 export type { Trigger } from "./triggers";
+export { ActionRunError } from "./sandbox";
+
+/**
+ * The local action runtime: Auth0's semantics for one execution (claim rules, dropped claims, deny, logs). The
+ * action's code itself runs in the isolated action host (./sandbox.ts, ./runner.cjs), which records what the
+ * handler asks of `api`; the rules below are applied here, on that record.
+ */
 
 export interface DroppedClaim {
   claim: string;
@@ -25,70 +31,21 @@ export interface RunOptions {
   secrets?: Record<string, string>;
   timeoutMs?: number;
   allowNetwork?: boolean;
+  /** Another host than the shared one for the network policy (tests). */
+  host?: ActionHost;
 }
 
 interface RunState extends ActionRunResult {
   audience?: string;
+  /** Bytes of claims per token beyond what the host passes back (the runner's output bound). */
+  overflow: Partial<Record<TokenKind, { bytes: number; names: string[] }>>;
 }
 
-function tokenApi(state: RunState, token: TokenKind) {
+function setCustomClaim(state: RunState, token: TokenKind, name: string, value: unknown) {
   const claims = token === "id" ? state.idTokenClaims : state.accessTokenClaims;
-  return {
-    setCustomClaim(name: string, value: unknown) {
-      const problem = claimNameProblem(String(name), token, state.audience);
-      if (problem) state.dropped.push({ claim: String(name), token, reason: problem });
-      else claims[String(name)] = value;
-    },
-  };
-}
-
-function cacheApi() {
-  const entries = new Map<string, { value: string; expires_at?: number }>();
-  return {
-    get: (key: string) => entries.get(key),
-    set: (key: string, value: string, options?: { ttl?: number }) => {
-      entries.set(key, { value, ...(options?.ttl ? { expires_at: Date.now() + options.ttl } : {}) });
-      return { type: "success" };
-    },
-    delete: (key: string) => (entries.delete(key), { type: "success" }),
-  };
-}
-
-/** The `api` object Auth0 hands to a handler, recording what the action asks for. */
-function buildApi(trigger: Trigger, state: RunState) {
-  /** Calls the local runtime does not carry out are noted in the logs rather than ignored silently. */
-  const noted =
-    (name: string) =>
-    (...args: unknown[]) =>
-      void state.logs.push(`[local runtime] api.${name}(${args.map((a) => JSON.stringify(a)).join(", ")}) is not simulated`);
-  const accessToken = {
-    ...tokenApi(state, "access"),
-    addScope: noted("accessToken.addScope"),
-    removeScope: noted("accessToken.removeScope"),
-  };
-  if (trigger === "credentials-exchange") {
-    return {
-      accessToken,
-      access: { deny: (code: string, reason: string) => void (state.denied ??= { code, reason }) },
-      cache: cacheApi(),
-    };
-  }
-  return {
-    idToken: tokenApi(state, "id"),
-    accessToken,
-    access: { deny: (reason: string) => void (state.denied ??= { reason }) },
-    user: { setAppMetadata: noted("user.setAppMetadata"), setUserMetadata: noted("user.setUserMetadata") },
-    multifactor: { enable: noted("multifactor.enable") },
-    cache: cacheApi(),
-  };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ActionRunError(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  const problem = claimNameProblem(name, token, state.audience);
+  if (problem) state.dropped.push({ claim: name, token, reason: problem });
+  else Object.defineProperty(claims, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Auth0 rejects a token whose custom claims exceed 100 KB; report them as dropped. */
@@ -97,52 +54,86 @@ function enforceSize(state: RunState) {
     ["id", state.idTokenClaims],
     ["access", state.accessTokenClaims],
   ] as const) {
-    const bytes = customClaimsBytes(claims);
+    const over = state.overflow[token];
+    const bytes = customClaimsBytes(claims) + (over?.bytes ?? 0);
     if (bytes > ACTION_LIMITS.customClaimsBytesPerToken) {
-      for (const claim of Object.keys(claims)) {
-        state.dropped.push({
-          claim,
-          token,
-          reason: `the ${token} token's custom claims total ${bytes} bytes (at most ${ACTION_LIMITS.customClaimsBytesPerToken})`,
-        });
-        delete claims[claim];
-      }
+      const reason = `the ${token} token's custom claims total ${over ? "at least " : ""}${bytes} bytes (at most ${ACTION_LIMITS.customClaimsBytesPerToken})`;
+      for (const claim of [...Object.keys(claims), ...(over?.names ?? [])]) state.dropped.push({ claim, token, reason });
+      for (const claim of Object.keys(claims)) delete claims[claim];
     }
   }
 }
 
-async function execute(code: string, trigger: Trigger, event: unknown, options: RunOptions, state: RunState): Promise<void> {
-  const loaded = loadAction(code, options);
-  const handler = loaded.exports[TRIGGERS[trigger].handler];
-  if (typeof handler !== "function") {
-    throw new ActionRunError(`the bundle exports no ${TRIGGERS[trigger].handler} handler for ${trigger}`);
+/** Applies what the handler asked of `api` (recorded in the host) with Auth0's rules; a reply that is not such a record is refused. */
+function apply(trigger: Trigger, reply: CallReply, state: RunState) {
+  const malformed = () => new ActionRunError(`the action host sent a malformed record of the ${trigger} action's calls`);
+  const tokens = TRIGGERS[trigger].tokens as readonly string[];
+  state.logs.push(...reply.logs);
+  for (const op of reply.ops) {
+    if (op?.op === "claim" && tokens.includes(op.token) && typeof op.name === "string") {
+      const token = op.token as TokenKind;
+      if (typeof op.error === "string") {
+        state.dropped.push({ claim: op.name, token, reason: op.error });
+        continue;
+      }
+      let value: unknown;
+      try {
+        value = op.json === undefined ? undefined : JSON.parse(op.json);
+      } catch {
+        throw malformed();
+      }
+      setCustomClaim(state, token, op.name, value);
+    } else if (
+      op?.op === "deny" &&
+      (op.code === undefined || typeof op.code === "string") &&
+      (op.reason === undefined || typeof op.reason === "string")
+    ) {
+      state.denied ??= trigger === "credentials-exchange" ? { code: op.code, reason: op.reason! } : { reason: op.reason! };
+    } else throw malformed();
   }
+  for (const [token, over] of Object.entries(reply.overflow)) {
+    if (
+      !tokens.includes(token) ||
+      typeof over?.bytes !== "number" ||
+      !Array.isArray(over.names) ||
+      !over.names.every((n) => typeof n === "string")
+    )
+      throw malformed();
+    const before = state.overflow[token as TokenKind];
+    state.overflow[token as TokenKind] = { bytes: (before?.bytes ?? 0) + over.bytes, names: [...(before?.names ?? []), ...over.names] };
+  }
+}
+
+async function execute(code: string, trigger: Trigger, event: unknown, options: RunOptions, state: RunState): Promise<void> {
   const given = (event ?? {}) as Record<string, unknown>;
   const ev = { ...given, secrets: { ...(given.secrets as Record<string, string> | undefined), ...options.secrets } };
-  const timeoutMs = options.timeoutMs ?? ACTION_LIMITS.executionMs;
-  await withTimeout(
-    logSink.run(state.logs, async () => {
-      try {
-        return await loaded.call(TRIGGERS[trigger].handler, [ev, buildApi(trigger, state)], timeoutMs);
-      } catch (e) {
-        if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
-          throw new ActionRunError(`the ${trigger} action did not finish within ${timeoutMs} ms`);
-        throw e;
-      }
-    }),
-    timeoutMs,
-    `the ${trigger} action`,
-  );
+  const host = options.host ?? actionHost(options.allowNetwork ?? false);
+  const reply = await host.execute({
+    code,
+    trigger,
+    handler: TRIGGERS[trigger].handler,
+    event: ev,
+    timeoutMs: options.timeoutMs ?? ACTION_LIMITS.executionMs,
+  });
+  apply(trigger, reply, state);
 }
 
 function newState(event: unknown): RunState {
   const audience = (event as { resource_server?: { identifier?: string } } | undefined)?.resource_server?.identifier;
-  return { idTokenClaims: {}, accessTokenClaims: {}, dropped: [], durationMs: 0, logs: [], ...(audience ? { audience } : {}) };
+  return {
+    idTokenClaims: {},
+    accessTokenClaims: {},
+    dropped: [],
+    durationMs: 0,
+    logs: [],
+    overflow: {},
+    ...(audience ? { audience } : {}),
+  };
 }
 
 function finish(state: RunState, start: number): ActionRunResult {
   enforceSize(state);
-  const { audience: _a, ...result } = state;
+  const { audience: _a, overflow: _o, ...result } = state;
   return { ...result, durationMs: performance.now() - start };
 }
 

@@ -1,130 +1,529 @@
-import { AsyncLocalStorage } from "node:async_hooks";
-import { builtinModules, createRequire } from "node:module";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import * as vm from "node:vm";
-import { ActionLoadError } from "../errors";
+import { readFileSync, realpathSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 
 /**
- * Loads a bundled action into its own node:vm context, as Auth0 loads it into a container: the module's top level
- * runs once per bundle and later executions reuse it (warm). Network modules and fetch are refused unless allowed.
+ * The action host: bundled action code (untrusted: it arrives in pull requests) runs only in a separate Node
+ * process, never in this one. See src/actions/runner.cjs for the child's side.
+ *
+ * The child is started with the Node permission model (it may read runner.cjs and nothing else; no file writes,
+ * child processes, workers, addons or WASI), an empty environment, code generation from strings disabled, a small
+ * heap and pipes for stdio. The runner disables the network entry points before any action code loads. Every load
+ * and every call has a wall-clock limit after which the child is SIGKILLed (a busy loop, even after an await, or a
+ * self-rearming timer cannot hang the caller); its memory and the size of what it sends back are bounded too.
+ * One child is kept per network policy and reused (warm bundles); the next request after a kill starts a fresh one.
  */
 
-export const NETWORK_MODULES = [
-  "net",
-  "http",
-  "https",
-  "http2",
-  "dns",
-  "tls",
-  "dgram",
-  "child_process",
-  "cluster",
-  "worker_threads",
-  "inspector",
-];
+import { ActionLoadError, ActionRunError } from "../errors";
 
-export interface LoadedAction {
-  sha256: string;
-  exports: Record<string, unknown>;
-  /**
-   * Calls an exported function inside the action's context with vm's timeout on its synchronous part, so a busy
-   * loop is stopped; what runs after the first await is bounded by the caller's timer instead.
-   */
-  call: (name: string, args: unknown[], timeoutMs: number) => unknown;
-}
-
-/** Where console output of the action that is running now goes (executions may interleave). */
-export const logSink = new AsyncLocalStorage<string[]>();
-
-const hostRequire = createRequire(__filename);
-const builtins = new Set(builtinModules);
-const cache = new Map<string, LoadedAction>();
-/** Loaded bundles kept warm; the oldest is dropped beyond this (each holds a vm context). */
-const MAX_CACHED_BUNDLES = 256;
+export { ActionLoadError, ActionRunError };
 
 export const sha256 = (code: string) => createHash("sha256").update(code).digest("hex");
 
-function sandboxConsole() {
-  const write =
-    (level: string) =>
-    (...args: unknown[]) => {
-      const line = args.map((a) => (typeof a === "string" ? a : safeJson(a))).join(" ");
-      logSink.getStore()?.push(level === "log" ? line : `${level}: ${line}`);
-    };
-  return { log: write("log"), info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") };
+export const HOST_LIMITS = {
+  /** V8 heap of the child (--max-old-space-size). */
+  heapMb: 64,
+  /** Resident memory of the child (Buffers live outside the V8 heap); polled all its life. */
+  rssMb: 384,
+  /** How often the child's memory and CPU time are read (Linux /proc). */
+  watchIntervalMs: 100,
+  /** Between requests the child may use at most this share of a CPU over `idleCpuWindowMs` (code left running). */
+  idleCpuShare: 0.25,
+  idleCpuWindowMs: 1_000,
+  /** Largest reply frame the host accepts; the runner itself caps replies at 1 MiB. */
+  frameBytes: 2 * 1024 * 1024,
+  /** Default limit for a bundle's top level. */
+  loadTimeoutMs: 5_000,
+  /** How long a fresh child may take to start and report its permissions. */
+  startTimeoutMs: 10_000,
+  stderrTailBytes: 8 * 1024,
+} as const;
+
+const RUNNER = path.join(__dirname, "runner.cjs");
+
+/**
+ * The permission model's flag for a Node version: `--permission` since 22.13 / 23.5 (where it became stable); older
+ * versions only know `--experimental-permission`, and Node 24 dropped that alias.
+ */
+export function permissionFlag(version: string): "--permission" | "--experimental-permission" {
+  const [major = 0, minor = 0] = version.replace(/^v/, "").split(".").map(Number);
+  if (major < 20) throw new ActionLoadError(`Node ${version} has no permission model; the action host needs Node 20 or newer`);
+  if (major >= 24 || (major === 23 && minor >= 5) || (major === 22 && minor >= 13)) return "--permission";
+  return "--experimental-permission";
 }
 
-function safeJson(v: unknown): string {
+export interface ActionHostOptions {
+  /** Leaves the network entry points in place (npm run action -- --allow-network); fs and processes stay blocked. */
+  allowNetwork?: boolean;
+  /**
+   * Tests only: allows code generation from strings in the child, so that a test can simulate a vm escape
+   * (`Buffer.constructor("return process")()`) and check what the permission model and the lockdown still block.
+   */
+  unsafeAllowCodeGenerationForTests?: boolean;
+}
+
+/** The arguments the child is started with (exported so tests can check them). */
+export function childArguments(options: ActionHostOptions, runner = RUNNER): string[] {
+  const network = options.allowNetwork === true;
+  return [
+    permissionFlag(process.version),
+    `--allow-fs-read=${runner}`,
+    "--no-addons",
+    "--frozen-intrinsics",
+    ...(options.unsafeAllowCodeGenerationForTests ? [] : ["--disallow-code-generation-from-strings"]),
+    `--max-old-space-size=${HOST_LIMITS.heapMb}`,
+    "--no-warnings",
+    // Node 25 added network to the permission model: there it needs an explicit grant.
+    ...(network && process.allowedNodeEnvironmentFlags.has("--allow-net") ? ["--allow-net"] : []),
+    runner,
+    JSON.stringify({ network }),
+  ];
+}
+
+type FailureKind =
+  | "timeout"
+  | "memory"
+  | "too-large"
+  | "malformed"
+  | "crashed"
+  | "gone"
+  | "start"
+  | "threw"
+  | "require"
+  | "no-handler"
+  | "not-loaded"
+  | "internal";
+
+class HostFailure extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Reply {
+  id: number;
+  ok: boolean;
+  error?: { kind: string; message: string };
+  [field: string]: unknown;
+}
+
+interface Child {
+  proc: ChildProcess;
+  ready: Promise<void>;
+  loaded: Set<string>;
+  buffer: Buffer;
+  stderr: string;
+  pending?: { id: number; resolve: (reply: Reply) => void; reject: (error: HostFailure) => void };
+  /** Why the host stopped it, when it did. */
+  stopped?: HostFailure;
+  /** Recent CPU readings once it is ready: [time, cpu ms, a request was pending]. */
+  samples: [number, number, boolean][];
+  isReady: boolean;
+  exited: boolean;
+  exitInfo?: string;
+}
+
+export interface ClaimOp {
+  op: "claim";
+  token: string;
+  name: string;
+  json?: string;
+  error?: string;
+}
+export interface DenyOp {
+  op: "deny";
+  code?: string;
+  reason?: string;
+}
+export interface CallReply {
+  ops: (ClaimOp | DenyOp)[];
+  logs: string[];
+  overflow: Record<string, { bytes: number; names: string[] }>;
+}
+
+const live = new Set<ChildProcess>();
+let exitHook = false;
+
+const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+function rssMbOf(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== "linux") return undefined;
   try {
-    return JSON.stringify(v) ?? String(v);
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : undefined;
   } catch {
-    return String(v);
+    return undefined;
   }
 }
 
-function sandboxRequire(allowNetwork: boolean) {
-  return (specifier: string) => {
-    const name = specifier.replace(/^node:/, "");
-    if (!builtins.has(name)) {
-      throw new ActionLoadError(
-        `require("${specifier}"): only Node built-ins are available at run time; bundle other modules into the action`,
-      );
-    }
-    if (!allowNetwork && NETWORK_MODULES.includes(name.split("/")[0]!)) {
-      throw new ActionLoadError(
-        `require("${specifier}"): network access is blocked in the local action runtime (allow it explicitly with allowNetwork)`,
-      );
-    }
-    return hostRequire(specifier);
-  };
-}
-
-/** Compiles and runs a bundle's top level once per (code, network policy); later calls return the cached module. */
-export function loadAction(code: string, options: { allowNetwork?: boolean; timeoutMs?: number } = {}): LoadedAction {
-  const allowNetwork = options.allowNetwork ?? false;
-  const digest = sha256(code);
-  const key = `${digest}:${allowNetwork ? "net" : "offline"}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const module = { exports: {} as Record<string, unknown> };
-  const globals: Record<string, unknown> = {
-    console: sandboxConsole(),
-    Buffer,
-    URL,
-    URLSearchParams,
-    TextEncoder,
-    TextDecoder,
-    setTimeout,
-    clearTimeout,
-    setImmediate,
-    clearImmediate,
-    queueMicrotask,
-    structuredClone,
-    crypto: globalThis.crypto,
-    process: { env: {}, version: process.version, versions: process.versions },
-  };
-  if (allowNetwork) globals.fetch = globalThis.fetch;
-  const context = vm.createContext(globals, { name: `action ${digest.slice(0, 12)}`, codeGeneration: { strings: false, wasm: false } });
+/** CPU time (user + system) of a process in ms, from /proc/<pid>/stat (clock ticks of 10 ms on Linux). */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined || process.platform !== "linux") return undefined;
   try {
-    const wrapper = new vm.Script(`(function (exports, require, module) {\n${code}\n})`, { filename: `action-${digest.slice(0, 12)}.js` });
-    const fn = wrapper.runInContext(context, { timeout: options.timeoutMs ?? 5_000 }) as (e: unknown, r: unknown, m: unknown) => void;
-    fn(module.exports, sandboxRequire(allowNetwork), module);
-  } catch (e) {
-    if (e instanceof ActionLoadError) throw e;
-    throw new ActionLoadError(`the action's top level failed: ${(e as Error).message}`);
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
   }
-  const invoke = new vm.Script("globalThis.__call()", { filename: `action-${digest.slice(0, 12)}-call.js` });
-  const call = (name: string, args: unknown[], timeoutMs: number) => {
-    const fn = module.exports[name] as (...a: unknown[]) => unknown;
-    context.__call = () => fn(...args);
+}
+
+function frame(message: unknown): Buffer {
+  const body = Buffer.from(JSON.stringify(message), "utf8");
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(body.length, 0);
+  return Buffer.concat([header, body]);
+}
+
+const shaCache = new Map<string, string>();
+function digestOf(code: string): string {
+  let digest = shaCache.get(code);
+  if (digest === undefined) {
+    digest = sha256(code);
+    if (shaCache.size >= 256) shaCache.delete(shaCache.keys().next().value!);
+    shaCache.set(code, digest);
+  }
+  return digest;
+}
+
+export class ActionHost {
+  private child?: Child;
+  private chain: Promise<unknown> = Promise.resolve();
+  private nextId = 1;
+  /** How many children this host has started (tests and the benchmark read it). */
+  spawned = 0;
+
+  constructor(readonly options: ActionHostOptions = {}) {}
+
+  /** The child's process id while one runs. */
+  get pid(): number | undefined {
+    return this.child && !this.child.exited ? this.child.proc.pid : undefined;
+  }
+
+  /** Loads a bundle's top level in the child (once per bundle and child) and lists its exports. */
+  load(code: string, timeoutMs: number = HOST_LIMITS.loadTimeoutMs): Promise<{ exports: string[]; functions: string[] }> {
+    return this.serialised(() => this.loadNow(code, digestOf(code), timeoutMs));
+  }
+
+  /** Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. */
+  execute(request: {
+    code: string;
+    trigger: string;
+    handler: string;
+    event: unknown;
+    timeoutMs: number;
+    loadTimeoutMs?: number;
+  }): Promise<CallReply> {
+    const sha = digestOf(request.code);
+    return this.serialised(async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          let child = await this.ensure();
+          if (!child.loaded.has(sha)) {
+            await this.loadNow(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
+            child = await this.ensure();
+          }
+          try {
+            const reply = await this.exchange(
+              child,
+              { type: "call", sha, trigger: request.trigger, handler: request.handler, event: request.event, timeoutMs: request.timeoutMs },
+              request.timeoutMs,
+              `the ${request.trigger} action`,
+            );
+            if (!Array.isArray(reply.ops) || !isStringArray(reply.logs) || typeof reply.overflow !== "object" || reply.overflow === null) {
+              throw this.stop(child, new HostFailure("malformed", "the action host sent a malformed reply"));
+            }
+            return { ops: reply.ops as CallReply["ops"], logs: reply.logs, overflow: reply.overflow as CallReply["overflow"] };
+          } catch (e) {
+            // The child dropped the bundle from its cache, or was stopped (idle watch) before the request went out.
+            if (e instanceof HostFailure && (e.kind === "not-loaded" || e.kind === "gone") && attempt === 0) {
+              child.loaded.delete(sha);
+              continue;
+            }
+            throw e;
+          }
+        } catch (e) {
+          throw e instanceof HostFailure ? new ActionRunError(e.message) : e;
+        }
+      }
+    });
+  }
+
+  /** Stops the child (a later request starts a new one). */
+  async close(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exited) return;
+    const exited = new Promise<void>((resolve) => child.proc.once("exit", () => resolve()));
+    child.proc.ref(); // the child is unref'd: without this, awaiting its exit would not keep this process alive
+    child.stopped ??= new HostFailure("crashed", "the action host was closed");
+    child.proc.kill("SIGKILL");
+    await exited;
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(work, work);
+    this.chain = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async loadNow(code: string, sha: string, timeoutMs: number): Promise<{ exports: string[]; functions: string[] }> {
+    const child = await this.ensure().catch((e: unknown) => {
+      throw e instanceof HostFailure ? new ActionLoadError(e.message) : e;
+    });
     try {
-      return invoke.runInContext(context, { timeout: timeoutMs });
-    } finally {
-      context.__call = undefined;
+      const reply = await this.exchange(child, { type: "load", sha, code, timeoutMs }, timeoutMs, "the action's top level");
+      if (!isStringArray(reply.exports) || !isStringArray(reply.functions))
+        throw this.stop(child, new HostFailure("malformed", "the action host sent a malformed reply"));
+      child.loaded.add(sha);
+      return { exports: reply.exports, functions: reply.functions.filter((f) => (reply.exports as string[]).includes(f)) };
+    } catch (e) {
+      throw e instanceof HostFailure ? new ActionLoadError(e.message) : e;
     }
-  };
-  const loaded = { sha256: digest, exports: module.exports, call };
-  if (cache.size >= MAX_CACHED_BUNDLES) cache.delete(cache.keys().next().value!);
-  cache.set(key, loaded);
-  return loaded;
+  }
+
+  private ensure(): Promise<Child> {
+    if (this.child && !this.child.exited && !this.child.stopped) {
+      const child = this.child;
+      return child.ready.then(() => child);
+    }
+    const child = this.start();
+    this.child = child;
+    return child.ready.then(() => child);
+  }
+
+  private start(): Child {
+    const runner = realpathSync(RUNNER);
+    if (runner.includes(","))
+      throw new ActionLoadError(`the project path ${runner} contains a comma, which the permission model's --allow-fs-read cannot express`);
+    const proc = spawn(process.execPath, childArguments(this.options, runner), {
+      env: {},
+      cwd: tmpdir(),
+      stdio: ["pipe", "pipe", "pipe"],
+      windowsHide: true,
+    });
+    this.spawned += 1;
+    live.add(proc);
+    if (!exitHook) {
+      exitHook = true;
+      process.once("exit", () => {
+        for (const p of live) p.kill("SIGKILL");
+      });
+    }
+    let readyResolve!: () => void;
+    let readyReject!: (e: HostFailure) => void;
+    const child: Child = {
+      proc,
+      ready: new Promise<void>((resolve, reject) => {
+        readyResolve = resolve;
+        readyReject = reject;
+      }),
+      loaded: new Set(),
+      buffer: Buffer.alloc(0),
+      stderr: "",
+      exited: false,
+      samples: [],
+      isReady: false,
+    };
+    child.ready.catch(() => undefined);
+    const watch = setInterval(() => this.watch(child), HOST_LIMITS.watchIntervalMs);
+    watch.unref();
+    const startTimer = setTimeout(
+      () => this.stop(child, new HostFailure("start", `the action host did not start within ${HOST_LIMITS.startTimeoutMs} ms`)),
+      HOST_LIMITS.startTimeoutMs,
+    );
+    let started = false;
+
+    proc.stdin!.on("error", () => undefined);
+    proc.stderr!.on("data", (chunk: Buffer) => {
+      child.stderr = (child.stderr + chunk.toString("utf8")).slice(-HOST_LIMITS.stderrTailBytes);
+    });
+    proc.stdout!.on("data", (chunk: Buffer) => {
+      child.buffer = child.buffer.length === 0 ? chunk : Buffer.concat([child.buffer, chunk]);
+      while (child.buffer.length >= 4 && !child.stopped) {
+        const length = child.buffer.readUInt32BE(0);
+        if (length > HOST_LIMITS.frameBytes) {
+          this.stop(child, new HostFailure("too-large", `the action's output is larger than ${HOST_LIMITS.frameBytes} bytes`));
+          return;
+        }
+        if (child.buffer.length < 4 + length) return;
+        let message: Reply | { type?: string };
+        try {
+          message = JSON.parse(child.buffer.subarray(4, 4 + length).toString("utf8"));
+        } catch {
+          this.stop(
+            child,
+            new HostFailure("malformed", "the action host sent output that is not a reply (something wrote to its protocol pipe)"),
+          );
+          return;
+        }
+        child.buffer = child.buffer.subarray(4 + length);
+        if (!started) {
+          started = true;
+          clearTimeout(startTimer);
+          const problem = readyProblem(message, this.options.allowNetwork === true);
+          if (problem) this.stop(child, new HostFailure("start", problem));
+          else {
+            child.isReady = true;
+            readyResolve();
+          }
+          continue;
+        }
+        const pending = child.pending;
+        const reply = message as Reply;
+        if (!pending || typeof reply !== "object" || reply === null || reply.id !== pending.id || typeof reply.ok !== "boolean") {
+          this.stop(
+            child,
+            new HostFailure("malformed", "the action host sent a reply nobody asked for (something wrote to its protocol pipe)"),
+          );
+          return;
+        }
+        child.pending = undefined;
+        if (reply.ok) pending.resolve(reply);
+        else {
+          const kind = typeof reply.error?.kind === "string" ? reply.error.kind : "internal";
+          const text = typeof reply.error?.message === "string" ? reply.error.message.slice(0, 4000) : "the action failed";
+          pending.reject(new HostFailure(kind as FailureKind, text));
+        }
+      }
+    });
+    proc.on("error", (e) => this.stop(child, new HostFailure("start", `the action host could not be started: ${e.message}`)));
+    proc.on("exit", (code, signal) => {
+      clearTimeout(startTimer);
+      clearInterval(watch);
+      child.exited = true;
+      live.delete(proc);
+      if (this.child === child) this.child = undefined;
+      const failure = child.stopped ?? exitFailure(child.stderr, code, signal);
+      readyReject(failure);
+      const pending = child.pending;
+      child.pending = undefined;
+      pending?.reject(failure);
+    });
+    proc.unref();
+    for (const stream of [proc.stdin, proc.stdout, proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    return child;
+  }
+
+  /**
+   * Memory all the time (Buffers are outside the V8 heap limit), and CPU between requests: code an action left
+   * running (self-rearming timers, setImmediate loops) gets the child stopped; the next request starts a new one.
+   */
+  private watch(child: Child) {
+    if (child.exited || child.stopped) return;
+    const pid = child.proc.pid;
+    const rss = rssMbOf(pid);
+    if (rss !== undefined && rss > HOST_LIMITS.rssMb) {
+      this.stop(
+        child,
+        new HostFailure(
+          "memory",
+          `${child.pending ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`,
+        ),
+      );
+      return;
+    }
+    const cpu = child.isReady ? cpuMsOf(pid) : undefined; // starting up is not idle
+    if (cpu === undefined) return;
+    const now = Date.now();
+    child.samples.push([now, cpu, child.pending !== undefined]);
+    while (child.samples.length > 0 && now - child.samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) child.samples.shift();
+    const first = child.samples[0]!;
+    const span = now - first[0];
+    if (
+      span >= HOST_LIMITS.idleCpuWindowMs * 0.8 &&
+      child.samples.every((s) => !s[2]) &&
+      cpu - first[1] > span * HOST_LIMITS.idleCpuShare
+    ) {
+      this.stop(
+        child,
+        new HostFailure("crashed", "code an action left running kept the action host busy between calls (the action host was stopped)"),
+      );
+    }
+  }
+
+  /** Kills the child for a reason that later errors report. */
+  private stop(child: Child, failure: HostFailure): HostFailure {
+    if (!child.stopped) child.stopped = failure;
+    if (!child.exited) child.proc.kill("SIGKILL");
+    if (this.child === child) this.child = undefined;
+    return child.stopped;
+  }
+
+  private exchange(child: Child, message: Record<string, unknown>, limitMs: number, what: string): Promise<Reply> {
+    if (child.exited || child.stopped)
+      return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
+    const id = this.nextId++;
+    // The child stops a slow action itself and answers; the host's limit is the backstop for a child that is stuck.
+    const grace = Math.min(2_000, Math.max(250, limitMs * 0.1));
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(
+        () => this.stop(child, new HostFailure("timeout", `${what} did not finish within ${limitMs} ms (the action host was stopped)`)),
+        limitMs + grace,
+      );
+      const done = () => clearTimeout(timer);
+      child.pending = {
+        id,
+        resolve: (reply) => (done(), resolve(reply)),
+        reject: (error) => (done(), reject(error)),
+      };
+      child.proc.stdin!.write(frame({ ...message, id }));
+    });
+  }
+}
+
+function readyProblem(message: unknown, allowNetwork: boolean): string | undefined {
+  const m = message as { type?: string; network?: string; permission?: Record<string, boolean> };
+  if (m?.type !== "ready") return "the action host did not report ready";
+  const p = m.permission ?? {};
+  if (!p.active || p.fsWrite || p.fsReadOutside || p.childProcess || p.worker) {
+    return `the Node permission model is not in force in the action host (${JSON.stringify(p)}); refusing to run action code`;
+  }
+  if (!allowNetwork && m.network !== "blocked") return "the action host did not block the network; refusing to run action code";
+  return undefined;
+}
+
+function exitFailure(stderr: string, code: number | null, signal: NodeJS.Signals | null): HostFailure {
+  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(stderr)) {
+    return new HostFailure("memory", `the action ran out of memory (the action host allows a ${HOST_LIMITS.heapMb} MB heap)`);
+  }
+  const tail = stderr.trim().split("\n").slice(-5).join(" | ").slice(0, 1000);
+  return new HostFailure("crashed", `the action host exited unexpectedly (${signal ?? `code ${code}`})${tail ? `: ${tail}` : ""}`);
+}
+
+const hosts = new Map<boolean, ActionHost>();
+
+/** The shared host for a network policy (one child each, started on first use). */
+export function actionHost(allowNetwork = false): ActionHost {
+  let host = hosts.get(allowNetwork);
+  if (!host) {
+    host = new ActionHost({ allowNetwork });
+    hosts.set(allowNetwork, host);
+  }
+  return host;
+}
+
+/** Stops the shared hosts' children (they are unref'd, so a process can also just exit). */
+export async function closeActionHost(): Promise<void> {
+  await Promise.all([...hosts.values()].map((h) => h.close()));
+}
+
+/**
+ * Loads a bundle's top level in the isolated child and lists what it exports (`functions`: the exports that are
+ * functions). Throws ActionLoadError when the top level throws, times out, exhausts memory or says too much.
+ */
+export async function inspectBundle(
+  code: string,
+  options: { timeoutMs?: number; allowNetwork?: boolean; host?: ActionHost } = {},
+): Promise<{ exports: string[]; functions: string[] }> {
+  const host = options.host ?? actionHost(options.allowNetwork ?? false);
+  return host.load(code, options.timeoutMs ?? HOST_LIMITS.loadTimeoutMs);
 }

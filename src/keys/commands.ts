@@ -174,7 +174,9 @@ async function withStackLock<T>(ctx: KeysContext, run: () => Promise<T>): Promis
     release = await lock(full, { retries: 0, stale: 30_000, realpath: false });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "ELOCKED") throw e;
-    throw new KeysError(`another keys command is changing ${file} right now; nothing was written (run this one again once it has finished)`);
+    throw new KeysError(
+      `another keys command is changing ${file} right now; nothing was written (run this one again once it has finished)`,
+    );
   }
   try {
     return await run();
@@ -199,12 +201,7 @@ export const addKey = (ctx: KeysContext, mode: "new" | "rotate" | "add", appKey:
 export const retireKey = (ctx: KeysContext, appKey: string, credential: string, options: { dryRun?: boolean } = {}) =>
   withStackLock(ctx, () => retireKeyLocked(ctx, appKey, credential, options));
 
-async function addKeyLocked(
-  ctx: KeysContext,
-  mode: "new" | "rotate" | "add",
-  appKey: string,
-  options: AddKeyOptions,
-): Promise<KeysResult> {
+async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", appKey: string, options: AddKeyOptions): Promise<KeysResult> {
   const sf = await stackFile(ctx);
   const current = declaredCredentials(sf.text, sf.project, appKey, sf.file);
   const states = current.map((c) => ({ c, ...credentialState(c.expiresAt, ctx.now, 0) }));

@@ -1,0 +1,594 @@
+"use strict";
+/*
+ * The action host's child process (started by src/actions/host.ts; plain CommonJS so the child needs no loader).
+ *
+ * The host starts it with the Node permission model (no file system access except this file, no child processes,
+ * no workers, no addons, no WASI), an empty environment, no code generation from strings, a small heap and pipes
+ * for stdio. Before any action code loads, this file disables the network entry points (unless the host asked for
+ * network access), trace files, signals to other processes and the raw binding loaders, then reads requests.
+ *
+ * Protocol on stdin/stdout: frames of a 4-byte big-endian length and a UTF-8 JSON object.
+ *   host → child  { id, type: "load", sha, code, timeoutMs }   → { id, ok: true, exports, functions }
+ *                 { id, type: "call", sha, trigger, handler, event, timeoutMs } → { id, ok: true, ops, logs, overflow }
+ *   child → host  { type: "ready", ... } once at start; { id, ok: false, error: { kind, message } } on failure.
+ * Action code runs in one node:vm context per bundle (kept warm), with Auth0-shaped `event` and `api` objects whose
+ * calls are recorded; the host applies Auth0's claim rules to what was recorded.
+ */
+
+const vm = require("node:vm");
+const { AsyncLocalStorage } = require("node:async_hooks");
+const nodeModule = require("node:module");
+
+const options = JSON.parse(process.argv[2] || "{}");
+const NETWORK = options.network === true;
+
+const LIMITS = {
+  logBytes: 64 * 1024,
+  logLineChars: 4096,
+  claimBytes: 256 * 1024,
+  denyChars: 1000,
+  errorChars: 2000,
+  exportNames: 1000,
+  exportNameChars: 256,
+  frameBytes: 1024 * 1024,
+  timerSliceMs: 1000,
+  cachedBundles: 256,
+};
+
+const NETWORK_MODULES = ["net", "http", "https", "http2", "dns", "tls", "dgram", "child_process", "cluster", "worker_threads", "inspector"];
+const builtins = new Set(nodeModule.builtinModules);
+
+/* ---------------------------------------------------------------- I/O set up before the lockdown ------------ */
+
+const stdin = process.stdin;
+const stdout = process.stdout;
+const writeOut = stdout.write.bind(stdout);
+void process.stderr;
+const realSetTimeout = setTimeout;
+const realClearTimeout = clearTimeout;
+const realSetInterval = setInterval;
+const realClearInterval = clearInterval;
+const realSetImmediate = setImmediate;
+const realClearImmediate = clearImmediate;
+const realQueueMicrotask = queueMicrotask;
+const stringify = JSON.stringify;
+const parseJson = JSON.parse;
+const byteLength = Buffer.byteLength;
+
+/* ---------------------------------------------------------------- lockdown ---------------------------------- */
+
+const lockdown = [];
+
+function accessDenied(what, why) {
+  const error = new Error(`${what}: ${why}`);
+  error.code = "ERR_ACCESS_DENIED";
+  return error;
+}
+
+function deny(object, key, what, why) {
+  if (object == null) return;
+  const descriptor = Object.getOwnPropertyDescriptor(object, key);
+  if (!descriptor) return;
+  const stub = function denied() {
+    throw accessDenied(what, why);
+  };
+  // Writable (a subclass's prototype may assign its own method over it), not configurable.
+  Object.defineProperty(object, key, { value: stub, writable: true, enumerable: descriptor.enumerable, configurable: false });
+  lockdown.push(what);
+}
+
+const NO_NETWORK = "network access is blocked in the local action runtime (allow it explicitly with allowNetwork)";
+const NOT_AVAILABLE = "not available in the local action runtime";
+
+function removeGlobal(name) {
+  if (Object.getOwnPropertyDescriptor(globalThis, name)) {
+    delete globalThis[name];
+    if (name in globalThis) Object.defineProperty(globalThis, name, { value: undefined, writable: false, configurable: false });
+    lockdown.push(`globalThis.${name}`);
+  }
+}
+
+/** The native handle classes behind sockets, reached the way a script in this process could reach them. */
+function handleClasses() {
+  const out = {};
+  try {
+    const net = require("node:net");
+    const socket = new net.Socket();
+    // A lookup that never answers: connect() creates the TCP handle synchronously and then waits forever.
+    socket.connect({ port: 9, host: "lookup.invalid", lookup() {} });
+    if (socket._handle) out.TCP = socket._handle.constructor;
+    socket.destroy();
+  } catch {}
+  try {
+    const udp = require("node:dgram").createSocket("udp4");
+    if (udp._handle) out.UDP = udp._handle.constructor;
+    udp.close();
+  } catch {}
+  try {
+    if (stdin._handle) out.Pipe = stdin._handle.constructor;
+  } catch {}
+  try {
+    const resolver = new (require("node:dns").Resolver)();
+    if (resolver._handle) out.ChannelWrap = resolver._handle.constructor;
+  } catch {}
+  return out;
+}
+
+function lockDownNetwork() {
+  // Load every network module first (they extend each other's prototypes at load time), then disable.
+  for (const name of ["net", "tls", "http", "https", "http2", "dgram", "dns"]) require(`node:${name}`);
+  const classes = handleClasses();
+  const net = require("node:net");
+  for (const key of ["connect", "createConnection", "createServer", "_createServerHandle"]) deny(net, key, `net.${key}`, NO_NETWORK);
+  deny(net.Socket.prototype, "connect", "net.Socket.connect", NO_NETWORK);
+  deny(net.Server.prototype, "listen", "net.Server.listen", NO_NETWORK);
+  deny(net.Server.prototype, "_listen2", "net.Server._listen2", NO_NETWORK);
+
+  const tls = require("node:tls");
+  for (const key of ["connect", "createServer"]) deny(tls, key, `tls.${key}`, NO_NETWORK);
+
+  for (const name of ["http", "https"]) {
+    const mod = require(`node:${name}`);
+    for (const key of ["request", "get", "createServer"]) deny(mod, key, `${name}.${key}`, NO_NETWORK);
+    deny(mod.Agent.prototype, "createConnection", `${name}.Agent.createConnection`, NO_NETWORK);
+  }
+  const http2 = require("node:http2");
+  for (const key of ["connect", "createServer", "createSecureServer"]) deny(http2, key, `http2.${key}`, NO_NETWORK);
+
+  const dgram = require("node:dgram");
+  for (const key of ["bind", "connect", "send", "addMembership"]) deny(dgram.Socket.prototype, key, `dgram.Socket.${key}`, NO_NETWORK);
+  deny(dgram, "createSocket", "dgram.createSocket", NO_NETWORK);
+  deny(dgram, "Socket", "dgram.Socket", NO_NETWORK);
+
+  const dns = require("node:dns");
+  const dnsNames = (o) => Object.getOwnPropertyNames(o).filter((k) => /^(lookup|resolve|reverse)/.test(k) && typeof o[k] === "function");
+  for (const key of dnsNames(dns)) deny(dns, key, `dns.${key}`, NO_NETWORK);
+  for (const key of dnsNames(dns.Resolver.prototype)) deny(dns.Resolver.prototype, key, `dns.Resolver.${key}`, NO_NETWORK);
+  for (const key of dnsNames(dns.promises)) deny(dns.promises, key, `dns.promises.${key}`, NO_NETWORK);
+  for (const key of dnsNames(dns.promises.Resolver.prototype))
+    deny(dns.promises.Resolver.prototype, key, `dns.promises.Resolver.${key}`, NO_NETWORK);
+
+  // Below the modules: the handle classes a script could reach through an existing object (process.stdin._handle…).
+  const handleMethods = {
+    TCP: ["open", "bind", "bind6", "listen", "connect", "connect6"],
+    UDP: ["open", "bind", "bind6", "connect", "connect6", "send", "send6", "recvStart"],
+    Pipe: ["open", "bind", "listen", "connect"],
+    ChannelWrap: [
+      "queryAny",
+      "queryA",
+      "queryAaaa",
+      "queryCaa",
+      "queryCname",
+      "queryMx",
+      "queryNs",
+      "queryTxt",
+      "querySrv",
+      "queryPtr",
+      "queryNaptr",
+      "querySoa",
+      "queryTlsa",
+      "getHostByAddr",
+    ],
+  };
+  for (const [name, methods] of Object.entries(handleMethods)) {
+    const Class = classes[name];
+    if (!Class) continue;
+    for (const m of methods) deny(Class.prototype, m, `${name}.${m}`, NO_NETWORK);
+  }
+
+  for (const name of ["fetch", "WebSocket", "EventSource"]) removeGlobal(name);
+}
+
+function lockDownProcess() {
+  // The inspector listens on a port and evaluates strings; trace files are written into the working directory.
+  const inspector = require("node:inspector");
+  deny(inspector, "open", "inspector.open", NOT_AVAILABLE);
+  deny(inspector.Session.prototype, "connect", "inspector.Session.connect", NOT_AVAILABLE);
+  deny(inspector.Session.prototype, "connectToMainThread", "inspector.Session.connectToMainThread", NOT_AVAILABLE);
+  deny(require("node:trace_events"), "createTracing", "trace_events.createTracing", NOT_AVAILABLE);
+  // Signals to other processes (SIGUSR1 opens a Node process's inspector; kill(-1) reaches every process of the user).
+  for (const key of ["kill", "_kill", "_debugProcess", "_debugEnd", "execve"]) deny(process, key, `process.${key}`, NOT_AVAILABLE);
+  deny(require("node:os"), "setPriority", "os.setPriority", NOT_AVAILABLE);
+  // Raw module and binding loaders: the permission model refuses process.binding and --no-addons refuses dlopen;
+  // they are replaced as well, and getBuiltinModule would hand out modules without going through require.
+  for (const key of ["binding", "_linkedBinding", "dlopen", "getBuiltinModule"]) deny(process, key, `process.${key}`, NOT_AVAILABLE);
+}
+
+/**
+ * The host starts this process with --frozen-intrinsics (Object.prototype, Array.prototype… of this realm are
+ * frozen); the Node classes and objects handed to action contexts are frozen here too, so an action cannot change
+ * them under this runner or under another action loaded in the same process.
+ */
+function freezeSharedGlobals() {
+  for (const C of [Buffer, URL, URLSearchParams, TextEncoder, TextDecoder]) {
+    Object.freeze(C.prototype);
+    Object.freeze(C);
+  }
+  const webcrypto = globalThis.crypto;
+  if (webcrypto) {
+    for (const o of [webcrypto.subtle, Object.getPrototypeOf(webcrypto.subtle), Object.getPrototypeOf(webcrypto), webcrypto])
+      Object.freeze(o);
+  }
+  Object.freeze(structuredClone);
+}
+
+if (!NETWORK) lockDownNetwork();
+lockDownProcess();
+nodeModule.syncBuiltinESMExports();
+freezeSharedGlobals();
+
+const permission = process.permission;
+const permissionState = {
+  active: Boolean(permission),
+  fsWrite: permission ? permission.has("fs.write") : true,
+  fsReadOutside: permission ? permission.has("fs.read", "/etc/passwd") : true,
+  childProcess: permission ? permission.has("child") : true,
+  worker: permission ? permission.has("worker") : true,
+};
+
+process.on("uncaughtException", () => {});
+process.on("unhandledRejection", () => {});
+
+/* ---------------------------------------------------------------- frames ------------------------------------ */
+
+function send(message) {
+  let body = Buffer.from(stringify(message), "utf8");
+  if (body.length > LIMITS.frameBytes && message.id !== undefined) {
+    body = Buffer.from(
+      stringify({
+        id: message.id,
+        ok: false,
+        error: { kind: "too-large", message: `the action's output is larger than ${LIMITS.frameBytes} bytes` },
+      }),
+      "utf8",
+    );
+  }
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(body.length, 0);
+  writeOut(Buffer.concat([header, body]));
+}
+
+let pending = Buffer.alloc(0);
+let queue = Promise.resolve();
+stdin.on("data", (chunk) => {
+  pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+  while (pending.length >= 4) {
+    const length = pending.readUInt32BE(0);
+    if (pending.length < 4 + length) break;
+    let request;
+    try {
+      request = parseJson(pending.subarray(4, 4 + length).toString("utf8"));
+    } catch {
+      process.exit(70); // the host only sends JSON: this process has been tampered with
+    }
+    pending = pending.subarray(4 + length);
+    queue = queue
+      .then(() => handle(request))
+      .then(send, (e) =>
+        send({ id: request.id, ok: false, error: { kind: "internal", message: clip(String(e && e.stack), LIMITS.errorChars) } }),
+      );
+  }
+});
+stdin.on("end", () => process.exit(0));
+
+/* ---------------------------------------------------------------- the action's context ---------------------- */
+
+const logSink = new AsyncLocalStorage();
+const cache = new Map();
+
+function clip(text, max) {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}
+
+function safeJson(value) {
+  try {
+    const json = stringify(value);
+    return json === undefined ? String(value) : json;
+  } catch {
+    try {
+      return String(value);
+    } catch {
+      return "[unprintable]";
+    }
+  }
+}
+
+function describeError(error) {
+  try {
+    if (error && typeof error === "object" && "message" in error) return clip(String(error.message), LIMITS.errorChars);
+    return clip(String(error), LIMITS.errorChars);
+  } catch {
+    return "an unprintable value was thrown";
+  }
+}
+
+function log(rec, line) {
+  if (!rec) return;
+  if (rec.logBytes >= LIMITS.logBytes) {
+    rec.logsDropped += 1;
+    return;
+  }
+  const text = clip(line, LIMITS.logLineChars);
+  rec.logBytes += byteLength(text, "utf8");
+  rec.logs.push(text);
+}
+
+function sandboxConsole() {
+  const write =
+    (level) =>
+    (...args) => {
+      const rec = logSink.getStore();
+      if (!rec || rec.logBytes >= LIMITS.logBytes) {
+        if (rec) rec.logsDropped += 1;
+        return;
+      }
+      const line = args
+        .map((a) => (typeof a === "string" ? clip(a, LIMITS.logLineChars) : clip(safeJson(a), LIMITS.logLineChars)))
+        .join(" ");
+      log(rec, level === "log" ? line : `${level}: ${line}`);
+    };
+  return { log: write("log"), info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") };
+}
+
+function requireError(specifier, why) {
+  const error = new Error(`require("${specifier}"): ${why}`);
+  error.actionRequire = true;
+  return error;
+}
+
+function sandboxRequire(specifier) {
+  const name = String(specifier).replace(/^node:/, "");
+  if (!builtins.has(name))
+    throw requireError(specifier, "only Node built-ins are available at run time; bundle other modules into the action");
+  if (!NETWORK && NETWORK_MODULES.includes(name.split("/")[0])) {
+    throw requireError(specifier, "network access is blocked in the local action runtime (allow it explicitly with allowNetwork)");
+  }
+  return require(specifier);
+}
+
+/** Runs `fn` inside the context under vm's timeout: its synchronous part is stopped at `ms`. */
+function bounded(entry, fn, ms) {
+  entry.context.__call = fn;
+  try {
+    return entry.invoke.runInContext(entry.context, { timeout: Math.max(1, Math.floor(ms)) });
+  } finally {
+    entry.context.__call = undefined;
+  }
+}
+
+/** Timers handed to action code run their callbacks under vm's timeout too, so a busy loop there is stopped. */
+function boundedCallback(entry, callback) {
+  if (typeof callback !== "function") return callback;
+  return (...args) => {
+    try {
+      bounded(entry, () => callback(...args), LIMITS.timerSliceMs);
+    } catch (error) {
+      log(logSink.getStore(), `[local runtime] a timer callback failed: ${describeError(error)}`);
+    }
+  };
+}
+
+function newContext(sha) {
+  const entry = { sha, context: undefined, invoke: undefined, module: { exports: {} }, parse: undefined, exports: [], functions: [] };
+  const globals = {
+    console: sandboxConsole(),
+    Buffer,
+    URL,
+    URLSearchParams,
+    TextEncoder,
+    TextDecoder,
+    setTimeout: (cb, ...rest) => realSetTimeout(boundedCallback(entry, cb), ...rest),
+    clearTimeout: (t) => realClearTimeout(t),
+    setInterval: (cb, ...rest) => realSetInterval(boundedCallback(entry, cb), ...rest),
+    clearInterval: (t) => realClearInterval(t),
+    setImmediate: (cb, ...rest) => realSetImmediate(boundedCallback(entry, cb), ...rest),
+    clearImmediate: (t) => realClearImmediate(t),
+    queueMicrotask: (cb) => realQueueMicrotask(boundedCallback(entry, cb)),
+    structuredClone,
+    crypto: globalThis.crypto,
+  };
+  if (NETWORK && typeof fetch === "function") globals.fetch = fetch;
+  // A null prototype: `this.constructor` inside the context is then the context's own Object, not this realm's
+  // (whose Function would compile strings here if code generation were ever allowed in this process).
+  Object.setPrototypeOf(globals, null);
+  entry.context = vm.createContext(globals, { name: `action ${sha.slice(0, 12)}`, codeGeneration: { strings: false, wasm: false } });
+  // Captured before the action's code runs (it may replace the context's JSON later).
+  entry.parse = vm.runInContext("JSON.parse", entry.context);
+  vm.runInContext(`globalThis.process = ${stringify({ env: {}, version: process.version, versions: process.versions })};`, entry.context);
+  entry.invoke = new vm.Script("globalThis.__call()", { filename: `action-${sha.slice(0, 12)}-call.js` });
+  return entry;
+}
+
+function failure(id, kind, message) {
+  return { id, ok: false, error: { kind, message: clip(message, LIMITS.errorChars) } };
+}
+
+function listExports(entry) {
+  return bounded(
+    entry,
+    () => {
+      const exported = entry.module.exports;
+      if (exported === null || (typeof exported !== "object" && typeof exported !== "function")) return { names: [], functions: [] };
+      const names = Object.keys(exported);
+      if (names.length > LIMITS.exportNames) return { tooMany: names.length };
+      const functions = names.filter((n) => typeof exported[n] === "function");
+      return { names: names.map(String), functions: functions.map(String) };
+    },
+    1000,
+  );
+}
+
+function load(request) {
+  const hit = cache.get(request.sha);
+  if (hit) {
+    cache.delete(request.sha);
+    cache.set(request.sha, hit);
+    return { id: request.id, ok: true, exports: hit.exports, functions: hit.functions };
+  }
+  const entry = newContext(request.sha);
+  try {
+    const wrapper = new vm.Script(`(function (exports, require, module) {\n${request.code}\n})`, {
+      filename: `action-${request.sha.slice(0, 12)}.js`,
+    });
+    const fn = wrapper.runInContext(entry.context);
+    bounded(entry, () => fn(entry.module.exports, sandboxRequire, entry.module), request.timeoutMs);
+  } catch (error) {
+    if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
+      return failure(request.id, "timeout", `the action's top level did not finish within ${request.timeoutMs} ms`);
+    if (error && error.actionRequire === true) return failure(request.id, "require", error.message);
+    return failure(request.id, "threw", `the action's top level failed: ${describeError(error)}`);
+  }
+  let listed;
+  try {
+    listed = listExports(entry);
+  } catch (error) {
+    if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
+      return failure(request.id, "timeout", "listing the action's exports did not finish within 1000 ms");
+    return failure(request.id, "threw", `listing the action's exports failed: ${describeError(error)}`);
+  }
+  if (listed.tooMany !== undefined)
+    return failure(request.id, "too-large", `the action exports ${listed.tooMany} names (at most ${LIMITS.exportNames})`);
+  if (listed.names.some((n) => n.length > LIMITS.exportNameChars))
+    return failure(request.id, "too-large", `an export name is longer than ${LIMITS.exportNameChars} characters`);
+  entry.exports = listed.names;
+  entry.functions = listed.functions;
+  if (cache.size >= LIMITS.cachedBundles) cache.delete(cache.keys().next().value);
+  cache.set(request.sha, entry);
+  return { id: request.id, ok: true, exports: entry.exports, functions: entry.functions };
+}
+
+/* ---------------------------------------------------------------- one execution ----------------------------- */
+
+function recorder() {
+  return { ops: [], logs: [], logBytes: 0, logsDropped: 0, claimBytes: 0, overflow: {}, denied: false };
+}
+
+function tokenApi(rec, token) {
+  return {
+    setCustomClaim(name, value) {
+      const claim = String(name);
+      let json;
+      try {
+        json = stringify(value);
+      } catch (error) {
+        rec.ops.push({
+          op: "claim",
+          token,
+          name: clip(claim, 1024),
+          error: `the value cannot be serialised as JSON (${describeError(error)})`,
+        });
+        return;
+      }
+      const bytes = byteLength(claim, "utf8") + (json === undefined ? 0 : byteLength(json, "utf8"));
+      if (rec.claimBytes + bytes > LIMITS.claimBytes) {
+        // Past the budget only the size and (a bounded list of) names are kept: the host drops the token's claims.
+        const over = rec.overflow[token] || (rec.overflow[token] = { bytes: 0, names: [] });
+        over.bytes += bytes;
+        if (over.names.length < 100) over.names.push(clip(claim, 256));
+        return;
+      }
+      rec.claimBytes += bytes;
+      rec.ops.push(json === undefined ? { op: "claim", token, name: claim } : { op: "claim", token, name: claim, json });
+    },
+  };
+}
+
+function text(value) {
+  return value === undefined ? undefined : clip(typeof value === "string" ? value : safeJson(value), LIMITS.denyChars);
+}
+
+function cacheApi() {
+  const entries = new Map();
+  return {
+    get: (key) => entries.get(key),
+    set: (key, value, opts) => {
+      entries.set(key, { value, ...(opts && opts.ttl ? { expires_at: Date.now() + opts.ttl } : {}) });
+      return { type: "success" };
+    },
+    delete: (key) => (entries.delete(key), { type: "success" }),
+  };
+}
+
+/** The `api` object Auth0 hands to a handler; calls the local runtime does not carry out are noted in the logs. */
+function buildApi(trigger, rec) {
+  const noted =
+    (name) =>
+    (...args) =>
+      log(rec, `[local runtime] api.${name}(${args.map((a) => safeJson(a)).join(", ")}) is not simulated`);
+  const accessToken = {
+    ...tokenApi(rec, "access"),
+    addScope: noted("accessToken.addScope"),
+    removeScope: noted("accessToken.removeScope"),
+  };
+  const denyOp = (code, reason) => {
+    if (rec.denied) return;
+    rec.denied = true;
+    rec.ops.push({ op: "deny", ...(code !== undefined ? { code: text(code) } : {}), reason: text(reason) });
+  };
+  if (trigger === "credentials-exchange") {
+    return { accessToken, access: { deny: (code, reason) => denyOp(code, reason) }, cache: cacheApi() };
+  }
+  return {
+    idToken: tokenApi(rec, "id"),
+    accessToken,
+    access: { deny: (reason) => denyOp(undefined, reason) },
+    user: { setAppMetadata: noted("user.setAppMetadata"), setUserMetadata: noted("user.setUserMetadata") },
+    multifactor: { enable: noted("multifactor.enable") },
+    cache: cacheApi(),
+  };
+}
+
+function result(id, rec) {
+  if (rec.logsDropped > 0)
+    rec.logs.push(`[local runtime] ${rec.logsDropped} more log line(s) dropped (at most ${LIMITS.logBytes} bytes of logs per execution)`);
+  return { id, ok: true, ops: rec.ops, logs: rec.logs, overflow: rec.overflow };
+}
+
+async function call(request) {
+  const entry = cache.get(request.sha);
+  if (!entry) return failure(request.id, "not-loaded", "the bundle is not loaded in the action host");
+  const rec = recorder();
+  const started = Date.now();
+  const timedOut = () => failure(request.id, "timeout", `the ${request.trigger} action did not finish within ${request.timeoutMs} ms`);
+  return logSink.run(rec, async () => {
+    let returned;
+    try {
+      returned = bounded(
+        entry,
+        () => {
+          const handler = entry.module.exports[request.handler];
+          if (typeof handler !== "function") return { noHandler: true };
+          const event = entry.parse(stringify(request.event));
+          return { value: handler(event, buildApi(request.trigger, rec)) };
+        },
+        request.timeoutMs,
+      );
+    } catch (error) {
+      if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return timedOut();
+      return failure(request.id, "threw", describeError(error));
+    }
+    if (returned.noHandler)
+      return failure(request.id, "no-handler", `the bundle exports no ${request.handler} handler for ${request.trigger}`);
+    let timer;
+    const limit = new Promise((resolve) => {
+      timer = realSetTimeout(() => resolve("timeout"), Math.max(0, request.timeoutMs - (Date.now() - started)));
+    });
+    try {
+      const outcome = await Promise.race([Promise.resolve(returned.value).then(() => "done"), limit]);
+      if (outcome === "timeout") return timedOut();
+    } catch (error) {
+      return failure(request.id, "threw", describeError(error));
+    } finally {
+      realClearTimeout(timer);
+    }
+    return result(request.id, rec);
+  });
+}
+
+async function handle(request) {
+  if (request.type === "load") return load(request);
+  if (request.type === "call") return call(request);
+  return failure(request.id, "internal", `unknown request type ${String(request.type)}`);
+}
+
+send({ type: "ready", node: process.version, network: NETWORK ? "allowed" : "blocked", permission: permissionState, lockdown });
