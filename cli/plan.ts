@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readRegularFile } from "../src/config/regular-file";
 import { previousFromOutputs } from "../src/rotation/fingerprints";
 import { planJson, planStack, renderErrors, renderPlanText, summarize } from "../src/plan";
 import { parseCliArgs, runCli } from "./common";
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   let previous;
   if (values.previous) {
     try {
-      previous = previousFromOutputs(JSON.parse(await readFile(values.previous, "utf8")));
+      previous = previousFromOutputs(JSON.parse(await readRegularFile(values.previous)));
     } catch (e) {
       console.error(`--previous ${values.previous}: ${(e as Error).message} (expected the output of \`pulumi stack output --json\`)`);
       return 2;

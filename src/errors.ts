@@ -41,6 +41,11 @@ export class KeysError extends ProjectError {
   readonly code = "ERR_KEYS";
 }
 
+/** A project file (key, action source) that may not be read: outside the project, not a regular file, too large. */
+export class ProjectFileError extends ProjectError {
+  readonly code = "ERR_PROJECT_FILE";
+}
+
 /** A file given on the command line (an event, a user) that is not what the command needs. */
 export class InputFileError extends ProjectError {
   readonly code = "ERR_INPUT_FILE";

@@ -11,7 +11,7 @@ export interface Bundle {
   bytes: number;
 }
 
-import { BundleError } from "../errors";
+import { BundleError, ProjectFileError } from "../errors";
 
 export { BundleError };
 
@@ -148,7 +148,13 @@ function confinedImports(readFile: FileReader, root: string): Plugin {
       const p = path.posix.normalize(candidate + ext);
       if (!p.startsWith(ACTIONS_DIR)) return undefined;
       if (contents.has(p)) return p;
-      const text = await readFile(p);
+      let text: string | undefined;
+      try {
+        text = await readFile(p);
+      } catch (e) {
+        // outside the project through a symbolic link, or not a regular file: not there, as far as bundling goes
+        if (!(e instanceof ProjectFileError)) throw e;
+      }
       if (text !== undefined) {
         contents.set(p, text);
         return p;

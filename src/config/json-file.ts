@@ -1,7 +1,7 @@
-import { open } from "node:fs/promises";
 import { prototypeKeys } from "../dict";
 import { InputFileError } from "../errors";
 import { excerpt } from "../excerpt";
+import { NotARegularFile, readRegularFile } from "./regular-file";
 
 /** Event and user files are small; anything bigger is not one. */
 export const MAX_JSON_FILE_BYTES = 1024 * 1024;
@@ -12,16 +12,11 @@ export const MAX_JSON_FILE_BYTES = 1024 * 1024;
  */
 export async function readJsonObject(file: string, what: string): Promise<Record<string, unknown>> {
   let text: string;
-  const handle = await open(file, "r").catch((e: NodeJS.ErrnoException) => {
-    throw new InputFileError(`${file}: cannot be read (${e.code ?? e.message})`);
-  });
   try {
-    const info = await handle.stat();
-    if (!info.isFile()) throw new InputFileError(`${file}: not a regular file (allowed: a JSON file holding ${what})`);
-    if (info.size > MAX_JSON_FILE_BYTES) throw new InputFileError(`${file}: ${info.size} bytes (allowed: at most ${MAX_JSON_FILE_BYTES})`);
-    text = await handle.readFile("utf8");
-  } finally {
-    await handle.close();
+    text = await readRegularFile(file, MAX_JSON_FILE_BYTES);
+  } catch (e) {
+    if (e instanceof NotARegularFile) throw new InputFileError(e.message);
+    throw new InputFileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   let value: unknown;
   try {

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { lock } from "proper-lockfile";
 import { directoryReader } from "../config/files";
+import { readRegularFile } from "../config/regular-file";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
 import { stackFileConfigLookup } from "../config/config-keys";
 import { providerTime } from "../model/provider-form";
@@ -240,7 +241,7 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
     if (!options.publicKey) throw new KeysError("add needs --public-key <file> (a public key or certificate)");
     let text: string;
     try {
-      text = await readFile(options.publicKey, "utf8");
+      text = await readRegularFile(options.publicKey);
     } catch (e) {
       throw new KeysError(`--public-key ${options.publicKey}: ${(e as Error).message}`);
     }

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { readRegularFile } from "../config/regular-file";
 import { promisify } from "node:util";
 import { parseStackConfig, projectName, stackFileName } from "../config/stack-file";
 import { gitRevision } from "../review/git";
@@ -39,7 +39,7 @@ export async function deployedSources(options: DeployedOptions): Promise<{ sourc
   const sources: DeployedSource[] = [];
   const notes: string[] = [];
   if (options.previousFile) {
-    const text = await readFile(options.previousFile, "utf8");
+    const text = await readRegularFile(options.previousFile);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

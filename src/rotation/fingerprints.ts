@@ -1,3 +1,4 @@
+import { dict } from "../dict";
 import type { CredentialSpec, TenantSpec } from "../spec/types";
 
 /**
@@ -33,7 +34,7 @@ export const fingerprintOf = (c: CredentialSpec): CredentialFingerprint => ({
 
 /** The credentials of every application of a spec, as a later step would see them deployed. */
 export function previousFromSpec(spec: TenantSpec): PreviousCredentials {
-  return Object.fromEntries(
+  return dict(
     Object.values(spec.applications).map((app) => [
       app.key,
       (app.credentials ?? []).map((c) => ({
@@ -50,7 +51,7 @@ export function previousFromSpec(spec: TenantSpec): PreviousCredentials {
 export function previousFromOutputs(outputs: unknown): PreviousCredentials {
   const apps = (outputs as { applications?: unknown } | undefined)?.applications;
   if (typeof apps !== "object" || apps === null) return {};
-  const previous: PreviousCredentials = {};
+  const previous: PreviousCredentials = dict();
   for (const [key, value] of Object.entries(apps as Record<string, unknown>)) {
     const creds = (value as { credentials?: unknown } | null)?.credentials;
     if (!Array.isArray(creds)) continue;

@@ -18,7 +18,7 @@ import type { PreviousCredentials } from "./fingerprints";
 export function checkRotation(previous: PreviousCredentials, desired: TenantSpec, now: Date): SpecIssue[] {
   const errors: SpecIssue[] = [];
   for (const app of Object.values(desired.applications)) {
-    const before = previous[app.key];
+    const before = Object.hasOwn(previous, app.key) ? previous[app.key] : undefined;
     const after = app.credentials ?? [];
     if (!before || before.length === 0 || after.length === 0) continue;
     const path = formatPath(["applications", app.key, "credentials"]);

@@ -20,6 +20,7 @@ export type IssueCode =
   | "not_bound"
   // files the spec points at
   | "file_not_found"
+  | "file_unreadable"
   | "invalid_public_key"
   | "bundle_failed"
   | "handler_missing"

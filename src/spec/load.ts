@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isProductionStack } from "../config/stacks";
 import { dict, prototypeKeys } from "../dict";
 import { excerpt } from "../excerpt";
-import { PublicKeyError } from "../errors";
+import { ProjectFileError, PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
@@ -193,7 +193,14 @@ async function resolveCredentials(
 }
 
 async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, errors: SpecIssue[]): Promise<CredentialSpec | undefined> {
-  const text = await ctx.readFile(cred.publicKey);
+  let text: string | undefined;
+  try {
+    text = await ctx.readFile(cred.publicKey);
+  } catch (e) {
+    if (!(e instanceof ProjectFileError)) throw e;
+    errors.push({ path: `${at}.publicKey`, code: "file_unreadable", message: e.message });
+    return undefined;
+  }
   if (text === undefined) {
     errors.push({
       path: `${at}.publicKey`,

@@ -80,9 +80,22 @@ export const credentialSchema = strictObject({
     .optional(),
 });
 
+/**
+ * Metadata is the one map whose keys reach the provider as object keys. A key named like a member of Object.prototype
+ * that code calls (toString, valueOf…) breaks the Pulumi SDK's serialisation of the client's inputs (seen with
+ * toString), so those names are refused; `constructor` works like any other key.
+ */
+const OBJECT_MEMBERS = Object.getOwnPropertyNames(Object.prototype).filter((k) => k !== "constructor" && k !== "__proto__");
+
 const metadata = z
   .record(
-    z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "invalid metadata key (allowed: letters, digits, _ and -)" }),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "invalid metadata key (allowed: letters, digits, _ and -)" })
+      .refine((k) => !OBJECT_MEMBERS.includes(k), {
+        error: (i) =>
+          `metadata key ${excerpt(JSON.stringify(i.input))} is the name of a JavaScript object method that tools call on every object; rename it`,
+      }),
     z.string({ error: "metadata values must be strings (Auth0 client metadata is a string map)" }).max(255, {
       error: "a metadata value is at most 255 characters",
     }),

@@ -1,0 +1,45 @@
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+
+/** Files the project reads (keys, action sources, event files) are small; anything larger is refused unread. */
+export const MAX_PROJECT_FILE_BYTES = 4 * 1024 * 1024;
+
+export class NotARegularFile extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/**
+ * Reads a file only if it is a regular file of at most `maxBytes`: a FIFO, a device or a socket (which could block a
+ * command forever or feed it endless data) is refused without reading, as is an oversized file. The file is opened
+ * non-blocking, so even opening a FIFO cannot hang; the checks are made on the opened descriptor, so the file cannot
+ * be swapped between check and read.
+ */
+export async function readRegularFile(file: string, maxBytes = MAX_PROJECT_FILE_BYTES): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      const kind = info.isFIFO()
+        ? "a FIFO"
+        : info.isCharacterDevice() || info.isBlockDevice()
+          ? "a device"
+          : info.isSocket()
+            ? "a socket"
+            : info.isDirectory()
+              ? "a directory"
+              : "not a regular file";
+      throw new NotARegularFile(file, `is ${kind}, not a regular file (allowed: regular files only)`);
+    }
+    if (info.size > maxBytes) throw new NotARegularFile(file, `is ${info.size} bytes (allowed: at most ${maxBytes})`);
+    const text = await handle.readFile("utf8");
+    if (Buffer.byteLength(text) > maxBytes) throw new NotARegularFile(file, `grew beyond ${maxBytes} bytes while being read`);
+    return text;
+  } finally {
+    await handle.close();
+  }
+}
