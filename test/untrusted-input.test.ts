@@ -215,7 +215,7 @@ describe("class 3: silent acceptance — nothing changes what gets deployed with
     expect(grant.inputs).toMatchObject({ audience: "https://constructor.example", scopes: ["constructor", "toString"] });
     expect(run.registered.find((r) => r.type.endsWith("Client") && r.name === "constructor")!.inputs.clientMetadata).toEqual({
       constructor: "c",
-      toString: "t",
+      then: "t",
     });
   });
 
