@@ -97,8 +97,9 @@ export function actionView(a: ActionRecord, options: { status?: "built" | "pendi
 
 /** The response of POST .../deploy: the new version, `deployed: false` while Auth0 builds it (as recorded). */
 export function deployedView(a: ActionRecord, v: ActionVersionRecord) {
+  const { built_at: _builtAt, ...version } = deployedVersionView(v, false); // not built yet: no built_at (recorded)
   return {
-    ...deployedVersionView(v, false),
+    ...version,
     action: {
       id: a.id,
       name: a.name,
