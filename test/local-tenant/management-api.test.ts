@@ -9,6 +9,12 @@ import { localClientId, startLocalTenant, type LocalTenant } from "../../src/loc
 import { ASSERTION_TYPE } from "../../src/local-tenant/assertion";
 import { clientAssertion, requestToken } from "../../src/local-tenant/client";
 import { ALL_MANAGEMENT_SCOPES, LocalManagementApi, READ_SCOPES } from "../../src/local-tenant/management";
+import {
+  defaultManagementClientId,
+  describeManagementApi,
+  managementClientFromFlags,
+  parseManagementScopes,
+} from "../../src/local-tenant/management/cli";
 import { SigningKeys } from "../../src/local-tenant/signing-keys";
 import { tempProject } from "../support/temp-project";
 
@@ -717,5 +723,22 @@ describe("fault injection and rate limits", () => {
     } finally {
       Object.assign(limiter, { enforce: false, limit: 50, windowSeconds: 1 });
     }
+  });
+});
+
+describe("tenant:local --management-key", () => {
+  it("registers a management client from a public key file: read scopes by default, all, or a list; a private key is refused", async () => {
+    const file = path.join(project.root, "keys/mgmt/reader.pem");
+    writeFileSync(file, reader.publicKey);
+    const option = await managementClientFromFlags({ stack: STACK, keyFile: file });
+    expect(option).toEqual({ clientId: defaultManagementClientId(STACK), publicKeyPem: reader.publicKey, scopes: READ_SCOPES });
+    expect(defaultManagementClientId(STACK)).toMatch(/^[A-Za-z0-9]{32}$/);
+    expect(parseManagementScopes("all")).toEqual(ALL_MANAGEMENT_SCOPES);
+    expect(parseManagementScopes("read:clients, read:actions")).toEqual(["read:clients", "read:actions"]);
+    expect(() => parseManagementScopes("read:users")).toThrow(/not served locally: read:users/);
+    const privateFile = path.join(project.root, "private.pem");
+    writeFileSync(privateFile, reader.privateKey, { mode: 0o600 });
+    await expect(managementClientFromFlags({ stack: STACK, keyFile: privateFile })).rejects.toThrow(/holds a PRIVATE key/);
+    expect(describeManagementApi(tenant)).toContain(`management client mgmt-reader: ${READ_SCOPES.join(" ")}`);
   });
 });
