@@ -1,10 +1,11 @@
 import type { Server } from "node:http";
 import { planStack, renderErrors, type Plan } from "../plan";
 import type { Router } from "./router";
+import { LocalManagementApi, type ManagementClientOption } from "./management";
 import { listen, localServer, tenantRouter } from "./server";
 import { SigningKeys } from "./signing-keys";
 import { ensureLocalTls, type LocalTls } from "./tls";
-import { actionsHook, TokenEndpoint, type CredentialsExchangeHook } from "./token-endpoint";
+import { actionsHook, type CredentialsExchangeHook, type TokenEndpoint } from "./token-endpoint";
 
 export { localClientId, localKid } from "./clients";
 export { defaultTlsDir } from "./tls";
@@ -21,6 +22,8 @@ export interface LocalTenant {
   endpoint: TokenEndpoint;
   /** The routes, so more (a local Management API) can be mounted. */
   router: Router;
+  /** The Management API at `/api/v2` (its store, fault injection, rate limits, request log). */
+  management: LocalManagementApi;
   close: () => Promise<void>;
 }
 
@@ -37,6 +40,8 @@ export async function startLocalTenant(options: {
   /** Replaces the bound credentials-exchange actions (tests); by default they run in the local action runtime. */
   hook?: CredentialsExchangeHook;
   actionSecrets?: Record<string, string>;
+  /** Clients that may get a Management API token (private_key_jwt) with the scopes given. */
+  managementClients?: readonly ManagementClientOption[];
   now?: () => Date;
 }): Promise<LocalTenant> {
   const planned = await planStack(options.dir, options.stack, options.now?.() ?? new Date());
@@ -51,14 +56,20 @@ export async function startLocalTenant(options: {
     SigningKeys.generate(),
     protocol === "https" ? ensureLocalTls(options.tlsDir) : Promise.resolve(undefined),
   ]);
-  const endpoint = new TokenEndpoint(plan.spec, {
+  const management = await LocalManagementApi.create(plan, {
+    domain: plan.domain,
+    signingKeys,
+    ...(options.managementClients ? { managementClients: options.managementClients } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const endpoint = management.tokenEndpoint(plan.spec, {
     domain: plan.domain,
     ...(options.customDomain ? { customDomain: options.customDomain } : {}),
     signingKeys,
     hook: options.hook ?? actionsHook(plan, options.actionSecrets),
     ...(options.now ? { now: options.now } : {}),
   });
-  const router = tenantRouter(endpoint);
+  const router = tenantRouter(endpoint).mount(management.basePath, management.router);
   const server: Server = localServer(router, tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {});
   const port = await listen(server, options.port ?? 0);
   const url = `${protocol}://localhost:${port}`;
@@ -70,6 +81,7 @@ export async function startLocalTenant(options: {
     plan,
     endpoint,
     router,
+    management,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -1,0 +1,66 @@
+import { readFile } from "node:fs/promises";
+import { localClientId } from "../clients";
+import type { LocalTenant } from "..";
+import { ALL_MANAGEMENT_SCOPES, isManagementScope, READ_SCOPES } from "./scopes";
+import type { ManagementClientOption } from "./seed";
+
+/** The client id `tenant:local --management-key` registers when none is given: stable per stack ("@" is never in an app key). */
+export const defaultManagementClientId = (stack: string) => localClientId(stack, "@management");
+
+/** `--management-scopes`: "read" (the default: what a tenant reader needs), "all", or a space- or comma-separated list. */
+export function parseManagementScopes(value: string | undefined): string[] {
+  if (value === undefined || value === "read") return [...READ_SCOPES];
+  if (value === "all") return [...ALL_MANAGEMENT_SCOPES];
+  const scopes = value.split(/[\s,]+/).filter((s) => s !== "");
+  const unknown = scopes.filter((s) => !isManagementScope(s));
+  if (unknown.length > 0 || scopes.length === 0) {
+    throw new Error(
+      `--management-scopes ${JSON.stringify(value)}: ${unknown.length ? `not served locally: ${unknown.join(", ")}` : "no scope"} (use read, all, or some of: ${ALL_MANAGEMENT_SCOPES.join(" ")})`,
+    );
+  }
+  return scopes;
+}
+
+/** The management client of `tenant:local --management-key <public.pem> [--management-client-id] [--management-scopes]`. */
+export async function managementClientFromFlags(flags: {
+  stack: string;
+  keyFile: string;
+  clientId?: string;
+  scopes?: string;
+}): Promise<ManagementClientOption> {
+  let pem: string;
+  try {
+    pem = await readFile(flags.keyFile, "utf8");
+  } catch (e) {
+    throw new Error(`--management-key ${flags.keyFile}: ${(e as Error).message}`);
+  }
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
+    throw new Error(
+      `--management-key ${flags.keyFile} holds a PRIVATE key: give the public half (openssl pkey -in key.pem -pubout); the private key stays with the client`,
+    );
+  }
+  return {
+    clientId: flags.clientId ?? defaultManagementClientId(flags.stack),
+    publicKeyPem: pem,
+    scopes: parseManagementScopes(flags.scopes),
+  };
+}
+
+/** What `tenant:local` prints about the Management API. */
+export function describeManagementApi(tenant: LocalTenant): string {
+  const { url, management } = tenant;
+  const domain = new URL(url).host;
+  const clients = [...management.store.grants.values()]
+    .filter((g) => g.audience === management.audience)
+    .map((g) => ({ clientId: g.client_id, scopes: g.scope ?? [] }));
+  const lines = [`Management API  ${url}/api/v2/ (audience ${url}/api/v2/ or ${management.audience}), seeded from the plan as if deployed`];
+  if (clients.length === 0) {
+    lines.push("  no management client: start with --management-key <public.pem> to register one");
+  } else {
+    for (const c of clients) lines.push(`  management client ${c.clientId}: ${c.scopes.join(" ")}`);
+    lines.push(
+      `  auth0 SDK: new ManagementClient({ domain: "${domain}", clientId: "${clients[0]!.clientId}", clientAssertionSigningKey: <its PKCS#8 private key> })`,
+    );
+  }
+  return lines.join("\n");
+}
