@@ -2,11 +2,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { Tenant, type TenantOutputs } from "../components/tenant";
 import { fullConfigKey } from "./config/config-keys";
 import { directoryReader } from "./config/files";
-import { TENANT_CONFIG_KEY } from "./config/stack-file";
+import { attribute, layeredTenant } from "./config/layers";
+import { stackFileName, TENANT_CONFIG_KEY } from "./config/stack-file";
 import { buildModel } from "./model";
 import { previousFromOutputs, type PreviousCredentials } from "./rotation/fingerprints";
 import { checkRotation } from "./rotation/rules";
-import { formatIssue, loadTenant, SpecError } from "./spec";
+import { formatIssue, SpecError, validateTenant } from "./spec";
 
 /** Config key that turns the deploy-time rotation guard off (it is on unless set to false). */
 export const ROTATION_GUARD_KEY = "rotationGuard";
@@ -29,9 +30,11 @@ export async function tenantProgram(
   if (raw === undefined) {
     throw new Error(`Pulumi.${stack}.yaml: config key "${config.name}:${TENANT_CONFIG_KEY}" is missing (it holds the tenant spec)`);
   }
-  const source = `Pulumi.${stack}.yaml (${config.name}:${TENANT_CONFIG_KEY})`;
+  const stackFile = stackFileName(stack);
   const readFile = directoryReader(root);
-  const { spec, warnings } = await loadTenant(raw, {
+  const layered = await layeredTenant(raw, stackFile, readFile);
+  const source = `${stackFile}${layered.shared ? ` over ${layered.shared}` : ""} (${config.name}:${TENANT_CONFIG_KEY})`;
+  const validated = await validateTenant(layered.tenant, {
     stack,
     project: config.name,
     now,
@@ -41,15 +44,17 @@ export async function tenantProgram(
       const value = pulumi.runtime.getConfig(full);
       return value === undefined ? undefined : { secret: isConfigSecret(full), length: value.length };
     },
-    source,
   });
-  for (const w of warnings) void pulumi.log.warn(formatIssue(w));
+  for (const w of attribute(validated.warnings, layered)) void pulumi.log.warn(formatIssue(w));
+  const spec = validated.spec;
+  if (!spec) throw new SpecError(source, attribute(validated.errors, layered));
   if (config.getBoolean(ROTATION_GUARD_KEY) !== false) {
     const rotationErrors = checkRotation(await lastDeployedCredentials(config.get(ROTATION_GUARD_REFERENCE_KEY)), spec, now);
-    if (rotationErrors.length > 0) throw new SpecError(`Pulumi.${stack}.yaml (rotation against the last deployment)`, rotationErrors);
+    if (rotationErrors.length > 0)
+      throw new SpecError(`${stackFile} (rotation against the last deployment)`, attribute(rotationErrors, layered));
   }
   const built = await buildModel(spec, { readFile, packagesDir: root });
-  if (!built.model) throw new SpecError(source, built.errors);
+  if (!built.model) throw new SpecError(source, attribute(built.errors, layered));
   const secret = (key: string) => {
     const { namespace, name } = fullConfigKey(key, config.name);
     return new pulumi.Config(namespace).requireSecret(name);

@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { lock } from "proper-lockfile";
 import { directoryReader } from "../config/files";
+import { layeredTenant } from "../config/layers";
 import { readRegularFile } from "../config/regular-file";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
 import { stackFileConfigLookup } from "../config/config-keys";
@@ -11,11 +12,11 @@ import { providerTime } from "../model/provider-form";
 import { credentialState, DAY_MS, type CredentialState } from "../rotation/expiry";
 import type { PreviousCredentials } from "../rotation/fingerprints";
 import { checkRotation } from "../rotation/rules";
-import { formatIssue, inspectPublicKey, validateTenant } from "../spec";
+import { didYouMean, formatIssue, inspectPublicKey, listOrNone, validateTenant } from "../spec";
 import { generateCredentialKeyPair, KEY_ALGORITHMS, KEY_BITS, type GeneratedKeyPair, type KeyAlgorithm } from "./generate";
 import { KeysError, PublicKeyError } from "../errors";
 import type { DeployedSource } from "./deployed";
-import { appType, credentialSnippet, declaredCredentials, editCredentials, type CredentialEntry } from "./stack-edit";
+import { credentialSnippet, declaredCredentials, editCredentials, setCredentials, type CredentialEntry } from "./stack-edit";
 
 export { KeysError } from "../errors";
 
@@ -57,8 +58,51 @@ async function stackFile(ctx: KeysContext) {
     const stacks = stackNamesIn(await readdir(ctx.dir));
     throw new KeysError(`unknown stack "${ctx.stack}": ${file} not found (stacks: ${stacks.join(", ") || "none"})`);
   }
-  return { project, file, full, text: await readFile(full, "utf8") };
+  const text = await readFile(full, "utf8");
+  const layered = await layeredTenant(parseStackConfig(project, ctx.stack, text).tenant, file, directoryReader(ctx.dir));
+  return { project, file, full, text, merged: layered.tenant, shared: layered.shared };
 }
+
+type StackFile = Awaited<ReturnType<typeof stackFile>>;
+
+/** The app's credentials as the stack sees them: its own, or inherited from the shared definition. */
+function currentCredentials(sf: StackFile, appKey: string): CredentialEntry[] {
+  const apps = (sf.merged as { applications?: unknown } | null)?.applications;
+  const app = isMapping(apps) && Object.hasOwn(apps, appKey) ? apps[appKey] : undefined;
+  if (!isMapping(app)) {
+    const keys = isMapping(apps) ? Object.keys(apps) : [];
+    throw new KeysError(
+      `unknown application "${appKey}" in ${sf.file}${sf.shared ? ` over ${sf.shared}` : ""} (${didYouMean(appKey, keys)}declared: ${listOrNone(keys)})`,
+    );
+  }
+  if (app.type === undefined) throw new KeysError(`application ${appKey} has no type`);
+  const creds = app.credentials;
+  if (creds === undefined || creds === null) return [];
+  if (!Array.isArray(creds)) throw new KeysError(`${sf.file}: applications.${appKey}.credentials is not a list`);
+  return creds.filter(isMapping).map((c) => ({ ...(c as unknown as CredentialEntry), algorithm: String(c.algorithm ?? "RS256") }));
+}
+
+/**
+ * The stack file with the app's credentials changed. Keys differ per stack, so the change always goes into the stack's
+ * own file: edited in place where it declares the list, or written there whole (inherited entries included) where the
+ * stack inherits it from the shared definition.
+ */
+function changeCredentials(sf: StackFile, appKey: string, change: { add?: CredentialEntry; remove?: string[] }): string {
+  const own = sf.shared ? ownCredentials(sf, appKey) : true;
+  if (own) return editCredentials(sf.text, sf.project, appKey, sf.file, change);
+  const next = currentCredentials(sf, appKey).filter((c) => !(change.remove ?? []).includes(c.name));
+  return setCredentials(sf.text, sf.project, appKey, sf.file, change.add ? [...next, change.add] : next);
+}
+
+function ownCredentials(sf: StackFile, appKey: string): boolean {
+  try {
+    return declaredCredentials(sf.text, sf.project, appKey, sf.file).length > 0;
+  } catch {
+    return false; // the stack file does not mention the app
+  }
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function parseAlg(alg: string | undefined): KeyAlgorithm {
   const value = alg ?? "RS256";
@@ -126,17 +170,12 @@ async function thumbprintsOf(entries: CredentialEntry[], dir: string): Promise<P
  * Validates the stack as it would be after a change (new files served from memory), including the rotation rules
  * against the stack as it is now, so nothing is written unless the result is a valid, safe step.
  */
-async function validateChange(
-  ctx: KeysContext,
-  sf: { project: string; file: string; text: string },
-  newText: string,
-  appKey: string,
-  newFiles: Map<string, string>,
-) {
+async function validateChange(ctx: KeysContext, sf: StackFile, newText: string, appKey: string, newFiles: Map<string, string>) {
   const config = parseStackConfig(sf.project, ctx.stack, newText);
   const disk = directoryReader(ctx.dir);
   const readFile = async (p: string) => newFiles.get(p) ?? disk(p);
-  const result = await validateTenant(config.tenant, {
+  const layered = await layeredTenant(config.tenant, sf.file, readFile);
+  const result = await validateTenant(layered.tenant, {
     stack: ctx.stack,
     project: config.project,
     now: ctx.now,
@@ -151,7 +190,7 @@ async function validateChange(
   const sources = [
     {
       source: `${sf.file} as it is now`,
-      previous: { [appKey]: await thumbprintsOf(declaredCredentials(sf.text, sf.project, appKey, sf.file), ctx.dir) },
+      previous: { [appKey]: await thumbprintsOf(currentCredentials(sf, appKey), ctx.dir) },
     },
     ...ctx.deployed.sources,
   ];
@@ -204,7 +243,7 @@ export const retireKey = (ctx: KeysContext, appKey: string, credential: string, 
 
 async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", appKey: string, options: AddKeyOptions): Promise<KeysResult> {
   const sf = await stackFile(ctx);
-  const current = declaredCredentials(sf.text, sf.project, appKey, sf.file);
+  const current = currentCredentials(sf, appKey);
   const states = current.map((c) => ({ c, ...credentialState(c.expiresAt, ctx.now, 0) }));
   const expired = states.filter((s) => s.state === "expired").map((s) => s.c);
   const valid = states.filter((s) => s.state !== "expired").map((s) => s.c);
@@ -221,7 +260,6 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
       `application ${appKey} holds an expired credential (${expired.map((c) => c.name).join(", ")}) beside ${valid[0]!.name}: retire it first (npm run keys -- retire ${appKey} ${expired[0]!.name} --stack ${ctx.stack}), deploy, then rotate`,
     );
   }
-  if (appType(sf.text, sf.project, appKey, sf.file) === "undefined") throw new KeysError(`application ${appKey} has no type`);
 
   const alg = parseAlg(options.alg);
   const expiresAt = parseExpires(options.expires, ctx.now);
@@ -279,7 +317,7 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
 
   const entry: CredentialEntry = { name, publicKey: publicKeyPath, algorithm: alg, expiresAt };
   const remove = valid.length === 0 ? expired.map((c) => c.name) : [];
-  const newText = editCredentials(sf.text, sf.project, appKey, sf.file, { add: entry, remove });
+  const newText = changeCredentials(sf, appKey, { add: entry, remove });
   await validateChange(ctx, sf, newText, appKey, new Map([[publicKeyPath, publicKeyPem]]));
 
   const lines = [
@@ -342,7 +380,7 @@ async function retireKeyLocked(
   options: { dryRun?: boolean } = {},
 ): Promise<KeysResult> {
   const sf = await stackFile(ctx);
-  const current = declaredCredentials(sf.text, sf.project, appKey, sf.file);
+  const current = currentCredentials(sf, appKey);
   const target = current.find((c) => c.name === credential);
   if (!target)
     throw new KeysError(
@@ -353,7 +391,7 @@ async function retireKeyLocked(
       `${credential} is the last credential of ${appKey}; retiring it would lock the application out. Add its successor first (npm run keys -- rotate ${appKey} --stack ${ctx.stack}), deploy, move the workload, then retire ${credential}`,
     );
   }
-  const newText = editCredentials(sf.text, sf.project, appKey, sf.file, { remove: [credential] });
+  const newText = changeCredentials(sf, appKey, { remove: [credential] });
   await validateChange(ctx, sf, newText, appKey, new Map());
   const stillUsed = await keyFileUsedElsewhere(ctx, target.publicKey, newText);
   const lines = [`retired credential ${credential} of ${appKey} in stack ${ctx.stack}`];
@@ -374,7 +412,7 @@ async function retireKeyLocked(
 async function keyFileUsedElsewhere(ctx: KeysContext, keyPath: string, newText: string): Promise<string[]> {
   const users: string[] = [];
   for (const f of await readdir(ctx.dir)) {
-    if (!/^Pulumi\..+\.yaml$/.test(f)) continue;
+    if (!/\.ya?ml$/.test(f) || f === "Pulumi.yaml") continue; // stack files and shared definitions
     const text = f === stackFileName(ctx.stack) ? newText : await readFile(path.join(ctx.dir, f), "utf8");
     if (text.includes(keyPath)) users.push(f);
   }
@@ -396,8 +434,7 @@ export interface CredentialStatus {
 /** status: every credential's key facts and expiry state. Works even when the stack has errors (e.g. expired keys). */
 export async function keyStatus(ctx: KeysContext, windowDays: number): Promise<CredentialStatus[]> {
   const sf = await stackFile(ctx);
-  const config = parseStackConfig(sf.project, ctx.stack, sf.text);
-  const apps = (config.tenant as { applications?: Record<string, { credentials?: unknown }> } | undefined)?.applications ?? {};
+  const apps = (sf.merged as { applications?: Record<string, { credentials?: unknown }> } | undefined)?.applications ?? {};
   const reader = directoryReader(ctx.dir);
   const out: CredentialStatus[] = [];
   for (const [app, value] of Object.entries(apps)) {

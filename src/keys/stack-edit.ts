@@ -145,6 +145,52 @@ export function editCredentials(
   return out;
 }
 
+/**
+ * Writes an app's whole credential list into a stack file that does not declare it yet (an overlay whose app inherits
+ * its keys from the shared definition, or does not mention the app at all): the missing `applications:`, `<app>:`
+ * and `credentials:` lines are added at the end of the mapping they belong to; nothing else changes.
+ */
+export function setCredentials(text: string, project: string, appKey: string, file: string, entries: CredentialEntry[]): string {
+  const { value, rangeOf } = parse(text, file);
+  const key = `${project}:${TENANT_CONFIG_KEY}`;
+  const tenant = isMapping(value) && isMapping(value.config) ? value.config[key] : undefined;
+  if (!isMapping(tenant)) throw new KeysError(`${file}: no ${key} mapping to edit`);
+  const locate = (node: object, what: string) => {
+    const r = rangeOf(node);
+    if (!r) throw new KeysError(`${file}: cannot locate ${what}`);
+    return { end: blockEnd(text, r.end), indent: " ".repeat(columnOf(text, r.start)) };
+  };
+  const items = (indent: string) => entries.map((e) => itemLines(e, indent)).join("");
+  let at: number;
+  let insert: string;
+  const apps = tenant.applications;
+  if (apps === undefined) {
+    const t = locate(tenant, key);
+    at = t.end;
+    insert = `${t.indent}applications:
+${t.indent}  ${appKey}:
+${t.indent}    credentials:
+${items(`${t.indent}      `)}`;
+  } else if (!isMapping(apps)) {
+    throw new KeysError(`${file}: applications is not a mapping`);
+  } else if (!Object.hasOwn(apps, appKey)) {
+    const a = locate(apps, "applications");
+    at = a.end;
+    insert = `${a.indent}${appKey}:
+${a.indent}  credentials:
+${items(`${a.indent}    `)}`;
+  } else {
+    const app = apps[appKey];
+    if (!isMapping(app)) throw new KeysError(`${file}: applications.${appKey} is not a mapping here (is it removed in this stack?)`);
+    if (app.credentials !== undefined) throw new KeysError(`${file}: applications.${appKey}.credentials is already declared here`);
+    const a = locate(app, `applications.${appKey}`);
+    at = a.end;
+    insert = `${a.indent}credentials:
+${items(`${a.indent}  `)}`;
+  }
+  return text.slice(0, at) + insert + text.slice(at);
+}
+
 /** The YAML a user would paste under applications.<app>.credentials (for --dry-run). */
 export function credentialSnippet(entry: CredentialEntry): string {
   return itemLines(entry, "");

@@ -2,6 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import * as path from "node:path";
 import { stackFileConfigLookup } from "../config/config-keys";
 import { directoryReader } from "../config/files";
+import { attribute, layeredTenant, type LayeredTenant } from "../config/layers";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
 import { StackConfigError } from "../errors";
 import { buildModel, desiredState, type DesiredState, type TenantModel } from "../model";
@@ -32,19 +33,30 @@ export interface PlanOptions {
 }
 
 export async function planFromConfig(config: StackConfig, readFile: FileReader, now: Date, options: PlanOptions = {}): Promise<PlanResult> {
-  const source = `Pulumi.${config.stack}.yaml (${config.project}:${TENANT_CONFIG_KEY})`;
-  const { spec, errors, warnings } = await validateTenant(config.tenant, {
+  const stackFile = stackFileName(config.stack);
+  let layered: LayeredTenant;
+  try {
+    layered = await layeredTenant(config.tenant, stackFile, readFile);
+  } catch (e) {
+    if (!(e instanceof StackConfigError)) throw e;
+    return { ok: false, source: stackFile, errors: [{ path: "(root)", code: "invalid_value", message: e.message }], warnings: [] };
+  }
+  const source = `${stackFile}${layered.shared ? ` over ${layered.shared}` : ""} (${config.project}:${TENANT_CONFIG_KEY})`;
+  const validated = await validateTenant(layered.tenant, {
     stack: config.stack,
     project: config.project,
     readFile,
     now,
     config: stackFileConfigLookup(config.values, config.project),
   });
+  const { spec } = validated;
+  const errors = attribute(validated.errors, layered);
+  const warnings = attribute(validated.warnings, layered);
   if (!spec) return { ok: false, source, errors, warnings };
   const rotationErrors = options.previous ? checkRotation(options.previous, spec, now) : [];
-  if (rotationErrors.length > 0) return { ok: false, source, errors: rotationErrors, warnings };
+  if (rotationErrors.length > 0) return { ok: false, source, errors: attribute(rotationErrors, layered), warnings };
   const built = await buildModel(spec, { readFile, packagesDir: options.packagesDir ?? process.cwd() });
-  if (!built.model) return { ok: false, source, errors: built.errors, warnings };
+  if (!built.model) return { ok: false, source, errors: attribute(built.errors, layered), warnings };
   return {
     ok: true,
     plan: {

@@ -98,6 +98,11 @@ export interface DetectorContext {
   now: Date;
   /** Lines added/removed per action source file between the revisions (git diff --numstat). */
   sourceStats: Map<string, { added: number; removed: number }>;
+  /**
+   * "change": base and head are two revisions of one stack (review). "compare": two stacks side by side, where
+   * deployment steps (rotation safety, protected deletions) mean nothing.
+   */
+  mode?: "change" | "compare";
 }
 
 /** A detector compares one kind of thing between the base and head plans of a stack. */

@@ -15,6 +15,8 @@ export interface StackReview {
 }
 
 export interface ReviewReport {
+  /** A heading other than "<base> → <head>" (the promotion view says which stack it compares with which). */
+  title?: string;
   base: string;
   head: string;
   stacks: StackReview[];

@@ -50,6 +50,8 @@ export interface SpecIssue {
   path: string;
   code: IssueCode;
   message: string;
+  /** For a layered spec: the file (and layer) that wrote the value the issue is about. */
+  file?: string;
 }
 
 export type PathSegment = string | number;
@@ -70,7 +72,7 @@ export function issue(at: string | readonly PathSegment[], code: IssueCode, mess
 }
 
 export function formatIssue(issue: SpecIssue): string {
-  return `${issue.path}: ${issue.message}`;
+  return `${issue.file ? `${issue.file}: ` : ""}${issue.path}: ${issue.message}`;
 }
 
 /** Reports list at most this many issues, then say how many more there are. */

@@ -16,7 +16,7 @@ let server: ChildProcess | undefined;
 
 beforeAll(() => {
   project = tempProject();
-  for (const f of ["Pulumi.dev.yaml"]) copyFileSync(path.join(projectRoot, f), path.join(project.root, f));
+  for (const f of ["Pulumi.dev.yaml", "tenant.yaml"]) copyFileSync(path.join(projectRoot, f), path.join(project.root, f));
   keyDir = mkdtempSync(path.join(tmpdir(), "demo-key-"));
 });
 afterAll(() => {

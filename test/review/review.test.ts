@@ -35,7 +35,9 @@ async function review(...args: string[]) {
   };
 }
 
-const BILLING_PROD_GRANT = "orders-api: [orders:read, orders:write]";
+/** The prod overlay's billing entry, where a prod-only grant goes. */
+const PROD_BILLING = "      billing:\n";
+const prodBillingGrant = (scopes: string) => `      billing:\n        grants:\n          orders-api: [${scopes}]\n`;
 
 describe("npm run review", () => {
   it("reports nothing when nothing changed, and exits 0", async () => {
@@ -46,16 +48,16 @@ describe("npm run review", () => {
 
   it("scenario: billing gains orders:delete in prod and an action is edited: one HIGH line at the top, code change listed, nothing secret", async () => {
     const CANARY = "canary-9d2f-never-print";
-    repo.edit("Pulumi.prod.yaml", BILLING_PROD_GRANT, "orders-api: [orders:read, orders:write, orders:delete]");
+    repo.edit("Pulumi.prod.yaml", PROD_BILLING, prodBillingGrant("orders:read, orders:write, orders:delete"));
     repo.edit(
       "Pulumi.prod.yaml",
       "  auth0:domain: acme.eu.auth0.com\n",
       `  auth0:domain: acme.eu.auth0.com\n  auth0:clientAssertionPrivateKey:\n    secure: v1:${CANARY}\n  auth0-tenant:billingApiKey:\n    secure: v1:${CANARY}\n`,
     );
-    repo.edit(
+    repo.write(
       "Pulumi.prod.yaml",
-      "        source: actions/client-claims.ts\n",
-      "        source: actions/client-claims.ts\n        secrets:\n          API_KEY: { config: billingApiKey }\n",
+      repo.read("Pulumi.prod.yaml") +
+        "    actions:\n      client-claims:\n        secrets:\n          API_KEY: { config: billingApiKey }\n",
     );
     repo.edit(
       "actions/client-claims.ts",
@@ -82,8 +84,8 @@ describe("npm run review", () => {
   it("the same grant in dev is medium, and a read-only scope is low (--fail-on sets the exit code)", async () => {
     repo.edit(
       "Pulumi.dev.yaml",
-      "orders-api: [orders:read, orders:write]",
-      "orders-api: [orders:read, orders:write, orders:delete]\n          reports-api: [reports:read]",
+      "      billing:\n",
+      "      billing:\n        grants:\n          orders-api: [orders:read, orders:write, orders:delete]\n          reports-api: [reports:read]\n",
     );
     const r = await review("--stack", "dev", "--format", "json");
     const changes = r.json().stacks[0]!.changes;
@@ -94,7 +96,7 @@ describe("npm run review", () => {
   });
 
   it("applications added and removed; a removed app's protected resources are called out in prod", async () => {
-    repo.edit("Pulumi.prod.yaml", /      web-portal:\n[\s\S]*?          - https:\/\/portal.acme.example\n/, "");
+    repo.write("Pulumi.prod.yaml", repo.read("Pulumi.prod.yaml") + "      web-portal: null\n");
     const r = await review("--stack", "prod", "--format", "json");
     const texts = r.json().stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
     expect(texts).toContain("high application web-portal (regular_web) is removed: its clients lose access");
@@ -104,9 +106,9 @@ describe("npm run review", () => {
   });
 
   it("API scopes removed name the grants that relied on them; API identifier changes are high", async () => {
-    repo.edit("Pulumi.dev.yaml", "          reports:export: Export reports as files\n", "");
-    repo.edit("Pulumi.dev.yaml", "reports-api: [reports:read, reports:export]", "reports-api: [reports:read]");
-    repo.edit("Pulumi.dev.yaml", "identifier: https://orders.acme.example", "identifier: https://orders.v2.acme.example");
+    repo.edit("tenant.yaml", "      reports:export: Export reports as files\n", "");
+    repo.edit("tenant.yaml", "reports-api: [reports:read, reports:export]", "reports-api: [reports:read]");
+    repo.edit("tenant.yaml", "identifier: https://orders.acme.example", "identifier: https://orders.v2.acme.example");
     const texts = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
     expect(texts).toContain("low API reports-api loses scope reports:export (was granted to reporting)");
     expect(texts).toContain("low reporting loses reports:export on reports-api");
@@ -139,16 +141,16 @@ describe("npm run review", () => {
   });
 
   it("a web app losing its keys falls back to its Auth0 client secret: HIGH in prod", async () => {
-    repo.edit(
+    repo.write(
       "Pulumi.prod.yaml",
-      "          - https://portal.acme.example\n",
-      "          - https://portal.acme.example\n        credentials:\n          - name: portal-1\n            publicKey: keys/billing-2026-q3.pem\n",
+      repo.read("Pulumi.prod.yaml") +
+        "      web-portal:\n        credentials:\n          - name: portal-1\n            publicKey: keys/billing-2026-q3.pem\n",
     );
     repo.git("checkout", "-qb", "portal-key");
     repo.git("commit", "-qam", "portal gets a key");
     repo.edit(
       "Pulumi.prod.yaml",
-      "        credentials:\n          - name: portal-1\n            publicKey: keys/billing-2026-q3.pem\n",
+      "      web-portal:\n        credentials:\n          - name: portal-1\n            publicKey: keys/billing-2026-q3.pem\n",
       "",
     );
     const changes = (await review("--base", "HEAD", "--stack", "prod", "--format", "json")).json().stacks[0]!.changes;
@@ -160,8 +162,8 @@ describe("npm run review", () => {
   });
 
   it("claims: a mapping change, a metadata change and a binding order change, in plain words", async () => {
-    repo.edit("Pulumi.dev.yaml", "from: client.metadata.tier", "from: client.metadata.tenant_id");
-    repo.edit("Pulumi.dev.yaml", "      post-login: [login-claims]", "      post-login: []");
+    repo.edit("tenant.yaml", "from: client.metadata.tier", "from: client.metadata.tenant_id");
+    repo.edit("tenant.yaml", "  post-login: [login-claims]", "  post-login: []");
     const texts = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes.map((c) => c.text);
     expect(texts).toContain(
       "credentials-exchange: client-claims claim https://acme.example/tier on the access token now comes from client.metadata.tenant_id (was client.metadata.tier)",
@@ -171,11 +173,27 @@ describe("npm run review", () => {
   });
 
   it("an invalid spec in the working tree is reported with its errors and fails the review", async () => {
-    repo.edit("Pulumi.dev.yaml", "orders-api: [orders:read, orders:write]", "orders-api: [orders:read, orders:purge]");
+    repo.edit(
+      "Pulumi.dev.yaml",
+      "      billing:\n",
+      "      billing:\n        grants:\n          orders-api: [orders:read, orders:purge]\n",
+    );
     const r = await review("--stack", "dev");
     expect(r.code).toBe(1);
     expect(r.out).toContain("- **INVALID** dev: the spec has errors");
-    expect(r.out).toContain('applications.billing.grants.orders-api[1]: scope "orders:purge" is not defined on API orders-api');
+    expect(r.out).toContain(
+      'Pulumi.dev.yaml (stack overlay): applications.billing.grants.orders-api[1]: scope "orders:purge" is not defined on API orders-api',
+    );
+  });
+
+  it("a change to the shared definition is reviewed in every stack that extends it", async () => {
+    repo.edit("tenant.yaml", "orders-api: [orders:read, orders:write]", "orders-api: [orders:read, orders:write, orders:delete]");
+    const r = await review("--all-stacks", "--format", "json");
+    const gains = r.json().stacks.map((st) => [st.stack, st.changes.find((c) => c.kind === "grant.scope-gained")?.risk]);
+    expect(gains).toEqual([
+      ["dev", "medium"],
+      ["prod", "high"],
+    ]);
   });
 
   it("stacks added and removed", async () => {
@@ -187,7 +205,7 @@ describe("npm run review", () => {
   });
 
   it("is deterministic", async () => {
-    repo.edit("Pulumi.prod.yaml", BILLING_PROD_GRANT, "orders-api: [orders:read]");
+    repo.edit("Pulumi.prod.yaml", PROD_BILLING, prodBillingGrant("orders:read"));
     const a = await review();
     const b = await review();
     expect(a.out).toBe(b.out);

@@ -287,6 +287,7 @@ describe("edits change only the lines they must", () => {
     "keys rotate on the example stack %s adds exactly the credential's lines, every other byte unchanged",
     async (stack) => {
       const original = readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8");
+      copyFileSync(path.join(projectRoot, "tenant.yaml"), path.join(project.root, "tenant.yaml"));
       writeFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), original);
       for (const f of readdirSync(path.join(projectRoot, "keys")))
         copyFileSync(path.join(projectRoot, "keys", f), path.join(project.root, "keys", f));

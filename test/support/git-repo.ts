@@ -7,7 +7,7 @@ import { projectRoot } from "./temp-project";
 /** A throwaway git repository holding a copy of this project's tenant files, committed as the base revision. */
 export function throwawayRepo() {
   const dir = mkdtempSync(path.join(tmpdir(), "review-repo-"));
-  for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "keys", "actions"])
+  for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "keys", "actions"])
     cpSync(path.join(projectRoot, f), path.join(dir, f), { recursive: true });
   const git = (...args: string[]) =>
     execFileSync("git", args, {

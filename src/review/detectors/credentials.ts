@@ -11,7 +11,7 @@ const describe = (c: CredentialSpec) =>
 /** Keys that come or go (by thumbprint), keys close to expiry, and rotation steps that could lock a client out. */
 export const credentials: Detector = {
   covers: [RESOURCE_TYPES.ClientCredentials],
-  detect: ({ base, head, now }) => {
+  detect: ({ base, head, now, mode }) => {
     const before = base?.spec.applications ?? {};
     const after = head?.spec.applications ?? {};
     const out: Finding[] = [];
@@ -51,7 +51,7 @@ export const credentials: Detector = {
           });
       }
     }
-    if (base && head) {
+    if (base && head && mode !== "compare") {
       for (const issue of checkRotation(previousFromSpec(base.spec), head.spec, now)) {
         out.push({
           section: "credentials",

@@ -5,8 +5,8 @@ import type { Detector, Finding } from "../changes";
 export const protection: Detector = {
   /** Cross-cutting: about any resource that is protected, so it stands in for no type in particular. */
   covers: [],
-  detect: ({ base, head }) => {
-    if (!base) return [];
+  detect: ({ base, head, mode }) => {
+    if (!base || mode === "compare") return [];
     const out: Finding[] = [];
     const remaining = new Set((head?.desired.resources ?? []).map(addressOf));
     for (const r of base.desired.resources) {

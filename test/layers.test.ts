@@ -1,0 +1,179 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { dump } from "js-yaml";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { directoryReader } from "../src/config/files";
+import { layeredTenant } from "../src/config/layers";
+import { addKey, retireKey } from "../src/keys/commands";
+import { planStack } from "../src/plan";
+import { renderMarkdown } from "../src/review/render";
+import { compareStacks } from "../src/review/compare";
+import { keyPool } from "./support/key-pool";
+import { projectRoot, tempProject } from "./support/temp-project";
+
+const NOW = new Date("2026-11-22T12:00:00Z");
+let project: ReturnType<typeof tempProject>;
+const write = (file: string, value: unknown) =>
+  writeFileSync(path.join(project.root, file), typeof value === "string" ? value : dump(value));
+const stack = (name: string, tenant: unknown, extra: Record<string, unknown> = {}) =>
+  write(`Pulumi.${name}.yaml`, { config: { "auth0:domain": `${name}.eu.auth0.com`, "auth0-tenant:tenant": tenant, ...extra } });
+
+const SHARED = {
+  apis: {
+    "orders-api": {
+      identifier: "https://orders.acme.example",
+      scopes: { "orders:read": "Read", "orders:write": "Write", "orders:delete": "Delete" },
+    },
+  },
+  applications: {
+    billing: {
+      type: "m2m",
+      metadata: { tenant_id: "acme", tier: "gold" },
+      credentials: [{ name: "shared-key", publicKey: "keys/billing-2026-q3.pem", expiresAt: "2027-09-30T00:00:00Z" }],
+      grants: { "orders-api": ["orders:read", "orders:write"] },
+    },
+    portal: { type: "regular_web", callbacks: ["https://portal.acme.example/cb"] },
+  },
+};
+
+beforeEach(() => {
+  project = tempProject();
+  write("tenant.yaml", SHARED);
+});
+afterEach(() => project.cleanup());
+
+describe("merge rules: one shared definition, per-stack overlays (RFC 7386)", () => {
+  it("maps merge by key at every depth; lists and scalars replace; null removes an inherited entry", async () => {
+    const overlay = {
+      extends: "tenant.yaml",
+      apis: { "orders-api": { scopes: { "orders:export": "Export" }, tokenLifetime: 600 } },
+      applications: {
+        billing: { metadata: { tier: "silver", region: "eu" }, grants: { "orders-api": ["orders:read"] } },
+        portal: null,
+      },
+    };
+    const merged = (await layeredTenant(overlay, "Pulumi.x.yaml", directoryReader(project.root))).tenant as any;
+    expect(Object.keys(merged.apis["orders-api"].scopes)).toEqual(["orders:read", "orders:write", "orders:delete", "orders:export"]);
+    expect(merged.apis["orders-api"].tokenLifetime).toBe(600);
+    expect(merged.applications.billing.metadata).toEqual({ tenant_id: "acme", tier: "silver", region: "eu" });
+    expect(merged.applications.billing.grants["orders-api"]).toEqual(["orders:read"]); // a list replaces
+    expect(merged.applications.billing.credentials).toEqual(SHARED.applications.billing.credentials); // untouched: inherited
+    expect(merged.applications.portal).toBeUndefined(); // null removes
+    expect(merged.extends).toBeUndefined();
+  });
+
+  it("a spec without extends is used as it is (a full single-file stack keeps working)", async () => {
+    stack("single", SHARED);
+    const planned = await planStack(project.root, "single", NOW);
+    expect(planned.ok).toBe(true);
+  });
+
+  it("errors name the file and layer that wrote the value", async () => {
+    write("tenant.yaml", { ...SHARED, apis: { "orders-api": { ...SHARED.apis["orders-api"], tokenLifetime: 5 } } });
+    stack("dev", { extends: "tenant.yaml", applications: { billing: { grants: { "orders-api": ["orders:purge"] } } } });
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(planned.ok).toBe(false);
+    if (planned.ok) return;
+    expect(planned.source).toBe("Pulumi.dev.yaml over tenant.yaml (auth0-tenant:tenant)");
+    expect(planned.errors).toContainEqual(
+      expect.objectContaining({ path: "apis.orders-api.tokenLifetime", code: "out_of_range", file: "tenant.yaml (shared definition)" }),
+    );
+    expect(planned.errors).toContainEqual(
+      expect.objectContaining({
+        path: "applications.billing.grants.orders-api[0]",
+        code: "scope_not_defined",
+        file: "Pulumi.dev.yaml (stack overlay)",
+      }),
+    );
+  });
+
+  it.each([
+    ["a missing file", "missing.yaml", "Pulumi.dev.yaml: extends: missing.yaml not found in the project"],
+    [
+      "a path out of the project",
+      "../tenant.yaml",
+      'Pulumi.dev.yaml: extends: "../tenant.yaml" is not a shared definition file (allowed: a .yaml file inside the project',
+    ],
+    ["not YAML", "tenant.json", 'Pulumi.dev.yaml: extends: "tenant.json" is not a shared definition file'],
+  ])("extends naming %s is refused", async (_, target, message) => {
+    stack("dev", { extends: target });
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(planned.ok).toBe(false);
+    expect(!planned.ok && planned.errors[0]!.message).toContain(message);
+  });
+
+  it("a shared definition cannot extend another one", async () => {
+    write("tenant.yaml", { ...SHARED, extends: "other.yaml" });
+    stack("dev", { extends: "tenant.yaml" });
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(!planned.ok && planned.errors[0]!.message).toContain("tenant.yaml: a shared definition cannot extend another one");
+  });
+});
+
+describe("the key tool writes to the stack's own file", () => {
+  const pool = keyPool(4);
+  const ctx = () => ({
+    dir: project.root,
+    stack: "dev",
+    now: NOW,
+    configHome: path.join(project.root, "..", `home-${path.basename(project.root)}`),
+    generate: () => pool.next(),
+    deployed: { sources: [], notes: [] },
+  });
+
+  it("an app whose keys are inherited gets its whole list, inherited key included, in the overlay; the shared file is untouched", async () => {
+    pool.reset();
+    stack("dev", { extends: "tenant.yaml" });
+    const shared = readFileSync(path.join(project.root, "tenant.yaml"), "utf8");
+    await addKey(ctx(), "rotate", "billing", { name: "dev-next" });
+    expect(readFileSync(path.join(project.root, "tenant.yaml"), "utf8")).toBe(shared);
+    const overlay = readFileSync(path.join(project.root, "Pulumi.dev.yaml"), "utf8");
+    expect(overlay).toContain("    applications:\n      billing:\n        credentials:\n          - name: shared-key\n");
+    expect(overlay).toContain("          - name: dev-next\n");
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(planned.ok && planned.plan.spec.applications.billing!.credentials!.map((c) => c.name)).toEqual(["shared-key", "dev-next"]);
+    // retiring the inherited key edits the overlay's list
+    await retireKey(ctx(), "billing", "shared-key");
+    const after = await planStack(project.root, "dev", NOW);
+    expect(after.ok && after.plan.spec.applications.billing!.credentials!.map((c) => c.name)).toEqual(["dev-next"]);
+    expect(readFileSync(path.join(project.root, "tenant.yaml"), "utf8")).toBe(shared);
+  });
+
+  it("an overlay that already lists the app's keys is edited in place", async () => {
+    pool.reset();
+    stack("dev", {
+      extends: "tenant.yaml",
+      applications: { billing: { credentials: [{ name: "own", publicKey: "keys/payments-2026-q4.pem" }] } },
+    });
+    await addKey(ctx(), "rotate", "billing", { name: "own-next" });
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(planned.ok && planned.plan.spec.applications.billing!.credentials!.map((c) => c.name)).toEqual(["own", "own-next"]);
+  });
+});
+
+describe("the promotion view", () => {
+  it("says how one stack differs from another in auth terms", async () => {
+    mkdirSync(path.join(project.root, "keys", "prod"), { recursive: true });
+    copyFileSync(path.join(projectRoot, "keys/prod-billing-2026-q3.pem"), path.join(project.root, "keys/prod/billing.pem"));
+    stack("dev", { extends: "tenant.yaml" });
+    stack("prod", {
+      extends: "tenant.yaml",
+      applications: {
+        billing: {
+          credentials: [{ name: "prod-key", publicKey: "keys/prod/billing.pem" }],
+          grants: { "orders-api": ["orders:read", "orders:write", "orders:delete"] },
+        },
+        portal: null,
+      },
+    });
+    const report = await compareStacks({ dir: project.root, from: "dev", to: "prod", now: NOW });
+    const texts = report.stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
+    expect(texts).toContain("high billing gains orders:delete on orders-api");
+    expect(texts).toContain("high application portal (regular_web) is removed: its clients lose access");
+    expect(texts.some((t) => t.startsWith("low billing: key prod-key"))).toBe(true);
+    expect(texts.some((t) => t.includes("unsafe rotation"))).toBe(false);
+    expect(renderMarkdown(report)).toContain("## How prod differs from dev");
+    // a stack compared with itself differs in nothing
+    expect((await compareStacks({ dir: project.root, from: "dev", to: "dev", now: NOW })).stacks[0]!.changes).toEqual([]);
+  });
+});
