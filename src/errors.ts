@@ -51,6 +51,11 @@ export class InputFileError extends ProjectError {
   readonly code = "ERR_INPUT_FILE";
 }
 
+/** A command was asked for something that is not there (an unknown stack, a git ref): exit code 2 with the usage. */
+export class UsageError extends ProjectError {
+  readonly code = "ERR_USAGE";
+}
+
 /** A git command the review needs failed. */
 export class GitError extends ProjectError {
   readonly code = "ERR_GIT";

@@ -5,23 +5,13 @@ import { promisify } from "node:util";
 import { dump } from "js-yaml";
 const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "./support/cli";
 import { tempProject, validTenant } from "./support/temp-project";
 
 const run = promisify(execFile);
 const root = path.resolve(__dirname, "..");
 
-async function plan(args: string[]) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "cli/plan.ts", ...args], {
-      cwd: root,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
+const plan = (args: string[]) => cli(["plan", ...args], { cwd: root });
 
 let project: ReturnType<typeof tempProject>;
 beforeAll(() => {
@@ -77,15 +67,15 @@ describe("npm run plan", () => {
   });
 
   it("names the stacks that exist when asked for one that does not", async () => {
-    const r = await plan(["--dir", project.root, "--stack", "staging"]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("Pulumi.staging.yaml not found");
-    expect(r.stderr).toContain("bad, good");
+    const r = await plan(["--dir", project.root, "--stack", "goood"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--stack goood: no Pulumi.goood.yaml in ${project.root} (did you mean "good"? stacks: bad, good)`);
   });
 
   it("rejects unknown flags with the usage line", async () => {
     const r = await plan(["--stak", "dev"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("usage: npm run plan");
+    expect(r.stderr).toContain("error: unknown option '--stak'\n(Did you mean --stack?)");
+    expect(r.stderr).toContain("Usage: auth0-tenant plan [options]");
   });
 });

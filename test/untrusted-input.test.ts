@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main as reviewMain } from "../cli/review";
+import { cli } from "./support/cli";
 import { readJsonObject } from "../src/config/json-file";
 import { addKey } from "../src/keys/commands";
 import { planStack } from "../src/plan";
@@ -308,13 +308,11 @@ describe("class 5: exit codes and errors that name the file", () => {
         "  auth0:domain: acme-dev.eu.auth0.com\n",
         "  auth0:domain: acme-dev.eu.auth0.com\n  auth0:domain: twice.example\n",
       );
-      let out = "";
-      let err = "";
-      const code = await reviewMain(
-        ["--dir", repo.dir, "--base", "main", "--stack", "dev"],
-        (s) => void (out += s),
-        (s) => void (err += s),
-      );
+      const {
+        code,
+        stdout: out,
+        stderr: err,
+      } = await cli(["review", "--dir", repo.dir, "--base", "main", "--stack", "dev", "--format", "markdown"]);
       expect(code).toBe(1);
       expect(out).toContain("**INVALID** dev");
       expect(out).toMatch(/Pulumi\.dev\.yaml: invalid YAML: duplicated mapping key/);

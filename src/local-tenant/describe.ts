@@ -1,4 +1,4 @@
-import { table } from "../plan/render";
+import { table } from "../text/table";
 import type { LocalTenant } from ".";
 
 /** What `npm run tenant:local` prints at start: where it is, the one line to trust it, the clients, a token command. */

@@ -1,17 +1,7 @@
 import type { ResourceType } from "../model";
 import { formatIssue, issueLines, type SpecIssue } from "../spec";
+import { table } from "../text/table";
 import type { PlanSummary } from "./summary";
-
-/** A plain-text table renderer with no dependency: columns padded to their widest cell. */
-export function table(headers: string[], rows: string[][]): string {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join("  ")
-      .trimEnd();
-  return [line(headers), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
-}
 
 /** The heading under which the text plan shows each resource type: a new type without one is a compile error. */
 export const PLAN_SECTIONS: Record<ResourceType, string> = {
@@ -24,7 +14,9 @@ export const PLAN_SECTIONS: Record<ResourceType, string> = {
   "auth0:index/triggerActions:TriggerActions": "Actions (in binding order)",
 };
 
-export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
+/** The plan as text; `width` (a terminal's columns) narrows tables to fit. */
+export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = Infinity): string {
+  const fitted = (headers: string[], rows: string[][]) => table(headers, rows, width);
   const out: string[] = [];
   out.push(
     `Plan for stack ${s.stack} (project ${s.project}, tenant ${s.domain ?? "domain not set"})${s.protect ? ", all resources protected" : ""}`,
@@ -32,7 +24,7 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   out.push("");
   out.push("APIs");
   out.push(
-    table(
+    fitted(
       ["api", "identifier", "token lifetime (web)", "scopes"],
       s.apis.map((a) => [a.key, a.identifier, `${a.tokenLifetime}s (${a.tokenLifetimeForWeb}s)`, a.scopes.join(", ") || "(none)"]),
     ),
@@ -40,7 +32,7 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   out.push("");
   out.push("Applications");
   out.push(
-    table(
+    fitted(
       ["app", "type", "auth method", "grants (API -> scopes)"],
       s.applications.map((a) => [
         a.key,
@@ -65,14 +57,16 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
     ]),
   );
   out.push(
-    creds.length ? table(["app", "credential", "alg", "bits", "format", "thumbprint (RFC 7638)", "expires", "days left"], creds) : "(none)",
+    creds.length
+      ? fitted(["app", "credential", "alg", "bits", "format", "thumbprint (RFC 7638)", "expires", "days left"], creds)
+      : "(none)",
   );
   out.push("");
   out.push("Actions (in binding order)");
   const actions = [...s.actions].sort((a, b) => a.trigger.localeCompare(b.trigger) || (a.order ?? 99) - (b.order ?? 99));
   out.push(
     actions.length
-      ? table(
+      ? fitted(
           ["trigger", "#", "action", "source", "bundle sha256", "bytes", "secrets"],
           actions.map((a) => [
             a.trigger,
@@ -93,12 +87,12 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   if (claims.length) {
     out.push("");
     out.push("Claims");
-    out.push(table(["trigger", "action", "token", "claim", "from"], claims));
+    out.push(fitted(["trigger", "action", "token", "claim", "from"], claims));
   }
   out.push("");
   out.push(`Resources: ${s.resourceTotal}`);
   out.push(
-    table(
+    fitted(
       ["type", "count"],
       Object.entries(s.resourceCounts).map(([t, n]) => [t, String(n)]),
     ),

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { GitError } from "../errors";
+import { GitError, UsageError } from "../errors";
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ export interface RevisionSource {
 export async function resolveRevision(repoDir: string, ref: string): Promise<string> {
   return (
     await git(repoDir, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]).catch(() => {
-      throw new GitError(`--base ${ref}: not a commit in this repository (try a branch, tag or SHA, e.g. origin/main)`);
+      throw new UsageError(`--base ${ref}: not a commit in this repository (try a branch, tag or SHA, e.g. origin/main)`);
     })
   ).trim();
 }

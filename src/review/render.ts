@@ -1,4 +1,5 @@
 import { formatIssue } from "../spec";
+import { PLAIN, type Style } from "../text/style";
 import { RISK_ORDER, SECTIONS, type Change } from "./changes";
 import { byRisk, type ReviewReport } from "./review";
 
@@ -55,6 +56,58 @@ export function renderMarkdown(report: ReviewReport): string {
   }
   out.push("", "<sub>Risk levels are defined in src/review/risk.ts. Secret values are never shown.</sub>");
   return out.join("\n") + "\n";
+}
+
+/** The review for a terminal: the same content as the Markdown, as wrapped text with the risk levels highlighted. */
+export function renderText(report: ReviewReport, look: Style = PLAIN, width = 100): string {
+  const out: string[] = [look.heading(report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`), ""];
+  const all = report.stacks.flatMap((s) => s.changes).sort(byRisk);
+  const counts = RISK_ORDER.filter((r) => report.counts[r] > 0)
+    .map((r) => look.risk(r, `${report.counts[r]} ${r}`))
+    .join(", ");
+  out.push(
+    all.length || report.stacks.some((s) => s.invalid)
+      ? `${counts || "no changes"} across ${report.stacks.length} stack(s)`
+      : "No auth changes.",
+  );
+  const tag = (c: { risk: Change["risk"] }) => look.risk(c.risk, LABEL[c.risk].padEnd(6));
+  for (const s of report.stacks) {
+    out.push("", look.bold(`${s.stack} (${s.status})`));
+    for (const inv of s.invalid ?? []) {
+      out.push(look.error(`  ${inv.revision === "base" ? "base" : "head"} revision is invalid (${inv.source}):`));
+      for (const e of inv.errors) out.push(...wrap(`    - ${formatIssue(e)}`, width, "      "));
+    }
+    if (s.changes.length === 0 && !s.invalid) out.push("  No auth changes.");
+    for (const [section, title] of Object.entries(SECTIONS)) {
+      const rows = s.changes.filter((c) => c.section === section);
+      if (rows.length === 0) continue;
+      out.push(`  ${look.dim(title)}`);
+      for (const c of rows) {
+        out.push(
+          ...wrap(`    ${LABEL[c.risk].padEnd(6)} ${c.text}`, width, "           ").map((l, i) =>
+            i === 0 ? l.replace(LABEL[c.risk].padEnd(6), tag(c)) : l,
+          ),
+        );
+        for (const d of c.details ?? []) out.push(...wrap(`           ${d}`, width, "           "));
+      }
+    }
+  }
+  return out.join("\n") + "\n";
+}
+
+/** Wraps a line at spaces to `width`, continuing with `indent`. */
+function wrap(line: string, width: number, indent: string): string[] {
+  if (line.length <= width) return [line];
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > width) {
+    const cut = rest.lastIndexOf(" ", width);
+    const at = cut > indent.length ? cut : width;
+    out.push(rest.slice(0, at));
+    rest = indent + rest.slice(at).trimStart();
+  }
+  out.push(rest);
+  return out;
 }
 
 export function renderJson(report: ReviewReport): string {

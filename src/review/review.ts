@@ -1,5 +1,6 @@
 import type { PlanResult } from "../plan";
-import type { SpecIssue } from "../spec";
+import { UsageError } from "../errors";
+import { didYouMean, type SpecIssue } from "../spec";
 import { RISK_ORDER, SECTIONS, type Change, type Risk } from "./changes";
 import { DETECTORS } from "./detectors";
 import { diffStat, gitRevision, resolveRevision, type RevisionSource } from "./git";
@@ -40,7 +41,9 @@ export async function review(options: { dir: string; base: string; stacks?: stri
   const wanted = options.stacks ?? all;
   for (const s of wanted) {
     if (!all.includes(s))
-      throw new Error(`--stack ${s}: no Pulumi.${s}.yaml in ${baseSource.label} or the working tree (stacks: ${all.join(", ") || "none"})`);
+      throw new UsageError(
+        `--stack ${s}: no Pulumi.${s}.yaml in ${baseSource.label} or the working tree (${didYouMean(s, all)}stacks: ${all.join(", ") || "none"})`,
+      );
   }
   const stats = new Map((await diffStat(options.dir, commit, ["actions"])).map((s) => [s.file.replace(/^.*?actions\//, "actions/"), s]));
   const stacks: StackReview[] = [];

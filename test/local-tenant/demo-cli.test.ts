@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot, tempProject } from "../support/temp-project";
 
 const run = promisify(execFile);
-const tsx = (script: string, args: string[], cwd: string) =>
-  run(process.execPath, ["--import", "tsx", path.join(projectRoot, script), ...args], { cwd });
+/** The `auth0-tenant` executable itself (package.json bin), as `npx auth0-tenant` runs it. */
+const bin = path.join(projectRoot, "cli/auth0-tenant.mjs");
+const tenantCli = (args: string[], cwd: string) => run(process.execPath, [bin, ...args], { cwd });
 
 let project: ReturnType<typeof tempProject>;
 let keyDir: string;
@@ -28,14 +29,12 @@ afterAll(() => {
 describe("the README's local demo, through the real commands", () => {
   it("make a key, start the local tenant, get a verified token with the action's claims", async () => {
     const key = path.join(keyDir, "reporting.pem");
-    await tsx("cli/keys.ts", ["rotate", "reporting", "--out", key, "--dir", project.root], projectRoot);
+    await tenantCli(["keys", "rotate", "reporting", "--out", key, "--dir", project.root], projectRoot);
 
     const tlsDir = path.join(keyDir, "tls"); // the CA cache, here instead of the user's cache directory
-    server = spawn(
-      process.execPath,
-      ["--import", "tsx", path.join(projectRoot, "cli/tenant-local.ts"), "--port", "0", "--dir", project.root, "--tls-dir", tlsDir],
-      { cwd: projectRoot },
-    );
+    server = spawn(process.execPath, [bin, "tenant", "local", "--port", "0", "--dir", project.root, "--tls-dir", tlsDir], {
+      cwd: projectRoot,
+    });
     let printed = "";
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -54,9 +53,8 @@ describe("the README's local demo, through the real commands", () => {
     expect(printed).toContain(`export NODE_EXTRA_CA_CERTS=${path.join(tlsDir, "ca.pem")}`);
     const port = url.split(":").pop()!;
     const ca = ["--ca", path.join(tlsDir, "ca.pem")];
-    const { stdout } = await tsx(
-      "cli/token.ts",
-      ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root],
+    const { stdout } = await tenantCli(
+      ["token", "--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:read", "--dir", project.root],
       projectRoot,
     );
     const result = JSON.parse(stdout) as { header: { alg: string }; payload: Record<string, unknown>; signature: string };
@@ -69,12 +67,22 @@ describe("the README's local demo, through the real commands", () => {
       "https://acme.example/tier": "silver",
     });
 
-    const denied = await tsx(
-      "cli/token.ts",
-      ["--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root],
+    const denied = await tenantCli(
+      ["token", "--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root],
       projectRoot,
     ).catch((e) => e);
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain("Client has not been granted scopes: reports:delete");
+
+    // No local tenant on a port: say so, and how to start one.
+    server.kill();
+    const none = await tenantCli(
+      ["token", "--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--dir", project.root],
+      projectRoot,
+    ).catch((e) => e);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(
+      `no local tenant at https://localhost:${port} — start it with \`npx auth0-tenant tenant local --port ${port}\``,
+    );
   });
 });

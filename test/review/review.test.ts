@@ -2,7 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../cli/review";
+import { cli } from "../support/cli";
 import { throwawayRepo } from "../support/git-repo";
 
 let repo: ReturnType<typeof throwawayRepo>;
@@ -13,23 +13,13 @@ afterEach(() => repo.reset());
 afterAll(() => repo.cleanup());
 
 async function review(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(
-    ["--dir", repo.dir, "--base", "main", ...args],
-    (s) => {
-      out += s;
-    },
-    (s) => {
-      err += s;
-    },
-  );
+  const r = await cli(["review", "--dir", repo.dir, "--base", "main", ...args]);
   return {
-    code,
-    out,
-    err,
+    code: r.code,
+    out: r.stdout,
+    err: r.stderr,
     json: () =>
-      JSON.parse(out) as {
+      JSON.parse(r.stdout) as {
         stacks: { stack: string; status: string; changes: { risk: string; kind: string; text: string; details?: string[] }[] }[];
       },
   };
@@ -211,27 +201,19 @@ describe("npm run review", () => {
     expect(a.out).toBe(b.out);
   });
 
-  it("usage errors exit 2 with the usage line", async () => {
-    expect(
-      await main(
-        ["--dir", repo.dir],
-        () => undefined,
-        () => undefined,
-      ),
-    ).toBe(2);
+  it("usage errors exit 2 with the reason and the usage", async () => {
+    const noBase = await cli(["review", "--dir", repo.dir]);
+    expect(noBase.code).toBe(2);
+    expect(noBase.stderr).toContain("error: required option '--base <ref>' not specified");
     const bad = await review("--fail-on", "low");
     expect(bad.code).toBe(2);
-    let err = "";
-    expect(
-      await main(
-        ["--dir", repo.dir, "--base", "no-such-ref"],
-        () => undefined,
-        (s) => {
-          err += s;
-        },
-      ),
-    ).toBe(2);
-    expect(err).toContain("--base no-such-ref: not a commit");
-    expect((await review("--stack", "qa")).err).toContain("--stack qa: no Pulumi.qa.yaml");
+    expect(bad.err).toContain("error: option '--fail-on <level>' argument 'low' is invalid. Allowed choices are high, medium.");
+    const ref = await review("--base", "no-such-ref");
+    expect(ref.code).toBe(2);
+    expect(ref.err).toContain("--base no-such-ref: not a commit");
+    expect(ref.err).toContain("Usage: auth0-tenant review [options]");
+    const qa = await review("--stack", "qa");
+    expect(qa.code).toBe(2);
+    expect(qa.err).toContain("--stack qa: no Pulumi.qa.yaml");
   });
 });

@@ -8,6 +8,7 @@ const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: 
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addKey, keyStatus, KeysError, retireKey, type KeysContext } from "../../src/keys/commands";
 import { deployedSources } from "../../src/keys/deployed";
+import { cli } from "../support/cli";
 import { planStack } from "../../src/plan";
 import { keyPool } from "../support/key-pool";
 import { projectRoot, tempProject, validTenant } from "../support/temp-project";
@@ -202,17 +203,14 @@ describe("keys status", () => {
   });
 
   it("the CLI prints a table, and --fail-on expiring gates CI", async () => {
-    const run = promisify(execFile);
-    const ok = await run(process.execPath, ["--import", "tsx", "cli/keys.ts", "status", "--dir", project.root, "--window", "30"], {
-      cwd: projectRoot,
-    });
+    const ok = await cli(["keys", "status", "--dir", project.root, "--window", "30"]);
+    expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/pair\s+pair-old\s+RS256\s+2048/);
-    const failed = await run(
-      process.execPath,
-      ["--import", "tsx", "cli/keys.ts", "status", "--dir", project.root, "--window", "365", "--fail-on", "expiring"],
-      { cwd: projectRoot },
-    ).catch((e) => e);
+    const failed = await cli(["keys", "status", "--dir", project.root, "--window", "365", "--fail-on", "expiring"]);
     expect(failed.code).toBe(1);
+    const usage = await cli(["keys", "status", "--dir", project.root, "--window", "400"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--window 400: a whole number of days (0 to 365)");
   });
 });
 
@@ -312,7 +310,7 @@ describe("two runs on one stack never lose an update", () => {
   it("concurrent rotate runs: one succeeds, the other is refused and leaves nothing behind", async () => {
     const home2 = mkdtempSync(path.join(tmpdir(), "keys-home-"));
     const cli = (h: string) =>
-      runFile(process.execPath, ["--import", "tsx", "cli/keys.ts", "rotate", "billing", "--dir", project.root, "--stack", "dev"], {
+      runFile(process.execPath, ["cli/auth0-tenant.mjs", "keys", "rotate", "billing", "--dir", project.root, "--stack", "dev"], {
         cwd: projectRoot,
         env: { ...process.env, XDG_CONFIG_HOME: h },
       }).then(

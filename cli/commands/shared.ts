@@ -1,0 +1,36 @@
+import { listStacks, planStack, renderErrors, type Plan } from "../../src/plan";
+import { didYouMean, listOrNone } from "../../src/spec";
+import { EXIT, UsageError, type Io } from "../io";
+
+/** Plans a stack for a command: the plan, or the spec errors on stderr and exit code 1. */
+export async function planOrReport(io: Io, dir: string, stack: string): Promise<Plan | number> {
+  await knownStack(dir, stack);
+  const result = await planStack(dir, stack);
+  if (result.ok) return result.plan;
+  io.err(renderErrors(result.source, result.errors) + "\n");
+  return EXIT.findings;
+}
+
+/** A stack that has a file here, or a usage error with "did you mean" and the stacks there are. */
+export async function knownStack(dir: string, stack: string): Promise<void> {
+  const stacks = await listStacks(dir);
+  if (!stacks.includes(stack)) {
+    throw new UsageError(`--stack ${stack}: no Pulumi.${stack}.yaml in ${dir} (${didYouMean(stack, stacks)}stacks: ${listOrNone(stacks)})`);
+  }
+}
+
+/** One of the names a plan declares, or a usage error naming the option, with "did you mean" and the choices. */
+export function pick<T>(items: Record<string, T>, name: string, option: string, what: string): T {
+  if (Object.hasOwn(items, name)) return items[name]!;
+  const names = Object.keys(items);
+  throw new UsageError(`${option} ${name}: no such ${what} (${didYouMean(name, names)}${what}s: ${listOrNone(names)})`);
+}
+
+/** A number option within bounds, or a usage error naming it. */
+export function intOption(value: string, option: string, min: number, max: number, what: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${option} ${value}: ${what} (${min} to ${max})`);
+  return n;
+}
+
+export const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";

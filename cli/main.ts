@@ -1,0 +1,102 @@
+import { Command, CommanderError } from "commander";
+import { ProjectError } from "../src/errors";
+import { actionCommand } from "./commands/action";
+import { keysCommand } from "./commands/keys";
+import { localCommands } from "./commands/local";
+import { planCommand } from "./commands/plan";
+import { reviewCommand } from "./commands/review";
+import { Denied, EXIT, processIo, UsageError, type Io } from "./io";
+
+const VERSION = (require("../package.json") as { version: string }).version;
+
+/**
+ * `auth0-tenant <command>`: every command of the project behind one executable (commander: generated help for every
+ * command, "did you mean" for commands and options, one exit-code convention). Exit codes: 0 ok, 1 findings or invalid
+ * input, 2 usage, 3 denied.
+ */
+export async function run(argv: string[], io: Io): Promise<number> {
+  let code: number = EXIT.ok;
+  let failed: Command | undefined;
+  const program = new Command("auth0-tenant")
+    .description("An Auth0 tenant as code: plan, review, rotate keys, run actions and a local tenant, offline")
+    .version(VERSION, "-V, --version", "the version")
+    .option("--no-color", "no colour, even on a terminal (NO_COLOR=1 does the same)")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.err(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(io.look.error(s)),
+    });
+  // Help goes to stdout when asked for (so `--help | less` works), errors to stderr.
+  program.configureHelp({ sortSubcommands: false });
+  const runner = (command: () => Command) => async (body: () => Promise<number>) => {
+    try {
+      code = await body();
+    } catch (e) {
+      failed = command();
+      throw e;
+    }
+  };
+  let current: Command = program;
+  program.hook("preAction", (_, actionCommand) => {
+    current = actionCommand;
+  });
+  const runIn = runner(() => current);
+  planCommand(program, io, runIn);
+  reviewCommand(program, io, runIn);
+  keysCommand(program, io, runIn);
+  actionCommand(program, io, runIn);
+  localCommands(program, io, runIn);
+  for (const c of allCommands(program))
+    c.exitOverride().configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(io.look.error(s)),
+    });
+  program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(io.look.error(s)) });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      return EXIT.usage;
+    }
+    if (e instanceof UsageError) {
+      io.err(`${io.look.error(`error: ${e.message}`)}\n${(failed ?? program).helpInformation()}`);
+      return EXIT.usage;
+    }
+    if (e instanceof Denied) {
+      io.err(`${e.message}\n`);
+      return EXIT.denied;
+    }
+    if (e instanceof ProjectError) {
+      io.err(`${io.look.error(e.message)}\n`);
+      return EXIT.findings;
+    }
+    io.err(`${io.look.error(e instanceof Error ? e.message : String(e))}\n`);
+    return EXIT.findings;
+  }
+}
+
+function allCommands(c: Command): Command[] {
+  return c.commands.flatMap((s) => [s, ...allCommands(s)]);
+}
+
+/** The process entry: exit code through process.exitCode, so output still being written to a pipe is not cut off. */
+export function main(): void {
+  const argv = process.argv.slice(2);
+  run(argv, processIo(argv)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = EXIT.findings;
+    },
+  );
+}
+
+if (require.main === module) main();

@@ -1,0 +1,141 @@
+import { execFile } from "node:child_process";
+import { createServer } from "node:net";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { cli } from "./support/cli";
+import { throwawayRepo } from "./support/git-repo";
+
+const root = path.resolve(__dirname, "..");
+const ANSI = /\x1b\[/;
+
+describe("auth0-tenant: one executable", () => {
+  it.each([
+    ["plan"],
+    ["review"],
+    ["keys"],
+    ["keys", "new"],
+    ["keys", "rotate"],
+    ["keys", "add"],
+    ["keys", "retire"],
+    ["keys", "status"],
+    ["action"],
+    ["login"],
+    ["tenant"],
+    ["tenant", "local"],
+    ["token"],
+  ])("%s %s --help prints its usage and exits 0", async (...command) => {
+    const r = await cli([...command.filter(Boolean), "--help"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`Usage: auth0-tenant ${command.filter(Boolean).join(" ")}`);
+    expect(r.stdout).toMatch(/-h, --help\s+display help for command/);
+  });
+
+  it("--version and --help at the top", async () => {
+    expect((await cli(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = await cli(["--help"]);
+    expect(help.code).toBe(0);
+    for (const c of ["plan", "review", "keys", "action", "login", "tenant", "token"]) expect(help.stdout).toContain(`  ${c} `);
+  });
+
+  it.each([
+    [["plna"], "error: unknown command 'plna'\n(Did you mean plan?)"],
+    [["keys", "rotat", "billing"], "error: unknown command 'rotat'\n(Did you mean rotate?)"],
+    [["plan", "--jsn"], "error: unknown option '--jsn'\n(Did you mean --json?)"],
+    [["keys", "rotate"], "error: missing required argument 'app'"],
+    [["action", "login-claims"], "error: required option '--event <file>' not specified"],
+    [["keys", "status", "--window", "400"], "error: --window 400: a whole number of days (0 to 365)"],
+    [
+      ["token", "--app", "reporting", "--key", "x.pem"],
+      "error: give exactly one of --local (the local tenant) and --domain <tenant domain>",
+    ],
+  ])("usage errors exit 2, name the argument and show the usage: %j", async (args, message) => {
+    const r = await cli(args, { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain("Usage: auth0-tenant");
+    expect(r.stdout).toBe("");
+  });
+
+  it("the exit-code table: 0 ok, 1 findings or invalid input, 2 usage, 3 denied", async () => {
+    expect((await cli(["plan"], { cwd: root })).code).toBe(0);
+    expect((await cli(["keys", "status", "--window", "365", "--fail-on", "expiring"], { cwd: root })).code).toBe(1);
+    expect((await cli(["plan", "--stack", "nope"], { cwd: root })).code).toBe(2);
+    expect((await cli(["action", "client-claims", "--event", "actions/events/m2m-disabled.json"], { cwd: root })).code).toBe(3);
+  });
+});
+
+describe("output for people and for programs", () => {
+  it("every --json command writes only JSON to stdout", async () => {
+    const repo = throwawayRepo();
+    try {
+      const outputs = [
+        await cli(["plan", "--json"], { cwd: root }),
+        await cli(["plan", "--compare", "dev", "prod", "--json"], { cwd: root }),
+        await cli(["keys", "status", "--json"], { cwd: root }),
+        await cli(["review", "--dir", repo.dir, "--base", "main", "--format", "json"]),
+        await cli(["action", "login-claims", "--event", "actions/events/login-google.json"], { cwd: root }),
+        await cli(["login", "--app", "web-portal", "--user", "actions/events/user-ada.json", "--connection", "google-oauth2"], {
+          cwd: root,
+        }),
+      ];
+      for (const r of outputs) {
+        expect(r.code, r.stderr).toBe(0);
+        expect(() => JSON.parse(r.stdout)).not.toThrow();
+      }
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("through a pipe from the real executable and from `npm run -s`: pure JSON, no colour", async () => {
+    const run = promisify(execFile);
+    const bin = await run(process.execPath, [path.join(root, "cli/auth0-tenant.mjs"), "plan", "--json"], {
+      cwd: root,
+      maxBuffer: 16 << 20,
+    });
+    expect(JSON.parse(bin.stdout).ok).toBe(true);
+    const npm = await run("npm", ["run", "-s", "plan", "--", "--json"], { cwd: root, maxBuffer: 16 << 20 });
+    expect(JSON.parse(npm.stdout).ok).toBe(true);
+    expect(bin.stdout).not.toMatch(ANSI);
+  });
+
+  it("on a terminal: colour (unless NO_COLOR or --no-color), risk levels highlighted, tables fitted to the width", async () => {
+    const tty = await cli(["plan"], { cwd: root, tty: true, columns: 80 });
+    expect(tty.stdout.split("\n").every((line) => line.length <= 80)).toBe(true);
+    expect(tty.stdout).toContain("…");
+    const pipe = await cli(["plan"], { cwd: root });
+    expect(pipe.stdout.split("\n").some((line) => line.length > 80)).toBe(true); // nothing cut in a pipe
+    const compare = (options: Parameters<typeof cli>[1], ...extra: string[]) =>
+      cli(["plan", "--compare", "dev", "prod", ...extra], { cwd: root, ...options });
+    expect((await compare({ tty: true })).stdout).toMatch(ANSI);
+    expect((await compare({ tty: true })).stdout).toContain("How prod differs from dev");
+    expect((await compare({ tty: true, env: { NO_COLOR: "1" } })).stdout).not.toMatch(ANSI);
+    expect((await compare({ tty: true }, "--no-color")).stdout).not.toMatch(ANSI);
+    expect((await compare({})).stdout).not.toMatch(ANSI);
+    expect((await compare({})).stdout).toContain("## How prod differs from dev"); // Markdown for files and PR comments
+  });
+});
+
+describe("errors that say what to do", () => {
+  it("a busy port suggests --port", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const r = await cli(["tenant", "local", "--port", String(port), "--http"], { cwd: root });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--port ${port} is in use (another local tenant?): stop it, or pick another port with --port <n>`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("a misspelt app or stack gets a did-you-mean", async () => {
+    const app = await cli(["token", "--local", "--app", "reportng", "--key", "x.pem"], { cwd: root });
+    expect(app.stderr).toContain('--app reportng: no such application (did you mean "reporting"?');
+    const stack = await cli(["plan", "--stack", "prd"], { cwd: root });
+    expect(stack.stderr).toContain("--stack prd: no Pulumi.prd.yaml");
+    expect(stack.stderr).toContain('did you mean "prod"?');
+  });
+});
