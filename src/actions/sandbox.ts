@@ -55,7 +55,7 @@ export function permissionFlag(version: string): "--permission" | "--experimenta
 }
 
 export interface ActionHostOptions {
-  /** Leaves the network entry points in place (npm run action -- --allow-network); fs and processes stay blocked. */
+  /** Leaves the network entry points in place (npx auth0-tenant action --allow-network); fs and processes stay blocked. */
   allowNetwork?: boolean;
   /**
    * Tests only: allows code generation from strings in the child, so that a test can simulate a vm escape

@@ -12,7 +12,7 @@ import {
   type JSONWebKeySet,
 } from "jose";
 
-/** The client side of private_key_jwt: what a workload does to get a token (used by `npm run token` and tests). */
+/** The client side of private_key_jwt: what a workload does to get a token (used by `npx auth0-tenant token` and tests). */
 
 export interface AssertionInput {
   clientId: string;

@@ -1,7 +1,7 @@
 import { table } from "../text/table";
 import type { LocalTenant } from ".";
 
-/** What `npm run tenant:local` prints at start: where it is, the one line to trust it, the clients, a token command. */
+/** What `npx auth0-tenant tenant local` prints at start: where it is, the one line to trust it, the clients, a token command. */
 export function describeLocalTenant(tenant: LocalTenant, stack: string): string {
   const { url, issuer, endpoint } = tenant;
   const port = new URL(url).port;
@@ -45,7 +45,7 @@ export function describeLocalTenant(tenant: LocalTenant, stack: string): string 
     lines.push(
       "",
       `Get a token (with the private key of one of ${example.app.key}'s credentials):`,
-      `  npm run token -- --local --port ${port}${tenant.protocol === "http" ? " --http" : ""} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
+      `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
     );
   }
   lines.push("", "Ctrl-C stops it.");

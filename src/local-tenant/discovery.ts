@@ -16,7 +16,7 @@ export function discoveryDocument(origin: string) {
     grant_types_supported: ["client_credentials"],
     token_endpoint_auth_methods_supported: ["private_key_jwt"],
     token_endpoint_auth_signing_alg_values_supported: [...CREDENTIAL_ALGS],
-    // Required members. No authorization endpoint is served (user logins are previewed by `npm run login`), so no
+    // Required members. No authorization endpoint is served (user logins are previewed by `npx auth0-tenant login`), so no
     // response type is supported: an empty list says so, where Auth0's list would promise flows that are not here.
     response_types_supported: [] as string[],
     subject_types_supported: ["public"],

@@ -238,7 +238,7 @@ export async function issueServerCertificate(
   return { certPem: cert.toString("pem"), keyPem };
 }
 
-/** The local CA's PEM from a cache directory, when it has been generated (what `npm run token -- --local` trusts). */
+/** The local CA's PEM from a cache directory, when it has been generated (what `npx auth0-tenant token --local` trusts). */
 export function readLocalCa(dir = defaultTlsDir()): string | undefined {
   try {
     return readFileSync(files(dir).ca, "utf8");

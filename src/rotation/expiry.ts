@@ -34,7 +34,7 @@ export function expiryWarnings(applications: Record<string, ApplicationSpec>, no
       warnings.push({
         path: formatPath(["applications", app.key, "credentials", i]),
         code: "expiring",
-        message: `${c.name} expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"} (${c.effectiveExpiresAt}); ${replacement ? "a newer credential is in place: move the workload to it, then `npm run keys -- retire " + app.key + " " + c.name + "`" : "start a rotation: `npm run keys -- rotate " + app.key + "`"}`,
+        message: `${c.name} expires in ${daysLeft} day${daysLeft === 1 ? "" : "s"} (${c.effectiveExpiresAt}); ${replacement ? "a newer credential is in place: move the workload to it, then `npx auth0-tenant keys retire " + app.key + " " + c.name + "`" : "start a rotation: `npx auth0-tenant keys rotate " + app.key + "`"}`,
       });
     });
   }

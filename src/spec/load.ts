@@ -205,7 +205,7 @@ async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, 
     errors.push({
       path: `${at}.publicKey`,
       code: "file_not_found",
-      message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npm run keys -- new <app>\`)`,
+      message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npx auth0-tenant keys new <app>\`)`,
     });
     return undefined;
   }

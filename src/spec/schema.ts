@@ -75,7 +75,7 @@ export const credentialSchema = strictObject({
     .unknown()
     .refine(() => false, {
       error:
-        "Auth0 sets a credential's kid itself: the key's RFC 7638 thumbprint, which `npm run plan` shows (the provider cannot set another one); remove this field",
+        "Auth0 sets a credential's kid itself: the key's RFC 7638 thumbprint, which `npx auth0-tenant plan` shows (the provider cannot set another one); remove this field",
     })
     .optional(),
 });
