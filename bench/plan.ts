@@ -1,38 +1,50 @@
 /**
- * Plan benchmark: generates tenants of 10, 100 and 1000 M2M apps × 10 APIs (each app with its own key and
- * grants on 3 APIs) and times `cli/plan.ts` on each in a fresh process, beside the floor: a process that only
- * loads @pulumi/pulumi and @pulumi/auth0. Target: 1000 apps in at most 3× the floor.
+ * Scale benchmark: tenants of N machine-to-machine apps × 10 APIs (each app with its own key and grants on 3 APIs),
+ * each command timed in a fresh process beside the floor (a process that only loads @pulumi/pulumi and
+ * @pulumi/auth0), in the same run:
+ * - plan (target ≤ 3× the floor, peak RSS ≤ 1 GB);
+ * - review of a one-line change (target ≤ 2× the plan: it plans two revisions);
+ * - local tenant start-up, until it serves (target ≤ 3× the floor);
+ * - keys status (target ≤ 2× the floor).
  *
- *   npm run bench:plan [-- --runs 3 --sizes 10,100,1000]
+ *   npm run bench:plan [-- --runs 3 --sizes 1000,5000,10000]   (sizes up to 20000; keys are cached in .bench/)
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { generateKeyPair } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs } from "node:util";
-import { promisify } from "node:util";
+import { parseArgs, promisify } from "node:util";
 import { dump } from "js-yaml";
-const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
+import { processIo, progress } from "../cli/io";
 
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");
 const rssReporter = path.join(__dirname, "rss-at-exit.cjs");
+const cliMain = path.join(root, "cli/main.ts");
 const API_COUNT = 10;
+const MAX_SIZE = 20_000;
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, sizes: { type: "string", default: "10,100,1000" } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: "string", default: "3" },
+    sizes: { type: "string", default: "1000,5000,10000" },
+    only: { type: "string" },
+  },
+});
 const runs = Math.max(1, Math.min(10, Number(values.runs)));
-const sizes = values.sizes
-  .split(",")
-  .map(Number)
-  .filter((n) => n > 0 && n <= 5000);
+const sizes = values.sizes.split(",").map(Number);
+for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > MAX_SIZE) throw new Error(`--sizes: whole numbers from 1 to ${MAX_SIZE}`);
+const io = processIo([]);
 
-/** Unique keys are required (a key shared by two apps is a spec error); they are cached between runs. */
+/** Unique keys are required (a key shared by two apps is a spec error); they are generated once and cached. */
 async function publicKeys(count: number): Promise<string[]> {
   const dir = path.join(cache, "keys");
   mkdirSync(dir, { recursive: true });
   const gen = promisify(generateKeyPair);
   const missing = [...Array(count).keys()].filter((i) => !existsSync(path.join(dir, `k${i}.pem`)));
+  const shown = progress(io, `generating RSA keys for the benchmark tenants (cached in ${path.relative(root, dir)})`);
   for (let i = 0; i < missing.length; i += 8) {
+    shown.update(`${i}/${missing.length}`);
     await Promise.all(
       missing.slice(i, i + 8).map(async (n) => {
         const { publicKey } = await gen("rsa", {
@@ -44,14 +56,11 @@ async function publicKeys(count: number): Promise<string[]> {
       }),
     );
   }
+  shown.done(missing.length ? `${missing.length} generated` : undefined);
   return [...Array(count).keys()].map((i) => readFileSync(path.join(dir, `k${i}.pem`), "utf8"));
 }
 
-function writeProject(apps: number, keys: string[]): string {
-  const dir = path.join(cache, `tenant-${apps}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(path.join(dir, "keys"), { recursive: true });
-  writeFileSync(path.join(dir, "Pulumi.yaml"), readFileSync(path.join(root, "Pulumi.yaml")));
+function tenant(apps: number) {
   const apis = Object.fromEntries(
     [...Array(API_COUNT).keys()].map((i) => [
       `api-${i}`,
@@ -60,7 +69,6 @@ function writeProject(apps: number, keys: string[]): string {
   );
   const applications: Record<string, unknown> = {};
   for (let a = 0; a < apps; a++) {
-    writeFileSync(path.join(dir, "keys", `app-${a}.pem`), keys[a]!);
     const grants = Object.fromEntries([0, 1, 2].map((j) => (a + j * 3) % API_COUNT).map((i) => [`api-${i}`, [`api${i}:read`]]));
     applications[`app-${a}`] = {
       type: "m2m",
@@ -69,10 +77,36 @@ function writeProject(apps: number, keys: string[]): string {
       grants,
     };
   }
-  writeFileSync(
-    path.join(dir, "Pulumi.bench.yaml"),
-    stringify({ config: { "auth0:domain": "bench.eu.auth0.com", "auth0-tenant:tenant": { apis, applications } } }),
-  );
+  return { apis, applications };
+}
+
+/** A project with the tenant committed in git, and a one-line change in the working tree (for the review). */
+function writeProject(apps: number, keys: string[]): string {
+  const dir = path.join(cache, `tenant-${apps}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, "keys"), { recursive: true });
+  writeFileSync(path.join(dir, "Pulumi.yaml"), readFileSync(path.join(root, "Pulumi.yaml")));
+  for (let a = 0; a < apps; a++) writeFileSync(path.join(dir, "keys", `app-${a}.pem`), keys[a]!);
+  const file = path.join(dir, "Pulumi.bench.yaml");
+  writeFileSync(file, dump({ config: { "auth0:domain": "bench.eu.auth0.com", "auth0-tenant:tenant": tenant(apps) } }, { lineWidth: -1 }));
+  const git = (...args: string[]) =>
+    execFileSync("git", args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: "b",
+        GIT_AUTHOR_EMAIL: "b@example.com",
+        GIT_COMMITTER_NAME: "b",
+        GIT_COMMITTER_EMAIL: "b@example.com",
+      },
+    });
+  git("init", "-q", "-b", "main");
+  git("add", "-A");
+  git("commit", "-qm", "bench tenant");
+  // The one-line change: app-0 gains api0:write.
+  const text = readFileSync(file, "utf8");
+  writeFileSync(file, text.replace(/( +)- api0:read\n/, "$1- api0:read\n$1- api0:write\n"));
+  if (readFileSync(file, "utf8") === text) throw new Error("the benchmark's one-line change did not apply");
   return dir;
 }
 
@@ -81,39 +115,80 @@ interface Sample {
   rssMb: number;
 }
 
-function measure(args: string[]): Sample {
+function measure(args: string[], okCodes = [0]): Sample {
   const start = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["-r", rssReporter, ...args], { cwd: root, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, ["-r", rssReporter, ...args], { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (child.status !== 0) throw new Error(`benchmark child failed (${child.status}): ${child.stderr.slice(0, 2000)}`);
+  if (!okCodes.includes(child.status ?? -1)) throw new Error(`benchmark child failed (${child.status}): ${child.stderr.slice(0, 2000)}`);
   const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr)?.[1] ?? NaN);
   return { ms, rssMb: kb / 1024 };
 }
 
+/** Starts the local tenant and measures until it serves (it prints its URL once listening), then stops it. */
+function measureStart(dir: string): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const start = process.hrtime.bigint();
+    const child = spawn(
+      process.execPath,
+      ["-r", rssReporter, "--import", "tsx", cliMain, "tenant", "local", "--dir", dir, "--stack", "bench", "--port", "0", "--http"],
+      { cwd: root },
+    );
+    let out = "";
+    let err = "";
+    let ms = 0;
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (!ms && /at http:\/\/localhost:\d+/.test(out)) {
+        ms = Number(process.hrtime.bigint() - start) / 1e6;
+        child.kill("SIGTERM");
+      }
+    });
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    child.on("exit", () => {
+      if (!ms) return reject(new Error(`the local tenant did not start: ${err.slice(0, 2000)}`));
+      resolve({ ms, rssMb: Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(err)?.[1] ?? NaN) / 1024 });
+    });
+  });
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-function repeat(args: string[]): Sample {
-  const samples = [...Array(runs)].map(() => measure(args));
+async function repeat(sample: () => Sample | Promise<Sample>): Promise<Sample> {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await sample());
   return { ms: median(samples.map((s) => s.ms)), rssMb: median(samples.map((s) => s.rssMb)) };
 }
 
+const cell = (s: Sample, ratio: number, target: number) =>
+  `${s.ms.toFixed(0).padStart(7)} ms ${s.rssMb.toFixed(0).padStart(5)} MB ${ratio.toFixed(2).padStart(5)}× ${ratio <= target ? "met" : "MISSED"}`;
+
 async function main() {
   const keys = await publicKeys(Math.max(...sizes));
-  const floor = repeat(["-e", "require('@pulumi/pulumi'); require('@pulumi/auth0')"]);
+  const floor = await repeat(() => measure(["-e", "require('@pulumi/pulumi'); require('@pulumi/auth0')"]));
   console.log(`node ${process.version}, ${runs} run(s) per figure (median), ${API_COUNT} APIs, 3 grants per app`);
   console.log(`floor (load @pulumi/pulumi + @pulumi/auth0): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMb.toFixed(0)} MB`);
-  console.log("apps  resources  plan wall ms  peak RSS MB  ratio to floor  target ≤3×");
+  console.log(
+    "  apps  resources | plan (≤3× floor, ≤1 GB)          | review, 1-line change (≤2× plan) | tenant local start (≤3× floor)   | keys status (≤2× floor)",
+  );
   for (const apps of sizes) {
+    const building = progress(io, `${apps} apps`);
+    building.update("writing the tenant");
     const dir = writeProject(apps, keys);
-    const out = execFileSync(process.execPath, ["--import", "tsx", "cli/plan.ts", "--dir", dir, "--stack", "bench", "--json"], {
-      cwd: root,
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-    });
+    const tsx = ["--import", "tsx", cliMain];
+    const planArgs = [...tsx, "plan", "--dir", dir, "--stack", "bench", "--json"];
+    const out = execFileSync(process.execPath, planArgs, { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     const resources = (JSON.parse(out) as { resourceTotal: number }).resourceTotal;
-    const s = repeat(["--import", "tsx", "cli/plan.ts", "--dir", dir, "--stack", "bench", "--json"]);
-    const ratio = s.ms / floor.ms;
+    building.update("plan");
+    const plan = await repeat(() => measure(planArgs));
+    building.update("review");
+    const review = await repeat(() => measure([...tsx, "review", "--dir", dir, "--base", "HEAD", "--stack", "bench", "--format", "json"]));
+    building.update("tenant local");
+    const start = await repeat(() => measureStart(dir));
+    building.update("keys status");
+    const status = await repeat(() => measure([...tsx, "keys", "status", "--dir", dir, "--stack", "bench", "--json"]));
+    building.done();
+    const planRatio = plan.ms / floor.ms;
     console.log(
-      `${String(apps).padStart(4)}  ${String(resources).padStart(9)}  ${s.ms.toFixed(0).padStart(12)}  ${s.rssMb.toFixed(0).padStart(11)}  ${ratio.toFixed(2).padStart(14)}  ${ratio <= 3 ? "met" : "MISSED"}`,
+      `${String(apps).padStart(6)}  ${String(resources).padStart(9)} | ${cell(plan, planRatio, plan.rssMb <= 1024 ? 3 : 0)} | ${cell(review, review.ms / plan.ms, 2)} | ${cell(start, start.ms / floor.ms, 3)} | ${cell(status, status.ms / floor.ms, 2)}`,
     );
   }
 }

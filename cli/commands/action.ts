@@ -1,14 +1,10 @@
 import type { Command } from "commander";
-import { boundActions, runPostLogin } from "../../src/actions/bound";
-import { completeEvent } from "../../src/actions/events";
-import { runAction } from "../../src/actions/runtime";
-import { readJsonObject } from "../../src/config/json-file";
 import { InputFileError } from "../../src/errors";
-import { localClientId } from "../../src/local-tenant";
 import { EXIT, UsageError, type Io } from "../io";
 import { json, pick, planOrReport } from "./shared";
 
 const fileOption = async (file: string, option: string, what: string) => {
+  const { readJsonObject } = await import("../../src/config/json-file");
   try {
     return await readJsonObject(file, what);
   } catch (e) {
@@ -39,6 +35,8 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
           if (at < 1) throw new UsageError(`--secret ${s}: expected NAME=value`);
           secrets[s.slice(0, at)] = s.slice(at + 1);
         }
+        const { completeEvent } = await import("../../src/actions/events");
+        const { runAction } = await import("../../src/actions/runtime");
         const r = await runAction(action.bundle.code, action.trigger, completeEvent(action.trigger, partial), {
           secrets,
           allowNetwork: opts.allowNetwork === true,
@@ -89,6 +87,8 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
         }
         const user = await fileOption(opts.user, "--user", "a user profile");
         if (typeof user.user_id !== "string") throw new UsageError(`--user ${opts.user}: needs a "user_id" string`);
+        const { localClientId } = await import("../../src/local-tenant/clients");
+        const { boundActions, runPostLogin } = await import("../../src/actions/bound");
         const clientId = localClientId(plan.spec.stack, app.key);
         const result = await runPostLogin(plan, app.key, {
           user: user as { user_id: string },

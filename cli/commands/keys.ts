@@ -1,8 +1,6 @@
 import { Option, type Command } from "commander";
-import { addKey, keyStatus, retireKey, type AddKeyOptions, type KeysContext } from "../../src/keys/commands";
-import { deployedSources } from "../../src/keys/deployed";
-import { KEY_ALGORITHMS, KEY_BITS } from "../../src/keys/generate";
-import { DEFAULT_EXPIRY_WARNING_DAYS } from "../../src/rotation/expiry";
+import type { AddKeyOptions, KeysContext } from "../../src/keys/commands";
+import { KEY_ALGORITHMS, KEY_BITS } from "../../src/keys/limits";
 import { table } from "../../src/text/table";
 import { EXIT, progress, type Io } from "../io";
 import { intOption, json, knownStack } from "./shared";
@@ -37,6 +35,7 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
   const context = async (opts: Common, changes: boolean): Promise<KeysContext> => {
     await knownStack(opts.dir, opts.stack);
     const now = new Date();
+    const { deployedSources } = await import("../../src/keys/deployed");
     const deployed = changes
       ? await deployedSources({ dir: opts.dir, stack: opts.stack, now, ...(opts.previous ? { previousFile: opts.previous } : {}) })
       : { sources: [], notes: [] };
@@ -68,6 +67,7 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
           };
           const working = mode === "add" ? undefined : progress(io, `generating an RSA-${opts.bits} key pair`);
           try {
+            const { addKey } = await import("../../src/keys/commands");
             io.out((await addKey(ctx, mode, app, options)).lines.join("\n") + "\n");
           } finally {
             working?.done();
@@ -86,6 +86,7 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
     .action((app: string, credential: string, opts: Common) =>
       run(async () => {
         const ctx = await context(opts, true);
+        const { retireKey } = await import("../../src/keys/commands");
         io.out((await retireKey(ctx, app, credential, { dryRun: opts.dryRun === true })).lines.join("\n") + "\n");
         return EXIT.ok;
       }),
@@ -93,12 +94,13 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
 
   common(keys.command("status").description("every credential's algorithm, size, thumbprint, expiry and state"))
     .option("--json", "machine-readable output on stdout")
-    .option("--window <days>", "credentials expiring within this many days are 'expiring'", String(DEFAULT_EXPIRY_WARNING_DAYS))
+    .option("--window <days>", "credentials expiring within this many days are 'expiring'", "30")
     .addOption(new Option("--fail-on <state>", "exit 1 when a credential is in this state (or worse)").choices(["expiring", "expired"]))
     .action((opts: Common & { json?: boolean; window: string; failOn?: "expiring" | "expired" }) =>
       run(async () => {
         const window = intOption(opts.window, "--window", 0, 365, "a whole number of days");
         const ctx = await context(opts, false);
+        const { keyStatus } = await import("../../src/keys/commands");
         const rows = await keyStatus(ctx, window);
         if (opts.json) io.out(json({ stack: ctx.stack, windowDays: window, credentials: rows }));
         else {

@@ -1,10 +1,5 @@
 import type { Command } from "commander";
-import { readRegularFile } from "../../src/config/regular-file";
-import { localClientId, localKid, startLocalTenant } from "../../src/local-tenant";
-import { clientCredentialsToken, inspectToken, thumbprintOfPrivateKey } from "../../src/local-tenant/client";
-import { describeLocalTenant } from "../../src/local-tenant/describe";
-import { describeManagementApi, managementClientFromFlags } from "../../src/local-tenant/management/cli";
-import { readLocalCa } from "../../src/local-tenant/tls";
+import type { clientCredentialsToken } from "../../src/local-tenant/client";
 import { EXIT, progress, UsageError, type Io } from "../io";
 import { intOption, json, pick, planOrReport } from "./shared";
 
@@ -40,6 +35,9 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           const port = intOption(opts.port, "--port", 0, 65535, "a port number; 0 picks a free one");
           const plan = await planOrReport(io, opts.dir, opts.stack);
           if (typeof plan === "number") return plan;
+          const { startLocalTenant } = await import("../../src/local-tenant");
+          const { describeLocalTenant } = await import("../../src/local-tenant/describe");
+          const { describeManagementApi, managementClientFromFlags } = await import("../../src/local-tenant/management/cli");
           const management = opts.managementKey
             ? await managementClientFromFlags({
                 stack: opts.stack,
@@ -115,6 +113,10 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           const port = intOption(opts.port, "--port", 1, 65535, "a port number");
           const plan = await planOrReport(io, opts.dir, opts.stack);
           if (typeof plan === "number") return plan;
+          const { readRegularFile } = await import("../../src/config/regular-file");
+          const { localClientId, localKid } = await import("../../src/local-tenant/clients");
+          const { clientCredentialsToken, inspectToken, thumbprintOfPrivateKey } = await import("../../src/local-tenant/client");
+          const { readLocalCa } = await import("../../src/local-tenant/tls");
           const app = pick(plan.spec.applications, opts.app, "--app", "application");
           let privateKeyPem: string;
           let thumbprint: string;

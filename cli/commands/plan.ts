@@ -1,9 +1,4 @@
 import type { Command } from "commander";
-import { readRegularFile } from "../../src/config/regular-file";
-import { planJson, planStack, renderErrors, renderPlanText, summarize } from "../../src/plan";
-import { compareStacks } from "../../src/review/compare";
-import { renderJson, renderMarkdown, renderText } from "../../src/review/render";
-import { previousFromOutputs } from "../../src/rotation/fingerprints";
 import { EXIT, UsageError, type Io } from "../io";
 import { json, knownStack } from "./shared";
 
@@ -20,6 +15,9 @@ export function planCommand(program: Command, io: Io, run: (f: () => Promise<num
       run(async () => {
         if (opts.compare) return compare(io, opts.dir, opts.compare, opts.json === true);
         await knownStack(opts.dir, opts.stack);
+        const { readRegularFile } = await import("../../src/config/regular-file");
+        const { previousFromOutputs } = await import("../../src/rotation/fingerprints");
+        const { planJson, planStack, renderErrors, renderPlanText, summarize } = await import("../../src/plan");
         const now = new Date();
         let previous;
         if (opts.previous) {
@@ -53,6 +51,8 @@ async function compare(io: Io, dir: string, stacks: string[], asJson: boolean): 
       `--compare takes two stacks, the one to compare with and the one to describe (e.g. --compare dev prod); got ${stacks.length}`,
     );
   for (const s of stacks) await knownStack(dir, s);
+  const { compareStacks } = await import("../../src/review/compare");
+  const { renderJson, renderMarkdown, renderText } = await import("../../src/review/render");
   const report = await compareStacks({ dir, from: stacks[0]!, to: stacks[1]! });
   io.out(asJson ? renderJson(report) : io.isTTY ? renderText(report, io.look, io.columns) : renderMarkdown(report));
   return EXIT.ok;

@@ -1,6 +1,4 @@
 import { Option, type Command } from "commander";
-import { changesAtOrAbove, renderJson, renderMarkdown, renderText } from "../../src/review/render";
-import { review } from "../../src/review/review";
 import { EXIT, UsageError, type Io } from "../io";
 
 export function reviewCommand(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
@@ -21,6 +19,8 @@ export function reviewCommand(program: Command, io: Io, run: (f: () => Promise<n
     .action((opts: { base: string; stack?: string[]; allStacks?: boolean; format?: string; failOn?: "high" | "medium"; dir: string }) =>
       run(async () => {
         if (opts.stack && opts.allStacks) throw new UsageError("--stack and --all-stacks exclude each other");
+        const { review } = await import("../../src/review/review");
+        const { changesAtOrAbove, renderJson, renderMarkdown, renderText } = await import("../../src/review/render");
         const report = await review({ dir: opts.dir, base: opts.base, ...(opts.stack ? { stacks: opts.stack } : {}) });
         const format = opts.format ?? (io.isTTY ? "text" : "markdown");
         io.out(

@@ -1,10 +1,11 @@
-import { listStacks, planStack, renderErrors, type Plan } from "../../src/plan";
-import { didYouMean, listOrNone } from "../../src/spec";
+import type { Plan } from "../../src/plan";
+import { didYouMean, listOrNone } from "../../src/spec/issues";
 import { EXIT, UsageError, type Io } from "../io";
 
 /** Plans a stack for a command: the plan, or the spec errors on stderr and exit code 1. */
 export async function planOrReport(io: Io, dir: string, stack: string): Promise<Plan | number> {
   await knownStack(dir, stack);
+  const { planStack, renderErrors } = await import("../../src/plan");
   const result = await planStack(dir, stack);
   if (result.ok) return result.plan;
   io.err(renderErrors(result.source, result.errors) + "\n");
@@ -13,6 +14,7 @@ export async function planOrReport(io: Io, dir: string, stack: string): Promise<
 
 /** A stack that has a file here, or a usage error with "did you mean" and the stacks there are. */
 export async function knownStack(dir: string, stack: string): Promise<void> {
+  const { listStacks } = await import("../../src/plan/plan");
   const stacks = await listStacks(dir);
   if (!stacks.includes(stack)) {
     throw new UsageError(`--stack ${stack}: no Pulumi.${stack}.yaml in ${dir} (${didYouMean(stack, stacks)}stacks: ${listOrNone(stacks)})`);

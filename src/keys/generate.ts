@@ -1,8 +1,8 @@
 import { exportPKCS8, exportSPKI, generateKeyPair } from "jose";
 
-export const KEY_ALGORITHMS = ["RS256", "RS384", "PS256"] as const;
-export const KEY_BITS = [2048, 3072, 4096] as const;
-export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
+import type { KeyAlgorithm } from "./limits";
+
+export { KEY_ALGORITHMS, KEY_BITS, type KeyAlgorithm } from "./limits";
 
 export interface GeneratedKeyPair {
   publicKeyPem: string;

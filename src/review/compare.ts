@@ -30,6 +30,7 @@ export async function compareStacks(options: { dir: string; from: string; to: st
 
 async function plan(dir: string, stack: string, now: Date): Promise<Plan> {
   const result = await planStack(dir, stack, now);
-  if (!result.ok) throw new Error(`${result.source}: the spec has errors; fix them before comparing (npx auth0-tenant plan --stack ${stack})`);
+  if (!result.ok)
+    throw new Error(`${result.source}: the spec has errors; fix them before comparing (npx auth0-tenant plan --stack ${stack})`);
   return result.plan;
 }

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { GitError, UsageError } from "../errors";
+import { BlobReader } from "./git-blobs";
 
 const run = promisify(execFile);
 
@@ -14,7 +15,7 @@ async function git(repoDir: string, args: string[]): Promise<string> {
   }
 }
 
-/** Files of the project at one git revision, read with `git show` (no checkout); relative to the project dir. */
+/** Files of the project at one git revision, read from git's objects (no checkout); relative to the project dir. */
 export interface RevisionSource {
   label: string;
   readFile: (relativePath: string) => Promise<string | undefined>;
@@ -33,6 +34,7 @@ export async function gitRevision(repoDir: string, ref: string): Promise<Revisio
   const commit = await resolveRevision(repoDir, ref);
   const prefix = (await git(repoDir, ["rev-parse", "--show-prefix"])).trim();
   const cache = new Map<string, Promise<string | undefined>>();
+  const blobs = new BlobReader(repoDir);
   return {
     label: `${ref} (${commit.slice(0, 12)})`,
     readFile: (relativePath) => {
@@ -40,7 +42,7 @@ export async function gitRevision(repoDir: string, ref: string): Promise<Revisio
       if (relativePath.split("/").includes("..")) return Promise.resolve(undefined);
       let hit = cache.get(key);
       if (!hit) {
-        hit = git(repoDir, ["show", `${commit}:${key}`]).catch(() => undefined);
+        hit = blobs.read(commit, key);
         cache.set(key, hit);
       }
       return hit;

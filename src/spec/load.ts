@@ -7,6 +7,7 @@ import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegmen
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { parseAt } from "./parse";
+import { flushKeyFacts } from "./key-facts-cache";
 import { inspectPublicKey } from "./public-key";
 import { apiSchema, applicationSchema, DEFAULT_TOKEN_LIFETIME_FOR_WEB, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
 import { strictObject } from "./strict";
@@ -131,6 +132,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   );
   checkGrants(applications, declaredScopes(entries("apis"), apis), errors);
   checkKeysNotShared(applications, errors);
+  flushKeyFacts();
   warnings.push(...confusableIdentifiers(Object.values(apis)));
 
   const declaresNothing = entries("apis").length + entries("applications").length === 0 && !isMapping(given.actions);

@@ -1,6 +1,7 @@
 import { createPublicKey, KeyObject, X509Certificate } from "node:crypto";
 import { calculateJwkThumbprint, exportJWK } from "jose";
 import { PublicKeyError } from "../errors";
+import { cachedFacts, contentHash, rememberFacts } from "./key-facts-cache";
 
 /** What we know about one uploaded credential's key; Auth0 never returns key material, so this is our record. */
 export interface PublicKeyInfo {
@@ -40,6 +41,17 @@ export async function inspectPublicKey(text: string): Promise<PublicKeyInfo> {
   }
   const pem = blocks[0]![0];
   const label = blocks[0]![1];
+  const hash = contentHash(pem);
+  const known = cachedFacts(hash);
+  if (known) {
+    return {
+      pem: pem + "\n",
+      format: known.format,
+      bits: known.bits,
+      thumbprint: known.thumbprint,
+      ...(known.notAfter ? { certificateNotAfter: new Date(known.notAfter) } : {}),
+    };
+  }
   let key: KeyObject;
   let format: PublicKeyInfo["format"];
   let certificateNotAfter: Date | undefined;
@@ -69,5 +81,6 @@ export async function inspectPublicKey(text: string): Promise<PublicKeyInfo> {
     throw new PublicKeyError(`is an RSA key of ${bits} bits (allowed: ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits)`);
   }
   const thumbprint = await calculateJwkThumbprint(await exportJWK(key), "sha256");
+  rememberFacts(hash, { format, bits, thumbprint, ...(certificateNotAfter ? { notAfter: certificateNotAfter.toISOString() } : {}) });
   return { pem: pem + "\n", format, bits, thumbprint, ...(certificateNotAfter ? { certificateNotAfter } : {}) };
 }
