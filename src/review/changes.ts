@@ -45,6 +45,7 @@ export type ChangeKind =
   | "claim.changed"
   | "binding.order-changed"
   | "protected.deleted"
+  | "resource.replaced"
   | "protect.disabled";
 
 /** The change kinds about each resource type: adding a resource type without them is a compile error. */

@@ -51,6 +51,7 @@ export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
   "claim.changed": () => "medium",
   "binding.order-changed": () => "medium",
   "protected.deleted": () => "high",
+  "resource.replaced": byStack("high", "medium"),
   "protect.disabled": () => "high",
 };
 

@@ -107,6 +107,22 @@ describe("npm run review", () => {
     );
   });
 
+  it("a renamed key is a deletion and a re-creation on a deployed stack: said for apps and APIs, high in prod", async () => {
+    repo.edit("tenant.yaml", /^  reporting:$/m, "  reports-service:");
+    for (const f of ["Pulumi.dev.yaml", "Pulumi.prod.yaml"]) repo.edit(f, /^      reporting:$/m, "      reports-service:");
+    for (const f of ["tenant.yaml", "Pulumi.prod.yaml"]) repo.edit(f, /reports-api:/g, "reports:");
+    const texts = (stack: string) =>
+      review("--stack", stack, "--format", "json").then((r) => r.json().stacks[0]!.changes.map((c) => `${c.risk} ${c.kind} ${c.text}`));
+    const prod = await texts("prod");
+    expect(prod).toContain(
+      "high resource.replaced application reporting is renamed reports-service: Pulumi deletes the deployed one and creates another (a new client_id; its callers, keys and grants must follow); to rename only what people see, keep the key and change name",
+    );
+    expect(prod).toContain(
+      "high resource.replaced API reports-api is renamed reports: Pulumi deletes the deployed one and creates another (Auth0 refuses a second API with the same identifier while the old one exists, so the deployment fails half-way); to rename only what people see, keep the key and change name",
+    );
+    expect((await texts("dev")).filter((t) => t.includes("resource.replaced")).map((t) => t.split(" ")[0])).toEqual(["medium", "medium"]);
+  });
+
   it("credentials: a key added (with thumbprint) and a key retired; swapping every key at once is a HIGH unsafe rotation", async () => {
     const { publicKey } = generateKeyPairSync("rsa", {
       modulusLength: 2048,

@@ -25,7 +25,7 @@ export const applications: Detector = {
           section: "applications",
           kind: "app.type-changed",
           subject: key,
-          text: `application ${key} changes type ${b.type} → ${a.type}`,
+          text: `application ${key} changes type ${b.type} → ${a.type}: its component type changes, so Pulumi replaces the Auth0 client (a new client_id; its callers, keys and grants must follow)`,
         });
       const keys = [...new Set([...Object.keys(b.metadata), ...Object.keys(a.metadata)])].sort();
       for (const m of keys) {
