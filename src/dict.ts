@@ -14,19 +14,28 @@ export function dict<T>(entries: Iterable<readonly [string, T]> = []): Dict<T> {
 export const toDict = <T>(record: Record<string, T>): Dict<T> => dict(Object.entries(record));
 
 /** Paths of every `__proto__` key in a parsed document: a key that names an object's prototype is never data. */
-export function prototypeKeys(
-  value: unknown,
-  path: (string | number)[] = [],
-  found: (string | number)[][] = [],
-  seen = new Set<object>(),
-): (string | number)[][] {
-  if (typeof value !== "object" || value === null || seen.has(value)) return found;
-  seen.add(value);
-  if (Array.isArray(value)) value.forEach((v, i) => prototypeKeys(v, [...path, i], found, seen));
-  else
-    for (const key of Object.keys(value)) {
-      if (key === "__proto__") found.push([...path, key]);
-      else prototypeKeys((value as Record<string, unknown>)[key], [...path, key], found, seen);
+export function prototypeKeys(value: unknown): (string | number)[][] {
+  const found: (string | number)[][] = [];
+  const seen = new Set<object>();
+  const at: (string | number)[] = []; // one path, pushed and popped: copied only for a finding
+  const walk = (v: unknown) => {
+    if (typeof v !== "object" || v === null || seen.has(v)) return;
+    seen.add(v);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(v[i]);
+        at.pop();
+      }
+      return;
     }
+    for (const key of Object.keys(v)) {
+      at.push(key);
+      if (key === "__proto__") found.push([...at]);
+      else walk((v as Record<string, unknown>)[key]);
+      at.pop();
+    }
+  };
+  walk(value);
   return found;
 }

@@ -100,6 +100,14 @@ describe("output for people and for programs", () => {
     expect(bin.stdout).not.toMatch(ANSI);
   });
 
+  it("JSON is indented on a terminal and one line in a pipe, the same document either way", async () => {
+    const tty = await cli(["plan", "--json"], { cwd: root, tty: true });
+    const pipe = await cli(["plan", "--json"], { cwd: root });
+    expect(tty.stdout.split("\n").length).toBeGreaterThan(100);
+    expect(pipe.stdout.split("\n")).toHaveLength(2); // the document and the final newline
+    expect(JSON.parse(pipe.stdout)).toEqual(JSON.parse(tty.stdout));
+  });
+
   it("on a terminal: colour (unless NO_COLOR or --no-color), risk levels highlighted, tables fitted to the width", async () => {
     const tty = await cli(["plan"], { cwd: root, tty: true, columns: 80 });
     expect(tty.stdout.split("\n").every((line) => line.length <= 80)).toBe(true);

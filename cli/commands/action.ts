@@ -42,17 +42,20 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
           allowNetwork: opts.allowNetwork === true,
         });
         io.out(
-          json({
-            action: key,
-            trigger: action.trigger,
-            bundleSha256: action.bundle.sha256,
-            ...(action.trigger === "post-login" ? { idTokenClaims: r.idTokenClaims } : {}),
-            accessTokenClaims: r.accessTokenClaims,
-            dropped: r.dropped,
-            denied: r.denied ?? null,
-            durationMs: Number(r.durationMs.toFixed(3)),
-            logs: r.logs,
-          }),
+          json(
+            {
+              action: key,
+              trigger: action.trigger,
+              bundleSha256: action.bundle.sha256,
+              ...(action.trigger === "post-login" ? { idTokenClaims: r.idTokenClaims } : {}),
+              accessTokenClaims: r.accessTokenClaims,
+              dropped: r.dropped,
+              denied: r.denied ?? null,
+              durationMs: Number(r.durationMs.toFixed(3)),
+              logs: r.logs,
+            },
+            io,
+          ),
         );
         return r.denied ? EXIT.denied : EXIT.ok;
       }),
@@ -101,19 +104,22 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
           ["email", "email_verified", "name", "nickname", "picture"].filter((k) => k in user).map((k) => [k, user[k]]),
         );
         io.out(
-          json({
-            actions: boundActions(plan.model, "post-login").map((b) => b.key),
-            denied: result.denied ?? null,
-            idToken: result.denied
-              ? null
-              : { iss: issuer, sub: user.user_id, aud: clientId, iat, exp: iat + 36000, ...profile, ...result.idTokenClaims },
-            accessToken:
-              result.denied || !opts.audience
+          json(
+            {
+              actions: boundActions(plan.model, "post-login").map((b) => b.key),
+              denied: result.denied ?? null,
+              idToken: result.denied
                 ? null
-                : { iss: issuer, sub: user.user_id, aud: opts.audience, azp: clientId, iat, ...result.accessTokenClaims },
-            dropped: result.dropped,
-            logs: result.logs,
-          }),
+                : { iss: issuer, sub: user.user_id, aud: clientId, iat, exp: iat + 36000, ...profile, ...result.idTokenClaims },
+              accessToken:
+                result.denied || !opts.audience
+                  ? null
+                  : { iss: issuer, sub: user.user_id, aud: opts.audience, azp: clientId, iat, ...result.accessTokenClaims },
+              dropped: result.dropped,
+              logs: result.logs,
+            },
+            io,
+          ),
         );
         return result.denied ? EXIT.denied : EXIT.ok;
       }),

@@ -102,7 +102,7 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
         const ctx = await context(opts, false);
         const { keyStatus } = await import("../../src/keys/commands");
         const rows = await keyStatus(ctx, window);
-        if (opts.json) io.out(json({ stack: ctx.stack, windowDays: window, credentials: rows }));
+        if (opts.json) io.out(json({ stack: ctx.stack, windowDays: window, credentials: rows }, io));
         else {
           io.out(`Credentials of stack ${ctx.stack} (expiring = within ${window} days)\n`);
           io.out(

@@ -166,12 +166,15 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           }
           const inspected = await inspectToken(String(response.body.access_token), discovered.jwks_uri, discovered.issuer, transport);
           io.out(
-            json({
-              credential: credential.name,
-              header: inspected.header,
-              payload: inspected.payload,
-              signature: "verified against the issuer's JWKS",
-            }),
+            json(
+              {
+                credential: credential.name,
+                header: inspected.header,
+                payload: inspected.payload,
+                signature: "verified against the issuer's JWKS",
+              },
+              io,
+            ),
           );
           return EXIT.ok;
         }),

@@ -31,13 +31,13 @@ export function planCommand(program: Command, io: Io, run: (f: () => Promise<num
         }
         const result = await planStack(opts.dir, opts.stack, now, previous ? { previous } : {});
         if (!result.ok) {
-          if (opts.json) io.out(json({ ok: false, source: result.source, errors: result.errors }));
+          if (opts.json) io.out(json({ ok: false, source: result.source, errors: result.errors }, io));
           else io.err(renderErrors(result.source, result.errors) + "\n");
           return EXIT.findings;
         }
         io.out(
           opts.json
-            ? json(planJson(result.plan, now))
+            ? json(planJson(result.plan, now), io)
             : renderPlanText(summarize(result.plan, now), result.plan.warnings, io.columns) + "\n",
         );
         return EXIT.ok;
@@ -52,8 +52,8 @@ async function compare(io: Io, dir: string, stacks: string[], asJson: boolean): 
     );
   for (const s of stacks) await knownStack(dir, s);
   const { compareStacks } = await import("../../src/review/compare");
-  const { renderJson, renderMarkdown, renderText } = await import("../../src/review/render");
+  const { renderMarkdown, renderText } = await import("../../src/review/render");
   const report = await compareStacks({ dir, from: stacks[0]!, to: stacks[1]! });
-  io.out(asJson ? renderJson(report) : io.isTTY ? renderText(report, io.look, io.columns) : renderMarkdown(report));
+  io.out(asJson ? json(report, io) : io.isTTY ? renderText(report, io.look, io.columns) : renderMarkdown(report));
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 import { Option, type Command } from "commander";
 import { EXIT, UsageError, type Io } from "../io";
+import { json } from "./shared";
 
 export function reviewCommand(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
   program
@@ -20,12 +21,10 @@ export function reviewCommand(program: Command, io: Io, run: (f: () => Promise<n
       run(async () => {
         if (opts.stack && opts.allStacks) throw new UsageError("--stack and --all-stacks exclude each other");
         const { review } = await import("../../src/review/review");
-        const { changesAtOrAbove, renderJson, renderMarkdown, renderText } = await import("../../src/review/render");
+        const { changesAtOrAbove, renderMarkdown, renderText } = await import("../../src/review/render");
         const report = await review({ dir: opts.dir, base: opts.base, ...(opts.stack ? { stacks: opts.stack } : {}) });
         const format = opts.format ?? (io.isTTY ? "text" : "markdown");
-        io.out(
-          format === "json" ? renderJson(report) : format === "text" ? renderText(report, io.look, io.columns) : renderMarkdown(report),
-        );
+        io.out(format === "json" ? json(report, io) : format === "text" ? renderText(report, io.look, io.columns) : renderMarkdown(report));
         if (report.stacks.some((s) => s.invalid)) return EXIT.findings;
         return opts.failOn && changesAtOrAbove(report, opts.failOn).length > 0 ? EXIT.findings : EXIT.ok;
       }),

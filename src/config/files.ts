@@ -1,4 +1,4 @@
-import { realpath, stat } from "node:fs/promises";
+import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { ProjectFileError } from "../errors";
 import { NotARegularFile, readRegularFile } from "./regular-file";
@@ -11,30 +11,33 @@ import { NotARegularFile, readRegularFile } from "./regular-file";
  */
 export function directoryReader(root: string): (relativePath: string) => Promise<string | undefined> {
   const base = path.resolve(root);
-  let realBase: Promise<string> | undefined;
+  let realBase: string | undefined;
+  // Synchronous inside (see readRegularFile); the reader stays asynchronous like the git revision reader.
   return async (relativePath) => {
     const full = path.resolve(base, relativePath);
     if (full !== base && !full.startsWith(base + path.sep))
       throw new ProjectFileError(`${relativePath} is outside the project (allowed: files inside it)`);
     let real: string;
     try {
-      real = await realpath(full);
+      real = realpathSync.native(full);
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;
     }
-    const realRoot = await (realBase ??= realpath(base));
+    const realRoot = (realBase ??= realpathSync.native(base));
     if (!real.startsWith(realRoot + path.sep)) {
       throw new ProjectFileError(
         `${relativePath} leads outside the project through a symbolic link (to ${real}); allowed: files whose real path is inside it`,
       );
     }
     try {
-      if ((await stat(real)).isDirectory()) return undefined;
-      return await readRegularFile(real);
+      return readRegularFile(real);
     } catch (e) {
-      if (isMissing(e) || (e as NodeJS.ErrnoException).code === "EISDIR") return undefined;
-      if (e instanceof NotARegularFile) throw new ProjectFileError(`${relativePath} ${e.reason}`);
+      if (isMissing(e)) return undefined;
+      if (e instanceof NotARegularFile) {
+        if (e.directory) return undefined;
+        throw new ProjectFileError(`${relativePath} ${e.reason}`);
+      }
       throw e;
     }
   };

@@ -13,7 +13,7 @@ export const MAX_JSON_FILE_BYTES = 1024 * 1024;
 export async function readJsonObject(file: string, what: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = await readRegularFile(file, MAX_JSON_FILE_BYTES);
+    text = readRegularFile(file, MAX_JSON_FILE_BYTES);
   } catch (e) {
     if (e instanceof NotARegularFile) throw new InputFileError(e.message);
     throw new InputFileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);

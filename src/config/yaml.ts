@@ -80,7 +80,8 @@ function parseWith(text: string, file: string, options: Pick<LoadOptions, "liste
 function checkExpansion(root: unknown, file: string): void {
   const sizes = new Map<object, number>();
   let aliases = 0;
-  const sizeOf = (value: unknown, path: string): number => {
+  const at: (string | number)[] = []; // the path being walked, formatted only for the error
+  const sizeOf = (value: unknown): number => {
     if (typeof value !== "object" || value === null) return 1;
     const known = sizes.get(value);
     if (known !== undefined) {
@@ -89,12 +90,13 @@ function checkExpansion(root: unknown, file: string): void {
     }
     sizes.set(value, 1); // a cycle (an alias to an ancestor) counts once and stops here
     let total = 1;
-    const entries = Array.isArray(value)
-      ? value.map((v, i) => [`${path}[${i}]`, v] as const)
-      : Object.entries(value).map(([k, v]) => [path ? `${path}.${k}` : k, v] as const);
-    for (const [at, child] of entries) {
-      total += sizeOf(child, at);
+    const keys: (string | number)[] = Array.isArray(value) ? [...value.keys()] : Object.keys(value);
+    for (const key of keys) {
+      at.push(key);
+      total += sizeOf((value as Record<string | number, unknown>)[key]);
+      at.pop();
       if (total > MAX_EXPANDED_NODES) {
+        const path = at.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
         throw new StackConfigError(
           `${file}: ${excerpt(path || "(document)", 200)}: YAML aliases expand to more than ${MAX_EXPANDED_NODES} nodes (${aliases} alias uses so far); allowed: a document whose expanded value stays within that bound — write the values out, or use fewer nested aliases`,
         );
@@ -103,7 +105,7 @@ function checkExpansion(root: unknown, file: string): void {
     sizes.set(value, total);
     return total;
   };
-  sizeOf(root, "");
+  sizeOf(root);
 }
 
 /** js-yaml reports a node's start before the separating white space; a range starts at its first character. */

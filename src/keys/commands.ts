@@ -279,7 +279,7 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
     if (!options.publicKey) throw new KeysError("add needs --public-key <file> (a public key or certificate)");
     let text: string;
     try {
-      text = await readRegularFile(options.publicKey);
+      text = readRegularFile(options.publicKey);
     } catch (e) {
       throw new KeysError(`--public-key ${options.publicKey}: ${(e as Error).message}`);
     }

@@ -39,7 +39,7 @@ export async function deployedSources(options: DeployedOptions): Promise<{ sourc
   const sources: DeployedSource[] = [];
   const notes: string[] = [];
   if (options.previousFile) {
-    const text = await readRegularFile(options.previousFile);
+    const text = readRegularFile(options.previousFile);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

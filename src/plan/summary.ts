@@ -160,12 +160,17 @@ function shortenCode(inputs: unknown, action: { source: string; bundle: { sha256
 }
 
 function redact(inputs: object, secretPaths: string[], thumbprints: Map<string, string>, hasPems: boolean): unknown {
+  if (secretPaths.length === 0 && !hasPems) return inputs;
+  const secrets = new Set(secretPaths);
+  // Paths are only spelled out when there are secrets to find (an action's inputs): most resources have none.
+  const below = (at: string, key: string | number) =>
+    secrets.size === 0 ? "" : typeof key === "number" ? `${at}[${key}]` : at === "" ? key : `${at}.${key}`;
   const walk = (value: unknown, at: string): unknown => {
-    if (secretPaths.includes(at)) return REDACTED;
+    if (secrets.has(at)) return REDACTED;
     if (hasPems && typeof value === "string" && thumbprints.has(value)) return `<public key, thumbprint ${thumbprints.get(value)}>`;
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${at}[${i}]`));
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, below(at, i)));
     if (typeof value === "object" && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, at === "" ? k : `${at}.${k}`)]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, below(at, k))]));
     }
     return value;
   };

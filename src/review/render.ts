@@ -110,9 +110,5 @@ function wrap(line: string, width: number, indent: string): string[] {
   return out;
 }
 
-export function renderJson(report: ReviewReport): string {
-  return JSON.stringify(report, null, 2) + "\n";
-}
-
 export const changesAtOrAbove = (report: ReviewReport, level: "high" | "medium"): Change[] =>
   report.stacks.flatMap((s) => s.changes).filter((c) => RISK_ORDER.indexOf(c.risk) <= RISK_ORDER.indexOf(level));
