@@ -20,7 +20,7 @@ import { processIo, progress } from "../cli/io";
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");
 const rssReporter = path.join(__dirname, "rss-at-exit.cjs");
-const cliMain = path.join(root, "cli/main.ts");
+const bin = path.join(root, "cli/auth0-tenant.mjs");
 const API_COUNT = 10;
 const MAX_SIZE = 20_000;
 
@@ -130,7 +130,7 @@ function measureStart(dir: string): Promise<Sample> {
     const start = process.hrtime.bigint();
     const child = spawn(
       process.execPath,
-      ["-r", rssReporter, "--import", "tsx", cliMain, "tenant", "local", "--dir", dir, "--stack", "bench", "--port", "0", "--http"],
+      ["-r", rssReporter, bin, "tenant", "local", "--dir", dir, "--stack", "bench", "--port", "0", "--http"],
       { cwd: root },
     );
     let out = "";
@@ -173,18 +173,17 @@ async function main() {
     const building = progress(io, `${apps} apps`);
     building.update("writing the tenant");
     const dir = writeProject(apps, keys);
-    const tsx = ["--import", "tsx", cliMain];
-    const planArgs = [...tsx, "plan", "--dir", dir, "--stack", "bench", "--json"];
+    const planArgs = [bin, "plan", "--dir", dir, "--stack", "bench", "--json"];
     const out = execFileSync(process.execPath, planArgs, { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     const resources = (JSON.parse(out) as { resourceTotal: number }).resourceTotal;
     building.update("plan");
     const plan = await repeat(() => measure(planArgs));
     building.update("review");
-    const review = await repeat(() => measure([...tsx, "review", "--dir", dir, "--base", "HEAD", "--stack", "bench", "--format", "json"]));
+    const review = await repeat(() => measure([bin, "review", "--dir", dir, "--base", "HEAD", "--stack", "bench", "--format", "json"]));
     building.update("tenant local");
     const start = await repeat(() => measureStart(dir));
     building.update("keys status");
-    const status = await repeat(() => measure([...tsx, "keys", "status", "--dir", dir, "--stack", "bench", "--json"]));
+    const status = await repeat(() => measure([bin, "keys", "status", "--dir", dir, "--stack", "bench", "--json"]));
     building.done();
     const planRatio = plan.ms / floor.ms;
     console.log(

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -85,6 +87,24 @@ describe("output for people and for programs", () => {
       }
     } finally {
       repo.cleanup();
+    }
+  });
+
+  it("the executable runs the compiled sources, and compiles again after any source file changes", async () => {
+    const copy = mkdtempSync(path.join(tmpdir(), "bin-"));
+    try {
+      for (const dir of ["cli", "src", "components"]) cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
+      cpSync(path.join(root, "package.json"), path.join(copy, "package.json"));
+      symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
+      const help = () => promisify(execFile)(process.execPath, [path.join(copy, "cli/auth0-tenant.mjs"), "--help"], { cwd: copy });
+      expect((await help()).stdout).toContain("review");
+      const main = path.join(copy, "cli/main.ts");
+      const text = readFileSync(main, "utf8");
+      const description = /\.description\("([^"]+)"\)/.exec(text)![1]!;
+      writeFileSync(main, text.replace(description, "Edited after the first run"));
+      expect((await help()).stdout).toContain("Edited after the first run");
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
     }
   });
 

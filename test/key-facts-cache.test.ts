@@ -33,6 +33,11 @@ describe("key facts are cached by content hash", () => {
     // Any other content (one changed byte) is parsed, not looked up.
     const other = await later.inspectPublicKey(readFileSync(path.join(root, "keys/payments-2026-q4.pem"), "utf8"));
     expect(other.bits).toBe(2048);
+    // A malformed entry is not trusted: the key is parsed again.
+    writeFileSync(file, JSON.stringify({ version: 1, entries: { [hash!]: { format: "spki", bits: 4096, thumbprint: "not-a-thumbprint" } } }));
+    vi.resetModules();
+    const checked = await import("../src/spec/public-key");
+    expect(await checked.inspectPublicKey(pem)).toMatchObject({ bits: 2048, thumbprint: info.thumbprint });
   });
 
   it("refused keys are never cached, and a corrupt cache file is ignored", async () => {

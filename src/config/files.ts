@@ -11,27 +11,40 @@ import { NotARegularFile, readRegularFile } from "./regular-file";
  */
 export function directoryReader(root: string): (relativePath: string) => Promise<string | undefined> {
   const base = path.resolve(root);
-  let realBase: string | undefined;
+  let realRoot: string | undefined;
+  // Real paths of directories, once each: a tenant's thousands of keys share one or two (realpath is several syscalls).
+  const realDirs = new Map<string, string | undefined>();
+  const realDir = (dir: string) => {
+    if (!realDirs.has(dir)) realDirs.set(dir, realOrMissing(dir));
+    return realDirs.get(dir);
+  };
+  const inside = (real: string, relativePath: string) => {
+    realRoot ??= realpathSync.native(base);
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep))
+      throw new ProjectFileError(
+        `${relativePath} leads outside the project through a symbolic link (to ${real}); allowed: files whose real path is inside it`,
+      );
+  };
   // Synchronous inside (see readRegularFile); the reader stays asynchronous like the git revision reader.
   return async (relativePath) => {
     const full = path.resolve(base, relativePath);
     if (full !== base && !full.startsWith(base + path.sep))
       throw new ProjectFileError(`${relativePath} is outside the project (allowed: files inside it)`);
-    let real: string;
+    if (full === base) return undefined;
+    const dir = realDir(path.dirname(full));
+    if (dir === undefined) return undefined;
+    inside(dir, relativePath);
     try {
-      real = realpathSync.native(full);
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw e;
-    }
-    const realRoot = (realBase ??= realpathSync.native(base));
-    if (!real.startsWith(realRoot + path.sep)) {
-      throw new ProjectFileError(
-        `${relativePath} leads outside the project through a symbolic link (to ${real}); allowed: files whose real path is inside it`,
-      );
-    }
-    try {
-      return readRegularFile(real);
+      try {
+        // The file itself must not be a link (O_NOFOLLOW); one that is is read through its real path, checked first.
+        return readRegularFile(path.join(dir, path.basename(full)), undefined, { noFollow: true });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ELOOP") throw e;
+        const real = realOrMissing(full);
+        if (real === undefined) return undefined;
+        inside(real, relativePath);
+        return readRegularFile(real);
+      }
     } catch (e) {
       if (isMissing(e)) return undefined;
       if (e instanceof NotARegularFile) {
@@ -41,6 +54,15 @@ export function directoryReader(root: string): (relativePath: string) => Promise
       throw e;
     }
   };
+}
+
+function realOrMissing(file: string): string | undefined {
+  try {
+    return realpathSync.native(file);
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
 }
 
 const isMissing = (e: unknown) => ["ENOENT", "ENOTDIR"].includes((e as NodeJS.ErrnoException).code ?? "");

@@ -21,8 +21,8 @@ export class NotARegularFile extends Error {
  * be swapped between check and read. Synchronous: a tenant reads thousands of small key files, and each asynchronous
  * call is a round trip through libuv's thread pool (at 5,000 keys that was most of the file reading time).
  */
-export function readRegularFile(file: string, maxBytes = MAX_PROJECT_FILE_BYTES): string {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+export function readRegularFile(file: string, maxBytes = MAX_PROJECT_FILE_BYTES, options: { noFollow?: boolean } = {}): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | (options.noFollow ? constants.O_NOFOLLOW : 0));
   try {
     const info = fstatSync(fd);
     if (!info.isFile()) {

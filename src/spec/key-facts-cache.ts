@@ -43,13 +43,16 @@ function load(): void {
   try {
     const data = JSON.parse(readFileSync(file, "utf8")) as { version?: number; entries?: Record<string, KeyFacts> };
     if (data.version !== VERSION || typeof data.entries !== "object" || data.entries === null) return;
-    for (const [hash, facts] of Object.entries(data.entries)) if (valid(facts)) memory.set(hash, facts);
+    // Checked when used (cachedFacts): a cache of many tenants' keys is mostly entries this run never asks for.
+    for (const [hash, facts] of Object.entries(data.entries)) memory.set(hash, facts);
   } catch {
     // no cache yet, or an unreadable one: start empty
   }
 }
 
 const valid = (f: KeyFacts) =>
+  typeof f === "object" &&
+  f !== null &&
   (f.format === "spki" || f.format === "pkcs1" || f.format === "x509") &&
   Number.isInteger(f.bits) &&
   typeof f.thumbprint === "string" &&
@@ -58,7 +61,10 @@ const valid = (f: KeyFacts) =>
 
 export function cachedFacts(hash: string): KeyFacts | undefined {
   load();
-  return memory.get(hash);
+  const facts = memory.get(hash);
+  if (facts === undefined || valid(facts)) return facts;
+  memory.delete(hash);
+  return undefined;
 }
 
 export function rememberFacts(hash: string, facts: KeyFacts): void {
