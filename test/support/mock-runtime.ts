@@ -12,6 +12,8 @@ export interface Registered {
   parent?: string;
   dependencies?: string[];
   protect?: boolean;
+  /** The `import` resource option: the id of an existing object the engine adopts instead of creating one. */
+  importId?: string;
 }
 
 /** urn:pulumi:stack::project::parent$type::name → "type::name" */
@@ -84,7 +86,7 @@ export async function underMocks<T>(
     "organization",
   );
   // Wrap the mock monitor to see each registration as the engine would: parent, dependencies, protect.
-  const graph = new Map<string, { parent?: string; dependencies: string[]; protect?: boolean }>();
+  const graph = new Map<string, { parent?: string; dependencies: string[]; protect?: boolean; importId?: string }>();
   const monitor = (settings as unknown as { getMonitor(): { registerResource(req: any, cb: unknown): unknown } }).getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: unknown) => {
@@ -92,6 +94,7 @@ export async function underMocks<T>(
       ...(req.getParent() ? { parent: addressOfUrn(req.getParent()) } : {}),
       dependencies: (req.getDependenciesList() as string[]).map(addressOfUrn).sort(),
       protect: req.getProtect(),
+      ...(req.getImportid() ? { importId: req.getImportid() } : {}),
     });
     return register(req, cb);
   };
