@@ -1,5 +1,5 @@
 import { addressOf, RESOURCE_TYPES, type DesiredResource } from "../model";
-import { literalClaimsOf } from "../actions/literal-claims";
+import { claimsInCode } from "../actions/literal-claims";
 import { daysLeft } from "../rotation/expiry";
 import type { Plan } from "./plan";
 
@@ -132,7 +132,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
         claims: action.claims,
         deny: action.deny ?? null,
         secrets: action.secrets.map((x) => x.name),
-        ...(action.bundle ? {} : { undeclaredClaims: literalClaimsOf(a.bundle.code) }),
+        ...(action.bundle ? {} : { undeclaredClaims: claimsInCode(a.bundle.code) }),
       };
     }),
     triggers: model.bindings,

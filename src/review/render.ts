@@ -12,7 +12,7 @@ const LABEL = { high: "HIGH", medium: "MEDIUM", low: "low", info: "info" } as co
 const escape = (s: string) => s.replace(/\|/g, "\\|");
 
 export function renderMarkdown(report: ReviewReport): string {
-  const out: string[] = [COMMENT_MARKER, `## Auth0 tenant review: ${report.base} → ${report.head}`, ""];
+  const out: string[] = [COMMENT_MARKER, `## ${report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`}`, ""];
   const all = report.stacks.flatMap((s) => s.changes).sort(byRisk);
   const invalid = report.stacks.filter((s) => s.invalid);
   const counts = RISK_ORDER.filter((r) => report.counts[r] > 0)

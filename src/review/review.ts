@@ -15,6 +15,8 @@ export interface StackReview {
 }
 
 export interface ReviewReport {
+  /** The heading (default: "Auth0 tenant review: <base> → <head>"); the drift report names itself. */
+  title?: string;
   base: string;
   head: string;
   stacks: StackReview[];

@@ -1,0 +1,224 @@
+import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { readRegularFile } from "../config/regular-file";
+import { projectName, stackFileName } from "../config/stack-file";
+import { TenantReadError } from "../errors";
+import { planStack, readStackConfig, renderErrors } from "../plan";
+import { changesAtOrAbove, renderJson, renderMarkdown } from "../review/render";
+import type { ReviewReport } from "../review/review";
+import { inspectPublicKey } from "../spec/public-key";
+import { driftReport } from "./drift";
+import { importTenant, type ImportResult, type KeyFile } from "./import";
+import { localDomain } from "./local";
+import { TenantReader, type CallStats, type ReaderOptions } from "./reader";
+import { readerSettings } from "./settings";
+import { readTenant, type LiveTenant } from "./snapshot";
+
+/**
+ * The import and drift commands, without their argument parsing (cli/import.ts and cli/drift.ts): each reads the
+ * tenant once with the reader and returns its exit code; output goes through `out` (stdout) and `err` (stderr).
+ */
+
+export interface TenantFlags {
+  /** The tenant's domain, for a real tenant. */
+  domain?: string;
+  /** The local tenant's URL (https://localhost:<port>). */
+  local?: string;
+  clientId?: string;
+  keyFile?: string;
+  concurrency?: number;
+}
+
+export interface Io {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** A progress line sink, when stderr is a terminal. */
+  progress?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  /** Reader options for tests (a fetch trusting the local CA). */
+  reader?: ReaderOptions;
+}
+
+/** Exit codes shared by import and drift. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, unreadable: 3 } as const;
+
+export async function readLiveTenant(
+  flags: TenantFlags,
+  config: Record<string, unknown>,
+  io: Io,
+): Promise<{ live: LiveTenant; stats: CallStats }> {
+  if (flags.domain && flags.local) throw new TenantReadError("give --domain <tenant> or --local <url>, not both");
+  const settings = await readerSettings({
+    ...(flags.local ? { domain: localDomain(flags.local) } : flags.domain ? { domain: flags.domain } : {}),
+    ...(flags.clientId ? { clientId: flags.clientId } : {}),
+    ...(flags.keyFile ? { keyFile: flags.keyFile } : {}),
+    config,
+    env: io.env ?? process.env,
+  });
+  const reader = new TenantReader(settings, {
+    ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(io.progress ? { progress: io.progress } : {}),
+    ...io.reader,
+  });
+  return { live: await readTenant(reader), stats: reader.stats };
+}
+
+/** The tenant's own domain: the Management API's identifier says it (`https://<domain>/api/v2/`), also when read locally. */
+export function tenantDomain(live: LiveTenant): string {
+  const system = live.apis.find((a) => a.system && /^https:\/\/[^/]+\/api\/v2\/$/.test(a.identifier));
+  return system ? new URL(system.identifier).host : live.domain;
+}
+
+/** Every public key or certificate under `dir` (recursively), by thumbprint; files that are not public keys are skipped. */
+export async function keyFiles(dir: string, projectDir: string, io: Io): Promise<KeyFile[]> {
+  const out: KeyFile[] = [];
+  const keysRoot = path.resolve(projectDir, "keys");
+  const walk = async (d: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const file = path.join(d, e.name);
+      if (e.isDirectory() && depth < 4) await walk(file, depth + 1);
+      if (!e.isFile() || !/\.(pem|crt)$/.test(e.name)) continue;
+      try {
+        const key = await inspectPublicKey(await readRegularFile(file));
+        const inside = file.startsWith(keysRoot + path.sep);
+        out.push({
+          path: file,
+          thumbprint: key.thumbprint,
+          specPath: inside ? path.relative(projectDir, file).split(path.sep).join("/") : `keys/imported/${e.name}`,
+          ...(key.certificateNotAfter ? { certificateNotAfter: key.certificateNotAfter } : {}),
+        });
+      } catch (err) {
+        io.err(`--keys: skipping ${file}: ${(err as Error).message.split("\n")[0]}\n`);
+      }
+    }
+  };
+  await walk(path.resolve(dir), 0);
+  return out;
+}
+
+const exists = async (p: string) =>
+  stat(p).then(
+    () => true,
+    () => false,
+  );
+
+export interface ImportFlags extends TenantFlags {
+  stack: string;
+  dir: string;
+  keys?: string;
+  force?: boolean;
+  now?: Date;
+}
+
+/** `npm run import`: reads the tenant, writes Pulumi.<stack>.yaml (+ imported action code, copied keys), plans it. */
+export async function runImport(flags: ImportFlags, io: Io): Promise<number> {
+  const dir = path.resolve(flags.dir);
+  const file = stackFileName(flags.stack);
+  const project = projectName(await readFile(path.join(dir, "Pulumi.yaml"), "utf8"));
+  if (!flags.force && (await exists(path.join(dir, file)))) {
+    io.err(`${file} already exists in ${dir}: import writes a new stack (choose another --stack, or --force to overwrite it)\n`);
+    return EXIT.usage;
+  }
+  const now = flags.now ?? new Date();
+  const keys = await keyFiles(flags.keys ?? path.join(dir, "keys"), dir, io);
+  const { live, stats } = await readLiveTenant(flags, {}, io);
+  const result = importTenant(live, { stack: flags.stack, project, domain: flags.domain ?? tenantDomain(live), keys, now });
+  for (const f of result.files) {
+    const target = path.join(dir, f.path);
+    if (f.content !== undefined && !flags.force && (await exists(target)) && (await readFile(target, "utf8")) !== f.content) {
+      io.err(`${f.path} exists with other content: move it away, or --force to overwrite it\n`);
+      return EXIT.usage;
+    }
+  }
+  for (const f of result.files) {
+    const target = path.join(dir, f.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    if (f.content !== undefined) await writeFile(target, f.content);
+    else if (f.copyFrom && !(await exists(target))) await copyFile(f.copyFrom, target);
+  }
+  await writeFile(path.join(dir, file), result.stackFile);
+  io.out(importSummary(result, file, live, stats));
+  const planned = await planStack(dir, flags.stack, now);
+  if (planned.ok) {
+    io.out(
+      `\n${file} plans cleanly (${planned.plan.desired.resources.length} resources, every one adopted). Next: pulumi stack init ${flags.stack}; pulumi preview --stack ${flags.stack}\n`,
+    );
+    return EXIT.ok;
+  }
+  io.out(
+    `\n${renderErrors(file, planned.errors)}\nFix these (the list above says how), then \`npm run plan -- --stack ${flags.stack}\`.\n`,
+  );
+  return EXIT.findings;
+}
+
+function importSummary(r: ImportResult, file: string, live: LiveTenant, stats: CallStats): string {
+  const t = r.tenant as { apis?: object; applications?: object; actions?: object; triggers?: object; adopt: object };
+  const count = (o: object | undefined) => Object.keys(o ?? {}).length;
+  const lines = [
+    `Read ${live.domain}: ${live.clients.length} applications, ${live.apis.length} APIs, ${live.grants.length} grants, ${live.actions.length} actions (${stats.total} Management API calls).`,
+    `Wrote ${file}: ${count(t.apis)} APIs, ${count(t.applications)} applications, ${count(t.actions)} actions, ${count(t.triggers)} triggers; ${count(t.adopt)} resources to adopt.`,
+    ...r.files.map((f) => `Wrote ${f.path}${f.copyFrom ? ` (copied from ${f.copyFrom})` : ""}`),
+  ];
+  if (r.unmatchedCredentials.length) {
+    lines.push("", "Public keys to supply (Auth0 never returns them; match: the key's RFC 7638 thumbprint = the credential's kid):");
+    for (const u of r.unmatchedCredentials)
+      lines.push(`  ${u.specPath}: the public key of ${u.app} / ${u.credential} (${u.alg}, kid ${u.kid})`);
+  }
+  if (r.secretCommands.length) lines.push("", "Secret values to set (Auth0 never returns them):", ...r.secretCommands.map((c) => `  ${c}`));
+  if (r.updates.length)
+    lines.push(
+      "",
+      "The first pulumi up updates in place (nothing is created, replaced or deleted):",
+      ...r.updates.map((u) => `  ${u.subject}: ${u.text}`),
+    );
+  if (r.skipped.length) lines.push("", "Not imported:", ...r.skipped.map((s) => `  ${s.subject}: ${s.text}`));
+  return lines.join("\n") + "\n";
+}
+
+export interface DriftFlags extends TenantFlags {
+  stack: string;
+  dir: string;
+  format: "markdown" | "json";
+  failOn?: "high" | "medium";
+  /** `pulumi stack output --json` of the stack: its client ids identify the applications it deployed. */
+  previous?: string;
+}
+
+/** `npm run drift`: the live tenant against the stack's plan, as a review report. */
+export async function runDrift(flags: DriftFlags, io: Io): Promise<number> {
+  const dir = path.resolve(flags.dir);
+  const planned = await planStack(dir, flags.stack);
+  if (!planned.ok) {
+    io.err(`${renderErrors(planned.source, planned.errors)}\n`);
+    return EXIT.findings;
+  }
+  let deployed: Record<string, string> = {};
+  if (flags.previous) {
+    try {
+      deployed = clientIdsFromOutputs(JSON.parse(await readRegularFile(flags.previous)));
+    } catch (e) {
+      io.err(`--previous ${flags.previous}: ${(e as Error).message} (expected the output of \`pulumi stack output --json\`)\n`);
+      return EXIT.usage;
+    }
+  }
+  const config = (await readStackConfig(dir, flags.stack)).values;
+  const { live } = await readLiveTenant(flags, config, io);
+  const report = driftReport(planned.plan, live, { deployedClientIds: deployed, readAt: new Date() });
+  io.out(flags.format === "json" ? renderJson(report) : renderMarkdown(report));
+  return failed(report, flags.failOn) ? EXIT.findings : EXIT.ok;
+}
+
+export const failed = (report: ReviewReport, failOn: "high" | "medium" | undefined) =>
+  failOn !== undefined && changesAtOrAbove(report, failOn).length > 0;
+
+/** Client ids by application key from `pulumi stack output --json` (its `applications` output). */
+export function clientIdsFromOutputs(outputs: unknown): Record<string, string> {
+  const apps = (outputs as { applications?: Record<string, { clientId?: unknown }> } | null)?.applications ?? {};
+  return Object.fromEntries(Object.entries(apps).flatMap(([k, v]) => (typeof v?.clientId === "string" ? [[k, v.clientId]] : [])));
+}
