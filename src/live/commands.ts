@@ -8,6 +8,7 @@ import { changesAtOrAbove, renderJson, renderMarkdown } from "../review/render";
 import type { ReviewReport } from "../review/review";
 import { inspectPublicKey } from "../spec/public-key";
 import { driftReport } from "./drift";
+import { clientIdsFromOutputs } from "./guard";
 import { importTenant, type ImportResult, type KeyFile } from "./import";
 import { localDomain } from "./local";
 import { TenantReader, type CallStats, type ReaderOptions } from "./reader";
@@ -216,9 +217,3 @@ export async function runDrift(flags: DriftFlags, io: Io): Promise<number> {
 
 export const failed = (report: ReviewReport, failOn: "high" | "medium" | undefined) =>
   failOn !== undefined && changesAtOrAbove(report, failOn).length > 0;
-
-/** Client ids by application key from `pulumi stack output --json` (its `applications` output). */
-export function clientIdsFromOutputs(outputs: unknown): Record<string, string> {
-  const apps = (outputs as { applications?: Record<string, { clientId?: unknown }> } | null)?.applications ?? {};
-  return Object.fromEntries(Object.entries(apps).flatMap(([k, v]) => (typeof v?.clientId === "string" ? [[k, v.clientId]] : [])));
-}

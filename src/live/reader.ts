@@ -162,11 +162,15 @@ export class TenantReader {
     });
   }
 
-  /** Every client (paged), the legacy global client ("All Applications") left out. */
-  async clients(): Promise<ClientRecord[]> {
+  /** Every client (paged), the legacy global client ("All Applications") left out; `fields` limits what each carries. */
+  async clients(fields?: string[]): Promise<ClientRecord[]> {
     const out: ClientRecord[] = [];
+    const select = fields ? { fields: fields.join(","), include_fields: true } : {};
     await this.call("GET /api/v2/clients", async () => {
-      for await (const c of await this.client.clients.list({ per_page: this.options.perPage, is_global: false }, this.request())) {
+      for await (const c of await this.client.clients.list(
+        { per_page: this.options.perPage, is_global: false, ...select },
+        this.request(),
+      )) {
         out.push(c as ClientRecord);
         this.tick(`clients ${out.length}`);
       }
@@ -182,14 +186,19 @@ export class TenantReader {
     );
   }
 
-  /** The credentials of many clients, at most `concurrency` calls in flight. */
+  /** The credentials of many clients, at most `concurrency` calls in flight; a client that no longer exists is left out. */
   async credentialsOf(clientIds: string[]): Promise<Map<string, CredentialRecord[]>> {
     const out = new Map<string, CredentialRecord[]>();
     let next = 0;
     const worker = async () => {
       while (next < clientIds.length) {
         const id = clientIds[next++]!;
-        out.set(id, await this.credentials(id));
+        const found = await this.credentials(id).catch((e: unknown) => {
+          if ((e as { cause?: unknown }).cause instanceof ManagementError && (e as { cause: ManagementError }).cause.statusCode === 404)
+            return undefined;
+          throw e;
+        });
+        if (found) out.set(id, found);
         this.tick(`credentials ${out.size}/${clientIds.length}`);
       }
     };

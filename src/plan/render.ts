@@ -29,6 +29,7 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[]): string {
   out.push(
     `Plan for stack ${s.stack} (project ${s.project}, tenant ${s.domain ?? "domain not set"})${s.protect ? ", all resources protected" : ""}`,
   );
+  if (s.rotationCheckedAgainst) out.push(`Credential changes checked against ${s.rotationCheckedAgainst}.`);
   out.push("");
   out.push("APIs");
   out.push(

@@ -63,6 +63,8 @@ export interface PlanSummary {
   triggers: Record<string, string[]>;
   resourceCounts: Record<string, number>;
   resourceTotal: number;
+  /** What rotation steps were checked against (the last deployment's outputs, or the credentials read live), if anything. */
+  rotationCheckedAgainst?: string;
   /** Resources that adopt an existing Auth0 object on the first `pulumi up` (the spec's adopt:); absent when none do. */
   adopted?: { type: string; name: string; importId: string }[];
 }
@@ -139,6 +141,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
     resourceCounts,
     resourceTotal: plan.desired.resources.length,
     ...(adopted.length > 0 ? { adopted } : {}),
+    ...(plan.rotationCheckedAgainst ? { rotationCheckedAgainst: plan.rotationCheckedAgainst } : {}),
   };
 }
 
