@@ -91,7 +91,9 @@ export async function keyFiles(dir: string, projectDir: string, io: Io): Promise
         out.push({
           path: file,
           thumbprint: key.thumbprint,
-          specPath: inside ? path.relative(projectDir, file).split(path.sep).join("/") : `keys/imported/${e.name}`,
+          ...(inside
+            ? { specPath: path.relative(projectDir, file).split(path.sep).join("/") }
+            : { specPath: `keys/imported/${e.name}`, copyFrom: file }),
           ...(key.certificateNotAfter ? { certificateNotAfter: key.certificateNotAfter } : {}),
         });
       } catch (err) {
@@ -172,6 +174,12 @@ function importSummary(r: ImportResult, file: string, live: LiveTenant, stats: C
       lines.push(`  ${u.specPath}: the public key of ${u.app} / ${u.credential} (${u.alg}, kid ${u.kid})`);
   }
   if (r.secretCommands.length) lines.push("", "Secret values to set (Auth0 never returns them):", ...r.secretCommands.map((c) => `  ${c}`));
+  if (r.claims.length)
+    lines.push(
+      "",
+      "Claims the imported actions set (not declared: their code sets them):",
+      ...r.claims.map((c) => `  ${c.action}: ${c.name} (${c.token} token)`),
+    );
   if (r.updates.length)
     lines.push(
       "",

@@ -17,8 +17,10 @@ export interface KeyFile {
   /** Path inside the project (keys/…), or a file outside it that the import copies to `copyTo`. */
   path: string;
   thumbprint: string;
-  /** Where the spec will point: the file itself when it is already under keys/, else keys/imported/<file>. */
+  /** Where the spec will point: the file itself when it is already under the project's keys/, else keys/imported/<file>. */
   specPath: string;
+  /** Set when the file is outside the project's keys/: the import copies it to specPath. */
+  copyFrom?: string;
   certificateNotAfter?: Date;
 }
 
@@ -242,6 +244,10 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
         text: `its secrets (${a.secrets.join(", ")}) are sent again from Pulumi config, and the action is redeployed: Auth0 never returns secret values`,
       });
     }
+    updates.push({
+      subject: `action ${key}`,
+      text: "redeployed once with the same code (a new version of identical code): the provider does not read `deploy` back, so the first pulumi up sets it",
+    });
     if (a.undeployedChanges)
       updates.push({
         subject: `action ${key}`,
@@ -375,7 +381,7 @@ function credentialSpec(
   let specPath: string;
   if (key) {
     specPath = key.specPath;
-    if (key.specPath !== key.path) files.push({ path: key.specPath, copyFrom: key.path });
+    if (key.copyFrom && !files.some((f) => f.path === key.specPath)) files.push({ path: key.specPath, copyFrom: key.copyFrom });
   } else {
     specPath = `keys/imported/${appKey}-${name}.pem`;
     unmatched.push({ app: appKey, credential: name, kid: cred.kid, alg: cred.alg, specPath });

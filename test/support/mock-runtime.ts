@@ -57,6 +57,11 @@ export async function underMocks<T>(
      * store; a fresh one by default, so no test relies on mocks accepting anything.
      */
     provider?: ProviderDouble;
+    /**
+     * The state the provider reads for a resource declared with the `import` option (its id): adopted resources get
+     * it, and their id, as their outputs. Undefined: the resource is registered like any other.
+     */
+    imported?: (type: string, name: string, id: string) => Record<string, unknown> | undefined;
   },
   body: () => Promise<T>,
 ): Promise<{ result?: T; error?: unknown; registered: Registered[]; stackReferences: string[] }> {
@@ -76,6 +81,8 @@ export async function underMocks<T>(
           return { id: args.name, state: { name: args.inputs.name, outputs: options.lastOutputs ?? {}, secretOutputNames: [] } };
         }
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        const imported = args.id ? options.imported?.(args.type, args.name, args.id) : undefined;
+        if (imported) return { id: args.id!, state: imported };
         return { id: mockId(args.name), state: provider.register(args.type, args.name, args.inputs) };
       },
       call: (args) => args.inputs,
