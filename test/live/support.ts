@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { dump } from "js-yaml";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant";
-import { READ_SCOPES } from "../../src/local-tenant/management";
+import { READ_SCOPES, type ManagementClientOption } from "../../src/local-tenant/management";
 import { TenantReader, type ReaderOptions } from "../../src/live/reader";
 import type { ReaderSettings } from "../../src/live/settings";
 import { tempProject } from "../support/temp-project";
@@ -73,6 +73,8 @@ export async function liveFixture(options: {
   files?: Record<string, string>;
   scopes?: readonly string[];
   now?: () => Date;
+  /** More Management API clients (e.g. a dashboard-like writer holding every scope). */
+  managementClients?: ManagementClientOption[];
 }): Promise<LiveFixture> {
   const project = tempProject(options.files ?? {});
   const scratch = mkdtempSync(path.join(tmpdir(), "live-"));
@@ -82,7 +84,10 @@ export async function liveFixture(options: {
     dir: project.root,
     stack: options.stack,
     tlsDir: path.join(scratch, "tls"),
-    managementClients: [{ clientId: READER_ID, publicKeyPem: key.publicKey, scopes: options.scopes ?? READ_SCOPES, name: "Tenant reader" }],
+    managementClients: [
+      { clientId: READER_ID, publicKeyPem: key.publicKey, scopes: options.scopes ?? READ_SCOPES, name: "Tenant reader" },
+      ...(options.managementClients ?? []),
+    ],
     ...(options.now ? { now: options.now } : {}),
   });
   const settings: ReaderSettings = { domain: new URL(tenant.url).host, clientId: READER_ID, privateKey: key.privateKey, alg: "RS256" };
