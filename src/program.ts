@@ -104,7 +104,7 @@ async function deployedBaseline(
       previous,
       source: {
         kind: "live",
-        description: `the credentials ${settings.domain} holds (${Object.keys(clientIds).length} deployed applications, read live)`,
+        description: `the credentials ${settings.domain} holds (read live for ${Object.keys(clientIds).length} deployed applications)`,
       },
     };
   } catch (e) {

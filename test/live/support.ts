@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { request } from "node:https";
+import { Agent, request } from "node:https";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -15,13 +15,14 @@ import { tempProject } from "../support/temp-project";
  * process starts; the CLI tests start theirs with it, as users do). It goes through node:https, as fetch would.
  */
 export function trustingFetch(ca: string): typeof fetch {
+  const agent = new Agent({ ca, keepAlive: true, maxSockets: 8 });
   return (input, init) =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
       const headers = new Headers(init?.headers);
       const req = request(
         url,
-        { method: init?.method ?? "GET", headers: Object.fromEntries(headers.entries()), ca, signal: init?.signal ?? undefined },
+        { method: init?.method ?? "GET", headers: Object.fromEntries(headers.entries()), agent, signal: init?.signal ?? undefined },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -53,6 +54,10 @@ let readerKey: ReturnType<typeof keyPair> | undefined;
 export const readerKeyPair = () => (readerKey ??= keyPair());
 
 export const READER_ID = "live-reader";
+
+/** A second key pair (a key that is not the reader's, a narrow reader's). */
+let otherKey: ReturnType<typeof keyPair> | undefined;
+export const otherKeyPair = () => (otherKey ??= keyPair());
 
 export interface LiveFixture {
   project: ReturnType<typeof tempProject>;
