@@ -102,7 +102,8 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
   const unmanaged = dict<Record<string, unknown>>();
   const comments = new Map<string, string[]>(); // "apis.<key>" / "applications.<key>" / "actions.<key>" → comment lines
   const comment = (at: string, line: string) => comments.set(at, [...(comments.get(at) ?? []), line]);
-  const keyByThumbprint = new Map(options.keys.map((k) => [k.thumbprint, k]));
+  const keyByThumbprint = new Map<string, KeyFile>();
+  for (const k of options.keys) if (!keyByThumbprint.has(k.thumbprint)) keyByThumbprint.set(k.thumbprint, k);
 
   // ---- APIs ----
   const apiKeys = new Set<string>();
