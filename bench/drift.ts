@@ -10,7 +10,8 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPair, generateKeyPairSync } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs, promisify } from "node:util";
@@ -219,8 +220,8 @@ async function main() {
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
-  const scratch = path.join(cache, "drift-reader");
-  mkdirSync(scratch, { recursive: true });
+  // The reader's private key lives outside the repository, for this run only.
+  const scratch = mkdtempSync(path.join(tmpdir(), "bench-drift-"));
   writeFileSync(path.join(scratch, "reader.pub"), reader.publicKey);
   writeFileSync(path.join(scratch, "reader.key"), reader.privateKey, { mode: 0o600 });
   const tlsDir = path.join(cache, "tls");
@@ -252,6 +253,7 @@ async function main() {
     }
   } finally {
     tenant.stop();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
 
