@@ -154,7 +154,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
           kind: "drift.unmanaged-grant",
           subject: who,
           ...(g.scopes.length ? { scope: sensitive(g.scopes)! } : {}),
-          text: `${who} may get tokens for ${audienceName(g.audience)} with ${g.scopes.join(" ") || "no scopes"}: a grant the spec does not declare`,
+          text: `${who} may get ${g.subjectType === "user" ? "user access tokens" : "tokens"} for ${audienceName(g.audience)} with ${g.scopes.join(" ") || "no scopes"}: a grant the spec does not declare`,
           details: [`grant ${g.id}`],
         });
         continue;

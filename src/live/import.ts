@@ -202,7 +202,7 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
     const other = [];
     for (const g of grantsOf(c.clientId)) {
       const apiKey = apiKeyByIdentifier.get(g.audience);
-      if (apiKey && type === "m2m") {
+      if (apiKey && type === "m2m" && g.subjectType === "client") {
         declared[apiKey] = [...g.scopes].sort();
         adopt[`clientGrant/${key}/${apiKey}`] = g.id;
       } else other.push(g);

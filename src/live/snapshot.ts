@@ -75,6 +75,8 @@ export interface LiveGrant {
   clientId: string;
   audience: string;
   scopes: string[];
+  /** "client" (the client-credentials grants the spec declares) or "user" (user access to an API through the app). */
+  subjectType: string;
 }
 
 export interface LiveAction {
@@ -157,6 +159,7 @@ export const liveGrant = (g: GrantRecord): LiveGrant => ({
   clientId: g.client_id ?? "",
   audience: g.audience,
   scopes: strings(g.scope),
+  subjectType: g.subject_type ?? "client",
 });
 
 export function liveAction(a: ActionRecord): LiveAction {
