@@ -2,6 +2,7 @@ import { dump } from "js-yaml";
 import { TRIGGERS, ACTION_RUNTIMES, type Trigger } from "../actions/triggers";
 import { claimsInCode } from "../actions/literal-claims";
 import { dict } from "../dict";
+import { excerpt } from "../excerpt";
 import { API_SIGNING_ALGS, CREDENTIAL_ALGS, KEY_PATTERN, SCOPE_PATTERN, webUrlProblem } from "../spec/schema";
 import { DEFAULT_DESCRIPTION } from "../model/application";
 import type { LiveAction, LiveApi, LiveClient, LiveCredential, LiveTenant } from "./snapshot";
@@ -127,30 +128,35 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
   }
 
   // ---- applications ----
+  const systemAudiences = new Set(live.apis.filter((a) => a.system).map((a) => a.identifier));
   const appKeys = new Set<string>();
   const applications = dict<Record<string, unknown>>();
   const appKeyByClient = new Map<string, string>();
   const names = new Set<string>();
   const grantsOf = (clientId: string) => live.grants.filter((g) => g.clientId === clientId);
-  const acknowledge = (c: LiveClient, why: string, grants = grantsOf(c.clientId)) => {
+  const acknowledge = (c: LiveClient, grants = grantsOf(c.clientId)) => {
     unmanaged[c.clientId] = {
-      name: `${c.name}${c.appType ? ` (${c.appType})` : ""}: ${why}`,
+      name: excerpt(`${c.name}${c.appType ? ` (${c.appType})` : ""}`, 180),
       ...(c.credentials.some((x) => x.attached) ? { credentials: c.credentials.filter((x) => x.attached).map((x) => x.kid) } : {}),
       ...(grants.length > 0 ? { grants: Object.fromEntries(grants.map((g) => [g.audience, [...g.scopes].sort()])) } : {}),
     };
   };
   for (const c of live.clients) {
     if (c.clientId === live.readerClientId) {
-      acknowledge(c, "the Management API client this import ran as");
+      acknowledge(c);
+      skipped.push({
+        subject: `application ${c.name} (${c.clientId})`,
+        text: "the Management API client this import ran as; acknowledged under unmanaged:",
+      });
       continue;
     }
-    const problem = clientProblem(c, names);
+    const problem = clientProblem(c, names, systemAudiences, live.grants);
     if (problem) {
       skipped.push({
         subject: `application ${c.name} (${c.clientId})`,
         text: `${problem}; acknowledged under unmanaged: with its current grants and keys`,
       });
-      acknowledge(c, problem);
+      acknowledge(c);
       continue;
     }
     names.add(c.name);
@@ -209,7 +215,7 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
     }
     if (type === "m2m") app.grants = declared;
     if (other.length > 0) {
-      acknowledge(c, "grants the spec cannot declare", other);
+      acknowledge(c, other);
       for (const g of other)
         skipped.push({
           subject: `application ${key}`,
@@ -309,7 +315,9 @@ function apiProblem(api: LiveApi): string | undefined {
   return undefined;
 }
 
-function clientProblem(c: LiveClient, names: Set<string>): string | undefined {
+function clientProblem(c: LiveClient, names: Set<string>, systemAudiences: Set<string>, grants: LiveTenant["grants"]): string | undefined {
+  if (grants.some((g) => g.clientId === c.clientId && systemAudiences.has(g.audience)))
+    return "a client of the Auth0 Management API (a deployer, a previewer or an admin tool): managing its keys from a stack it deploys could lock the deployment out";
   if (c.appType !== "non_interactive" && c.appType !== "regular_web")
     return `a ${c.appType ?? "generic"} application (the spec declares machine-to-machine and regular web applications only)`;
   if (names.has(c.name)) return `another application is also named ${JSON.stringify(c.name)} (names are unique in the spec)`;
