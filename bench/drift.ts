@@ -69,6 +69,7 @@ async function child(command: string) {
       ? await runImport({ ...flags, stack: "imported", dir: values.dir!, keys: path.join(values.dir!, "keys"), force: true }, io)
       : await runDrift({ ...flags, stack: "bench", dir: values.dir!, format: "json" }, io);
   const commandMs = performance.now() - started;
+  if (command === "drift" && !out.startsWith("{")) throw new Error(`drift exited ${code} without a report`);
   const detail =
     command === "drift"
       ? `exit ${code}, ${(JSON.parse(out) as { stacks: { changes: unknown[] }[] }).stacks[0]!.changes.length} findings`

@@ -243,15 +243,14 @@ export async function runDrift(flags: DriftFlags, io: Io): Promise<number> {
     }
   }
   const config = (await readStackConfig(dir, flags.stack)).values;
-  // The stack is planned while the tenant is read (the read mostly waits on the network).
-  const [planned, { live }] = await Promise.all([
-    phase(io, "plan the stack", () => planStack(dir, flags.stack)),
-    phase(io, "read the tenant", () => readLiveTenant(flags, config, io)),
-  ]);
+  // Planned before the read, not during it: the plan loads each action in the isolated host under a wall-clock
+  // limit, which a thousand responses arriving at once could push past.
+  const planned = await phase(io, "plan the stack", () => planStack(dir, flags.stack));
   if (!planned.ok) {
     io.err(`${renderErrors(planned.source, planned.errors)}\n`);
     return EXIT.findings;
   }
+  const { live } = await phase(io, "read the tenant", () => readLiveTenant(flags, config, io));
   const report = await phase(io, "compare", () => driftReport(planned.plan, live, { deployedClientIds: deployed, readAt: new Date() }));
   io.out(flags.format === "json" ? renderJson(report) : renderMarkdown(report));
   return failed(report, flags.failOn) ? EXIT.findings : EXIT.ok;
