@@ -1,11 +1,9 @@
-import { EXIT, runDrift } from "../src/live/commands";
-import { runCli } from "./common";
-import { concurrencyOf, consoleIo, runLive, TENANT_OPTIONS, TENANT_USAGE } from "./live-common";
+import { concurrencyOf, consoleIo, EXIT, runLive, runLiveCli, TENANT_OPTIONS, TENANT_USAGE } from "./live-common";
 
 const USAGE = `usage: npm run drift -- --stack <name> ${TENANT_USAGE} [--format markdown|json] [--fail-on high|medium] [--previous <pulumi stack output --json file>]`;
 
 /** Exit codes: 0 no drift at or above --fail-on; 1 such drift, or an invalid spec; 2 usage; 3 the tenant could not be read. */
-runCli(() =>
+runLiveCli(() =>
   runLive(
     {
       ...TENANT_OPTIONS,
@@ -24,6 +22,8 @@ runCli(() =>
         return EXIT.usage;
       }
       const concurrency = concurrencyOf(v.concurrency);
+      // Loaded only now: a --local run re-executes itself before it pays for the SDK and the planner.
+      const { runDrift } = await import("../src/live/commands");
       return runDrift(
         {
           stack: v.stack,

@@ -1,10 +1,8 @@
-import { EXIT, runImport } from "../src/live/commands";
-import { runCli } from "./common";
-import { concurrencyOf, consoleIo, runLive, TENANT_OPTIONS, TENANT_USAGE } from "./live-common";
+import { concurrencyOf, consoleIo, EXIT, runLive, runLiveCli, TENANT_OPTIONS, TENANT_USAGE } from "./live-common";
 
 const USAGE = `usage: npm run import -- --stack <new stack> ${TENANT_USAGE} [--keys <dir of public keys>] [--force]`;
 
-runCli(() =>
+runLiveCli(() =>
   runLive(
     {
       ...TENANT_OPTIONS,
@@ -20,6 +18,8 @@ runCli(() =>
         return EXIT.usage;
       }
       const concurrency = concurrencyOf(v.concurrency);
+      // Loaded only now: a --local run re-executes itself before it pays for the SDK and the planner.
+      const { runImport } = await import("../src/live/commands");
       return runImport(
         {
           stack: v.stack,

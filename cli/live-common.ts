@@ -1,8 +1,10 @@
-import type { ParseArgsConfig } from "node:util";
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { TenantReadError } from "../src/errors";
-import { EXIT, type Io } from "../src/live/commands";
+import type { Io } from "../src/live/commands";
 import { reexecTrustingLocalCa } from "../src/live/local";
-import { parseCliArgs } from "./common";
+
+/** Exit codes of import and drift (as src/live/commands.ts returns them; kept here so the CLIs start light). */
+export const EXIT = { ok: 0, usage: 2, unreadable: 3 } as const;
 
 /** Flags that say which tenant to read and as whom (import and drift). */
 export const TENANT_OPTIONS = {
@@ -25,9 +27,23 @@ export const consoleIo = (): Io => ({
   ...(process.stderr.isTTY ? { progress: (line: string) => process.stderr.write(line ? `\r\x1b[K${line}` : "\r\x1b[K") } : {}),
 });
 
-type ParsedValues<T extends NonNullable<ParseArgsConfig["options"]>> = NonNullable<
-  ReturnType<typeof parseCliArgs<{ options: T }>>
->["values"];
+type ParsedValues<T extends NonNullable<ParseArgsConfig["options"]>> = ReturnType<typeof parseArgs<{ options: T }>>["values"];
+
+/**
+ * Runs a live CLI's main function, setting exitCode (as cli/common.ts runCli does). These CLIs do not import
+ * cli/common.ts: it loads the planner, and a --local run should re-execute itself before paying for it.
+ */
+export function runLiveCli(main: () => Promise<number>) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      console.error(e instanceof Error ? e.message : String(e));
+      process.exitCode = 1;
+    },
+  );
+}
 
 /** Parses, re-executes once trusting the local CA for --local, and turns a TenantReadError into exit code 3. */
 export async function runLive<T extends NonNullable<ParseArgsConfig["options"]>>(
@@ -35,8 +51,13 @@ export async function runLive<T extends NonNullable<ParseArgsConfig["options"]>>
   usage: string,
   body: (values: ParsedValues<T>) => Promise<number>,
 ): Promise<number> {
-  const parsed = parseCliArgs({ options }, usage);
-  if (!parsed) return EXIT.usage;
+  let parsed;
+  try {
+    parsed = parseArgs({ options });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${usage}`);
+    return EXIT.usage;
+  }
   const values = parsed.values as Record<string, unknown>;
   if (values.help) {
     console.log(usage);
