@@ -2,7 +2,9 @@ import { ProjectError, UsageError } from "../src/errors";
 import { style, type Style } from "../src/text/style";
 
 /** Exit codes of every command (README, "Command line"). */
-export const EXIT = { ok: 0, findings: 1, usage: 2, denied: 3 } as const;
+import { EXIT } from "../src/exit-codes";
+
+export { EXIT };
 
 /**
  * Where a command writes: stdout carries only its result (JSON for --json), everything else goes to stderr. Tests run

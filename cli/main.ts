@@ -1,7 +1,8 @@
 import { Command, CommanderError } from "commander";
-import { ProjectError } from "../src/errors";
+import { ProjectError, TenantReadError } from "../src/errors";
 import { actionCommand } from "./commands/action";
 import { keysCommand } from "./commands/keys";
+import { liveCommands } from "./commands/live";
 import { localCommands } from "./commands/local";
 import { planCommand } from "./commands/plan";
 import { reviewCommand } from "./commands/review";
@@ -12,7 +13,7 @@ const VERSION = (require("../package.json") as { version: string }).version;
 /**
  * `auth0-tenant <command>`: every command of the project behind one executable (commander: generated help for every
  * command, "did you mean" for commands and options, one exit-code convention). Exit codes: 0 ok, 1 findings or invalid
- * input, 2 usage, 3 denied.
+ * input, 2 usage, 3 denied, 4 a tenant could not be read.
  */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
@@ -49,6 +50,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   keysCommand(program, io, runIn);
   actionCommand(program, io, runIn);
   localCommands(program, io, runIn);
+  liveCommands(program, io, runIn);
   for (const c of allCommands(program))
     c.exitOverride().configureOutput({
       writeOut: (s) => io.out(s),
@@ -71,6 +73,10 @@ export async function run(argv: string[], io: Io): Promise<number> {
     if (e instanceof Denied) {
       io.err(`${e.message}\n`);
       return EXIT.denied;
+    }
+    if (e instanceof TenantReadError) {
+      io.err(`${io.look.error(e.message)}\n`);
+      return EXIT.unreadable;
     }
     if (e instanceof ProjectError) {
       io.err(`${io.look.error(e.message)}\n`);

@@ -56,6 +56,8 @@ export class Declarer {
       parent,
       protect: resource.protect,
       ...(dependsOn.length > 0 ? { dependsOn } : {}),
+      // Adopts an existing Auth0 object on the first `pulumi up` (the spec's adopt:); ignored once it is in the state.
+      ...(resource.importId !== undefined ? { import: resource.importId } : {}),
     });
     this.resources.set(addressOf(resource), declared);
     return declared as ProviderResource<T>;

@@ -65,3 +65,8 @@ export class GitError extends ProjectError {
 export function assertNever(value: never, what: string): never {
   throw new Error(`unhandled ${what}: ${JSON.stringify(value)}`);
 }
+
+/** The live tenant could not be read (Auth0 refused, was unreachable, or rate-limited the reader past its retries). */
+export class TenantReadError extends ProjectError {
+  readonly code = "ERR_TENANT_READ";
+}

@@ -7,7 +7,9 @@ import { stackFileName, TENANT_CONFIG_KEY } from "./config/stack-file";
 import { buildModel } from "./model";
 import { previousFromOutputs, type PreviousCredentials } from "./rotation/fingerprints";
 import { checkRotation } from "./rotation/rules";
-import { formatIssue, SpecError, validateTenant } from "./spec";
+import { formatIssue, SpecError, validateTenant, type TenantSpec } from "./spec";
+import { clientIdsFromOutputs, knownClientIds, liveCredentials, providerSettings, type GuardSource } from "./live/guard";
+import type { ReaderOptions } from "./live/reader";
 
 /** Config key that turns the deploy-time rotation guard off (it is on unless set to false). */
 export const ROTATION_GUARD_KEY = "rotationGuard";
@@ -21,8 +23,13 @@ export const ROTATION_GUARD_REFERENCE_KEY = "rotationGuardStackReference";
  */
 export async function tenantProgram(
   root: string,
-  options: { now?: Date; componentOptions?: pulumi.ComponentResourceOptions } = {},
-): Promise<{ tenant: Tenant; outputs: TenantOutputs }> {
+  options: {
+    now?: Date;
+    componentOptions?: pulumi.ComponentResourceOptions;
+    /** Reader options of the live rotation guard (tests: a fetch trusting the local tenant's CA). */
+    reader?: ReaderOptions;
+  } = {},
+): Promise<{ tenant: Tenant; outputs: TenantOutputs; rotationGuard: GuardSource }> {
   const config = new pulumi.Config();
   const stack = pulumi.getStack();
   const now = options.now ?? new Date();
@@ -48,10 +55,14 @@ export async function tenantProgram(
   for (const w of attribute(validated.warnings, layered)) void pulumi.log.warn(formatIssue(w));
   const spec = validated.spec;
   if (!spec) throw new SpecError(source, attribute(validated.errors, layered));
+  let rotationGuard: GuardSource = { kind: "off", description: `off (config ${ROTATION_GUARD_KEY} false)` };
   if (config.getBoolean(ROTATION_GUARD_KEY) !== false) {
-    const rotationErrors = checkRotation(await lastDeployedCredentials(config.get(ROTATION_GUARD_REFERENCE_KEY)), spec, now);
+    const baseline = await deployedBaseline(spec, config, options.reader);
+    rotationGuard = baseline.source;
+    void pulumi.log.info(`rotation guard: each credential change is checked against ${rotationGuard.description}`);
+    const rotationErrors = checkRotation(baseline.previous, spec, now);
     if (rotationErrors.length > 0)
-      throw new SpecError(`${stackFile} (rotation against the last deployment)`, attribute(rotationErrors, layered));
+      throw new SpecError(`${stackFile} (rotation against ${rotationGuard.description})`, attribute(rotationErrors, layered));
   }
   const built = await buildModel(spec, { readFile, packagesDir: root });
   if (!built.model) throw new SpecError(source, attribute(built.errors, layered));
@@ -60,7 +71,50 @@ export async function tenantProgram(
     return new pulumi.Config(namespace).requireSecret(name);
   };
   const tenant = new Tenant(built.model, { ...options.componentOptions, secret });
-  return { tenant, outputs: tenant.outputs };
+  return { tenant, outputs: tenant.outputs, rotationGuard };
+}
+/** Config key choosing the guard's source: auto (live when the provider's settings are at hand), live, or outputs. */
+export const ROTATION_GUARD_SOURCE_KEY = "rotationGuardSource";
+
+/**
+ * What the rotation guard checks a step against. With the provider's settings at hand (auth0:domain, the client id
+ * and its private key, from config or the environment) it reads the credentials Auth0 holds for each application
+ * (client ids from the last deployment's outputs, else adopt:); otherwise, or with rotationGuardSource = outputs, the
+ * last deployment's own outputs. A live read that fails stops the preview with the reason: it never hangs (a time
+ * limit) and never silently falls back.
+ */
+async function deployedBaseline(
+  spec: TenantSpec,
+  config: pulumi.Config,
+  readerOptions: ReaderOptions | undefined,
+): Promise<{ previous: PreviousCredentials; source: GuardSource }> {
+  const mode = config.get(ROTATION_GUARD_SOURCE_KEY) ?? "auto";
+  if (!["auto", "live", "outputs"].includes(mode))
+    throw new Error(`config ${config.name}:${ROTATION_GUARD_SOURCE_KEY} is ${JSON.stringify(mode)} (allowed: auto, live, outputs)`);
+  const outputs = await lastDeployedOutputs(config.get(ROTATION_GUARD_REFERENCE_KEY));
+  const settings = mode === "outputs" ? undefined : providerSettings((key) => pulumi.runtime.getConfig(key));
+  if (!settings) {
+    if (mode === "live")
+      throw new Error(
+        `${config.name}:${ROTATION_GUARD_SOURCE_KEY} is live, but the provider's settings are not all set (auth0:domain, AUTH0_CLIENT_ID or auth0:clientId, AUTH0_CLIENT_ASSERTION_PRIVATE_KEY or auth0:clientAssertionPrivateKey)`,
+      );
+    return { previous: previousFromOutputs(outputs), source: { kind: "outputs", description: "the last deployment's outputs" } };
+  }
+  const clientIds = knownClientIds(Object.keys(spec.applications), spec.adopt, clientIdsFromOutputs(outputs));
+  try {
+    const previous = await liveCredentials(settings, clientIds, readerOptions);
+    return {
+      previous,
+      source: {
+        kind: "live",
+        description: `the credentials ${settings.domain} holds (read live for ${Object.keys(clientIds).length} deployed applications)`,
+      },
+    };
+  } catch (e) {
+    throw new Error(
+      `rotation guard: cannot read the credentials Auth0 holds: ${(e as Error).message}\n(to check against the last deployment's outputs instead: pulumi config set ${ROTATION_GUARD_SOURCE_KEY} outputs)`,
+    );
+  }
 }
 
 /** Pulumi knows which config keys were set with --secret; the SDK exposes it only internally. */
@@ -74,10 +128,10 @@ function isConfigSecret(key: string): boolean {
  * key material, so our fingerprints are the only record). Empty on a first deployment. The output is written only
  * once each app's ClientCredentials deployed (see OutputsModel), and a failed update keeps the previous outputs.
  */
-async function lastDeployedCredentials(configured: string | undefined): Promise<PreviousCredentials> {
+async function lastDeployedOutputs(configured: string | undefined): Promise<{ applications: unknown }> {
   const self = new pulumi.StackReference("last-deployment", { name: configured ?? selfReferenceName() });
   const details = await self.getOutputDetails("applications");
-  return previousFromOutputs({ applications: details.value ?? details.secretValue });
+  return { applications: details.value ?? details.secretValue };
 }
 
 /**

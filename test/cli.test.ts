@@ -37,7 +37,8 @@ describe("auth0-tenant: one executable", () => {
     expect((await cli(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const help = await cli(["--help"]);
     expect(help.code).toBe(0);
-    for (const c of ["plan", "review", "keys", "action", "login", "tenant", "token"]) expect(help.stdout).toContain(`  ${c} `);
+    for (const c of ["plan", "review", "keys", "action", "login", "tenant", "token", "import", "drift"])
+      expect(help.stdout).toContain(`  ${c} `);
   });
 
   it.each([
@@ -51,6 +52,16 @@ describe("auth0-tenant: one executable", () => {
       ["token", "--app", "reporting", "--key", "x.pem"],
       "error: give exactly one of --local (the local tenant) and --domain <tenant domain>",
     ],
+    [["drift", "--domain", "acme.eu.auth0.com"], "error: required option '-s, --stack <name>' not specified"],
+    [["import", "--stack", "acme"], "error: which tenant? give --domain <tenant> or --local <url>"],
+    [
+      ["drift", "--stack", "dev", "--domain", "a.auth0.com", "--local", "https://localhost:4010"],
+      "error: give --domain <tenant> or --local <url>, not both",
+    ],
+    [
+      ["drift", "--stack", "dev", "--domain", "a.auth0.com", "--concurrency", "9"],
+      "error: --concurrency 9: Management API calls in flight (1 to 4)",
+    ],
   ])("usage errors exit 2, name the argument and show the usage: %j", async (args, message) => {
     const r = await cli(args, { cwd: root });
     expect(r.code).toBe(2);
@@ -59,11 +70,16 @@ describe("auth0-tenant: one executable", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("the exit-code table: 0 ok, 1 findings or invalid input, 2 usage, 3 denied", async () => {
+  it("the exit-code table: 0 ok, 1 findings or invalid input, 2 usage, 3 denied, 4 unreadable", async () => {
     expect((await cli(["plan"], { cwd: root })).code).toBe(0);
     expect((await cli(["keys", "status", "--window", "365", "--fail-on", "expiring"], { cwd: root })).code).toBe(1);
     expect((await cli(["plan", "--stack", "nope"], { cwd: root })).code).toBe(2);
     expect((await cli(["action", "client-claims", "--event", "actions/events/m2m-disabled.json"], { cwd: root })).code).toBe(3);
+    // 4: the tenant could not be read (here: no reader credentials anywhere), with what is missing, before any request.
+    const env = { AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" };
+    const unreadable = await cli(["drift", "--stack", "dev", "--domain", "acme-dev.eu.auth0.com"], { cwd: root, env });
+    expect(unreadable.code).toBe(4);
+    expect(unreadable.stderr).toContain("cannot read the tenant: missing");
   });
 });
 

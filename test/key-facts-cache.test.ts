@@ -34,7 +34,10 @@ describe("key facts are cached by content hash", () => {
     const other = await later.inspectPublicKey(readFileSync(path.join(root, "keys/payments-2026-q4.pem"), "utf8"));
     expect(other.bits).toBe(2048);
     // A malformed entry is not trusted: the key is parsed again.
-    writeFileSync(file, JSON.stringify({ version: 1, entries: { [hash!]: { format: "spki", bits: 4096, thumbprint: "not-a-thumbprint" } } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, entries: { [hash!]: { format: "spki", bits: 4096, thumbprint: "not-a-thumbprint" } } }),
+    );
     vi.resetModules();
     const checked = await import("../src/spec/public-key");
     expect(await checked.inspectPublicKey(pem)).toMatchObject({ bits: 2048, thumbprint: info.thumbprint });

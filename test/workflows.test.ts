@@ -121,3 +121,34 @@ describe("deploy workflow", () => {
     }
   });
 });
+
+describe("drift workflow", () => {
+  const wf = load("drift.yml");
+  const preview = load("pull-request.yml").jobs.preview!;
+  const job = wf.jobs.drift!;
+
+  it("runs on a schedule (and by hand) with read-only permissions, never cancelled midway", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect((wf.on as unknown as { schedule: { cron: string }[] }).schedule[0]!.cron).toMatch(/^\S+ \S+ \S+ \S+ \S+$/);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(job.permissions).toBeUndefined();
+    expect(wf.concurrency?.["cancel-in-progress"]).toBe(false);
+  });
+
+  it("reads each tenant with the previewer of its <stack>-preview environment, exactly as the PR preview does", () => {
+    expect(job.strategy!.matrix.stack).toEqual(["dev", "prod"]);
+    expect(job.environment).toBe("${{ matrix.stack }}-preview");
+    expect(job.environment).toBe(preview.environment);
+    expect(job.env).toEqual(preview.env);
+    expect(new Set(secretsIn(job))).toEqual(new Set(secretsIn(preview)));
+  });
+
+  it("fails on high-risk drift and puts the report in the run summary; without credentials it fails loudly", () => {
+    const run = job.steps.find((s) => s.run?.includes("npm run --silent drift"))!.run!;
+    expect(run).toContain('npm run --silent drift -- --stack "${{ matrix.stack }}" --format markdown --fail-on high $previous > drift.md');
+    expect(run).toContain('cat drift.md >> "$GITHUB_STEP_SUMMARY"');
+    expect(run).toContain('exit "$code"');
+    expect(job.steps[0]!.run).toContain("exit 1");
+    expect(job.steps.map((s) => s.run).filter((r) => r === "npm ci")).toHaveLength(1);
+  });
+});

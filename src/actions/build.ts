@@ -1,8 +1,8 @@
-import { ActionLoadError, BundleError } from "../errors";
+import { ActionLoadError, BundleError, ProjectFileError } from "../errors";
 import { formatPath, type SpecIssue } from "../spec/issues";
 import type { ActionSpec, TenantSpec } from "../spec/types";
 import type { Bundle, FileReader } from "./bundle";
-import { inspectBundle } from "./sandbox";
+import { inspectBundle, sha256 } from "./sandbox";
 import { ACTION_LIMITS, TRIGGERS } from "./triggers";
 
 export interface BuildContext {
@@ -22,8 +22,8 @@ export async function buildActions(spec: TenantSpec, ctx: BuildContext): Promise
   const actions = Object.values(spec.actions);
   if (actions.length === 0) return { bundles: {}, errors };
   // esbuild is loaded only when there is an action to bundle: plans without actions stay fast.
-  const { bundleAction } = await import("./bundle");
-  const built = await Promise.all(actions.map((a) => buildOne(a, ctx, bundleAction, errors)));
+  const bundleAction = actions.some((a) => a.bundle) ? (await import("./bundle")).bundleAction : undefined;
+  const built = await Promise.all(actions.map((a) => buildOne(a, ctx, a.bundle ? bundleAction : undefined, errors)));
   const bundles: Record<string, Bundle> = {};
   built.forEach((bundle, i) => {
     if (bundle) bundles[actions[i]!.key] = bundle;
@@ -34,31 +34,18 @@ export async function buildActions(spec: TenantSpec, ctx: BuildContext): Promise
 async function buildOne(
   action: ActionSpec,
   ctx: BuildContext,
-  bundleAction: typeof import("./bundle").bundleAction,
+  bundleAction: typeof import("./bundle").bundleAction | undefined,
   errors: SpecIssue[],
 ): Promise<Bundle | undefined> {
   const at = formatPath(["actions", action.key, "source"]);
-  let bundle: Bundle;
-  try {
-    const config = { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) };
-    bundle = await bundleAction({
-      source: action.source,
-      readFile: ctx.readFile,
-      runtime: action.runtime,
-      config,
-      packagesDir: ctx.packagesDir,
-    });
-  } catch (e) {
-    if (!(e instanceof BundleError)) throw e;
-    errors.push({ path: at, code: "bundle_failed", message: `${action.source} does not bundle: ${e.message}` });
-    return undefined;
-  }
+  const bundle = bundleAction ? await bundled(action, ctx, bundleAction, at, errors) : await unbundled(action, ctx, at, errors);
+  if (!bundle) return undefined;
   const before = errors.length;
   if (bundle.bytes > ACTION_LIMITS.codeBytes) {
     errors.push({
       path: at,
       code: "limit_exceeded",
-      message: `the bundle is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)`,
+      message: `${action.bundle ? "the bundle" : action.source} is ${bundle.bytes} bytes (at most ${ACTION_LIMITS.codeBytes}, an Auth0 limit)`,
     });
   }
   const { handler, version } = TRIGGERS[action.trigger];
@@ -75,4 +62,48 @@ async function buildOne(
     errors.push({ path: at, code: "bundle_failed", message: `${action.source}: ${e.message}` });
   }
   return errors.length > before ? undefined : bundle;
+}
+
+async function bundled(
+  action: ActionSpec,
+  ctx: BuildContext,
+  bundleAction: typeof import("./bundle").bundleAction,
+  at: string,
+  errors: SpecIssue[],
+): Promise<Bundle | undefined> {
+  try {
+    const config = { claims: action.claims, ...(action.deny ? { deny: action.deny } : {}) };
+    return await bundleAction({
+      source: action.source,
+      readFile: ctx.readFile,
+      runtime: action.runtime,
+      config,
+      packagesDir: ctx.packagesDir,
+    });
+  } catch (e) {
+    if (!(e instanceof BundleError)) throw e;
+    errors.push({ path: at, code: "bundle_failed", message: `${action.source} does not bundle: ${e.message}` });
+    return undefined;
+  }
+}
+
+/**
+ * `bundle: false`: the source file is the code, byte for byte (read like every project file: inside the project, a
+ * regular file of bounded size). Nothing is compiled, prepended or resolved; the caller still checks its size and,
+ * in the isolated host, its handler export.
+ */
+async function unbundled(action: ActionSpec, ctx: BuildContext, at: string, errors: SpecIssue[]): Promise<Bundle | undefined> {
+  let code: string | undefined;
+  try {
+    code = await ctx.readFile(action.source);
+  } catch (e) {
+    if (!(e instanceof ProjectFileError)) throw e;
+    errors.push({ path: at, code: "file_unreadable", message: e.message });
+    return undefined;
+  }
+  if (code === undefined) {
+    errors.push({ path: at, code: "file_not_found", message: `file ${action.source} not found` });
+    return undefined;
+  }
+  return { code, sha256: sha256(code), bytes: Buffer.byteLength(code, "utf8") };
 }

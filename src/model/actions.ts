@@ -43,7 +43,7 @@ export interface TriggerModel {
 export function actionModel(action: ActionSpec, bundle: Bundle, protect: boolean): ActionModel {
   const component = { type: COMPONENT_TYPES.ClaimsAction, name: action.key };
   const resource = child(RESOURCE_TYPES.Action, action.key, component, protect, {
-    name: action.key,
+    name: action.name,
     code: bundle.code,
     runtime: action.runtime,
     deploy: true,
@@ -65,20 +65,21 @@ export function actionModel(action: ActionSpec, bundle: Bundle, protect: boolean
  * action: Pulumi creates and updates it after them, and removed actions are deleted only after it has been
  * updated to no longer bind them (deletes of removed resources run last), so Auth0 never answers 409 "bound".
  */
-export function triggerModel(trigger: Trigger, keys: string[], protect: boolean): TriggerModel {
+export function triggerModel(trigger: Trigger, bound: { key: string; name: string }[], protect: boolean): TriggerModel {
   const component = { type: COMPONENT_TYPES.TriggerBindings, name: trigger };
   return {
     kind: "trigger",
     trigger,
     component,
-    order: keys,
+    order: bound.map((b) => b.key),
     bindings: child(
       RESOURCE_TYPES.TriggerActions,
       trigger,
       component,
       protect,
-      { trigger, actions: keys.map((k) => ({ id: ref(RESOURCE_TYPES.Action, k, "id"), displayName: k })) },
-      keys.map((k) => ({ type: RESOURCE_TYPES.Action, name: k })),
+      // The display name is the action's name in Auth0, as the dashboard shows a binding.
+      { trigger, actions: bound.map((b) => ({ id: ref(RESOURCE_TYPES.Action, b.key, "id"), displayName: b.name })) },
+      bound.map((b) => ({ type: RESOURCE_TYPES.Action, name: b.key })),
     ),
   };
 }

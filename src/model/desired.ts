@@ -98,6 +98,11 @@ export interface DesiredResource<T extends ResourceType = ResourceType, I extend
   dependsOn: Address[];
   /** Input paths whose values are secret: encrypted in state, redacted in every report. */
   secretInputs?: string[];
+  /**
+   * The Auth0 id of an existing object this resource adopts (the spec's `adopt:`): the first `pulumi up` imports it
+   * (the `import` resource option) instead of creating it. Later runs ignore it (the state already has the resource).
+   */
+  importId?: string;
 }
 
 export interface ComponentAddress {

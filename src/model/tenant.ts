@@ -3,6 +3,7 @@ import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
 import { dict } from "../dict";
 import { assertNever } from "../errors";
 import type { CredentialFingerprint } from "../rotation/fingerprints";
+import { adoptKeyOf } from "../spec/adopt";
 import type { TenantSpec } from "../spec";
 import { actionModel, triggerModel, type ActionModel, type TriggerModel } from "./actions";
 import { apiModel, type ApiModel } from "./api";
@@ -68,8 +69,14 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
   );
   const bindings = dict(TRIGGER_IDS.map((t) => [t, spec.triggers[t]])) as Record<Trigger, string[]>;
   const triggers: Partial<Record<Trigger, TriggerModel>> = {};
-  for (const t of TRIGGER_IDS) if (bindings[t].length > 0) triggers[t] = triggerModel(t, bindings[t], spec.protect);
-  return {
+  for (const t of TRIGGER_IDS)
+    if (bindings[t].length > 0)
+      triggers[t] = triggerModel(
+        t,
+        bindings[t].map((k) => ({ key: k, name: spec.actions[k]?.name ?? k })),
+        spec.protect,
+      );
+  const model: TenantModel = {
     stack: spec.stack,
     protect: spec.protect,
     apis,
@@ -103,6 +110,8 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
       triggers: bindings,
     },
   };
+  applyAdopt(model, spec.adopt);
+  return model;
 }
 
 /** The tenant's components in declaration order: APIs, applications, actions, then the trigger bindings. */
@@ -139,4 +148,12 @@ export function desiredState(model: TenantModel): DesiredState {
     components: [TENANT_COMPONENT, ...components.map((c) => ({ ...c.component, parent: TENANT_COMPONENT }))],
     resources: components.flatMap(resourcesOf),
   };
+}
+
+/** Sets each resource's importId from the spec's `adopt:` (keys validated against the same resources in src/spec/adopt.ts). */
+function applyAdopt(model: TenantModel, adopt: Record<string, string>): void {
+  for (const r of componentsInOrder(model).flatMap(resourcesOf)) {
+    const id = Object.hasOwn(adopt, adoptKeyOf(r)) ? adopt[adoptKeyOf(r)] : undefined;
+    if (id !== undefined) r.importId = id;
+  }
 }

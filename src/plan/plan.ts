@@ -19,6 +19,8 @@ export interface Plan {
   model: TenantModel;
   desired: DesiredState;
   warnings: SpecIssue[];
+  /** What rotation steps were checked against (options.previousSource), when they were. */
+  rotationCheckedAgainst?: string;
 }
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; source: string; errors: SpecIssue[]; warnings: SpecIssue[] };
@@ -26,8 +28,10 @@ export type PlanResult = { ok: true; plan: Plan } | { ok: false; source: string;
 export type FileReader = (relativePath: string) => Promise<string | undefined>;
 
 export interface PlanOptions {
-  /** The last deployed credentials (stack outputs): rotation steps are checked against them. */
+  /** The last deployed credentials (stack outputs, or read live): rotation steps are checked against them. */
   previous?: PreviousCredentials;
+  /** Where `previous` comes from, for people (e.g. "the last deployment's outputs"). */
+  previousSource?: string;
   /** Where npm packages imported by actions resolve from: the project directory (default: the current one). */
   packagesDir?: string;
 }
@@ -67,6 +71,7 @@ export async function planFromConfig(config: StackConfig, readFile: FileReader, 
       model: built.model,
       desired: desiredState(built.model),
       warnings,
+      ...(options.previous && options.previousSource ? { rotationCheckedAgainst: options.previousSource } : {}),
     },
   };
 }

@@ -21,6 +21,7 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = In
   out.push(
     `Plan for stack ${s.stack} (project ${s.project}, tenant ${s.domain ?? "domain not set"})${s.protect ? ", all resources protected" : ""}`,
   );
+  if (s.rotationCheckedAgainst) out.push(`Credential changes checked against ${s.rotationCheckedAgainst}.`);
   out.push("");
   out.push("APIs");
   out.push(
@@ -82,12 +83,23 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = In
   );
   const claims = actions.flatMap((a) => [
     ...a.claims.map((c) => [a.trigger, a.key, c.tokens.join("+"), c.name, c.from ?? `= ${JSON.stringify(c.value)}`]),
+    ...(a.undeclaredClaims ?? []).map((c) => [a.trigger, a.key, c.token, c.name, "not declared (a literal setCustomClaim in its code)"]),
     ...(a.deny ? [[a.trigger, a.key, "deny", `${a.deny.code}: ${a.deny.reason}`, `when ${a.deny.when} = ${a.deny.equals}`]] : []),
   ]);
   if (claims.length) {
     out.push("");
     out.push("Claims");
     out.push(fitted(["trigger", "action", "token", "claim", "from"], claims));
+  }
+  if (s.adopted) {
+    out.push("");
+    out.push("Adoption (the first pulumi up imports these existing objects instead of creating them)");
+    out.push(
+      table(
+        ["resource", "adopts"],
+        s.adopted.map((a) => [`${a.type.split(":").pop()} ${a.name}`, `adopts ${a.importId}`]),
+      ),
+    );
   }
   out.push("");
   out.push(`Resources: ${s.resourceTotal}`);

@@ -1,4 +1,5 @@
 import { addressOf, RESOURCE_TYPES, type DesiredResource } from "../model";
+import { claimsInCode } from "../actions/literal-claims";
 import { daysLeft } from "../rotation/expiry";
 import type { Plan } from "./plan";
 
@@ -44,6 +45,11 @@ export interface ActionSummary {
   deny: { when: string; equals: string; code: string; reason: string } | null;
   /** Secret names only; values are never part of a plan. */
   secrets: string[];
+  /**
+   * Only for an action deployed as written (bundle: false): the claims its code sets by literal name
+   * (`setCustomClaim("…")`). They are not declared in the spec, so nothing checks them before deploying.
+   */
+  undeclaredClaims?: { name: string; token: string }[];
 }
 
 export interface PlanSummary {
@@ -57,12 +63,19 @@ export interface PlanSummary {
   triggers: Record<string, string[]>;
   resourceCounts: Record<string, number>;
   resourceTotal: number;
+  /** What rotation steps were checked against (the last deployment's outputs, or the credentials read live), if anything. */
+  rotationCheckedAgainst?: string;
+  /** Resources that adopt an existing Auth0 object on the first `pulumi up` (the spec's adopt:); absent when none do. */
+  adopted?: { type: string; name: string; importId: string }[];
 }
 
 /** The facts a person wants from a plan; also the stable, comparable form used by review. Read from the model. */
 export function summarize(plan: Plan, now: Date): PlanSummary {
   const { spec, model } = plan;
   const resourceCounts: Record<string, number> = {};
+  const adopted = plan.desired.resources
+    .filter((r) => r.importId !== undefined)
+    .map((r) => ({ type: r.type, name: r.name, importId: r.importId! }));
   for (const r of plan.desired.resources) {
     const short = r.type.split(":").pop()!;
     resourceCounts[short] = (resourceCounts[short] ?? 0) + 1;
@@ -121,11 +134,14 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
         claims: action.claims,
         deny: action.deny ?? null,
         secrets: action.secrets.map((x) => x.name),
+        ...(action.bundle ? {} : { undeclaredClaims: claimsInCode(a.bundle.code) }),
       };
     }),
     triggers: model.bindings,
     resourceCounts,
     resourceTotal: plan.desired.resources.length,
+    ...(adopted.length > 0 ? { adopted } : {}),
+    ...(plan.rotationCheckedAgainst ? { rotationCheckedAgainst: plan.rotationCheckedAgainst } : {}),
   };
 }
 
@@ -141,6 +157,7 @@ export function printableResources(plan: Plan) {
     name: r.name,
     parent: addressOf(r.parent),
     protect: r.protect,
+    ...(r.importId !== undefined ? { importId: r.importId } : {}),
     dependsOn: r.dependsOn.map(addressOf),
     inputs: shortenCode(
       redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials),

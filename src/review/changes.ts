@@ -6,6 +6,8 @@ export const RISK_ORDER: Risk[] = ["high", "medium", "low", "info"];
 
 export const SECTIONS = {
   stack: "Stack",
+  /** Drift: grants and keys made outside the spec, first (who can get which token). */
+  access: "Access made outside the spec (grants and keys)",
   applications: "Applications",
   grants: "Grants",
   apis: "APIs and scopes",
@@ -46,20 +48,62 @@ export type ChangeKind =
   | "binding.order-changed"
   | "protected.deleted"
   | "resource.replaced"
-  | "protect.disabled";
+  | "protect.disabled"
+  // drift: the live tenant against the stack's plan (src/live/drift.ts)
+  | "drift.unmanaged-grant"
+  | "drift.unmanaged-credential"
+  | "drift.unmanaged-app"
+  | "drift.unmanaged-api"
+  | "drift.unmanaged-scope"
+  | "drift.unmanaged-action"
+  | "drift.unmanaged-binding"
+  | "drift.code-changed"
+  | "drift.changed"
+  | "drift.missing";
 
 /** The change kinds about each resource type: adding a resource type without them is a compile error. */
 export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
-  "auth0:index/client:Client": ["app.added", "app.removed", "app.type-changed", "app.metadata-changed"],
-  "auth0:index/clientGrant:ClientGrant": ["grant.scope-gained", "grant.scope-lost"],
-  "auth0:index/resourceServer:ResourceServer": ["api.added", "api.removed", "api.identifier-changed", "api.setting-changed"],
-  "auth0:index/resourceServerScopes:ResourceServerScopes": ["api.scope-added", "api.scope-removed"],
+  "auth0:index/client:Client": [
+    "app.added",
+    "app.removed",
+    "app.type-changed",
+    "app.metadata-changed",
+    "drift.unmanaged-app",
+    "drift.changed",
+    "drift.missing",
+  ],
+  "auth0:index/clientGrant:ClientGrant": [
+    "grant.scope-gained",
+    "grant.scope-lost",
+    "drift.unmanaged-grant",
+    "drift.changed",
+    "drift.missing",
+  ],
+  "auth0:index/resourceServer:ResourceServer": [
+    "api.added",
+    "api.removed",
+    "api.identifier-changed",
+    "api.setting-changed",
+    "drift.unmanaged-api",
+    "drift.changed",
+    "drift.missing",
+  ],
+  "auth0:index/resourceServerScopes:ResourceServerScopes": [
+    "api.scope-added",
+    "api.scope-removed",
+    "drift.unmanaged-scope",
+    "drift.changed",
+    "drift.missing",
+  ],
   "auth0:index/clientCredentials:ClientCredentials": [
     "credential.added",
     "credential.retired",
     "credential.expiring",
     "credential.method-reverted",
     "rotation.unsafe",
+    "drift.unmanaged-credential",
+    "drift.changed",
+    "drift.missing",
   ],
   "auth0:index/action:Action": [
     "action.added",
@@ -70,8 +114,12 @@ export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
     "claim.added",
     "claim.removed",
     "claim.changed",
+    "drift.unmanaged-action",
+    "drift.code-changed",
+    "drift.changed",
+    "drift.missing",
   ],
-  "auth0:index/triggerActions:TriggerActions": ["binding.order-changed"],
+  "auth0:index/triggerActions:TriggerActions": ["binding.order-changed", "drift.unmanaged-binding", "drift.changed", "drift.missing"],
 };
 
 /** What a detector finds; risk.ts turns it into a Change with a risk level. */

@@ -16,7 +16,7 @@ export interface StackReview {
 }
 
 export interface ReviewReport {
-  /** A heading other than "<base> → <head>" (the promotion view says which stack it compares with which). */
+  /** The heading (default: "<base> → <head>"): the promotion view says which stacks it compares, drift names itself. */
   title?: string;
   base: string;
   head: string;

@@ -53,6 +53,18 @@ export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
   "protected.deleted": () => "high",
   "resource.replaced": byStack("high", "medium"),
   "protect.disabled": () => "high",
+  // Drift. Made by hand on a production tenant, access (a grant, a key, a client secret) and code that runs on every
+  // login or token (a binding, an action's code) are high: nobody reviewed them.
+  "drift.unmanaged-grant": byStack("high", "medium"),
+  "drift.unmanaged-credential": byStack("high", "medium"),
+  "drift.unmanaged-binding": byStack("high", "medium"),
+  "drift.code-changed": byStack("high", "medium"),
+  "drift.missing": byStack("high", "medium"),
+  "drift.unmanaged-app": byStack("medium", "low"),
+  "drift.unmanaged-api": byStack("medium", "low"),
+  "drift.changed": byStack("medium", "low"),
+  "drift.unmanaged-scope": () => "low",
+  "drift.unmanaged-action": () => "low",
 };
 
 export function riskOf(finding: Finding, stack: string): Risk {

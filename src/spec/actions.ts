@@ -45,12 +45,19 @@ const secretName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, {
 });
 
 export const actionSchema = strictObject({
+  /** The action's name in Auth0 (unique per tenant); default: the key. Imported actions keep their dashboard name. */
+  name: z.string().trim().min(1, { error: "must not be empty" }).max(128, { error: "at most 128 characters" }).optional(),
   trigger: z.enum(TRIGGER_IDS as [Trigger, ...Trigger[]], {
     error: (i) => `${excerpt(JSON.stringify(i.input))} is not allowed (allowed: ${TRIGGER_IDS.join(", ")})`,
   }),
   source: z
     .string()
     .regex(/^actions\/[A-Za-z0-9._/-]+\.(ts|js)$/, { error: "must be a .ts or .js file under actions/ (e.g. actions/login-claims.ts)" }),
+  /**
+   * false: the source (a CommonJS .js file) is deployed byte for byte, not bundled: no esbuild, no banner, no claim
+   * mapping (an imported action keeps the code Auth0 runs). Its handler export and size are still checked.
+   */
+  bundle: z.boolean({ error: "must be true or false" }).default(true),
   runtime: z
     .enum(ACTION_RUNTIMES, { error: (i) => `${excerpt(JSON.stringify(i.input))} is not allowed (allowed: ${ACTION_RUNTIMES.join(", ")})` })
     .default("node22"),
@@ -202,6 +209,7 @@ function resolveAction(key: string, action: ParsedAction, ctx: SpecContext, erro
   });
   checkClaimsUniqueWithin(key, claims, errors);
   if (action.deny) checkEventPath(action.deny.when, trigger, at("deny", "when"), errors);
+  if (!action.bundle) checkUnbundled(action, at, errors);
 
   const secretNames = Object.keys(action.secrets);
   if (secretNames.length > ACTION_LIMITS.secretsPerAction) {
@@ -243,13 +251,44 @@ function resolveAction(key: string, action: ParsedAction, ctx: SpecContext, erro
   if (errors.length > before) return undefined;
   return {
     key,
+    name: action.name ?? key,
     trigger,
     runtime: action.runtime,
     source: action.source,
+    bundle: action.bundle,
     claims,
     ...(action.deny ? { deny: action.deny } : {}),
     secrets: Object.entries(action.secrets).map(([name, s]) => ({ name, config: s.config })),
   };
+}
+
+/**
+ * An unbundled action is deployed as written: nothing compiles a claim mapping or a deny rule into it, so declaring
+ * them would be a promise the code does not keep; and Auth0 runs CommonJS, so the file must be one.
+ */
+function checkUnbundled(action: ParsedAction, at: (...rest: PathSegment[]) => string, errors: SpecIssue[]) {
+  if (!action.source.endsWith(".js")) {
+    errors.push({
+      path: at("source"),
+      code: "invalid_value",
+      message: `${excerpt(action.source)}: an action with bundle: false is deployed as written, so its source must be a CommonJS .js file (allowed: actions/….js)`,
+    });
+  }
+  if (action.claims.length > 0) {
+    errors.push({
+      path: at("claims"),
+      code: "invalid_value",
+      message:
+        "claims are compiled into the bundle, and an action with bundle: false is not bundled: its code sets its own claims (the plan lists its literal setCustomClaim calls); remove claims, or bundle it",
+    });
+  }
+  if (action.deny) {
+    errors.push({
+      path: at("deny"),
+      code: "invalid_value",
+      message: "a deny rule is compiled into the bundle, and an action with bundle: false is not bundled: remove deny, or bundle it",
+    });
+  }
 }
 
 function checkEventPath(path: string, trigger: Trigger, at: string, errors: SpecIssue[]) {

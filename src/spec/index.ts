@@ -1,4 +1,5 @@
 export * from "./actions";
+export * from "./adopt";
 export * from "./issues";
 export * from "./load";
 export * from "./public-key";

@@ -6,6 +6,7 @@ import { ProjectFileError, PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
+import { adoptableKeys, parseUnmanaged, resolveAdopt } from "./adopt";
 import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
 import { inspectPublicKey } from "./public-key";
@@ -22,6 +23,10 @@ const envelope = strictObject({
   applications: z.record(resourceKey, z.unknown()).default({}),
   actions: z.unknown().optional(),
   triggers: z.unknown().optional(),
+  /** `<kind>/<name>` → Auth0 id: existing objects the first `pulumi up` imports (src/spec/adopt.ts). */
+  adopt: z.unknown().optional(),
+  /** Applications that exist on purpose but are not managed here (the drift report's acknowledgements). */
+  unmanaged: z.unknown().optional(),
   credentialExpiryWarningDays: z
     .number({ error: "must be a whole number of days" })
     .int({ error: "must be a whole number of days" })
@@ -134,6 +139,20 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   checkKeysNotShared(applications, errors);
   flushKeyFacts();
   warnings.push(...confusableIdentifiers(Object.values(apis)));
+  checkUnique(
+    Object.values(actions),
+    (a) => a.name,
+    (a) => ["actions", a.key, "name"],
+    "action name",
+    errors,
+  );
+  const unparsed = new Set(
+    [...entries("apis"), ...entries("applications"), ...(isMapping(given.actions) ? Object.entries(given.actions) : [])]
+      .map(([k]) => k)
+      .filter((k) => !apis[k] && !applications[k] && !actions[k]),
+  );
+  const adopt = resolveAdopt(given.adopt, adoptableKeys({ apis, applications, actions, triggers }), unparsed, errors);
+  const unmanaged = parseUnmanaged(given.unmanaged, errors);
 
   const declaresNothing = entries("apis").length + entries("applications").length === 0 && !isMapping(given.actions);
   if (top && declaresNothing && top.allowEmpty !== true) {
@@ -154,6 +173,8 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     applications,
     actions,
     triggers,
+    adopt,
+    unmanaged,
   };
   return { spec, errors, warnings };
 }

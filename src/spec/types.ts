@@ -13,6 +13,19 @@ export interface TenantSpec {
   actions: Record<string, ActionSpec>;
   /** Action keys bound to each trigger, in execution order (always both triggers, possibly empty). */
   triggers: Record<Trigger, string[]>;
+  /** `<resource kind>/<logical name>` → the Auth0 id the first `pulumi up` imports instead of creating (src/spec/adopt.ts). */
+  adopt: Record<string, string>;
+  /** Applications present in the tenant on purpose but not managed here, by client id (drift does not report them). */
+  unmanaged: Record<string, UnmanagedClientSpec>;
+}
+
+export interface UnmanagedClientSpec {
+  clientId: string;
+  name?: string;
+  /** Key ids (kid) of its credentials. */
+  credentials: string[];
+  /** API identifier → scopes it is expected to hold. */
+  grants: Record<string, string[]>;
 }
 
 export interface ClaimSpec {
@@ -24,9 +37,13 @@ export interface ClaimSpec {
 
 export interface ActionSpec {
   key: string;
+  /** The action's name in Auth0 (default: the key). */
+  name: string;
   trigger: Trigger;
   runtime: ActionRuntime;
   source: string;
+  /** false: the source is deployed byte for byte (no bundling, no claim mapping). */
+  bundle: boolean;
   claims: ClaimSpec[];
   deny?: { when: string; equals: string; code: string; reason: string };
   /** Action secret name → the Pulumi secret config key holding its value. */

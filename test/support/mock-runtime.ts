@@ -12,6 +12,8 @@ export interface Registered {
   parent?: string;
   dependencies?: string[];
   protect?: boolean;
+  /** The `import` resource option: the id of an existing object the engine adopts instead of creating one. */
+  importId?: string;
 }
 
 /** urn:pulumi:stack::project::parent$type::name → "type::name" */
@@ -55,6 +57,11 @@ export async function underMocks<T>(
      * store; a fresh one by default, so no test relies on mocks accepting anything.
      */
     provider?: ProviderDouble;
+    /**
+     * The state the provider reads for a resource declared with the `import` option (its id): adopted resources get
+     * it, and their id, as their outputs. Undefined: the resource is registered like any other.
+     */
+    imported?: (type: string, name: string, id: string) => Record<string, unknown> | undefined;
   },
   body: () => Promise<T>,
 ): Promise<{ result?: T; error?: unknown; registered: Registered[]; stackReferences: string[] }> {
@@ -74,6 +81,8 @@ export async function underMocks<T>(
           return { id: args.name, state: { name: args.inputs.name, outputs: options.lastOutputs ?? {}, secretOutputNames: [] } };
         }
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        const imported = args.id ? options.imported?.(args.type, args.name, args.id) : undefined;
+        if (imported) return { id: args.id!, state: imported };
         return { id: mockId(args.name), state: provider.register(args.type, args.name, args.inputs) };
       },
       call: (args) => args.inputs,
@@ -84,7 +93,7 @@ export async function underMocks<T>(
     "organization",
   );
   // Wrap the mock monitor to see each registration as the engine would: parent, dependencies, protect.
-  const graph = new Map<string, { parent?: string; dependencies: string[]; protect?: boolean }>();
+  const graph = new Map<string, { parent?: string; dependencies: string[]; protect?: boolean; importId?: string }>();
   const monitor = (settings as unknown as { getMonitor(): { registerResource(req: any, cb: unknown): unknown } }).getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: unknown) => {
@@ -92,6 +101,7 @@ export async function underMocks<T>(
       ...(req.getParent() ? { parent: addressOfUrn(req.getParent()) } : {}),
       dependencies: (req.getDependenciesList() as string[]).map(addressOfUrn).sort(),
       protect: req.getProtect(),
+      ...(req.getImportid() ? { importId: req.getImportid() } : {}),
     });
     return register(req, cb);
   };

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { dict, toDict } from "../dict";
+import { excerpt } from "../excerpt";
+import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
+import { didYouMean, formatPath, type SpecIssue } from "./issues";
+import { parseAt } from "./parse";
+import { SCOPE_PATTERN } from "./schema";
+import { strictObject } from "./strict";
+import type { ApiSpec, ApplicationSpec, UnmanagedClientSpec } from "./types";
+
+/**
+ * `adopt:` — which existing Auth0 object each declared resource takes over on its first `pulumi up` (the `import`
+ * resource option) instead of creating a duplicate. Keys are `<resource kind>/<logical name>`, the kind being the
+ * provider type's module name; values are the ids the provider's importers take (terraform-provider-auth0 v1.53.0:
+ * client and client credentials by client_id; a grant by its id; an API by its id; its scopes by its identifier; an
+ * action by its id; trigger bindings by the trigger's id).
+ */
+export const ADOPT_KINDS = {
+  client: "the application's client_id",
+  clientCredentials: "the application's client_id",
+  clientGrant: "the grant's id (cgr_…)",
+  resourceServer: "the API's id",
+  resourceServerScopes: "the API's identifier (its audience)",
+  action: "the action's id",
+  triggerActions: "the trigger's id (post-login, credentials-exchange)",
+} as const;
+export type AdoptKind = keyof typeof ADOPT_KINDS;
+
+/** The adopt key of a resource: `<kind>/<logical name>`, the kind read from its type token (auth0:index/client:Client → client). */
+export const adoptKeyOf = (r: { type: string; name: string }): string => `${r.type.split("/")[1]!.split(":")[0]}/${r.name}`;
+
+/** Most keys an error message lists; a tenant can declare thousands of resources. */
+const LISTED_KEYS = 12;
+
+/** Every adopt key a spec's resources answer to (the same resources the model declares). */
+export function adoptableKeys(parts: {
+  apis: Record<string, ApiSpec>;
+  applications: Record<string, ApplicationSpec>;
+  actions: Record<string, unknown>;
+  triggers: Record<Trigger, string[]>;
+}): string[] {
+  const keys: string[] = [];
+  for (const api of Object.keys(parts.apis)) keys.push(`resourceServer/${api}`, `resourceServerScopes/${api}`);
+  for (const app of Object.values(parts.applications)) {
+    keys.push(`client/${app.key}`);
+    if (app.credentials && app.credentials.length > 0) keys.push(`clientCredentials/${app.key}`);
+    if (app.type === "m2m") for (const api of Object.keys(app.grants)) keys.push(`clientGrant/${app.key}/${api}`);
+  }
+  for (const action of Object.keys(parts.actions)) keys.push(`action/${action}`);
+  for (const t of TRIGGER_IDS) if (parts.triggers[t].length > 0) keys.push(`triggerActions/${t}`);
+  return keys;
+}
+
+const adoptId = z
+  .string({ error: "must be the Auth0 id to adopt (a string)" })
+  .min(1, { error: "must not be empty (the Auth0 id to adopt)" })
+  .max(600, { error: "at most 600 characters" });
+
+/**
+ * Validates `adopt:` against the resources the spec declares, entry by entry. `unparsed` are the keys of entries that
+ * have errors of their own: an adopt key naming one of them is not reported again.
+ */
+export function resolveAdopt(raw: unknown, declared: string[], unparsed: Set<string>, errors: SpecIssue[]): Record<string, string> {
+  const out = dict<string>();
+  if (raw === undefined) return out;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    errors.push({ path: "adopt", code: "invalid_type", message: "must be a mapping of <resource kind>/<logical name> to an Auth0 id" });
+    return out;
+  }
+  const allowed = new Set(declared);
+  for (const [key, value] of Object.entries(raw)) {
+    const path = formatPath(["adopt", key]);
+    const id = parseAt(adoptId, value, ["adopt", key], errors);
+    const [kind, ...rest] = key.split("/");
+    const name = rest.join("/");
+    if (allowed.has(key)) {
+      if (id !== undefined) out[key] = id;
+      continue;
+    }
+    if (unparsed.has(name.split("/")[0]!)) continue;
+    if (!Object.hasOwn(ADOPT_KINDS, kind!) || name === "") {
+      errors.push({
+        path,
+        code: "not_declared",
+        message: `${excerpt(key)} does not name a resource (allowed: <resource kind>/<logical name>; ${didYouMean(kind!, Object.keys(ADOPT_KINDS))}kinds: ${Object.keys(ADOPT_KINDS).join(", ")})`,
+      });
+      continue;
+    }
+    const sameKind = declared.filter((k) => k.startsWith(`${kind}/`));
+    const shown =
+      sameKind.slice(0, LISTED_KEYS).join(", ") + (sameKind.length > LISTED_KEYS ? `, … ${sameKind.length - LISTED_KEYS} more` : "");
+    errors.push({
+      path,
+      code: "not_declared",
+      message: `the spec declares no ${kind} named ${excerpt(name)}, so there is nothing to adopt it into (${didYouMean(key, declared)}allowed: ${shown || `none: no ${kind} is declared`})`,
+    });
+  }
+  return out;
+}
+
+const unmanagedClientSchema = strictObject({
+  /** What it is, for people (e.g. "Deployer: pulumi up in CI"). */
+  name: z.string().max(200, { error: "at most 200 characters" }).optional(),
+  /** Its credentials' key ids (kid): another key on this client is drift. */
+  credentials: z
+    .array(z.string().regex(/^[0-9A-Za-z_-]{10,64}$/, { error: "a credential's kid (10 to 64 letters, digits, - and _)" }))
+    .default([]),
+  /** API identifier → the scopes this client is expected to hold on it; anything beyond is drift. */
+  grants: z
+    .record(z.string().min(1), z.array(z.string().regex(SCOPE_PATTERN, { error: "invalid scope name" })))
+    .default({})
+    .transform(toDict),
+});
+
+/**
+ * `unmanaged:` — applications that exist in the tenant on purpose but are not managed by this stack (the deployer and
+ * previewer of the Management API, say), keyed by client id, with the grants and keys they are expected to hold. The
+ * drift report names nothing about them beyond what is listed here; everything else it still reports.
+ */
+export function parseUnmanaged(raw: unknown, errors: SpecIssue[]): Record<string, UnmanagedClientSpec> {
+  if (raw === undefined) return dict();
+  const schema = z.record(
+    z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "a client id (1 to 64 letters, digits, '.', '_' or '-')" }),
+    unmanagedClientSchema,
+  );
+  const parsed = parseAt(schema, raw, ["unmanaged"], errors);
+  return parsed ? dict(Object.entries(parsed).map(([id, c]) => [id, { clientId: id, ...c }])) : dict();
+}
