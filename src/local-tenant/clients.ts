@@ -6,8 +6,16 @@ import type { ApplicationSpec, CredentialSpec, TenantSpec } from "../spec";
  * 32 characters like Auth0's, the same on every start.
  */
 export function localClientId(stack: string, appKey: string): string {
-  return createHash("sha256").update(`auth0-tenant-local/${stack}/${appKey}`).digest("base64url").replace(/[-_]/g, "x").slice(0, 32);
+  const name = `auth0-tenant-local/${stack}/${appKey}`;
+  let id = clientIds.get(name);
+  if (id === undefined) {
+    id = createHash("sha256").update(name).digest("base64url").replace(/[-_]/g, "x").slice(0, 32);
+    clientIds.set(name, id);
+  }
+  return id;
 }
+/** Every reader of a started tenant asks for the same ids (seed, token endpoint, listing): each is hashed once. */
+const clientIds = new Map<string, string>();
 
 /** The key id of a credential, as Auth0 generates it: the public key's RFC 7638 thumbprint (optional in an assertion). */
 export const localKid = (credential: CredentialSpec) => credential.key.thumbprint;

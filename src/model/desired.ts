@@ -71,14 +71,19 @@ export function resolveRefs<T>(
   secret: (s: SecretRef) => unknown = () => undefined,
   after: (a: AfterDeploy) => unknown = (a) => a.value,
 ): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve, secret, after));
   if (isRef(value)) return resolve(value);
   if (isSecretRef(value)) return secret(value);
   if (isAfterDeploy(value)) return after(value);
-  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resolve, secret, after));
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, resolve, secret, after)]));
+  // A loop rather than Object.fromEntries: a 10,000-application tenant resolves every input of 50,000 resources.
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const resolved = resolveRefs((value as Record<string, unknown>)[key], resolve, secret, after);
+    if (key === "__proto__") Object.defineProperty(out, key, { value: resolved, enumerable: true, writable: true, configurable: true });
+    else out[key] = resolved;
   }
-  return value;
+  return out;
 }
 
 /** Every Ref inside a value, in order of appearance. */

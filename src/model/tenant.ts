@@ -110,7 +110,7 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
       triggers: bindings,
     },
   };
-  applyAdopt(model, spec.adopt);
+  if (Object.keys(spec.adopt).length > 0) applyAdopt(model, spec.adopt);
   return model;
 }
 

@@ -160,7 +160,7 @@ export function printableResources(plan: Plan) {
     ...(r.importId !== undefined ? { importId: r.importId } : {}),
     dependsOn: r.dependsOn.map(addressOf),
     inputs: shortenCode(
-      redact(r.inputs, r.secretInputs ?? [], thumbprintByPem, r.type === RESOURCE_TYPES.ClientCredentials),
+      r.type === RESOURCE_TYPES.ClientCredentials ? shortenKeys(r.inputs, thumbprintByPem) : redact(r.inputs, r.secretInputs ?? []),
       r.type === RESOURCE_TYPES.Action
         ? { source: plan.spec.actions[r.name]!.source, bundle: plan.model.actions[r.name]!.bundle }
         : undefined,
@@ -176,18 +176,28 @@ function shortenCode(inputs: unknown, action: { source: string; bundle: { sha256
   return { ...(inputs as object), code: `<bundle of ${action.source}, sha256 ${action.bundle.sha256}, ${action.bundle.bytes} bytes>` };
 }
 
-function redact(inputs: object, secretPaths: string[], thumbprints: Map<string, string>, hasPems: boolean): unknown {
-  if (secretPaths.length === 0 && !hasPems) return inputs;
+/** A credentials resource's key bodies, each as its thumbprint (the key files hold the rest). */
+function shortenKeys(inputs: object, thumbprints: Map<string, string>): unknown {
+  const { privateKeyJwt, ...rest } = inputs as { privateKeyJwt?: { credentials: { pem: string }[] } };
+  if (!privateKeyJwt) return inputs;
+  return {
+    ...rest,
+    privateKeyJwt: {
+      ...privateKeyJwt,
+      credentials: privateKeyJwt.credentials.map((c) => ({ ...c, pem: `<public key, thumbprint ${thumbprints.get(c.pem) ?? "unknown"}>` })),
+    },
+  };
+}
+
+/** Inputs with the values at the secret paths (e.g. an action's secrets[0].value) replaced by REDACTED. */
+function redact(inputs: object, secretPaths: string[]): unknown {
+  if (secretPaths.length === 0) return inputs;
   const secrets = new Set(secretPaths);
-  // Paths are only spelled out when there are secrets to find (an action's inputs): most resources have none.
-  const below = (at: string, key: string | number) =>
-    secrets.size === 0 ? "" : typeof key === "number" ? `${at}[${key}]` : at === "" ? key : `${at}.${key}`;
   const walk = (value: unknown, at: string): unknown => {
     if (secrets.has(at)) return REDACTED;
-    if (hasPems && typeof value === "string" && thumbprints.has(value)) return `<public key, thumbprint ${thumbprints.get(value)}>`;
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, below(at, i)));
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, `${at}[${i}]`));
     if (typeof value === "object" && value !== null) {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, below(at, k))]));
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, at === "" ? k : `${at}.${k}`)]));
     }
     return value;
   };

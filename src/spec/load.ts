@@ -146,12 +146,16 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     "action name",
     errors,
   );
-  const unparsed = new Set(
-    [...entries("apis"), ...entries("applications"), ...(isMapping(given.actions) ? Object.entries(given.actions) : [])]
-      .map(([k]) => k)
-      .filter((k) => !apis[k] && !applications[k] && !actions[k]),
-  );
-  const adopt = resolveAdopt(given.adopt, adoptableKeys({ apis, applications, actions, triggers }), unparsed, errors);
+  // adopt: is checked against every declared resource key only when there is one (a tenant declares thousands).
+  const adopt = given.adopt === undefined ? dict<string>() : checkedAdopt();
+  function checkedAdopt() {
+    const unparsed = new Set(
+      [...entries("apis"), ...entries("applications"), ...(isMapping(given.actions) ? Object.entries(given.actions) : [])]
+        .map(([k]) => k)
+        .filter((k) => !apis[k] && !applications[k] && !actions[k]),
+    );
+    return resolveAdopt(given.adopt, adoptableKeys({ apis, applications, actions, triggers }), unparsed, errors);
+  }
   const unmanaged = parseUnmanaged(given.unmanaged, errors);
 
   const declaresNothing = entries("apis").length + entries("applications").length === 0 && !isMapping(given.actions);

@@ -1,5 +1,4 @@
 import { createPublicKey, KeyObject, X509Certificate } from "node:crypto";
-import { calculateJwkThumbprint, exportJWK } from "jose";
 import { PublicKeyError } from "../errors";
 import { cachedFacts, contentHash, rememberFacts } from "./key-facts-cache";
 
@@ -80,6 +79,8 @@ export async function inspectPublicKey(text: string): Promise<PublicKeyInfo> {
   if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) {
     throw new PublicKeyError(`is an RSA key of ${bits} bits (allowed: ${MIN_RSA_BITS} to ${MAX_RSA_BITS} bits)`);
   }
+  // jose is loaded only when a key is not in the facts cache: a re-plan of a known tenant never needs it.
+  const { calculateJwkThumbprint, exportJWK } = await import("jose");
   const thumbprint = await calculateJwkThumbprint(await exportJWK(key), "sha256");
   rememberFacts(hash, { format, bits, thumbprint, ...(certificateNotAfter ? { notAfter: certificateNotAfter.toISOString() } : {}) });
   return { pem: pem + "\n", format, bits, thumbprint, ...(certificateNotAfter ? { certificateNotAfter } : {}) };

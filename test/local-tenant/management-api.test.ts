@@ -342,6 +342,38 @@ describe("the local Management API: the plan as if deployed", () => {
     first.grants = first.grants.slice(0, 2);
     expect(ids(again)).toEqual(first);
   });
+
+  it("is built on first use (a big tenant starts serving tokens at once); management client ids are checked at start", async () => {
+    const signingKeys = await SigningKeys.generate(["RS256"]);
+    const credentials = tenant.plan.desired.resources.find((r) => r.type === "auth0:index/clientCredentials:ClientCredentials")!;
+    const tampered = {
+      ...tenant.plan,
+      desired: {
+        ...tenant.plan.desired,
+        resources: tenant.plan.desired.resources.map((r) =>
+          r === credentials
+            ? {
+                ...r,
+                inputs: {
+                  ...r.inputs,
+                  privateKeyJwt: { credentials: [{ name: "x", credentialType: "public_key", pem: "not the spec's" }] },
+                },
+              }
+            : r,
+        ),
+      },
+    };
+    const lazy = await LocalManagementApi.create(tampered, { domain: DOMAIN, signingKeys });
+    expect(() => lazy.store.clients).toThrow("is not the spec's");
+    const taken = localClientId(STACK, credentials.name);
+    await expect(
+      LocalManagementApi.create(tenant.plan, {
+        domain: DOMAIN,
+        signingKeys,
+        managementClients: [{ clientId: taken, publicKeyPem: reader.publicKey, scopes: READ_SCOPES }],
+      }),
+    ).rejects.toThrow(`management client id "${taken}" is already a client of this tenant`);
+  });
 });
 
 describe("paging as Auth0 pages", () => {

@@ -5,7 +5,8 @@ import type { TokenEndpoint } from "../token-endpoint";
 import { ManagementTokenEndpoint, type ManagementAuth } from "./auth";
 import { Faults, RateLimiter, type RateLimitOptions } from "./faults";
 import { managementRouter, MANAGEMENT_BASE_PATH, type EndpointDescription, type RequestLogEntry } from "./routes";
-import { addManagementClient, seedStore, type ManagementClientOption } from "./seed";
+import { localClientId } from "../clients";
+import { managementClientSeed, seedStore, type ManagementClientOption } from "./seed";
 import { TenantStore } from "./store";
 
 export { ManagementTokenEndpoint, managementAudiences } from "./auth";
@@ -67,11 +68,21 @@ export class LocalManagementApi {
     this.endpoints = endpoints;
   }
 
-  /** The store seeded from the plan, plus the management clients. */
+  /** The store seeded from the plan, plus the management clients (on first use: see TenantStore.seedOnFirstUse). */
   static async create(plan: Plan, options: ManagementApiOptions): Promise<LocalManagementApi> {
     const store = new TenantStore({ domain: options.domain, ...(options.now ? { now: options.now } : {}) });
-    await seedStore(plan, store);
-    for (const client of options.managementClients ?? []) await addManagementClient(store, client);
+    // Checked now (a bad option fails the start); added with the plan's records when the store is first read.
+    const taken = new Set(Object.keys(plan.spec.applications).map((app) => localClientId(plan.spec.stack, app)));
+    const managementClients: ((store: TenantStore) => unknown)[] = [];
+    for (const client of options.managementClients ?? []) {
+      if (taken.has(client.clientId)) throw new Error(`management client id "${client.clientId}" is already a client of this tenant`);
+      taken.add(client.clientId);
+      managementClients.push(await managementClientSeed(client));
+    }
+    store.seedOnFirstUse((s) => {
+      seedStore(plan, s);
+      for (const add of managementClients) add(s);
+    });
     return new LocalManagementApi(store, options);
   }
 

@@ -1,6 +1,6 @@
 import { RESOURCE_TYPES, resolveRefs, type DesiredResource, type Ref } from "../../model";
 import type { Plan } from "../../plan";
-import { inspectPublicKey } from "../../spec/public-key";
+import { inspectPublicKey, type PublicKeyInfo } from "../../spec/public-key";
 import { localClientId } from "../clients";
 import { newId } from "./ids";
 import { isManagementScope } from "./scopes";
@@ -19,7 +19,7 @@ import {
  * provider's form) as Auth0 would hold it afterwards, in the Management API's JSON form. Ids are derived from the
  * stack and the resource (the same on every start); client ids are the token endpoint's (localClientId).
  */
-export async function seedStore(plan: Plan, store: TenantStore): Promise<TenantStore> {
+export function seedStore(plan: Plan, store: TenantStore): TenantStore {
   const stack = plan.spec.stack;
   const now = auth0Time(store.now());
   const byType = (type: string) => plan.desired.resources.filter((r) => r.type === type);
@@ -61,8 +61,11 @@ export async function seedStore(plan: Plan, store: TenantStore): Promise<TenantS
   for (const r of byType(RESOURCE_TYPES.ClientCredentials)) {
     const i = inputsOf<CredentialsArgs>(r);
     const ids: { id: string }[] = [];
-    for (const c of i.privateKeyJwt.credentials) {
-      const key = await inspectPublicKey(c.pem);
+    const declared = plan.spec.applications[r.name]?.credentials ?? [];
+    for (const [n, c] of i.privateKeyJwt.credentials.entries()) {
+      // The plan inspected each key already.
+      const key = declared[n]?.key;
+      if (key?.pem !== c.pem) throw new Error(`seeding the local Management API: ${r.name}'s credential ${c.name} is not the spec's`);
       const expires = c.expiresAt ?? (c.parseExpiryFromCert && key.certificateNotAfter ? key.certificateNotAfter.toISOString() : undefined);
       const record: CredentialRecord = {
         id: newId("credential", `${stack}/${r.name}/${key.thumbprint}`),
@@ -170,14 +173,23 @@ export interface ManagementClientOption {
  * credential and a client grant for the Management API with its scopes (so it is listed by GET /clients too).
  */
 export async function addManagementClient(store: TenantStore, option: ManagementClientOption): Promise<ClientRecord> {
+  return (await managementClientSeed(option))(store);
+}
+
+/** Checks a management client and inspects its key now; the returned step adds it to a store (see seedOnFirstUse). */
+export async function managementClientSeed(option: ManagementClientOption): Promise<(store: TenantStore) => ClientRecord> {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(option.clientId)) {
     throw new Error(`management client id "${option.clientId}": 1 to 64 letters, digits, '.', '_' or '-'`);
   }
-  if (store.clients.has(option.clientId)) throw new Error(`management client id "${option.clientId}" is already a client of this tenant`);
   const unknown = option.scopes.filter((s) => !isManagementScope(s));
   if (unknown.length > 0)
     throw new Error(`management client ${option.clientId}: not Management API scopes served locally: ${unknown.join(", ")}`);
   const key = await inspectPublicKey(option.publicKeyPem);
+  return (store) => addInspected(store, option, key);
+}
+
+function addInspected(store: TenantStore, option: ManagementClientOption, key: PublicKeyInfo): ClientRecord {
+  if (store.clients.has(option.clientId)) throw new Error(`management client id "${option.clientId}" is already a client of this tenant`);
   const now = auth0Time(store.now());
   const credential: CredentialRecord = {
     id: newId("credential", `management/${option.clientId}/${key.thumbprint}`),

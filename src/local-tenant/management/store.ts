@@ -262,24 +262,69 @@ export interface StoreOptions {
   now?: () => Date;
 }
 
+interface Tables {
+  clients: Map<string, ClientRecord>;
+  credentials: Map<string, StoredCredential>;
+  grants: Map<string, GrantRecord>;
+  resourceServers: Map<string, ResourceServerRecord>;
+  actions: Map<string, ActionRecord>;
+  bindings: Map<string, BindingRecord[]>;
+}
+
 export class TenantStore {
-  readonly clients = new Map<string, ClientRecord>();
-  /** By credential id. */
-  readonly credentials = new Map<string, StoredCredential>();
-  readonly grants = new Map<string, GrantRecord>();
-  readonly resourceServers = new Map<string, ResourceServerRecord>();
-  readonly actions = new Map<string, ActionRecord>();
-  /** By trigger id, in execution order. */
-  readonly bindings = new Map<string, BindingRecord[]>();
   readonly domain: string;
   readonly now: () => Date;
   /** Insertion order of grants, for checkpoint paging that survives deletions. */
   private readonly grantSeq = new Map<string, number>();
   private nextSeq = 1;
+  private tables?: Tables;
+  private readonly seeds: ((store: TenantStore) => void)[] = [];
 
   constructor(options: StoreOptions) {
     this.domain = options.domain;
     this.now = options.now ?? (() => new Date());
+  }
+
+  get clients() {
+    return this.filled().clients;
+  }
+  /** By credential id. */
+  get credentials() {
+    return this.filled().credentials;
+  }
+  get grants() {
+    return this.filled().grants;
+  }
+  get resourceServers() {
+    return this.filled().resourceServers;
+  }
+  get actions() {
+    return this.filled().actions;
+  }
+  /** By trigger id, in execution order. */
+  get bindings() {
+    return this.filled().bindings;
+  }
+
+  /**
+   * Runs `seed` when the store is first read (at once if it has been): a tenant of 10,000 applications serves tokens
+   * as soon as it starts, and builds its Management API's records on the first request that needs them.
+   */
+  seedOnFirstUse(seed: (store: TenantStore) => void): void {
+    if (this.tables) seed(this);
+    else this.seeds.push(seed);
+  }
+
+  private filled(): Tables {
+    if (this.tables) return this.tables;
+    this.tables = {
+      clients: new Map(),
+      credentials: new Map(),
+      grants: new Map(),
+      resourceServers: new Map(),
+      actions: new Map(),
+      bindings: new Map(),
+    };
     this.addResourceServer(
       {
         id: newId("resourceServer", `system/${this.managementAudience}`),
@@ -295,6 +340,8 @@ export class TenantStore {
       },
       true,
     );
+    for (const seed of this.seeds.splice(0)) seed(this);
+    return this.tables;
   }
 
   /** `https://<domain>/api/v2/`: the Management API's own identifier (a system resource server, as in Auth0). */
