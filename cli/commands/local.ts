@@ -33,6 +33,10 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
       }) =>
         run(async () => {
           const port = intOption(opts.port, "--port", 0, 65535, "a port number; 0 picks a free one");
+          // Token signing keys are generated (in the thread pool) while the stack is planned.
+          const { SigningKeys } = await import("../../src/local-tenant/signing-keys");
+          const signingKeys = SigningKeys.generate();
+          signingKeys.catch(() => undefined);
           const plan = await planOrReport(io, opts.dir, opts.stack);
           if (typeof plan === "number") return plan;
           const { startLocalTenant } = await import("../../src/local-tenant");
@@ -52,6 +56,8 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
             local = await startLocalTenant({
               dir: opts.dir,
               stack: opts.stack,
+              plan,
+              signingKeys,
               port,
               protocol: opts.http ? "http" : "https",
               ...(opts.tlsDir ? { tlsDir: opts.tlsDir } : {}),

@@ -43,19 +43,24 @@ export async function startLocalTenant(options: {
   /** Clients that may get a Management API token (private_key_jwt) with the scopes given. */
   managementClients?: readonly ManagementClientOption[];
   now?: () => Date;
+  /** The stack's plan, when the caller has it already (the command line plans first to report spec errors). */
+  plan?: Plan;
+  /** Token signing keys being generated already (the command line starts them before it plans). */
+  signingKeys?: Promise<SigningKeys>;
 }): Promise<LocalTenant> {
-  const planned = await planStack(options.dir, options.stack, options.now?.() ?? new Date());
-  if (!planned.ok) throw new Error(renderErrors(planned.source, planned.errors));
-  const plan = planned.plan;
+  const protocol = options.protocol ?? "https";
+  // Key generation and the certificate run in the thread pool while the stack is planned.
+  const ready = Promise.all([
+    options.signingKeys ?? SigningKeys.generate(),
+    protocol === "https" ? ensureLocalTls(options.tlsDir) : Promise.resolve(undefined),
+  ]);
+  ready.catch(() => undefined); // awaited below; a plan error must not leave it unhandled
+  const plan = options.plan ?? (await planned(options.dir, options.stack, options.now?.() ?? new Date()));
   if (!plan.domain)
     throw new Error(
       `Pulumi.${options.stack}.yaml: auth0:domain is not set (the local tenant also accepts assertions for https://<domain>/)`,
     );
-  const protocol = options.protocol ?? "https";
-  const [signingKeys, tls] = await Promise.all([
-    SigningKeys.generate(),
-    protocol === "https" ? ensureLocalTls(options.tlsDir) : Promise.resolve(undefined),
-  ]);
+  const [signingKeys, tls] = await ready;
   const management = await LocalManagementApi.create(plan, {
     domain: plan.domain,
     signingKeys,
@@ -88,4 +93,10 @@ export async function startLocalTenant(options: {
         server.close(() => resolve());
       }),
   };
+}
+
+async function planned(dir: string, stack: string, now: Date): Promise<Plan> {
+  const result = await planStack(dir, stack, now);
+  if (!result.ok) throw new Error(renderErrors(result.source, result.errors));
+  return result.plan;
 }

@@ -50,9 +50,8 @@ export async function managementClientFromFlags(flags: {
 export function describeManagementApi(tenant: LocalTenant): string {
   const { url, management } = tenant;
   const domain = new URL(url).host;
-  const clients = [...management.store.grants.values()]
-    .filter((g) => g.audience === management.audience)
-    .map((g) => ({ clientId: g.client_id, scopes: g.scope ?? [] }));
+  // From the start options, not the store: reading the store would build every record of a big tenant before it serves.
+  const clients = management.managementClients;
   const lines = [`Management API  ${url}/api/v2/ (audience ${url}/api/v2/ or ${management.audience}), seeded from the plan as if deployed`];
   if (clients.length === 0) {
     lines.push("  no management client: start with --management-key <public.pem> to register one");

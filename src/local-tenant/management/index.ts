@@ -49,10 +49,13 @@ export class LocalManagementApi {
   readonly router: Router;
   /** Every route with the scopes it accepts. */
   readonly endpoints: EndpointDescription[];
+  /** The clients it was started with, that may call it. */
+  readonly managementClients: readonly { clientId: string; scopes: readonly string[] }[];
   private readonly auth: ManagementAuth;
 
   private constructor(store: TenantStore, options: ManagementApiOptions) {
     this.store = store;
+    this.managementClients = (options.managementClients ?? []).map((c) => ({ clientId: c.clientId, scopes: c.scopes }));
     this.rateLimit = new RateLimiter(options.rateLimit);
     this.auth = { store, signingKeys: options.signingKeys, now: store.now };
     const { router, endpoints } = managementRouter({
