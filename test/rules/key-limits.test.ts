@@ -92,7 +92,7 @@ describe("expiresAt against the clock: equal to now is expired", () => {
       ]);
     } else {
       expect(r.errors).toEqual([]);
-      expect(r.spec!.applications.svc!.credentials[0]).toMatchObject({
+      expect(r.spec!.applications.svc!.credentials![0]).toMatchObject({
         expiresAt,
         effectiveExpiresAt: expiresAt,
         parseExpiryFromCert: false,
@@ -108,7 +108,7 @@ describe("X.509 credentials: the certificate's own validity bounds the credentia
   it("without expiresAt the credential expires with the certificate (parseExpiryFromCert)", async () => {
     const r = await tenant([{ name: "c", publicKey: "keys/c.crt" }], { "keys/c.crt": await cert(NOT_AFTER) });
     expect(r.errors).toEqual([]);
-    expect(r.spec!.applications.svc!.credentials[0]).toMatchObject({
+    expect(r.spec!.applications.svc!.credentials![0]).toMatchObject({
       parseExpiryFromCert: true,
       effectiveExpiresAt: NOT_AFTER.toISOString(),
       key: { format: "x509", bits: 2048, certificateNotAfter: NOT_AFTER },
@@ -132,7 +132,7 @@ describe("X.509 credentials: the certificate's own validity bounds the credentia
       ]);
     } else {
       expect(r.errors).toEqual([]);
-      expect(r.spec!.applications.svc!.credentials[0]).toMatchObject({ parseExpiryFromCert: false, effectiveExpiresAt: expiresAt });
+      expect(r.spec!.applications.svc!.credentials![0]).toMatchObject({ parseExpiryFromCert: false, effectiveExpiresAt: expiresAt });
     }
   });
 
