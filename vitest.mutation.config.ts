@@ -21,11 +21,17 @@ export const EXCLUDED_FROM_MUTATION = [
   "test/repo-hygiene.test.ts",
 ];
 
-export default mergeConfig(
-  base,
-  defineConfig({
-    test: {
-      exclude: [...configDefaults.exclude, ...EXCLUDED_FROM_MUTATION],
-    },
-  }),
-);
+/**
+ * While iterating on one module, MUTATION_TESTS narrows the run to some test files (comma-separated globs), e.g.
+ *   MUTATION_TESTS="test/rules/**" npx stryker run --concurrency 1 --mutate src/rotation/rules.ts
+ * which gives a lower bound of the module's score. Do not use Stryker's own --testFiles: with a test filter,
+ * Stryker 9.6.1 activates static mutants (module-level constants such as regexes and zod schemas) only at run time,
+ * after the module has loaded, so they all survive (core/src/mutants/mutant-test-planner.ts, mutantActivation).
+ */
+const only = process.env.MUTATION_TESTS?.split(",").filter((g) => g !== "");
+
+const config = mergeConfig(base, defineConfig({ test: { exclude: [...configDefaults.exclude, ...EXCLUDED_FROM_MUTATION] } }));
+// mergeConfig would append to the base's include; narrowing replaces it.
+if (only) config.test!.include = only;
+
+export default config;
