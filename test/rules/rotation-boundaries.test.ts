@@ -83,6 +83,20 @@ describe("a rotation step at Auth0's two slots", () => {
     });
   });
 
+  it("names every key it adds and retires", () => {
+    const D = cred("d", "tD");
+    const expired = [prev("x", "tX", at(-DAY_MS)), prev("y", "tY", at(0))];
+    expect(checkRotation({ svc: expired }, spec(app("svc", [C, D])), NOW)[0]!.message).toMatch(/^adds c, d and retires x, y in one step /);
+    expect(checkRotation({ svc: expired }, spec(app("svc", [C])), NOW)[0]!.message).toMatch(/^adds c and retires x, y in one step /);
+    expect(checkRotation({ svc: [prev("a", "tA"), prev("b", "tB")] }, spec(app("svc", [C, D])), NOW)[0]!.message).toContain(
+      "(deployed: a, b; desired: c, d)",
+    );
+  });
+
+  it("adding alone is never an add-and-retire step, whatever the slots", () => {
+    expect(codes([prev("a", "tA"), prev("b", "tB")], [A, B, C])).toEqual([]);
+  });
+
   it("a swap names both sides", () => {
     const [issue] = checkRotation({ svc: [prev("a", "tA"), prev("b", "tB")] }, spec(app("svc", [C])), NOW);
     expect(issue!.message).toContain("replaces every credential at once (deployed: a, b; desired: c)");
@@ -133,6 +147,18 @@ describe("what a step may change about a deployed key", () => {
     const issues = checkRotation({ svc: before }, spec(app("svc", after)), NOW);
     if (!error) expect(issues).toEqual([]);
     else expect(issues.map((i) => [i.path, i.code])).toEqual([[`applications.svc.${error[0]}`, error[1]]]);
+  });
+
+  it("says what a rename and an algorithm change would do", () => {
+    expect(checkRotation({ svc: [prev("a", "tA")] }, spec(app("svc", [cred("z", "tA")])), NOW)[0]!.message).toBe(
+      "the deployed key a (thumbprint tA) is renamed to z: the provider matches credentials by key and never sends a name, so the rename would never be applied and every preview would show it again (keep the name a)",
+    );
+    expect(
+      checkRotation({ svc: [prev("a", "tA", null, "RS256")] }, spec(app("svc", [cred("a", "tA", { algorithm: "PS256" })])), NOW)[0]!
+        .message,
+    ).toBe(
+      "the deployed key a changes algorithm RS256 → PS256: clients signing with RS256 would be refused at once (add the key again under a new name with the new algorithm, move the workload, then retire a)",
+    );
   });
 
   it("a key edit is reported alone, not also as a swap", () => {
