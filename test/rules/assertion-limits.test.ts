@@ -1,5 +1,5 @@
 import { createPrivateKey } from "node:crypto";
-import { SignJWT } from "jose";
+import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ASSERTION_LIMITS, verifyClientAssertion } from "../../src/local-tenant/assertion";
 import type { LocalClient } from "../../src/local-tenant/clients";
@@ -348,5 +348,170 @@ describe("the jti replay cache at its boundaries", () => {
     expect(cache.use("a", "j3", t / 1000 + 60, t + 500)).toBe("full");
     expect(cache.use("a", "j3", t / 1000 + 60, t + 1_000)).toBe("ok");
     expect(cache.size).toBe(1);
+  });
+});
+
+describe("the token endpoint's answers", () => {
+  let denied: { code?: string; reason: string } | undefined;
+  let endpoint: TokenEndpoint;
+  let clientId: string;
+  beforeAll(async () => {
+    const raw = {
+      apis: {
+        orders: { identifier: "https://orders.test", tokenLifetime: 600, scopes: { "orders:read": "r", "orders:write": "w" } },
+        ledger: { identifier: "https://ledger.test", signingAlg: "PS256", scopes: { "ledger:read": "r" } },
+      },
+      applications: {
+        svc: {
+          type: "m2m",
+          credentials: [{ name: "k", publicKey: "keys/k.pem" }],
+          grants: { orders: ["orders:read", "orders:write"], ledger: [] },
+        },
+      },
+    };
+    const r = await validateTenant(raw, {
+      stack: "dev",
+      now: NOW,
+      readFile: async (p) => (p === "keys/k.pem" ? FIXTURE_PUBLIC_KEY_PEM : undefined),
+    });
+    expect(r.errors).toEqual([]);
+    const signingKeys = {
+      forAlg: (alg: string) => ({ alg, kid: `kid-${alg}`, privateKey: signingKey }),
+      jwks: () => ({ keys: ["jwks"] }),
+    } as unknown as SigningKeys;
+    endpoint = new TokenEndpoint(r.spec as TenantSpec, {
+      domain: "acme.eu.auth0.com",
+      customDomain: "login.acme.example",
+      signingKeys,
+      now: () => NOW,
+      hook: async ({ client, api, scopes }) => ({
+        claims: { "https://acme.example/seen": `${client.app.key} ${api.key} ${scopes.join(",")}` },
+        ...(denied ? { denied } : {}),
+      }),
+    });
+    clientId = [...endpoint.clients.keys()][0]!;
+  });
+
+  const assertionFor = (aud = AUD) => sign({ iss: clientId, sub: clientId, aud, iat: T, exp: T + 60, jti: `j-${Math.random()}` });
+  async function request(params: Record<string, string | undefined>) {
+    try {
+      return await endpoint.token(params, { issuer: "https://localhost:4010/" });
+    } catch (e) {
+      if (!(e instanceof OAuthError)) throw e;
+      return `${e.status} ${e.error}: ${e.description}`;
+    }
+  }
+  const valid = async (over: Record<string, string | undefined> = {}) => ({
+    grant_type: "client_credentials",
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: await assertionFor(),
+    audience: "https://orders.test",
+    ...over,
+  });
+
+  it("issues Auth0's claims plus the hook's, signed with the API's algorithm", async () => {
+    denied = undefined;
+    const r = (await request(await valid({ scope: "  orders:write   orders:read " }))) as { access_token: string };
+    expect(r).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: 600, scope: "orders:write orders:read" });
+    expect(decodeProtectedHeader(r.access_token)).toEqual({ alg: "RS256", typ: "JWT", kid: "kid-RS256" });
+    expect(decodeJwt(r.access_token)).toEqual({
+      "https://acme.example/seen": "svc orders orders:write,orders:read",
+      iss: "https://localhost:4010/",
+      sub: `${clientId}@clients`,
+      aud: "https://orders.test",
+      azp: clientId,
+      gty: "client-credentials",
+      scope: "orders:write orders:read",
+      iat: T,
+      exp: T + 600,
+    });
+    const all = (await request(await valid())) as { scope: string };
+    expect(all.scope).toBe("orders:read orders:write");
+    const none = (await request(await valid({ audience: "https://ledger.test" }))) as { access_token: string };
+    expect(none).toEqual({ access_token: expect.any(String), token_type: "Bearer", expires_in: 86_400 });
+    expect(decodeJwt(none.access_token)).not.toHaveProperty("scope");
+    expect(decodeProtectedHeader(none.access_token).alg).toBe("PS256");
+  });
+
+  it("accepts assertions for the request's issuer, the Auth0 domain and the custom domain", async () => {
+    expect(endpoint.audiencesFor("https://localhost:4010/")).toEqual(["https://localhost:4010/", AUD, "https://login.acme.example/"]);
+    expect(endpoint.audiencesFor(AUD)).toEqual([AUD, "https://login.acme.example/"]);
+    for (const aud of ["https://localhost:4010/", AUD, "https://login.acme.example/"]) {
+      expect(await request(await valid({ client_assertion: await assertionFor(aud) }))).toMatchObject({ token_type: "Bearer" });
+    }
+    expect(await request(await valid({ client_assertion: await assertionFor("https://other.example/") }))).toMatch(
+      /^401 invalid_client: client_assertion aud must be/,
+    );
+    expect(endpoint.jwks()).toEqual({ keys: ["jwks"] });
+  });
+
+  it.each([
+    { code: undefined, result: "403 access_denied: no" },
+    { code: "access_denied", result: "403 access_denied: no" },
+    { code: "invalid_request", result: "400 invalid_request: no" },
+    { code: "invalid_scope", result: "400 invalid_scope: no" },
+    { code: "server_error", result: "500 server_error: no" },
+    { code: "custom_reason", result: "403 custom_reason: no" },
+  ])("a deny with code $code answers $result", async ({ code, result }) => {
+    denied = { ...(code ? { code } : {}), reason: "no" };
+    expect(await request(await valid())).toBe(result);
+    denied = undefined;
+  });
+
+  it.each([
+    { over: { grant_type: undefined }, result: "400 invalid_request: Missing required parameter: grant_type" },
+    { over: { grant_type: "" }, result: "400 invalid_request: Missing required parameter: grant_type" },
+    {
+      over: { grant_type: "password" },
+      result: "400 unsupported_grant_type: Unsupported grant type: password (the local tenant serves client_credentials)",
+    },
+    {
+      over: { grant_type: "CLIENT_CREDENTIALS" },
+      result: "400 unsupported_grant_type: Unsupported grant type: CLIENT_CREDENTIALS (the local tenant serves client_credentials)",
+    },
+    {
+      over: { client_secret: "" },
+      result: "401 invalid_client: client_secret is not accepted: these applications authenticate with private_key_jwt",
+    },
+    {
+      over: { client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:JWT-bearer" },
+      result: "400 invalid_request: client_assertion_type must be urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    },
+    { over: { client_assertion: "" }, result: "400 invalid_request: Missing required parameter: client_assertion" },
+    {
+      over: { audience: undefined },
+      result: "403 access_denied: No audience parameter was provided, and no default audience has been configured",
+    },
+    {
+      over: { audience: "" },
+      result: "403 access_denied: No audience parameter was provided, and no default audience has been configured",
+    },
+    {
+      over: { scope: "orders:read orders:delete ledger:read" },
+      result: "403 access_denied: Client has not been granted scopes: orders:delete, ledger:read",
+    },
+    { over: { client_id: "x" }, result: "401 invalid_client: client_id does not match the client_assertion's iss" },
+  ])("refuses $over", async ({ over, result }) => {
+    expect(await request(await valid(over))).toBe(result);
+  });
+
+  it("an API the application has no grant for", async () => {
+    const other = new TokenEndpoint(
+      {
+        ...endpoint.spec,
+        apis: { ...endpoint.spec.apis, extra: { ...endpoint.spec.apis.orders!, key: "extra", identifier: "https://extra.test" } },
+      },
+      { domain: "acme.eu.auth0.com", signingKeys: {} as SigningKeys, now: () => NOW },
+    );
+    const r = await other
+      .token(await valid({ audience: "https://extra.test" }), { issuer: "https://localhost:4010/" })
+      .catch((e: OAuthError) => e.description);
+    expect(r).toBe('Client is not authorized to access "https://extra.test". You need to create a "client-grant" associated to this API.');
+  });
+
+  it("a replay cache full of live assertions answers 429", async () => {
+    expect(await verify(await sign(claims()), { replay: new JtiCache(1e12, 0) })).toBe(
+      "429 too_many_requests: too many client assertions still unexpired; retry shortly",
+    );
   });
 });
