@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { load as parse } from "js-yaml";
 import { describe, expect, it } from "vitest";
@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 const root = path.resolve(__dirname, "..");
 type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; id?: string };
 type Job = {
+  "timeout-minutes"?: number;
   needs?: string | string[];
   if?: string;
   environment?: string;
@@ -15,7 +16,7 @@ type Job = {
   strategy?: { matrix: Record<string, unknown> };
 };
 type Workflow = {
-  on: Record<string, { branches?: string[] }>;
+  on: Record<string, { branches?: string[] } | { cron: string }[] | null>;
   permissions: Record<string, string>;
   jobs: Record<string, Job>;
   concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -30,7 +31,7 @@ describe("pull request workflow", () => {
 
   it("runs on pull requests to main with read-only default permissions", () => {
     expect(Object.keys(wf.on)).toEqual(["pull_request"]);
-    expect(wf.on.pull_request!.branches).toEqual(["main"]);
+    expect((wf.on.pull_request as { branches?: string[] }).branches).toEqual(["main"]);
     expect(wf.permissions).toEqual({ contents: "read" });
     expect(wf.concurrency?.["cancel-in-progress"]).toBe(true);
   });
@@ -95,7 +96,7 @@ describe("deploy workflow", () => {
 
   it("runs on pushes to main, one deployment at a time, never cancelled midway", () => {
     expect(Object.keys(wf.on)).toEqual(["push"]);
-    expect(wf.on.push!.branches).toEqual(["main"]);
+    expect((wf.on.push as { branches?: string[] }).branches).toEqual(["main"]);
     expect(wf.permissions).toEqual({ contents: "read" });
     expect(wf.concurrency).toEqual({ group: "deploy", "cancel-in-progress": false });
   });
@@ -150,5 +151,49 @@ describe("drift workflow", () => {
     expect(run).toContain('exit "$code"');
     expect(job.steps[0]!.run).toContain("exit 1");
     expect(job.steps.map((s) => s.run).filter((r) => r === "npm ci")).toHaveLength(1);
+  });
+});
+
+describe("mutation workflow", () => {
+  const wf = load("mutation.yml");
+
+  it("runs weekly and on demand, read-only, never two at once", () => {
+    expect(Object.keys(wf.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    const schedule = wf.on.schedule as { cron: string }[];
+    expect(schedule).toHaveLength(1);
+    // minute hour * * weekday: once a week
+    expect(schedule[0]!.cron).toMatch(/^\d+ \d+ \* \* [0-6]$/);
+    expect(wf.permissions).toEqual({ contents: "read" });
+    expect(wf.concurrency?.["cancel-in-progress"]).toBe(false);
+  });
+
+  it("runs npm run test:mutation on Node 20 after npm ci, with a time limit and no secrets", () => {
+    const job = wf.jobs.mutation!;
+    expect(job["timeout-minutes"]).toBeGreaterThan(0);
+    const setup = job.steps.find((s) => s.uses?.startsWith("actions/setup-node@"))!;
+    expect(setup.with).toMatchObject({ "node-version": 20 });
+    expect(job.steps.map((s) => s.run).filter(Boolean)).toEqual(["npm ci", "npm run test:mutation"]);
+    expect(secretsIn(job)).toEqual([]);
+  });
+
+  it("uploads the HTML report even when the score is under the threshold", () => {
+    const upload = wf.jobs.mutation!.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@"))!;
+    expect(upload.uses).toBe("actions/upload-artifact@v4");
+    expect(upload.if).toBe("always()");
+    const config = readFileSync(path.join(root, "stryker.config.mjs"), "utf8");
+    const html = /htmlReporter: \{ fileName: "([^"]+)" \}/.exec(config)?.[1];
+    expect(html).toBeDefined();
+    expect(html!.startsWith(String(upload.with!.path))).toBe(true);
+  });
+});
+
+describe("every workflow", () => {
+  it("uses only actions pinned to a major version and defaults to read-only permissions", () => {
+    for (const f of readdirSync(path.join(root, ".github/workflows"))) {
+      const wf = load(f);
+      expect(wf.permissions, f).toEqual({ contents: "read" });
+      for (const job of Object.values(wf.jobs))
+        for (const step of job.steps) if (step.uses) expect(step.uses, f).toMatch(/^[\w.-]+\/[\w.-]+@v\d+$/);
+    }
   });
 });
