@@ -11,15 +11,16 @@ export interface ApiArgs {
 /** An Auth0 API (resource server) and all of its scopes, kept in one resource so scope edits never race. */
 export class Api extends pulumi.ComponentResource {
   readonly resourceServer: auth0.ResourceServer;
-  readonly scopes: auth0.ResourceServerScopes;
+  /** Absent when the API has no scopes (see ApiModel.scopes). */
+  readonly scopes?: auth0.ResourceServerScopes;
   readonly identifier: pulumi.Output<string>;
 
   constructor(name: string, { model, declarer }: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super(model.component.type, name, {}, opts);
     declarer.adopt(this, model.component);
     this.resourceServer = declarer.declare(model.resourceServer);
-    this.scopes = declarer.declare(model.scopes);
+    if (model.scopes) this.scopes = declarer.declare(model.scopes);
     this.identifier = this.resourceServer.identifier;
-    this.registerOutputs({ identifier: this.identifier, scopes: model.scopes.inputs.scopes.map((s) => s.name) });
+    this.registerOutputs({ identifier: this.identifier, scopes: model.scopes?.inputs.scopes.map((s) => s.name) ?? [] });
   }
 }

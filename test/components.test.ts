@@ -68,7 +68,7 @@ describe("Api component", () => {
         { name: "orders:write", description: "Write orders" },
       ],
     });
-    expect(await settle(tenant.apis["orders-api"]!.scopes.urn)).toBe(
+    expect(await settle(tenant.apis["orders-api"]!.scopes!.urn)).toBe(
       "urn:pulumi:dev::auth0-tenant::auth0-tenant:index:Api$auth0:index/resourceServerScopes:ResourceServerScopes::orders-api",
     );
   });

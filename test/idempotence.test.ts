@@ -65,6 +65,48 @@ describe("a tenant without actions", () => {
   });
 });
 
+describe("an API without scopes", () => {
+  const withScopelessApi = (grant: string[] | undefined) => {
+    const t = validTenant();
+    t.apis["audit-api"] = { identifier: "https://audit.acme.example" };
+    if (grant) t.applications.billing.grants["audit-api"] = grant;
+    return { "auth0-tenant:tenant": t };
+  };
+
+  it("declares no scopes resource (an empty Required block is refused) and is idempotent, with a grant of no scopes on it", async () => {
+    const { changes, first, provider } = await deployTwice(project.root, "dev", withScopelessApi([]));
+    expect(provider.errors).toEqual([]);
+    const scopes = first.custom.filter((r) => r.type.endsWith("ResourceServerScopes")).map((r) => r.name);
+    expect(scopes).toEqual(["orders-api"]);
+    expect(first.custom.find((r) => r.name === "billing/audit-api")!.dependencies.filter((d) => d.includes("Scopes"))).toEqual([]);
+    expect(changes).toEqual([]);
+  });
+
+  it("removing an API's last scope deletes its scopes resource instead of sending an empty set", async () => {
+    const provider = new ProviderDouble();
+    const first = await up(project.root, "dev", { "auth0-tenant:tenant": validTenant() }, provider);
+    provider.apply(first.custom);
+    const t = validTenant();
+    t.apis["orders-api"].scopes = {};
+    delete t.applications.billing.grants["orders-api"];
+    const second = await up(project.root, "dev", { "auth0-tenant:tenant": t }, provider, first.result as Record<string, unknown>);
+    expect(second.error).toBeUndefined();
+    expect(provider.errors).toEqual([]);
+    expect(provider.plan(second.custom).filter((c) => c.address.includes("ResourceServerScopes"))).toEqual([
+      { address: "auth0:index/resourceServerScopes:ResourceServerScopes::orders-api", op: "delete", paths: [] },
+    ]);
+  });
+
+  it("an empty scope set is refused as the provider refuses it", () => {
+    expect(() =>
+      new ProviderDouble().register("auth0:index/resourceServerScopes:ResourceServerScopes", "x", {
+        resourceServerIdentifier: "https://x.example",
+        scopes: [],
+      }),
+    ).toThrow(/scopes: at least 1 item/);
+  });
+});
+
 describe("each step of a rotation changes only the app's credentials, and is idempotent", () => {
   const Q3 = { name: "b-q3", publicKey: "keys/billing-2026-q3.pem", expiresAt: "2027-09-30T00:00:00Z" };
   const Q4 = { name: "b-q4", publicKey: "keys/payments-2026-q4.pem", expiresAt: "2027-12-31T00:00:00+01:00" };

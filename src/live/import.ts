@@ -124,7 +124,7 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
     apiKeyByIdentifier.set(api.identifier, key);
     apis[key] = apiSpec(api);
     adopt[`resourceServer/${key}`] = api.id;
-    adopt[`resourceServerScopes/${key}`] = api.identifier;
+    if (api.scopes.length > 0) adopt[`resourceServerScopes/${key}`] = api.identifier;
   }
 
   // ---- applications ----

@@ -7,8 +7,13 @@ export interface ApiModel {
   key: string;
   component: ComponentAddress;
   resourceServer: DesiredResource<typeof RESOURCE_TYPES.ResourceServer, auth0.ResourceServerArgs & { identifier: string }>;
-  /** All scopes of the API in one resource, so scope edits never race. */
-  scopes: DesiredResource<
+  /**
+   * All scopes of the API in one resource, so scope edits never race; absent for an API without scopes: `scopes` is a
+   * Required block set, so an empty one is refused (terraform-provider-auth0 v1.53.0
+   * internal/auth0/resourceserver/resource_scopes.go; Required means at least one item in terraform-plugin-sdk
+   * helper/schema/core_schema.go), as for a trigger's empty binding list.
+   */
+  scopes?: DesiredResource<
     typeof RESOURCE_TYPES.ResourceServerScopes,
     Omit<auth0.ResourceServerScopesArgs, "resourceServerIdentifier" | "scopes"> & {
       resourceServerIdentifier: Ref;
@@ -19,6 +24,7 @@ export interface ApiModel {
 
 export function apiModel(api: ApiSpec, protect: boolean): ApiModel {
   const component = { type: COMPONENT_TYPES.Api, name: api.key };
+  const scopes = Object.entries(api.scopes).map(([name, description]) => ({ name, description }));
   return {
     kind: "api",
     key: api.key,
@@ -32,9 +38,13 @@ export function apiModel(api: ApiSpec, protect: boolean): ApiModel {
       allowOfflineAccess: api.allowOfflineAccess,
       skipConsentForVerifiableFirstPartyClients: api.skipConsentForVerifiableFirstPartyClients,
     }),
-    scopes: child(RESOURCE_TYPES.ResourceServerScopes, api.key, component, protect, {
-      resourceServerIdentifier: ref(RESOURCE_TYPES.ResourceServer, api.key, "identifier"),
-      scopes: Object.entries(api.scopes).map(([name, description]) => ({ name, description })),
-    }),
+    ...(scopes.length > 0
+      ? {
+          scopes: child(RESOURCE_TYPES.ResourceServerScopes, api.key, component, protect, {
+            resourceServerIdentifier: ref(RESOURCE_TYPES.ResourceServer, api.key, "identifier"),
+            scopes,
+          }),
+        }
+      : {}),
   };
 }

@@ -85,7 +85,8 @@ export function applicationModel(app: ApplicationSpec, protect: boolean): Applic
         component,
         protect,
         { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes: grantScopes(scopes) },
-        [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }],
+        // Granted scopes exist first; a grant of no scopes may be on an API without any (so without a scopes resource).
+        scopes.length > 0 ? [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }] : [],
       ),
     })),
     fingerprints: (app.credentials ?? []).map(fingerprintOf),

@@ -128,7 +128,7 @@ export function componentsInOrder(model: TenantModel): ComponentModel[] {
 export function resourcesOf(component: ComponentModel): DesiredResource[] {
   switch (component.kind) {
     case "api":
-      return [component.resourceServer, component.scopes];
+      return [component.resourceServer, ...(component.scopes ? [component.scopes] : [])];
     case "application":
       return [component.client, ...(component.credentials ? [component.credentials] : []), ...component.grants.map((g) => g.resource)];
     case "action":

@@ -91,7 +91,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
       name: String(a.resourceServer.inputs.name),
       tokenLifetime: Number(a.resourceServer.inputs.tokenLifetime),
       tokenLifetimeForWeb: Number(a.resourceServer.inputs.tokenLifetimeForWeb),
-      scopes: a.scopes.inputs.scopes.map((s) => s.name),
+      scopes: a.scopes?.inputs.scopes.map((s) => s.name) ?? [],
     })),
     applications: Object.values(model.applications).map((a) => {
       const app = spec.applications[a.key]!;

@@ -40,7 +40,10 @@ export function adoptableKeys(parts: {
   triggers: Record<Trigger, string[]>;
 }): string[] {
   const keys: string[] = [];
-  for (const api of Object.keys(parts.apis)) keys.push(`resourceServer/${api}`, `resourceServerScopes/${api}`);
+  for (const api of Object.values(parts.apis)) {
+    keys.push(`resourceServer/${api.key}`);
+    if (Object.keys(api.scopes).length > 0) keys.push(`resourceServerScopes/${api.key}`); // as the model declares it
+  }
   for (const app of Object.values(parts.applications)) {
     keys.push(`client/${app.key}`);
     if (app.credentials && app.credentials.length > 0) keys.push(`clientCredentials/${app.key}`);

@@ -264,11 +264,13 @@ const resourceServer: Schema = {
 };
 
 const resourceServerScopes: Schema = {
-  // TFP resourceserver/resource_scopes.go L20-45: scopes is a set of {name (required), description}.
+  // TFP resourceserver/resource_scopes.go L20-45: scopes is a Required set of {name (required), description}: a
+  // Required block, so at least one item (terraform-plugin-sdk helper/schema/core_schema.go).
   validate(i) {
     const scopes: Inputs[] = i.scopes ?? [];
     return [
       ...required("resourceServerIdentifier", i.resourceServerIdentifier),
+      ...(scopes.length === 0 ? ["scopes: at least 1 item (Required block)"] : []),
       ...scopes.flatMap((s, n) => required(`scopes[${n}].name`, s.name)),
     ];
   },
