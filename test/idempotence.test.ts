@@ -78,7 +78,7 @@ describe("an API without scopes", () => {
     expect(provider.errors).toEqual([]);
     const scopes = first.custom.filter((r) => r.type.endsWith("ResourceServerScopes")).map((r) => r.name);
     expect(scopes).toEqual(["orders-api"]);
-    expect(first.custom.find((r) => r.name === "billing/audit-api")!.dependencies.filter((d) => d.includes("Scopes"))).toEqual([]);
+    expect(first.custom.find((r) => r.name === "billing/audit-api")!.dependencies!.filter((d) => d.includes("Scopes"))).toEqual([]);
     expect(changes).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 "use strict";
 /*
- * The action host's child process (started by src/actions/host.ts; plain CommonJS so the child needs no loader).
+ * The action host's child process (started by src/actions/sandbox.ts; plain CommonJS so the child needs no loader).
  *
  * The host starts it with the Node permission model (no file system access except this file, no child processes,
  * no workers, no addons, no WASI), an empty environment, no code generation from strings, a small heap and pipes

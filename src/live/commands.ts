@@ -18,7 +18,7 @@ import { readerSettings } from "./settings";
 import { readTenant, type LiveTenant } from "./snapshot";
 
 /**
- * The import and drift commands, without their argument parsing (cli/import.ts and cli/drift.ts): each reads the
+ * The import and drift commands, without their argument parsing (cli/commands/live.ts): each reads the
  * tenant once with the reader and returns its exit code; output goes through `out` (stdout) and `err` (stderr).
  */
 

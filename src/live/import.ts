@@ -5,6 +5,7 @@ import { dict } from "../dict";
 import { excerpt } from "../excerpt";
 import { API_SIGNING_ALGS, CREDENTIAL_ALGS, KEY_PATTERN, SCOPE_PATTERN, webUrlProblem } from "../spec/schema";
 import { DEFAULT_DESCRIPTION } from "../model/application";
+import type { ApplicationSpec } from "../spec/types";
 import type { LiveAction, LiveApi, LiveClient, LiveCredential, LiveTenant } from "./snapshot";
 
 /**
@@ -14,6 +15,9 @@ import type { LiveAction, LiveApi, LiveClient, LiveCredential, LiveTenant } from
  */
 
 /** A public key file the import can point a credential at, by its RFC 7638 thumbprint. */
+/** The spec's application type for each Auth0 app_type it declares (src/model/application.ts byType is the inverse). */
+const SPEC_TYPE_OF = { non_interactive: "m2m", regular_web: "regular_web" } as const satisfies Record<string, ApplicationSpec["type"]>;
+
 export interface KeyFile {
   /** Path inside the project (keys/…), or a file outside it that the import copies to `copyTo`. */
   path: string;
@@ -162,7 +166,7 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
     names.add(c.name);
     const key = keyFor(c.name, "app", appKeys);
     appKeyByClient.set(c.clientId, key);
-    const type = c.appType === "regular_web" ? "regular_web" : "m2m";
+    const type = SPEC_TYPE_OF[c.appType as keyof typeof SPEC_TYPE_OF]; // clientProblem let only these two through
     const app: Record<string, unknown> = { type, name: c.name, description: c.description ?? "" };
     if (c.description === undefined)
       comment(

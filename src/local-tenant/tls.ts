@@ -2,6 +2,7 @@ import { createPrivateKey, KeyObject, webcrypto, X509Certificate } from "node:cr
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
+import { DAY_MS } from "../rotation/expiry";
 
 /**
  * The local tenant's HTTPS material: a local CA and a certificate for localhost, 127.0.0.1 and ::1 signed by it,
@@ -19,7 +20,6 @@ export const LOCAL_TLS_NAMES = { dns: ["localhost"], ips: ["127.0.0.1", "::1"] }
 const VALID_DAYS = 365;
 /** Regenerate when the server certificate has less than this left. */
 const RENEW_BEFORE_DAYS = 7;
-const DAY_MS = 86_400_000;
 
 export interface LocalTls {
   dir: string;

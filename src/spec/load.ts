@@ -2,7 +2,7 @@ import { z } from "zod";
 import { isProductionStack } from "../config/stacks";
 import { dict, prototypeKeys } from "../dict";
 import { excerpt } from "../excerpt";
-import { ProjectFileError, PublicKeyError } from "../errors";
+import { assertNever, ProjectFileError, PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
@@ -114,8 +114,16 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     errors.push(...credentialErrors);
     if (!app) continue;
     const { credentials: _parsed, ...rest } = app;
-    if (rest.type === "m2m") applications[key] = { ...rest, key, name: app.name ?? key, credentials: credentials ?? [] };
-    else applications[key] = { ...rest, key, name: app.name ?? key, ...(credentials ? { credentials } : {}) };
+    switch (rest.type) {
+      case "m2m": // private_key_jwt: always a credentials list, possibly empty
+        applications[key] = { ...rest, key, name: app.name ?? key, credentials: credentials ?? [] };
+        break;
+      case "regular_web":
+        applications[key] = { ...rest, key, name: app.name ?? key, ...(credentials ? { credentials } : {}) };
+        break;
+      default:
+        assertNever(rest, "application type");
+    }
   }
 
   const { actions, triggers } = await resolveActions(given.actions, given.triggers, ctx, errors, warnings);
