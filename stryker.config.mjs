@@ -55,4 +55,6 @@ export default {
   timeoutMS: 20_000,
   timeoutFactor: 2,
   tempDirName: ".stryker-tmp",
+  // Not copied into Stryker's sandbox: benchmark tenants (tens of thousands of key files), reports, local caches.
+  ignorePatterns: [".bench", "reports", ".stryker-tmp", "node_modules/.cache"],
 };

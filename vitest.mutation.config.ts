@@ -30,7 +30,13 @@ export const EXCLUDED_FROM_MUTATION = [
  */
 const only = process.env.MUTATION_TESTS?.split(",").filter((g) => g !== "");
 
-const config = mergeConfig(base, defineConfig({ test: { exclude: [...configDefaults.exclude, ...EXCLUDED_FROM_MUTATION] } }));
+// isolate: true — Stryker's vitest runner keeps one Vitest instance for every mutant run; with modules shared across
+// runs (the suite's isolate: false), a module-level value such as a regex is built once, unmutated, and its mutants
+// all "survive" (seen: SENSITIVE_SCOPE's mutants survived although test/rules/risk-words.test.ts kills each one).
+const config = mergeConfig(
+  base,
+  defineConfig({ test: { isolate: true, exclude: [...configDefaults.exclude, ...EXCLUDED_FROM_MUTATION] } }),
+);
 // mergeConfig would append to the base's include; narrowing replaces it.
 if (only) config.test!.include = only;
 

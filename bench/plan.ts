@@ -144,7 +144,8 @@ function measureStart(dir: string): Promise<Sample> {
       }
     });
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("exit", () => {
+    // "close", not "exit": the peak RSS line is the child's last stderr output, read only once its pipes are drained.
+    child.on("close", () => {
       if (!ms) return reject(new Error(`the local tenant did not start: ${err.slice(0, 2000)}`));
       resolve({ ms, rssMb: Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(err)?.[1] ?? NaN) / 1024 });
     });
