@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { clientCredentialsToken } from "../../src/local-tenant/client";
 import { EXIT, progress, UsageError, type Io } from "../io";
 import { intOption, json, pick, planOrReport } from "./shared";
+import { grantsOf } from "../../src/spec/grants";
 
 export function localCommands(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
   const tenant = program
@@ -138,7 +139,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
               `--key ${opts.key}: its public key (thumbprint ${thumbprint}) is not a credential of ${app.key} (credentials: ${(app.credentials ?? []).map((c) => `${c.name} ${c.key.thumbprint}`).join(", ") || "none"})`,
             );
           }
-          const audience = opts.audience ?? (app.type === "m2m" ? plan.spec.apis[Object.keys(app.grants)[0] ?? ""]?.identifier : undefined);
+          const audience = opts.audience ?? plan.spec.apis[Object.keys(grantsOf(app))[0] ?? ""]?.identifier;
           if (!audience) throw new UsageError("--audience is required (the application has no grant to default to)");
           const domain = opts.local ? plan.domain : opts.domain;
           if (!domain) throw new UsageError(`auth0:domain is not set in Pulumi.${opts.stack}.yaml`);

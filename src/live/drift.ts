@@ -4,6 +4,7 @@ import { RISK_ORDER, type Change, type Finding, type Risk } from "../review/chan
 import { byRisk, type ReviewReport } from "../review/review";
 import { riskOf, SENSITIVE_SCOPE } from "../review/risk";
 import type { ApplicationSpec } from "../spec";
+import { grantsOf } from "../spec/grants";
 import type { LiveAction, LiveApi, LiveClient, LiveTenant } from "./snapshot";
 
 /**
@@ -217,7 +218,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     }
     // Grants: on declared APIs as the spec says; on others only as acknowledged under unmanaged:.
     const expected = new Map<string, string[]>();
-    const grants = app.type === "m2m" ? app.grants : {};
+    const grants = grantsOf(app);
     for (const [apiKey, scopes] of Object.entries(grants)) expected.set(spec.apis[apiKey]!.identifier, scopes);
     for (const [audience, scopes] of Object.entries(spec.unmanaged[l.clientId]?.grants ?? {})) expected.set(audience, scopes);
     extraGrants(app.key, l.clientId, expected);

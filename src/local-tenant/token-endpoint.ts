@@ -1,6 +1,7 @@
 import { SignJWT } from "jose";
 import { runCredentialsExchange, type PlannedTenant } from "../actions/bound";
 import type { ApiSpec, TenantSpec } from "../spec";
+import { grantsOf } from "../spec/grants";
 import { ASSERTION_TYPE, verifyClientAssertion } from "./assertion";
 import { localClients, type LocalClient } from "./clients";
 import { accessDenied, invalidRequest, OAuthError } from "./errors";
@@ -106,7 +107,7 @@ export class TokenEndpoint {
     if (!audience) throw accessDenied("No audience parameter was provided, and no default audience has been configured");
     const api = this.apis.get(audience);
     if (!api) throw accessDenied(`Service not found: ${audience}`);
-    const granted = client.app.type === "m2m" ? client.app.grants[api.key] : undefined;
+    const granted = grantsOf(client.app)[api.key];
     if (!granted) {
       throw accessDenied(`Client is not authorized to access "${audience}". You need to create a "client-grant" associated to this API.`);
     }

@@ -7,6 +7,7 @@ import { parseAt } from "./parse";
 import { SCOPE_PATTERN } from "./schema";
 import { strictObject } from "./strict";
 import type { ApiSpec, ApplicationSpec, UnmanagedClientSpec } from "./types";
+import { grantsOf } from "./grants";
 
 /**
  * `adopt:` — which existing Auth0 object each declared resource takes over on its first `pulumi up` (the `import`
@@ -47,7 +48,7 @@ export function adoptableKeys(parts: {
   for (const app of Object.values(parts.applications)) {
     keys.push(`client/${app.key}`);
     if (app.credentials && app.credentials.length > 0) keys.push(`clientCredentials/${app.key}`);
-    if (app.type === "m2m") for (const api of Object.keys(app.grants)) keys.push(`clientGrant/${app.key}/${api}`);
+    for (const api of Object.keys(grantsOf(app))) keys.push(`clientGrant/${app.key}/${api}`);
   }
   for (const action of Object.keys(parts.actions)) keys.push(`action/${action}`);
   for (const t of TRIGGER_IDS) if (parts.triggers[t].length > 0) keys.push(`triggerActions/${t}`);

@@ -10,6 +10,7 @@ import { adoptableKeys, parseUnmanaged, resolveAdopt } from "./adopt";
 import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
 import { inspectPublicKey } from "./public-key";
+import { grantsOf } from "./grants";
 import { apiSchema, applicationSchema, DEFAULT_TOKEN_LIFETIME_FOR_WEB, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
 import { strictObject } from "./strict";
 import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec } from "./types";
@@ -303,8 +304,7 @@ function declaredScopes(rawApis: [string, unknown][], apis: Record<string, ApiSp
 function checkGrants(applications: Record<string, ApplicationSpec>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
   const apiKeys = [...apiScopes.keys()];
   for (const app of Object.values(applications)) {
-    if (app.type !== "m2m") continue;
-    for (const [apiKey, scopes] of Object.entries(app.grants)) {
+    for (const [apiKey, scopes] of Object.entries(grantsOf(app))) {
       const path = ["applications", app.key, "grants", apiKey];
       const defined = apiScopes.get(apiKey);
       if (!defined) {

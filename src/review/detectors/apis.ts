@@ -1,10 +1,10 @@
 import { RESOURCE_TYPES } from "../../model";
 import type { Detector, Finding } from "../changes";
-import type { TenantSpec } from "../../spec";
+import { grantsOf, type TenantSpec } from "../../spec";
 
 function grantedTo(spec: TenantSpec | undefined, api: string, scope?: string): string[] {
   return Object.values(spec?.applications ?? {})
-    .filter((a) => a.type === "m2m" && a.grants[api] !== undefined && (scope === undefined || a.grants[api]!.includes(scope)))
+    .filter((a) => grantsOf(a)[api] !== undefined && (scope === undefined || grantsOf(a)[api]!.includes(scope)))
     .map((a) => a.key);
 }
 

@@ -1,8 +1,8 @@
 import { RESOURCE_TYPES } from "../../model";
 import type { Detector, Finding } from "../changes";
-import type { ApplicationSpec } from "../../spec";
+import { grantsOf as grantsOfApp, type ApplicationSpec } from "../../spec";
 
-const grantsOf = (app: ApplicationSpec | undefined): Record<string, string[]> => (app?.type === "m2m" ? app.grants : {});
+const grantsOf = (app: ApplicationSpec | undefined): Readonly<Record<string, string[]>> => (app ? grantsOfApp(app) : {});
 
 /** Who gains or loses which scope on which API. */
 export const grants: Detector = {
