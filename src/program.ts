@@ -4,6 +4,7 @@ import { fullConfigKey } from "./config/config-keys";
 import { directoryReader } from "./config/files";
 import { attribute, layeredTenant } from "./config/layers";
 import { stackFileName, TENANT_CONFIG_KEY } from "./config/stack-file";
+import { StackConfigError, TenantReadError } from "./errors";
 import { buildModel } from "./model";
 import { previousFromOutputs, type PreviousCredentials } from "./rotation/fingerprints";
 import { checkRotation } from "./rotation/rules";
@@ -35,7 +36,9 @@ export async function tenantProgram(
   const now = options.now ?? new Date();
   const raw = config.getObject<unknown>(TENANT_CONFIG_KEY);
   if (raw === undefined) {
-    throw new Error(`Pulumi.${stack}.yaml: config key "${config.name}:${TENANT_CONFIG_KEY}" is missing (it holds the tenant spec)`);
+    throw new StackConfigError(
+      `Pulumi.${stack}.yaml: config key "${config.name}:${TENANT_CONFIG_KEY}" is missing (it holds the tenant spec)`,
+    );
   }
   const stackFile = stackFileName(stack);
   const readFile = directoryReader(root);
@@ -90,12 +93,14 @@ async function deployedBaseline(
 ): Promise<{ previous: PreviousCredentials; source: GuardSource }> {
   const mode = config.get(ROTATION_GUARD_SOURCE_KEY) ?? "auto";
   if (!["auto", "live", "outputs"].includes(mode))
-    throw new Error(`config ${config.name}:${ROTATION_GUARD_SOURCE_KEY} is ${JSON.stringify(mode)} (allowed: auto, live, outputs)`);
+    throw new StackConfigError(
+      `config ${config.name}:${ROTATION_GUARD_SOURCE_KEY} is ${JSON.stringify(mode)} (allowed: auto, live, outputs)`,
+    );
   const outputs = await lastDeployedOutputs(config.get(ROTATION_GUARD_REFERENCE_KEY));
   const settings = mode === "outputs" ? undefined : providerSettings((key) => pulumi.runtime.getConfig(key));
   if (!settings) {
     if (mode === "live")
-      throw new Error(
+      throw new StackConfigError(
         `${config.name}:${ROTATION_GUARD_SOURCE_KEY} is live, but the provider's settings are not all set (auth0:domain, AUTH0_CLIENT_ID or auth0:clientId, AUTH0_CLIENT_ASSERTION_PRIVATE_KEY or auth0:clientAssertionPrivateKey)`,
       );
     return { previous: previousFromOutputs(outputs), source: { kind: "outputs", description: "the last deployment's outputs" } };
@@ -111,7 +116,7 @@ async function deployedBaseline(
       },
     };
   } catch (e) {
-    throw new Error(
+    throw new TenantReadError(
       `rotation guard: cannot read the credentials Auth0 holds: ${(e as Error).message}\n(to check against the last deployment's outputs instead: pulumi config set ${ROTATION_GUARD_SOURCE_KEY} outputs)`,
     );
   }

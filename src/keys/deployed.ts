@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { readRegularFile } from "../config/regular-file";
+import { InputFileError } from "../errors";
 import { promisify } from "node:util";
 import { parseStackConfig, projectName, stackFileName } from "../config/stack-file";
 import { gitRevision } from "../review/git";
@@ -44,7 +45,9 @@ export async function deployedSources(options: DeployedOptions): Promise<{ sourc
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`--previous ${options.previousFile}: not JSON (${(e as Error).message}); expected \`pulumi stack output --json\``);
+      throw new InputFileError(
+        `--previous ${options.previousFile}: not JSON (${(e as Error).message}); expected \`pulumi stack output --json\``,
+      );
     }
     sources.push({ source: `last deployment (${options.previousFile})`, previous: previousFromOutputs(parsed) });
   } else {

@@ -1,4 +1,5 @@
 import { planStack, type Plan } from "../plan";
+import { SpecError } from "../spec/issues";
 import { RISK_ORDER, type Change, type Risk } from "./changes";
 import { DETECTORS } from "./detectors";
 import { byRisk, type ReviewReport } from "./review";
@@ -30,7 +31,6 @@ export async function compareStacks(options: { dir: string; from: string; to: st
 
 async function plan(dir: string, stack: string, now: Date): Promise<Plan> {
   const result = await planStack(dir, stack, now);
-  if (!result.ok)
-    throw new Error(`${result.source}: the spec has errors; fix them before comparing (npx auth0-tenant plan --stack ${stack})`);
+  if (!result.ok) throw new SpecError(`${result.source} (fix it before comparing; npx auth0-tenant plan --stack ${stack})`, result.errors);
   return result.plan;
 }

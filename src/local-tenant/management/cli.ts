@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { InputFileError, UsageError } from "../../errors";
 import { localClientId } from "../clients";
 import type { LocalTenant } from "..";
 import { ALL_MANAGEMENT_SCOPES, isManagementScope, READ_SCOPES } from "./scopes";
@@ -14,7 +15,7 @@ export function parseManagementScopes(value: string | undefined): string[] {
   const scopes = value.split(/[\s,]+/).filter((s) => s !== "");
   const unknown = scopes.filter((s) => !isManagementScope(s));
   if (unknown.length > 0 || scopes.length === 0) {
-    throw new Error(
+    throw new UsageError(
       `--management-scopes ${JSON.stringify(value)}: ${unknown.length ? `not served locally: ${unknown.join(", ")}` : "no scope"} (use read, all, or some of: ${ALL_MANAGEMENT_SCOPES.join(" ")})`,
     );
   }
@@ -32,10 +33,10 @@ export async function managementClientFromFlags(flags: {
   try {
     pem = await readFile(flags.keyFile, "utf8");
   } catch (e) {
-    throw new Error(`--management-key ${flags.keyFile}: ${(e as Error).message}`);
+    throw new InputFileError(`--management-key ${flags.keyFile}: ${(e as Error).message}`);
   }
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem)) {
-    throw new Error(
+    throw new UsageError(
       `--management-key ${flags.keyFile} holds a PRIVATE key: give the public half (openssl pkey -in key.pem -pubout); the private key stays with the client`,
     );
   }
