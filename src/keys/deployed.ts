@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { readRegularFile } from "../config/regular-file";
-import { InputFileError } from "../errors";
+import { InputFileError, ProjectError } from "../errors";
+import { layeredTenant } from "../config/layers";
 import { promisify } from "node:util";
 import { parseStackConfig, projectName, stackFileName } from "../config/stack-file";
 import { gitRevision } from "../review/git";
@@ -82,10 +83,17 @@ async function committedCredentials(options: DeployedOptions): Promise<{ previou
   const file = stackFileName(options.stack);
   const [project, stackText] = await Promise.all([revision.readFile("Pulumi.yaml"), revision.readFile(file)]);
   if (project === undefined || stackText === undefined) return { note: `last commit not checked: ${file} is not committed yet` };
-  const config = parseStackConfig(projectName(project), options.stack, stackText);
-  const result = await validateTenant(config.tenant, {
+  let tenant: unknown;
+  try {
+    // The committed stack file may extend the committed shared definition: validate what that commit deployed.
+    tenant = (await layeredTenant(parseStackConfig(projectName(project), options.stack, stackText).tenant, file, revision.readFile)).tenant;
+  } catch (e) {
+    if (!(e instanceof ProjectError)) throw e;
+    return { note: `last commit not checked: ${e.message}` };
+  }
+  const result = await validateTenant(tenant, {
     stack: options.stack,
-    project: config.project,
+    project: projectName(project),
     now: options.now,
     readFile: revision.readFile,
   });

@@ -19,6 +19,7 @@ export class BlobReader {
     const child = this.start();
     return new Promise((resolve, reject) => {
       this.waiting.push({ resolve, reject, name: path });
+      if (this.waiting.length === 1) this.keepAlive(child, true);
       child.stdin.write(`${commit}:${path}\n`);
     });
   }
@@ -37,25 +38,45 @@ export class BlobReader {
     });
     const fail = (e: Error) => {
       for (const w of this.waiting.splice(0)) w.reject(e);
+      this.keepAlive(child, false);
     };
     child.on("error", fail);
     child.on("exit", (code) => {
       if (this.waiting.length > 0) fail(new Error(`git cat-file exited (${code}) with ${this.waiting.length} reads pending`));
       if (this.child === child) this.child = undefined;
     });
-    child.unref();
-    (child.stdout as unknown as { unref?: () => void }).unref?.();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
     (child.stderr as unknown as { unref?: () => void }).unref?.();
+    this.keepAlive(child, false);
     this.child = child;
     return child;
+  }
+
+  /**
+   * The git process keeps the command alive exactly while a read is pending: an idle reader must not hold the process
+   * open (a command may end without closing it), and a pending one must (when nothing else is pending, a command that
+   * awaits a blob would otherwise end with exit code 0 and no output).
+   */
+  private keepAlive(child: ChildProcessWithoutNullStreams, on: boolean): void {
+    const stdout = child.stdout as unknown as { ref?: () => void; unref?: () => void };
+    if (on) {
+      child.ref();
+      stdout.ref?.();
+    } else {
+      child.unref();
+      stdout.unref?.();
+    }
   }
 
   /** Answers as many pending reads as the buffer holds whole replies for. */
   private drain(): void {
     for (;;) {
+      if (this.waiting.length === 0) {
+        if (this.child) this.keepAlive(this.child, false);
+        return;
+      }
       const nl = this.buffer.indexOf(10);
-      if (nl < 0 || this.waiting.length === 0) return;
+      if (nl < 0) return;
       const header = this.buffer.subarray(0, nl).toString("utf8");
       if (header.endsWith(" missing") || header.endsWith(" ambiguous")) {
         this.buffer = this.buffer.subarray(nl + 1);
