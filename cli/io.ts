@@ -23,6 +23,8 @@ export interface Io {
   cwd: string;
   /** Colour for stdout (set from the TTY, NO_COLOR, FORCE_COLOR and --no-color). */
   look: Style;
+  /** Colour for stderr, by the same rules from stderr's own TTY (a redirected stderr gets no escape codes). */
+  errLook: Style;
 }
 
 export function processIo(argv: string[]): Io {
@@ -32,10 +34,12 @@ export function processIo(argv: string[]): Io {
     err: (t) => void process.stderr.write(t),
     isTTY,
     errTTY: process.stderr.isTTY === true,
-    columns: isTTY ? (process.stdout.columns ?? 100) : Infinity,
+    // A terminal may report 0 columns (a pseudo-terminal before its first resize): then the usual default.
+    columns: isTTY ? process.stdout.columns || 100 : Infinity,
     env: process.env,
     cwd: process.cwd(),
     look: style(colourWanted(isTTY, process.env, argv)),
+    errLook: style(colourWanted(process.stderr.isTTY === true, process.env, argv)),
   };
 }
 

@@ -28,7 +28,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .configureOutput({
       writeOut: (s) => io.err(s),
       writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(io.look.error(s)),
+      outputError: (s, write) => write(io.errLook.error(s)),
     });
   // Help goes to stdout when asked for (so `--help | less` works), errors to stderr.
   program.configureHelp({ sortSubcommands: false });
@@ -55,9 +55,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     c.exitOverride().configureOutput({
       writeOut: (s) => io.out(s),
       writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(io.look.error(s)),
+      outputError: (s, write) => write(io.errLook.error(s)),
     });
-  program.configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: (s, write) => write(io.look.error(s)) });
+  program.configureOutput({
+    writeOut: (s) => io.out(s),
+    writeErr: (s) => io.err(s),
+    outputError: (s, write) => write(io.errLook.error(s)),
+  });
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;
@@ -67,7 +71,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
-      io.err(`${io.look.error(`error: ${e.message}`)}\n${(failed ?? program).helpInformation()}`);
+      io.err(`${io.errLook.error(`error: ${e.message}`)}\n${(failed ?? program).helpInformation()}`);
       return EXIT.usage;
     }
     if (e instanceof Denied) {
@@ -75,14 +79,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.denied;
     }
     if (e instanceof TenantReadError) {
-      io.err(`${io.look.error(e.message)}\n`);
+      io.err(`${io.errLook.error(e.message)}\n`);
       return EXIT.unreadable;
     }
     if (e instanceof ProjectError) {
-      io.err(`${io.look.error(e.message)}\n`);
+      io.err(`${io.errLook.error(e.message)}\n`);
       return EXIT.findings;
     }
-    io.err(`${io.look.error(e instanceof Error ? e.message : String(e))}\n`);
+    io.err(`${io.errLook.error(e instanceof Error ? e.message : String(e))}\n`);
     return EXIT.findings;
   }
 }

@@ -81,6 +81,33 @@ describe("auth0-tenant: one executable", () => {
     expect(unreadable.code).toBe(4);
     expect(unreadable.stderr).toContain("cannot read the tenant: missing");
   });
+
+  it("a misspelt stack is a usage error naming the option it came from, with did-you-mean, in every command", async () => {
+    const drift = await cli(["drift", "--stack", "prd", "--domain", "acme.eu.auth0.com"], { cwd: root });
+    expect(drift.code).toBe(2);
+    expect(drift.stderr).toContain("--stack prd: no Pulumi.prd.yaml in");
+    expect(drift.stderr).toContain('did you mean "prod"?');
+    const compare = await cli(["plan", "--compare", "dev", "prd"], { cwd: root });
+    expect(compare.code).toBe(2);
+    expect(compare.stderr).toContain("--compare prd: no Pulumi.prd.yaml in");
+  });
+
+  it("plan --live with a --previous file that is not JSON is a usage error naming the file", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "prev-"));
+    try {
+      writeFileSync(path.join(dir, "outputs.json"), "not json");
+      const env = { AUTH0_CLIENT_ID: "reader", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "x" };
+      const r = await cli(["plan", "--live", "--previous", path.join(dir, "outputs.json")], {
+        cwd: root,
+        env,
+      });
+      expect(r.stderr).toContain(`--previous ${path.join(dir, "outputs.json")}: `);
+      expect(r.stderr).toContain("expected the output of `pulumi stack output --json`");
+      expect(r.code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("output for people and for programs", () => {
@@ -158,6 +185,46 @@ describe("output for people and for programs", () => {
     expect((await compare({ tty: true }, "--no-color")).stdout).not.toMatch(ANSI);
     expect((await compare({})).stdout).not.toMatch(ANSI);
     expect((await compare({})).stdout).toContain("## How prod differs from dev"); // Markdown for files and PR comments
+  });
+});
+
+/** On a real pseudo-terminal (util-linux `script`), when the machine has one. */
+const hasScript = (() => {
+  try {
+    require("node:child_process").execFileSync("script", ["--version"], { stdio: "pipe" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.runIf(hasScript)("on a terminal", () => {
+  const onTerminal = async (shell: string) => {
+    const tmp = mkdtempSync(path.join(tmpdir(), "tty-"));
+    try {
+      const { stdout } = await promisify(execFile)("script", ["-qec", shell, "/dev/null"], {
+        cwd: root,
+        env: { ...process.env, TMP_OUT: tmp },
+      });
+      return { stdout, tmp };
+    } catch (e) {
+      return { stdout: String((e as { stdout?: string }).stdout ?? ""), tmp, failed: e as Error };
+    }
+  };
+
+  it("a terminal that reports 0 columns gets the default width, not a crash", async () => {
+    const { stdout, failed, tmp } = await onTerminal(`stty cols 0; node cli/auth0-tenant.mjs plan --compare dev prod`);
+    rmSync(tmp, { recursive: true, force: true });
+    expect(failed).toBeUndefined();
+    expect(stdout).toContain("How prod differs from dev");
+  });
+
+  it("errors written to a redirected stderr carry no colour codes, even when stdout is a terminal", async () => {
+    const { tmp } = await onTerminal(`node cli/auth0-tenant.mjs plan --stack prd 2>"$TMP_OUT/err.txt"`);
+    const err = readFileSync(path.join(tmp, "err.txt"), "utf8");
+    rmSync(tmp, { recursive: true, force: true });
+    expect(err).toContain("--stack prd");
+    expect(err).not.toMatch(ANSI);
   });
 });
 

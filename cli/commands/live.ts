@@ -1,6 +1,6 @@
 import { Option, type Command } from "commander";
 import { UsageError, type Io } from "../io";
-import { intOption } from "./shared";
+import { intOption, knownStack } from "./shared";
 
 /** The flags that say which tenant to read and as whom (import, drift and plan --live). */
 interface TenantOptions {
@@ -87,6 +87,7 @@ export function liveCommands(program: Command, io: Io, run: (f: () => Promise<nu
     io,
   ).action((opts: TenantOptions & { stack: string; format: string; failOn?: "high" | "medium"; previous?: string }) =>
     run(async () => {
+      await knownStack(opts.dir, opts.stack);
       const flags = await tenantFlags(opts);
       const reexec = await trustLocal(opts);
       if (reexec !== undefined) return reexec;

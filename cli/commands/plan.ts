@@ -77,6 +77,14 @@ async function livePrevious(opts: PlanOptions) {
   const { localDomain } = await import("../../src/live/local");
   const { readerSettings } = await import("../../src/live/settings");
   const { tenantFlags } = await import("./live");
+  let deployed = {};
+  if (opts.previous) {
+    try {
+      deployed = clientIdsFromOutputs(JSON.parse(readRegularFile(opts.previous)));
+    } catch (e) {
+      throw new UsageError(`--previous ${opts.previous}: ${(e as Error).message} (expected the output of \`pulumi stack output --json\`)`);
+    }
+  }
   const flags = await tenantFlags(opts);
   const planned = await planStack(opts.dir, opts.stack);
   if (!planned.ok) throw new UsageError("--live: the spec has errors (run the plan without --live to see them)");
@@ -86,7 +94,6 @@ async function livePrevious(opts: PlanOptions) {
     ...(flags.clientId ? { clientId: flags.clientId } : {}),
     ...(flags.keyFile ? { keyFile: flags.keyFile } : {}),
   });
-  const deployed = opts.previous ? clientIdsFromOutputs(JSON.parse(readRegularFile(opts.previous))) : {};
   const { spec } = planned.plan;
   const clientIds = knownClientIds(Object.keys(spec.applications), spec.adopt, deployed);
   return {
@@ -100,7 +107,7 @@ async function compare(io: Io, dir: string, stacks: string[], asJson: boolean): 
     throw new UsageError(
       `--compare takes two stacks, the one to compare with and the one to describe (e.g. --compare dev prod); got ${stacks.length}`,
     );
-  for (const s of stacks) await knownStack(dir, s);
+  for (const s of stacks) await knownStack(dir, s, "--compare");
   const { compareStacks } = await import("../../src/review/compare");
   const { renderMarkdown, renderText } = await import("../../src/review/render");
   const report = await compareStacks({ dir, from: stacks[0]!, to: stacks[1]! });

@@ -13,11 +13,13 @@ export async function planOrReport(io: Io, dir: string, stack: string): Promise<
 }
 
 /** A stack that has a file here, or a usage error with "did you mean" and the stacks there are. */
-export async function knownStack(dir: string, stack: string): Promise<void> {
+export async function knownStack(dir: string, stack: string, option = "--stack"): Promise<void> {
   const { listStacks } = await import("../../src/plan/plan");
   const stacks = await listStacks(dir);
   if (!stacks.includes(stack)) {
-    throw new UsageError(`--stack ${stack}: no Pulumi.${stack}.yaml in ${dir} (${didYouMean(stack, stacks)}stacks: ${listOrNone(stacks)})`);
+    throw new UsageError(
+      `${option} ${stack}: no Pulumi.${stack}.yaml in ${dir} (${didYouMean(stack, stacks)}stacks: ${listOrNone(stacks)})`,
+    );
   }
 }
 

@@ -145,7 +145,7 @@ export interface ImportFlags extends TenantFlags {
   now?: Date;
 }
 
-/** `npm run import`: reads the tenant, writes Pulumi.<stack>.yaml (+ imported action code, copied keys), plans it. */
+/** `auth0-tenant import`: reads the tenant, writes Pulumi.<stack>.yaml (+ imported action code, copied keys), plans it. */
 export async function runImport(flags: ImportFlags, io: Io): Promise<number> {
   const dir = path.resolve(flags.dir);
   const file = stackFileName(flags.stack);
@@ -186,7 +186,7 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<number> {
     return EXIT.ok;
   }
   io.out(
-    `\n${renderErrors(file, planned.errors)}\nFix these (the list above says how), then \`npm run plan -- --stack ${flags.stack}\`.\n`,
+    `\n${renderErrors(file, planned.errors)}\nFix these (the list above says how), then \`npx auth0-tenant plan --stack ${flags.stack}\`.\n`,
   );
   return EXIT.findings;
 }
@@ -230,7 +230,7 @@ export interface DriftFlags extends TenantFlags {
   previous?: string;
 }
 
-/** `npm run drift`: the live tenant against the stack's plan, as a review report. */
+/** `auth0-tenant drift`: the live tenant against the stack's plan, as a review report. */
 export async function runDrift(flags: DriftFlags, io: Io): Promise<number> {
   const dir = path.resolve(flags.dir);
   let deployed: Record<string, string> = {};

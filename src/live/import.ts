@@ -426,11 +426,11 @@ function renderStackFile(
   const out: string[] = [];
   const say = (...lines: string[]) => out.push(...lines.map((l) => `# ${l}`.trimEnd()));
   say(
-    `Imported from the Auth0 tenant ${live.domain} by \`npm run import\` on ${options.now.toISOString().slice(0, 10)}: stack ${options.stack}.`,
+    `Imported from the Auth0 tenant ${live.domain} by \`npx auth0-tenant import\` on ${options.now.toISOString().slice(0, 10)}: stack ${options.stack}.`,
     "",
     "Review this file before the first `pulumi up`. `adopt:` below makes that first `pulumi up` import each existing",
     "object instead of creating a duplicate; it creates, replaces and deletes nothing. Check with",
-    `\`npm run plan -- --stack ${options.stack}\` (offline), then \`pulumi preview --stack ${options.stack}\`: every resource is`,
+    `\`npx auth0-tenant plan --stack ${options.stack}\` (offline), then \`pulumi preview --stack ${options.stack}\`: every resource is`,
     "an import; the updates it may show are listed under 3.",
     "",
   );

@@ -91,7 +91,7 @@ describe("import → the imported stack's plan is the tenant that was deployed",
     expect(text).toContain("pulumi config set --secret --stack adopted clientClaimsApiKey '<the value of API_KEY>'");
     expect(text).toContain('config key "clientClaimsApiKey" is not set');
     const stackFile = readFileSync(path.join(f.project.root, "Pulumi.adopted.yaml"), "utf8");
-    expect(stackFile).toMatch(/^# Imported from the Auth0 tenant localhost:\d+ by `npm run import`/);
+    expect(stackFile).toMatch(/^# Imported from the Auth0 tenant localhost:\d+ by `npx auth0-tenant import`/);
     expect(stackFile).toContain("auth0:domain: acme-dev.eu.auth0.com");
     expect(stackFile).toContain("every credential was matched to a key file by its RFC 7638 thumbprint");
     for (const action of ["login-claims", "client-claims"]) {

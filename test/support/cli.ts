@@ -29,6 +29,8 @@ export async function cli(
     env,
     cwd: options.cwd ?? process.cwd(),
     look: style(colourWanted(isTTY, env, args)),
+    // A terminal session: stderr is the same terminal.
+    errLook: style(colourWanted(isTTY, env, args)),
   };
   const code = await run(args, io);
   return { code, stdout, stderr };
