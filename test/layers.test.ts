@@ -108,6 +108,33 @@ describe("merge rules: one shared definition, per-stack overlays (RFC 7386)", ()
     const planned = await planStack(project.root, "dev", NOW);
     expect(!planned.ok && planned.errors[0]!.message).toContain("tenant.yaml: a shared definition cannot extend another one");
   });
+
+  it.each([
+    [
+      "an overlay's top level",
+      "Pulumi.dev.yaml",
+      "auth0-tenant:tenant:\n    extends: tenant.yaml\n    __proto__:\n      protect: false",
+      "__proto__",
+    ],
+    [
+      "an overlay's application",
+      "Pulumi.dev.yaml",
+      "auth0-tenant:tenant:\n    extends: tenant.yaml\n    applications:\n      billing:\n        __proto__:\n          description: injected",
+      "applications.billing.__proto__",
+    ],
+  ])("a __proto__ key in %s is refused before merging, naming the file and path", async (_, file, tenantYaml, at) => {
+    write(file, `config:\n  auth0:domain: dev.eu.auth0.com\n  ${tenantYaml}\n`);
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(planned.ok).toBe(false);
+    expect(!planned.ok && planned.errors[0]!.message).toContain(`${file}: ${at}: a __proto__ key is never data`);
+  });
+
+  it("a __proto__ key in the shared definition is refused too", async () => {
+    write("tenant.yaml", "apis:\n  __proto__:\n    identifier: https://p.example\n");
+    stack("dev", { extends: "tenant.yaml" });
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(!planned.ok && planned.errors[0]!.message).toContain("tenant.yaml: apis.__proto__: a __proto__ key is never data");
+  });
 });
 
 describe("the key tool writes to the stack's own file", () => {

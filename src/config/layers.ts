@@ -1,4 +1,5 @@
 import { StackConfigError } from "../errors";
+import { prototypeKeys } from "../dict";
 import { excerpt } from "../excerpt";
 import { formatPath, type PathSegment, type SpecIssue } from "../spec/issues";
 import { parseYaml } from "./yaml";
@@ -58,6 +59,18 @@ export async function layeredTenant(stackTenant: unknown, stackFile: string, rea
   if (Object.hasOwn(shared, EXTENDS_KEY)) {
     throw new StackConfigError(`${target}: a shared definition cannot extend another one (allowed: one shared definition per stack)`);
   }
+  // A `__proto__` key would be lost in the merge below, its contents becoming inherited values that validation still
+  // reads (e.g. an overlay's `__proto__: {protect: false}`): refused in each layer before anything is merged.
+  for (const [doc, file] of [
+    [shared, target],
+    [stackTenant, stackFile],
+  ] as const) {
+    const found = prototypeKeys(doc);
+    if (found.length > 0)
+      throw new StackConfigError(
+        `${file}: ${formatPath(found[0]!)}: a __proto__ key is never data (it would name an object's prototype); rename it`,
+      );
+  }
   const sharedLayer: Layer = { file: target, role: "shared definition" };
   const origins = new Map<string, Layer>();
   const { [EXTENDS_KEY]: _extends, ...overlay } = stackTenant;
@@ -82,7 +95,7 @@ function mergePatch(target: unknown, patch: unknown, at: PathSegment[], layer: L
     record(patch, at, layer, origins);
     return patch;
   }
-  const out: Mapping = isMapping(target) ? { ...target } : {};
+  const out: Mapping = Object.assign(Object.create(null) as Mapping, isMapping(target) ? target : {});
   if (!isMapping(target)) record(out, at, layer, origins, false);
   for (const [key, value] of Object.entries(patch)) {
     const path = [...at, key];
