@@ -163,6 +163,62 @@ describe("class 2: escapes — nothing outside the project is read or written", 
   );
 });
 
+describe("class 2: escapes — stack files and the key tool's writes", () => {
+  const keysCtx = (stack: string) => ({ dir: project.root, stack, now: NOW, deployed: { sources: [], notes: [] }, configHome: outside });
+
+  it("a stack file that links outside the project is refused unread by plan and by the key tool, which writes nothing", async () => {
+    writeFileSync(path.join(outside, "Pulumi.out.yaml"), "config:\n  auth0-tenant:tenant:\n    apis: {}\n");
+    symlinkSync(path.join(outside, "Pulumi.out.yaml"), path.join(project.root, "Pulumi.out.yaml"));
+    try {
+      const before = snapshot(project.root);
+      const outsideBefore = readFileSync(path.join(outside, "Pulumi.out.yaml"), "utf8");
+      await expect(planStack(project.root, "out", NOW)).rejects.toThrow(
+        /Pulumi\.out\.yaml leads outside the project through a symbolic link/,
+      );
+      await expect(addKey(keysCtx("out"), "rotate", "billing", {})).rejects.toThrow(/Pulumi\.out\.yaml leads outside the project/);
+      expect(snapshot(project.root)).toEqual(before);
+      expect(readFileSync(path.join(outside, "Pulumi.out.yaml"), "utf8")).toBe(outsideBefore);
+    } finally {
+      rmSync(path.join(project.root, "Pulumi.out.yaml"));
+    }
+  });
+
+  it.each([
+    ["a FIFO", () => execFileSync("mkfifo", [path.join(project.root, "Pulumi.fifo.yaml")]), /is a FIFO, not a regular file/],
+    ["a device", () => symlinkSync("/dev/zero", path.join(project.root, "Pulumi.fifo.yaml")), /leads outside the project|is a device/],
+  ])("a stack file that is %s: plan and the key tool finish with an error", async (_, make, message) => {
+    make();
+    try {
+      const started = Date.now();
+      await expect(planStack(project.root, "fifo", NOW)).rejects.toThrow(message);
+      await expect(addKey(keysCtx("fifo"), "rotate", "billing", {})).rejects.toThrow(message);
+      expect(Date.now() - started).toBeLessThan(FINISHES_WITHIN_MS);
+    } finally {
+      rmSync(path.join(project.root, "Pulumi.fifo.yaml"));
+    }
+  });
+
+  it("keys/ linked outside the project: the key tool refuses to write a public key there", async () => {
+    const copy = tempProject();
+    const target = mkdtempSync(path.join(tmpdir(), "keys-out-"));
+    try {
+      rmSync(path.join(copy.root, "keys"), { recursive: true });
+      symlinkSync(target, path.join(copy.root, "keys"));
+      writeFileSync(
+        path.join(copy.root, "Pulumi.dev.yaml"),
+        "config:\n  auth0-tenant:tenant:\n    apis: {}\n    applications:\n      billing:\n        type: m2m\n",
+      );
+      await expect(
+        addKey({ dir: copy.root, stack: "dev", now: NOW, deployed: { sources: [], notes: [] }, configHome: outside }, "new", "billing", {}),
+      ).rejects.toThrow(/keys leads outside the project through a symbolic link/);
+      expect(readdirSync(target)).toEqual([]);
+    } finally {
+      copy.cleanup();
+      rmSync(target, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("class 3: silent acceptance — nothing changes what gets deployed without saying so", () => {
   it.each([
     ["null", null],

@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { ProjectFileError } from "../errors";
 import { NotARegularFile, readRegularFile } from "./regular-file";
+import { MAX_YAML_BYTES } from "./yaml";
 
 /**
  * Reads project files (keys, action sources) from a directory: undefined for a missing file; a ProjectFileError, which
@@ -9,7 +10,7 @@ import { NotARegularFile, readRegularFile } from "./regular-file";
  * inside the real root) and for anything but a regular file of bounded size (a FIFO or a device would hang or flood a
  * command).
  */
-export function directoryReader(root: string): (relativePath: string) => Promise<string | undefined> {
+export function directoryReader(root: string, options: { maxBytes?: number } = {}): (relativePath: string) => Promise<string | undefined> {
   const base = path.resolve(root);
   let realRoot: string | undefined;
   // Real paths of directories, once each: a tenant's thousands of keys share one or two (realpath is several syscalls).
@@ -37,13 +38,13 @@ export function directoryReader(root: string): (relativePath: string) => Promise
     try {
       try {
         // The file itself must not be a link (O_NOFOLLOW); one that is is read through its real path, checked first.
-        return readRegularFile(path.join(dir, path.basename(full)), undefined, { noFollow: true });
+        return readRegularFile(path.join(dir, path.basename(full)), options.maxBytes, { noFollow: true });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ELOOP") throw e;
         const real = realOrMissing(full);
         if (real === undefined) return undefined;
         inside(real, relativePath);
-        return readRegularFile(real);
+        return readRegularFile(real, options.maxBytes);
       }
     } catch (e) {
       if (isMissing(e)) return undefined;
@@ -66,3 +67,18 @@ function realOrMissing(file: string): string | undefined {
 }
 
 const isMissing = (e: unknown) => ["ENOENT", "ENOTDIR"].includes((e as NodeJS.ErrnoException).code ?? "");
+
+/**
+ * The project's own YAML files (Pulumi.yaml, stack files, shared definitions) under the same rules as every project
+ * file, up to the YAML size bound: a stack file linked to a file outside the project, to a FIFO or to a device is
+ * refused unread.
+ */
+export const projectYamlReader = (root: string) => directoryReader(root, { maxBytes: MAX_YAML_BYTES });
+
+/** A directory the project writes into (keys/): its real path must be inside the project's. */
+export function assertInsideProject(root: string, dir: string, what: string): void {
+  const realRoot = realpathSync.native(path.resolve(root));
+  const real = realpathSync.native(dir);
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep))
+    throw new ProjectFileError(`${what} leads outside the project through a symbolic link (to ${real}); nothing was written`);
+}

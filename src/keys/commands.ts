@@ -1,9 +1,9 @@
-import { existsSync, realpathSync } from "node:fs";
-import { mkdir, readdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { constants, existsSync, realpathSync } from "node:fs";
+import { mkdir, readdir, unlink, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { lock } from "proper-lockfile";
-import { directoryReader } from "../config/files";
+import { assertInsideProject, directoryReader, projectYamlReader } from "../config/files";
 import { layeredTenant } from "../config/layers";
 import { readRegularFile } from "../config/regular-file";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
@@ -51,14 +51,17 @@ export interface KeysResult {
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 async function stackFile(ctx: KeysContext) {
-  const project = projectName(await readFile(path.join(ctx.dir, "Pulumi.yaml"), "utf8"));
+  const read = projectYamlReader(ctx.dir);
+  const projectText = await read("Pulumi.yaml");
+  if (projectText === undefined) throw new KeysError(`Pulumi.yaml not found in ${ctx.dir}`);
+  const project = projectName(projectText);
   const file = stackFileName(ctx.stack);
   const full = path.join(ctx.dir, file);
-  if (!existsSync(full)) {
+  const text = await read(file);
+  if (text === undefined) {
     const stacks = stackNamesIn(await readdir(ctx.dir));
     throw new KeysError(`unknown stack "${ctx.stack}": ${file} not found (stacks: ${stacks.join(", ") || "none"})`);
   }
-  const text = await readFile(full, "utf8");
   const layered = await layeredTenant(parseStackConfig(project, ctx.stack, text).tenant, file, directoryReader(ctx.dir));
   return { project, file, full, text, merged: layered.tenant, shared: layered.shared };
 }
@@ -227,10 +230,11 @@ async function withStackLock<T>(ctx: KeysContext, run: () => Promise<T>): Promis
 
 /** Writes the stack file only if nobody changed it since it was read (an editor, a git checkout): compare and swap. */
 async function replaceUnchanged(sf: { full: string; file: string; text: string }, newText: string): Promise<void> {
-  if ((await readFile(sf.full, "utf8")) !== sf.text) {
+  if ((await projectYamlReader(path.dirname(sf.full))(sf.file)) !== sf.text) {
     throw new KeysError(`${sf.file} changed while this command ran; nothing was written (run it again on the current file)`);
   }
-  await writeFile(sf.full, newText);
+  // O_NOFOLLOW: the file is written in place, never through a symbolic link put there since it was read.
+  await writeFile(sf.full, newText, { flag: constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW });
 }
 
 /** new / rotate / add: one new credential for an app (generated, or an existing public key). */
@@ -347,6 +351,7 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
       await writeFile(privateKey.path, privateKey.pem, { mode: 0o600, flag: "wx" });
       written.push(privateKey.path);
     }
+    assertInsideProject(ctx.dir, path.dirname(path.join(ctx.dir, publicKeyPath)), path.dirname(publicKeyPath));
     await writeFile(path.join(ctx.dir, publicKeyPath), publicKeyPem, { flag: "wx" });
     written.push(path.join(ctx.dir, publicKeyPath));
     await replaceUnchanged(sf, newText);
@@ -413,8 +418,8 @@ async function keyFileUsedElsewhere(ctx: KeysContext, keyPath: string, newText: 
   const users: string[] = [];
   for (const f of await readdir(ctx.dir)) {
     if (!/\.ya?ml$/.test(f) || f === "Pulumi.yaml") continue; // stack files and shared definitions
-    const text = f === stackFileName(ctx.stack) ? newText : await readFile(path.join(ctx.dir, f), "utf8");
-    if (text.includes(keyPath)) users.push(f);
+    const text = f === stackFileName(ctx.stack) ? newText : await projectYamlReader(ctx.dir)(f);
+    if (text?.includes(keyPath)) users.push(f);
   }
   return users;
 }

@@ -1,7 +1,6 @@
-import { readdir, readFile } from "node:fs/promises";
-import * as path from "node:path";
+import { readdir } from "node:fs/promises";
 import { stackFileConfigLookup } from "../config/config-keys";
-import { directoryReader } from "../config/files";
+import { directoryReader, projectYamlReader } from "../config/files";
 import { attribute, layeredTenant, type LayeredTenant } from "../config/layers";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
 import { StackConfigError } from "../errors";
@@ -78,15 +77,14 @@ export async function planFromConfig(config: StackConfig, readFile: FileReader, 
 
 /** Reads a stack's config files from a project directory (no Pulumi CLI involved). */
 export async function readStackConfig(dir: string, stack: string): Promise<StackConfig> {
-  const project = projectName(await readFile(path.join(dir, "Pulumi.yaml"), "utf8"));
+  const read = projectYamlReader(dir);
+  const projectText = await read("Pulumi.yaml");
+  if (projectText === undefined) throw new StackConfigError(`Pulumi.yaml not found in ${dir} (the project file names the project)`);
   const file = stackFileName(stack);
-  let text: string;
-  try {
-    text = await readFile(path.join(dir, file), "utf8");
-  } catch {
+  const text = await read(file);
+  if (text === undefined)
     throw new StackConfigError(`${file} not found in ${dir} (stacks here: ${(await listStacks(dir)).join(", ") || "none"})`);
-  }
-  return parseStackConfig(project, stack, text);
+  return parseStackConfig(projectName(projectText), stack, text);
 }
 
 export async function listStacks(dir: string): Promise<string[]> {
