@@ -224,6 +224,8 @@ describe("class 3: silent acceptance — nothing changes what gets deployed with
     ["null", null],
     ["an empty mapping", {}],
     ["empty maps", { apis: {}, applications: {} }],
+    ["only an empty actions map", { actions: {} }],
+    ["empty maps and empty triggers", { apis: {}, applications: {}, actions: {}, triggers: { "post-login": [] } }],
   ])("a spec that is %s is refused (pulumi up would empty the tenant)", async (_, tenant) => {
     expectRefused(await program(tenant), {
       path: "(root)",

@@ -167,7 +167,8 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   }
   const unmanaged = parseUnmanaged(given.unmanaged, errors);
 
-  const declaresNothing = entries("apis").length + entries("applications").length === 0 && !isMapping(given.actions);
+  const declaresNothing =
+    entries("apis").length + entries("applications").length === 0 && (!isMapping(given.actions) || Object.keys(given.actions).length === 0);
   if (top && declaresNothing && top.allowEmpty !== true) {
     errors.push({
       path: "(root)",
