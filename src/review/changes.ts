@@ -24,6 +24,9 @@ export type ChangeKind =
   | "app.removed"
   | "app.type-changed"
   | "app.metadata-changed"
+  | "app.url-added"
+  | "app.url-removed"
+  | "app.setting-changed"
   | "grant.scope-gained"
   | "grant.scope-lost"
   | "api.added"
@@ -68,6 +71,9 @@ export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
     "app.removed",
     "app.type-changed",
     "app.metadata-changed",
+    "app.url-added",
+    "app.url-removed",
+    "app.setting-changed",
     "drift.unmanaged-app",
     "drift.changed",
     "drift.missing",

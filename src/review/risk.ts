@@ -27,6 +27,10 @@ export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
   "app.removed": byStack("high", "medium"),
   "app.type-changed": () => "high",
   "app.metadata-changed": byStack("medium", "low"),
+  // A new callback (or logout URL, or web origin) is a place Auth0 will send users with their codes and tokens.
+  "app.url-added": byStack("high", "medium"),
+  "app.url-removed": byStack("medium", "low"),
+  "app.setting-changed": () => "low",
   "grant.scope-gained": (f) =>
     f.scope !== undefined && SENSITIVE_SCOPE.test(f.scope) ? (f.production ? "high" : "medium") : f.production ? "medium" : "low",
   "grant.scope-lost": byStack("medium", "low"),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/plan";
 import { CHANGE_KINDS, RISK_ORDER, SECTIONS, type DetectorContext, type Finding } from "../../src/review/changes";
 import { DETECTORS } from "../../src/review/detectors";
+import { riskOf } from "../../src/review/risk";
 import { actions } from "../../src/review/detectors/actions";
 import { apis } from "../../src/review/detectors/apis";
 import { applications } from "../../src/review/detectors/applications";
@@ -49,7 +50,13 @@ describe("the detectors cover every resource type once", () => {
 });
 
 describe("applications", () => {
-  const app = (type: string, metadata: Record<string, string> = {}, name = "Svc") => ({ key: "svc", type, name, metadata });
+  const app = (type: string, metadata: Record<string, string> = {}, name = "Svc") => ({
+    key: "svc",
+    type,
+    name,
+    metadata,
+    ...(type === "regular_web" ? { callbacks: ["https://svc.example/cb"], allowedLogoutUrls: [], webOrigins: [] } : {}),
+  });
 
   it("added, removed, retyped", async () => {
     expect(texts(await applications.detect(ctx(plan({}), plan({ applications: { svc: app("m2m") } }))))).toEqual([
@@ -64,6 +71,7 @@ describe("applications", () => {
       ),
     ).toEqual([
       "app.type-changed svc: application svc changes type m2m → regular_web: its component type changes, so Pulumi replaces the Auth0 client (a new client_id; its callers, keys and grants must follow)",
+      "app.url-added svc: svc gains callback https://svc.example/cb",
     ]);
     expect(texts(await applications.detect(ctx(undefined, plan({ applications: { svc: app("m2m") } }))))).toEqual([
       'app.added svc: application svc (m2m, "Svc") is added',
@@ -73,15 +81,56 @@ describe("applications", () => {
     ]);
   });
 
-  it("metadata set, removed and changed, in key order; unchanged keys and a renamed app are not changes", async () => {
+  it("metadata set, removed and changed, in key order; unchanged keys are not changes; a new name is a low change", async () => {
     const base = plan({ applications: { svc: app("m2m", { tier: "gold", region: "eu", same: "x" }) } });
     const head = plan({ applications: { svc: app("m2m", { tier: "silver", same: "x", added: "y" }, "Renamed") } });
     expect(texts(await applications.detect(ctx(base, head)))).toEqual([
+      'app.setting-changed svc: svc name: "Svc" → "Renamed"',
       'app.metadata-changed svc: svc metadata added is set to "y"',
       'app.metadata-changed svc: svc metadata region ("eu") is removed',
       'app.metadata-changed svc: svc metadata tier: "gold" → "silver"',
     ]);
     expect(await applications.detect(ctx(base, base))).toEqual([]);
+  });
+});
+
+describe("a web application's URLs and description", () => {
+  const web = (urls: { callbacks?: string[]; allowedLogoutUrls?: string[]; webOrigins?: string[] }, description?: string) => ({
+    key: "portal",
+    type: "regular_web",
+    name: "Portal",
+    metadata: {},
+    callbacks: ["https://portal.example/cb"],
+    allowedLogoutUrls: [],
+    webOrigins: [],
+    ...urls,
+    ...(description === undefined ? {} : { description }),
+  });
+
+  it("each URL gained or lost is a finding naming the field; a gained callback is high in production, medium elsewhere", async () => {
+    const base = plan({ applications: { portal: web({ allowedLogoutUrls: ["https://portal.example/bye"] }) } });
+    const head = plan({
+      applications: {
+        portal: web({ callbacks: ["https://portal.example/cb", "https://evil.example/steal"], webOrigins: ["https://portal.example"] }),
+      },
+    });
+    const found = await applications.detect(ctx(base, head));
+    expect(texts(found)).toEqual([
+      "app.url-added portal: portal gains callback https://evil.example/steal",
+      "app.url-removed portal: portal loses logout URL https://portal.example/bye",
+      "app.url-added portal: portal gains web origin https://portal.example",
+    ]);
+    expect(riskOf(found[0]!, "prod-eu")).toBe("high");
+    expect(riskOf(found[0]!, "dev")).toBe("medium");
+    expect(riskOf(found[1]!, "dev")).toBe("low");
+  });
+
+  it("a description set or changed is a low change; the same URLs in another order are not changes", async () => {
+    const base = plan({ applications: { portal: web({ webOrigins: ["https://a.example", "https://b.example"] }) } });
+    const head = plan({ applications: { portal: web({ webOrigins: ["https://b.example", "https://a.example"] }, "Customer portal") } });
+    expect(texts(await applications.detect(ctx(base, head)))).toEqual([
+      'app.setting-changed portal: portal description: "" → "Customer portal"',
+    ]);
   });
 });
 

@@ -1,7 +1,23 @@
+import { assertNever } from "../../errors";
 import { RESOURCE_TYPES } from "../../model";
+import type { ApplicationSpec } from "../../spec";
 import type { Detector, Finding } from "../changes";
 
-/** Applications added, removed, retyped, and metadata edits (metadata feeds claims). */
+/** The URLs Auth0 sends an application's users to (and accepts requests from), by the spec's field. */
+const URL_FIELDS = { callbacks: "callback", allowedLogoutUrls: "logout URL", webOrigins: "web origin" } as const;
+
+function urlsOf(app: ApplicationSpec): Record<keyof typeof URL_FIELDS, string[]> {
+  switch (app.type) {
+    case "m2m":
+      return { callbacks: [], allowedLogoutUrls: [], webOrigins: [] };
+    case "regular_web":
+      return { callbacks: app.callbacks, allowedLogoutUrls: app.allowedLogoutUrls, webOrigins: app.webOrigins };
+    default:
+      return assertNever(app, "application type");
+  }
+}
+
+/** Applications added, removed, retyped, their URLs, name and description, and metadata edits (metadata feeds claims). */
 export const applications: Detector = {
   covers: [RESOURCE_TYPES.Client],
   detect: ({ base, head }) => {
@@ -27,6 +43,22 @@ export const applications: Detector = {
           subject: key,
           text: `application ${key} changes type ${b.type} → ${a.type}: its component type changes, so Pulumi replaces the Auth0 client (a new client_id; its callers, keys and grants must follow)`,
         });
+      const [urlsBefore, urlsAfter] = [urlsOf(b), urlsOf(a)];
+      for (const field of Object.keys(URL_FIELDS) as (keyof typeof URL_FIELDS)[]) {
+        for (const url of urlsAfter[field].filter((u) => !urlsBefore[field].includes(u)))
+          out.push({ section: "applications", kind: "app.url-added", subject: key, text: `${key} gains ${URL_FIELDS[field]} ${url}` });
+        for (const url of urlsBefore[field].filter((u) => !urlsAfter[field].includes(u)))
+          out.push({ section: "applications", kind: "app.url-removed", subject: key, text: `${key} loses ${URL_FIELDS[field]} ${url}` });
+      }
+      for (const field of ["name", "description"] as const) {
+        if ((b[field] ?? "") !== (a[field] ?? ""))
+          out.push({
+            section: "applications",
+            kind: "app.setting-changed",
+            subject: key,
+            text: `${key} ${field}: ${JSON.stringify(b[field] ?? "")} → ${JSON.stringify(a[field] ?? "")}`,
+          });
+      }
       const keys = [...new Set([...Object.keys(b.metadata), ...Object.keys(a.metadata)])].sort();
       for (const m of keys) {
         const was = b.metadata[m];
