@@ -336,6 +336,18 @@ describe("request bodies over the limit get a real 413 with an OAuth error", () 
     expect(JSON.parse(r.body).error).toBe("invalid_request");
   });
 
+  it("a 5 MB body from fetch (no Expect header): the 413 arrives every time, not a reset", async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(new URL("/oauth/token", tenant.url), {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: `grant_type=client_credentials&pad=${"x".repeat(5 * 1024 * 1024)}`,
+      });
+      expect(r.status).toBe(413);
+      expect(((await r.json()) as { error: string }).error).toBe("invalid_request");
+    }
+  });
+
   it("Expect: 100-continue with a 10 MB length: 413 before the body is sent", async () => {
     const r = await raw_http("POST", "/oauth/token", undefined, {
       "content-type": "application/x-www-form-urlencoded",
