@@ -92,6 +92,12 @@ describe("auth0-tenant: one executable", () => {
     expect(compare.stderr).toContain("--compare prd: no Pulumi.prd.yaml in");
   });
 
+  it("plan --live without a deployed client id to read is a usage error saying what to pass", async () => {
+    const r = await cli(["plan", "--live"], { cwd: root, env: { AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" } });
+    expect(r.stderr).toContain("--live: no deployed client id is known");
+    expect(r.code).toBe(2);
+  });
+
   it("plan --live with a --previous file that is not JSON is a usage error naming the file", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "prev-"));
     try {

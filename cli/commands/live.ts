@@ -19,7 +19,10 @@ export function withTenantOptions(command: Command, io: Io, domain = true): Comm
     .option("--local <url>", "read the local tenant instead (its https:// URL, as `tenant local` prints)")
     .option("--ca <file>", "the local tenant's CA (default: the one `tenant local` created)")
     .option("--client-id <id>", "the reader application (default: AUTH0_CLIENT_ID, or the stack's auth0:clientId)")
-    .option("--key-file <pem>", "its private key (default: AUTH0_CLIENT_ASSERTION_PRIVATE_KEY, or auth0:clientAssertionPrivateKey)")
+    .option(
+      "--key-file <pem>",
+      "its private key (default: AUTH0_CLIENT_ASSERTION_PRIVATE_KEY; a stack's secret config cannot be read offline)",
+    )
     .option("--concurrency <n>", "Management API calls in flight (1 to 4)")
     .option("--dir <path>", "the project directory", io.cwd);
 }

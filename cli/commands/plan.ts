@@ -88,14 +88,18 @@ async function livePrevious(opts: PlanOptions) {
   const flags = await tenantFlags(opts);
   const planned = await planStack(opts.dir, opts.stack);
   if (!planned.ok) throw new UsageError("--live: the spec has errors (run the plan without --live to see them)");
+  const { spec } = planned.plan;
+  const clientIds = knownClientIds(Object.keys(spec.applications), spec.adopt, deployed);
+  if (Object.keys(clientIds).length === 0)
+    throw new UsageError(
+      "--live: no deployed client id is known, so there is nothing to read (pass --previous <pulumi stack output --json file>, or adopt: the applications)",
+    );
   const settings = await readerSettings({
     config: (await readStackConfig(opts.dir, opts.stack)).values,
     ...(opts.local ? { domain: localDomain(opts.local) } : {}),
     ...(flags.clientId ? { clientId: flags.clientId } : {}),
     ...(flags.keyFile ? { keyFile: flags.keyFile } : {}),
   });
-  const { spec } = planned.plan;
-  const clientIds = knownClientIds(Object.keys(spec.applications), spec.adopt, deployed);
   return {
     previous: await liveCredentials(settings, clientIds, flags.concurrency ? { concurrency: flags.concurrency } : {}),
     previousSource: `the credentials ${settings.domain} holds (read live for ${Object.keys(clientIds).length} applications)`,
