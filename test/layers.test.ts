@@ -197,7 +197,9 @@ describe("the promotion view", () => {
     const texts = report.stacks[0]!.changes.map((c) => `${c.risk} ${c.text}`);
     expect(texts).toContain("high billing gains orders:delete on orders-api");
     expect(texts).toContain("high application portal (regular_web) is removed: its clients lose access");
-    expect(texts.some((t) => t.startsWith("low billing: key prod-key"))).toBe(true);
+    // Each stack holds its own keys: listed for information, never as a key "added" or "retired".
+    expect(texts.some((t) => t.startsWith("info billing: key prod-key") && t.endsWith("is this stack's own"))).toBe(true);
+    expect(texts.some((t) => /is (added|retired)/.test(t))).toBe(false);
     expect(texts.some((t) => t.includes("unsafe rotation"))).toBe(false);
     expect(renderMarkdown(report)).toContain("## How prod differs from dev");
     // a stack compared with itself differs in nothing

@@ -37,6 +37,7 @@ export type ChangeKind =
   | "api.setting-changed"
   | "credential.added"
   | "credential.retired"
+  | "credential.stack-specific"
   | "credential.expiring"
   | "credential.method-reverted"
   | "rotation.unsafe"
@@ -104,6 +105,7 @@ export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
   "auth0:index/clientCredentials:ClientCredentials": [
     "credential.added",
     "credential.retired",
+    "credential.stack-specific",
     "credential.expiring",
     "credential.method-reverted",
     "rotation.unsafe",

@@ -42,6 +42,8 @@ export const RISK_RULES: Record<ChangeKind, (facts: RiskFacts) => Risk> = {
   "api.setting-changed": byStack("medium", "low"),
   "credential.added": () => "low",
   "credential.retired": byStack("medium", "low"),
+  // The promotion view: each stack holds its own keys by design; listed for information.
+  "credential.stack-specific": () => "info",
   "credential.expiring": () => "medium",
   "credential.method-reverted": byStack("high", "medium"),
   "rotation.unsafe": () => "high",

@@ -133,6 +133,7 @@ const POLICY: Record<ChangeKind, [prod: Risk, other: Risk]> = {
   "api.setting-changed": ["medium", "low"],
   "credential.added": ["low", "low"],
   "credential.retired": ["medium", "low"],
+  "credential.stack-specific": ["info", "info"],
   "credential.expiring": ["medium", "medium"],
   "credential.method-reverted": ["high", "medium"],
   "rotation.unsafe": ["high", "high"],

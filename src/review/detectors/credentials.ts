@@ -18,10 +18,27 @@ export const credentials: Detector = {
     for (const app of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
       const b = before[app]?.credentials ?? [];
       const a = after[app]?.credentials ?? [];
-      for (const c of a.filter((c) => !b.some((x) => x.key.thumbprint === c.key.thumbprint))) {
+      if (mode === "compare") {
+        // Two stacks side by side: nothing is added or retired, each stack simply holds its own keys.
+        for (const c of a.filter((c) => !b.some((x) => x.key.thumbprint === c.key.thumbprint)))
+          out.push({
+            section: "credentials",
+            kind: "credential.stack-specific",
+            subject: app,
+            text: `${app}: key ${describe(c)} is this stack's own`,
+          });
+        for (const c of b.filter((c) => !a.some((x) => x.key.thumbprint === c.key.thumbprint)))
+          out.push({
+            section: "credentials",
+            kind: "credential.stack-specific",
+            subject: app,
+            text: `${app}: key ${c.name} is the other stack's only`,
+          });
+      }
+      for (const c of mode === "compare" ? [] : a.filter((c) => !b.some((x) => x.key.thumbprint === c.key.thumbprint))) {
         out.push({ section: "credentials", kind: "credential.added", subject: app, text: `${app}: key ${describe(c)} is added` });
       }
-      for (const c of b.filter((c) => !a.some((x) => x.key.thumbprint === c.key.thumbprint))) {
+      for (const c of mode === "compare" ? [] : b.filter((c) => !a.some((x) => x.key.thumbprint === c.key.thumbprint))) {
         out.push({
           section: "credentials",
           kind: "credential.retired",
