@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { gitEnv } from "./support/git-repo";
 import { projectRoot, tempProject, validTenant } from "./support/temp-project";
 
 /**
@@ -14,13 +15,6 @@ import { projectRoot, tempProject, validTenant } from "./support/temp-project";
  */
 
 const bin = path.join(projectRoot, "cli/auth0-tenant.mjs");
-const gitEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "t",
-  GIT_AUTHOR_EMAIL: "t@example.com",
-  GIT_COMMITTER_NAME: "t",
-  GIT_COMMITTER_EMAIL: "t@example.com",
-};
 
 let project: ReturnType<typeof tempProject>;
 /** Private keys go outside the repository: a home of their own. */

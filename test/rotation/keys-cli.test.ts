@@ -11,6 +11,7 @@ import { deployedSources } from "../../src/keys/deployed";
 import { cli } from "../support/cli";
 import { planStack } from "../../src/plan";
 import { keyPool } from "../support/key-pool";
+import { gitEnv } from "../support/git-repo";
 import { projectRoot, tempProject, validTenant } from "../support/temp-project";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -215,13 +216,6 @@ describe("keys status", () => {
 });
 
 describe("each step is checked against the last deployment and the last commit, not only the working tree", () => {
-  const gitEnv = {
-    ...process.env,
-    GIT_AUTHOR_NAME: "t",
-    GIT_AUTHOR_EMAIL: "t@example.com",
-    GIT_COMMITTER_NAME: "t",
-    GIT_COMMITTER_EMAIL: "t@example.com",
-  };
   const git = (...args: string[]) =>
     require("node:child_process").execFileSync("git", args, { cwd: project.root, env: gitEnv, stdio: "pipe" });
   const noPulumi = async () => {

@@ -4,6 +4,15 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { projectRoot } from "./temp-project";
 
+/** An environment in which git commits without a user configuration. */
+export const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: "t",
+  GIT_AUTHOR_EMAIL: "t@example.com",
+  GIT_COMMITTER_NAME: "t",
+  GIT_COMMITTER_EMAIL: "t@example.com",
+};
+
 /** A throwaway git repository holding a copy of this project's tenant files, committed as the base revision. */
 export function throwawayRepo() {
   const dir = mkdtempSync(path.join(tmpdir(), "review-repo-"));
@@ -13,13 +22,7 @@ export function throwawayRepo() {
     execFileSync("git", args, {
       cwd: dir,
       encoding: "utf8",
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: "t",
-        GIT_AUTHOR_EMAIL: "t@example.com",
-        GIT_COMMITTER_NAME: "t",
-        GIT_COMMITTER_EMAIL: "t@example.com",
-      },
+      env: gitEnv,
     });
   git("init", "-q", "-b", "main");
   git("add", "-A");
