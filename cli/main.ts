@@ -67,7 +67,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      // --help and --version succeed; a command group run without its subcommand (commander.help) shows the help as
+      // a usage error, like a missing argument.
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return EXIT.ok;
       return EXIT.usage;
     }
     if (e instanceof UsageError) {

@@ -74,6 +74,10 @@ describe("auth0-tenant: one executable", () => {
     expect((await cli(["plan"], { cwd: root })).code).toBe(0);
     expect((await cli(["keys", "status", "--window", "365", "--fail-on", "expiring"], { cwd: root })).code).toBe(1);
     expect((await cli(["plan", "--stack", "nope"], { cwd: root })).code).toBe(2);
+    // A command group without its subcommand shows the help as a usage error; asking for help is not an error.
+    for (const args of [[], ["keys"], ["tenant"]]) expect((await cli(args, { cwd: root })).code, args.join(" ")).toBe(2);
+    for (const args of [["--help"], ["keys", "--help"]]) expect((await cli(args, { cwd: root })).code, args.join(" ")).toBe(0);
+    expect((await cli(["keys", "rotate", "biling", "--dry-run"], { cwd: root })).code).toBe(2);
     expect((await cli(["action", "client-claims", "--event", "actions/events/m2m-disabled.json"], { cwd: root })).code).toBe(3);
     // 4: the tenant could not be read (here: no reader credentials anywhere), with what is missing, before any request.
     const env = { AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" };

@@ -14,7 +14,7 @@ import type { PreviousCredentials } from "../rotation/fingerprints";
 import { checkRotation } from "../rotation/rules";
 import { didYouMean, formatIssue, inspectPublicKey, listOrNone, validateTenant } from "../spec";
 import { generateCredentialKeyPair, KEY_ALGORITHMS, KEY_BITS, type GeneratedKeyPair, type KeyAlgorithm } from "./generate";
-import { KeysError, PublicKeyError } from "../errors";
+import { KeysError, PublicKeyError, UsageError } from "../errors";
 import type { DeployedSource } from "./deployed";
 import { credentialSnippet, declaredCredentials, editCredentials, setCredentials, type CredentialEntry } from "./stack-edit";
 
@@ -74,7 +74,7 @@ function currentCredentials(sf: StackFile, appKey: string): CredentialEntry[] {
   const app = isMapping(apps) && Object.hasOwn(apps, appKey) ? apps[appKey] : undefined;
   if (!isMapping(app)) {
     const keys = isMapping(apps) ? Object.keys(apps) : [];
-    throw new KeysError(
+    throw new UsageError(
       `unknown application "${appKey}" in ${sf.file}${sf.shared ? ` over ${sf.shared}` : ""} (${didYouMean(appKey, keys)}declared: ${listOrNone(keys)})`,
     );
   }

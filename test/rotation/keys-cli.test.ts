@@ -7,6 +7,7 @@ import { dump } from "js-yaml";
 const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { addKey, keyStatus, KeysError, retireKey, type KeysContext } from "../../src/keys/commands";
+import { UsageError } from "../../src/errors";
 import { deployedSources } from "../../src/keys/deployed";
 import { cli } from "../support/cli";
 import { planStack } from "../../src/plan";
@@ -63,13 +64,13 @@ function snapshot(): Record<string, string> {
   return out;
 }
 
-async function refused(run: () => Promise<unknown>, text: string | RegExp) {
+async function refused(run: () => Promise<unknown>, text: string | RegExp, kind: new (...args: never[]) => Error = KeysError) {
   const before = snapshot();
   const error = await run().then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(KeysError);
+  expect(error).toBeInstanceOf(kind);
   if (typeof text === "string") expect((error as Error).message).toContain(text);
   else expect((error as Error).message).toMatch(text);
   expect(snapshot()).toEqual(before);
@@ -114,7 +115,12 @@ describe("keys new / rotate", () => {
     ));
 
   it("refuses an unknown app with a suggestion", () =>
-    refused(() => addKey(ctx, "new", "biling", {}), 'unknown application "biling" in Pulumi.dev.yaml (did you mean "billing"?'));
+    // A usage error (exit 2, with the command's usage), as for token, login and action.
+    refused(
+      () => addKey(ctx, "new", "biling", {}),
+      'unknown application "biling" in Pulumi.dev.yaml (did you mean "billing"?',
+      UsageError,
+    ));
   it("refuses an unknown stack, listing the stacks", () =>
     refused(
       () => addKey({ ...ctx, stack: "staging" }, "new", "billing", {}),
