@@ -6,7 +6,6 @@
  *   npm run bench:actions [-- --stack dev --runs 20000 --starts 10]
  */
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import * as path from "node:path";
 import { bundleAction } from "../src/actions/bundle";
 import { completeEvent as eventFor } from "../src/actions/events";
@@ -14,13 +13,12 @@ import { runAction } from "../src/actions/runtime";
 import { ActionHost, closeActionHost } from "../src/actions/sandbox";
 import { directoryReader } from "../src/config/files";
 import { planStack } from "../src/plan";
+import { benchArgs } from "./args";
 
-const { values } = parseArgs({
-  options: {
-    stack: { type: "string", default: "dev" },
-    runs: { type: "string", default: "20000" },
-    starts: { type: "string", default: "10" },
-  },
+const values = benchArgs(__filename, {
+  stack: { type: "string", default: "dev" },
+  runs: { type: "string", default: "20000" },
+  starts: { type: "string", default: "10" },
 });
 const runs = Math.max(100, Math.min(200_000, Number(values.runs)));
 const starts = Math.max(3, Math.min(100, Number(values.starts)));

@@ -14,9 +14,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs, promisify } from "node:util";
+import { promisify } from "node:util";
 import { dump } from "js-yaml";
 import type { CallStats } from "../src/live/reader";
+import { benchArgs } from "./args";
 
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");
@@ -24,14 +25,12 @@ const rssReporter = path.join(__dirname, "rss-at-exit.cjs");
 const API_COUNT = 10;
 const READER = "bench-reader";
 
-const { values } = parseArgs({
-  options: {
-    apps: { type: "string", default: "1000" },
-    child: { type: "string" },
-    url: { type: "string" },
-    dir: { type: "string" },
-    key: { type: "string" },
-  },
+const values = benchArgs(__filename, {
+  apps: { type: "string", default: "1000" },
+  child: { type: "string" },
+  url: { type: "string" },
+  dir: { type: "string" },
+  key: { type: "string" },
 });
 
 interface ChildReport {

@@ -13,9 +13,10 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { generateKeyPair } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseArgs, promisify } from "node:util";
+import { promisify } from "node:util";
 import { dump } from "js-yaml";
 import { processIo, progress } from "../cli/io";
+import { benchArgs } from "./args";
 
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");
@@ -24,12 +25,10 @@ const bin = path.join(root, "cli/auth0-tenant.mjs");
 const API_COUNT = 10;
 const MAX_SIZE = 20_000;
 
-const { values } = parseArgs({
-  options: {
-    runs: { type: "string", default: "3" },
-    sizes: { type: "string", default: "1000,5000,10000" },
-    only: { type: "string" },
-  },
+const values = benchArgs(__filename, {
+  runs: { type: "string", default: "3" },
+  sizes: { type: "string", default: "1000,5000,10000" },
+  only: { type: "string" },
 });
 const runs = Math.max(1, Math.min(10, Number(values.runs)));
 const sizes = values.sizes.split(",").map(Number);

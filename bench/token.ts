@@ -20,7 +20,6 @@ import { cpus, tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { connect as tlsConnect } from "node:tls";
-import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { jwtVerify, SignJWT } from "jose";
 import { dump } from "js-yaml";
@@ -28,14 +27,13 @@ const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: 
 import { localClientId, startLocalTenant, type LocalTenant } from "../src/local-tenant";
 import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
 import { clientAssertion } from "../src/local-tenant/client";
+import { benchArgs } from "./args";
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "5" },
-    concurrency: { type: "string", default: "16" },
-    soak: { type: "string", default: "0" },
-    "assertion-lifetime": { type: "string", default: "10" },
-  },
+const values = benchArgs(__filename, {
+  seconds: { type: "string", default: "5" },
+  concurrency: { type: "string", default: "16" },
+  soak: { type: "string", default: "0" },
+  "assertion-lifetime": { type: "string", default: "10" },
 });
 const seconds = Math.max(1, Math.min(60, Number(values.seconds)));
 const concurrency = Math.max(1, Math.min(128, Number(values.concurrency)));
