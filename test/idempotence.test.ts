@@ -117,10 +117,17 @@ describe("each step of a rotation changes only the app's credentials, and is ide
     return { "auth0-tenant:tenant": t };
   };
 
-  it("new key → both keys → old key retired → a certificate added", async () => {
+  it("new key → both keys → old key retired → a certificate added → a key's expiry moved", async () => {
     const provider = new ProviderDouble();
     let outputs: Record<string, unknown> | undefined;
-    const steps = [withKeys(Q3), withKeys(Q3, Q4), withKeys(Q4), withKeys(Q4, CERT)];
+    // ...then a deployed key's expiry moved (an in-place update of the same key: TFP client/resource_credentials.go).
+    const steps = [
+      withKeys(Q3),
+      withKeys(Q3, Q4),
+      withKeys(Q4),
+      withKeys(Q4, CERT),
+      withKeys({ ...Q4, expiresAt: "2028-06-30T00:00:00Z" }, CERT),
+    ];
     for (const [i, config] of steps.entries()) {
       const run = await up(project.root, "dev", config, provider, outputs);
       expect(run.error, `step ${i}`).toBeUndefined();
