@@ -5,6 +5,7 @@ import { dict } from "../dict";
 import { excerpt } from "../excerpt";
 import { API_SIGNING_ALGS, CREDENTIAL_ALGS, KEY_PATTERN, SCOPE_PATTERN, webUrlProblem } from "../spec/schema";
 import { DEFAULT_DESCRIPTION } from "../model/application";
+import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetimeForWeb } from "../spec/token-lifetimes";
 import type { ApplicationSpec } from "../spec/types";
 import type { LiveAction, LiveApi, LiveClient, LiveCredential, LiveTenant } from "./snapshot";
 
@@ -366,8 +367,8 @@ function apiSpec(api: LiveApi): Record<string, unknown> {
     identifier: api.identifier,
     name: api.name,
     ...(api.signingAlg !== "RS256" ? { signingAlg: api.signingAlg } : {}),
-    ...(api.tokenLifetime !== 86400 ? { tokenLifetime: api.tokenLifetime } : {}),
-    ...(api.tokenLifetimeForWeb !== Math.min(7200, api.tokenLifetime) ? { tokenLifetimeForWeb: api.tokenLifetimeForWeb } : {}),
+    ...(api.tokenLifetime !== DEFAULT_TOKEN_LIFETIME ? { tokenLifetime: api.tokenLifetime } : {}),
+    ...(api.tokenLifetimeForWeb !== defaultTokenLifetimeForWeb(api.tokenLifetime) ? { tokenLifetimeForWeb: api.tokenLifetimeForWeb } : {}),
     ...(api.allowOfflineAccess ? { allowOfflineAccess: true } : {}),
     // The spec's default is true (Auth0's is false).
     ...(api.skipConsentForVerifiableFirstPartyClients ? {} : { skipConsentForVerifiableFirstPartyClients: false }),

@@ -1,4 +1,5 @@
 import { TRIGGER_IDS } from "../actions/triggers";
+import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetimeForWeb } from "../spec/token-lifetimes";
 import type {
   ActionRecord,
   BindingRecord,
@@ -139,7 +140,7 @@ export function liveClient(c: ClientRecord, credentials: CredentialRecord[]): Li
 }
 
 export function liveApi(rs: ResourceServerRecord): LiveApi {
-  const tokenLifetime = rs.token_lifetime ?? 86400;
+  const tokenLifetime = rs.token_lifetime ?? DEFAULT_TOKEN_LIFETIME;
   return {
     id: rs.id,
     identifier: rs.identifier,
@@ -147,7 +148,7 @@ export function liveApi(rs: ResourceServerRecord): LiveApi {
     system: rs.is_system === true,
     signingAlg: (rs.signing_alg ?? "RS256").toUpperCase(),
     tokenLifetime,
-    tokenLifetimeForWeb: rs.token_lifetime_for_web ?? Math.min(7200, tokenLifetime),
+    tokenLifetimeForWeb: rs.token_lifetime_for_web ?? defaultTokenLifetimeForWeb(tokenLifetime),
     allowOfflineAccess: rs.allow_offline_access ?? false,
     skipConsentForVerifiableFirstPartyClients: rs.skip_consent_for_verifiable_first_party_clients ?? false,
     scopes: (rs.scopes ?? []).map((s) => ({ name: s.value, description: s.description ?? "" })),

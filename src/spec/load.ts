@@ -11,7 +11,8 @@ import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
 import { inspectPublicKey } from "./public-key";
 import { grantsOf } from "./grants";
-import { apiSchema, applicationSchema, DEFAULT_TOKEN_LIFETIME_FOR_WEB, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
+import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
+import { defaultTokenLifetimeForWeb } from "./token-lifetimes";
 import { strictObject } from "./strict";
 import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec } from "./types";
 
@@ -85,7 +86,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     if (!api) continue;
     // The provider documents "cannot be greater than token_lifetime" and validates nothing
     // (terraform-provider-auth0 v1.53.0 internal/auth0/resourceserver/resource.go, token_lifetime_for_web).
-    const tokenLifetimeForWeb = api.tokenLifetimeForWeb ?? Math.min(DEFAULT_TOKEN_LIFETIME_FOR_WEB, api.tokenLifetime);
+    const tokenLifetimeForWeb = api.tokenLifetimeForWeb ?? defaultTokenLifetimeForWeb(api.tokenLifetime);
     if (tokenLifetimeForWeb > api.tokenLifetime) {
       errors.push({
         path: formatPath(["apis", key, "tokenLifetimeForWeb"]),

@@ -21,10 +21,8 @@ const scopeName = z.string().regex(SCOPE_PATTERN, {
 export const API_SIGNING_ALGS = ["RS256", "PS256"] as const;
 export const CREDENTIAL_ALGS = ["RS256", "RS384", "PS256"] as const;
 export const MAX_CREDENTIALS = 2;
-/** Auth0's bounds for an API's access token lifetime, in seconds (30 days at most). */
-export const TOKEN_LIFETIME = { min: 60, max: 2_592_000 } as const;
-/** Auth0's default lifetime of tokens issued through the browser flows (token_lifetime_for_web), in seconds. */
-export const DEFAULT_TOKEN_LIFETIME_FOR_WEB = 7_200;
+export { DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_LIFETIME_FOR_WEB, TOKEN_LIFETIME } from "./token-lifetimes";
+import { DEFAULT_TOKEN_LIFETIME, TOKEN_LIFETIME } from "./token-lifetimes";
 
 const seconds = (what: string) =>
   z
@@ -46,7 +44,7 @@ export const apiSchema = strictObject({
     .regex(/^\S+$/, { error: "must not contain white space (use a URI such as https://orders.example.com)" }),
   name: displayName.optional(),
   signingAlg: oneOf(API_SIGNING_ALGS).default("RS256"),
-  tokenLifetime: seconds("a token lifetime").default(86_400),
+  tokenLifetime: seconds("a token lifetime").default(DEFAULT_TOKEN_LIFETIME),
   /** Tokens issued through the browser flows; at most tokenLifetime (default: the smaller of 7200 and tokenLifetime). */
   tokenLifetimeForWeb: seconds("a token lifetime").optional(),
   allowOfflineAccess: z.boolean().default(false),

@@ -1,5 +1,6 @@
 import { inspectPublicKey, type PublicKeyInfo } from "../../spec/public-key";
 import { ACTION_LIMITS } from "../../actions/triggers";
+import { DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_LIFETIME_FOR_WEB, defaultTokenLifetimeForWeb } from "../../spec/token-lifetimes";
 import {
   actionNotFound,
   badRequest,
@@ -332,8 +333,8 @@ export class TenantStore {
         identifier: this.managementAudience,
         allow_offline_access: false,
         skip_consent_for_verifiable_first_party_clients: false,
-        token_lifetime: 86400,
-        token_lifetime_for_web: 7200,
+        token_lifetime: DEFAULT_TOKEN_LIFETIME,
+        token_lifetime_for_web: DEFAULT_TOKEN_LIFETIME_FOR_WEB,
         signing_alg: "RS256",
         scopes: MANAGEMENT_SCOPES.map((s) => ({ value: s.value, description: s.description })),
         is_system: true,
@@ -678,8 +679,8 @@ export class TenantStore {
       allow_offline_access: false,
       skip_consent_for_verifiable_first_party_clients: false,
       subject_type_authorization: { client: { policy: "require_client_grant" }, user: { policy: "allow_all" } },
-      token_lifetime: 86400,
-      token_lifetime_for_web: Math.min(7200, (b.token_lifetime as number | undefined) ?? 86400),
+      token_lifetime: DEFAULT_TOKEN_LIFETIME,
+      token_lifetime_for_web: defaultTokenLifetimeForWeb((b.token_lifetime as number | undefined) ?? DEFAULT_TOKEN_LIFETIME),
       signing_alg: "RS256",
       ...clone(rest),
     };
