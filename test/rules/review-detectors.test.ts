@@ -411,3 +411,48 @@ describe("actions", () => {
     ]);
   });
 });
+
+describe("renames that replace a deployed resource", () => {
+  const res = (type: string, name: string, inputs: Record<string, unknown>) => ({ type, name, inputs, dependsOn: [], protect: false });
+  const CLIENT = "auth0:index/client:Client";
+  const API = "auth0:index/resourceServer:ResourceServer";
+  const ACTION = "auth0:index/action:Action";
+  const revision = (...resources: unknown[]) => plan({}, { desired: { resources } });
+
+  it("a key renamed with the same Auth0 identity is a replacement, for applications, APIs and actions", async () => {
+    const base = revision(
+      res(CLIENT, "svc", { name: "Svc" }),
+      res(API, "orders", { identifier: "https://o" }),
+      res(ACTION, "claims", { name: "claims" }),
+    );
+    const head = revision(
+      res(CLIENT, "svc2", { name: "Svc" }),
+      res(API, "orders2", { identifier: "https://o" }),
+      res(ACTION, "claims2", { name: "claims" }),
+    );
+    const found = await replacements.detect(ctx(base, head));
+    expect(found.map((f) => [f.kind, f.section, f.subject, f.text.split(":")[0]])).toEqual([
+      ["resource.replaced", "stack", "svc2", "application svc is renamed svc2"],
+      ["resource.replaced", "stack", "orders2", "API orders is renamed orders2"],
+      ["resource.replaced", "stack", "claims2", "action claims is renamed claims2"],
+    ]);
+    expect(found[2]!.text).toContain("(a new action id, deployed and bound again)");
+  });
+
+  it("another identity, a kept key, a grant, or the promotion view: no replacement", async () => {
+    const base = revision(
+      res(CLIENT, "svc", { name: "Svc" }),
+      res(CLIENT, "kept", { name: "Kept" }),
+      res("auth0:index/clientGrant:ClientGrant", "svc/o", {}),
+    );
+    const head = revision(
+      res(CLIENT, "other", { name: "Other" }),
+      res(CLIENT, "kept", { name: "Kept" }),
+      res("auth0:index/clientGrant:ClientGrant", "other/o", {}),
+    );
+    expect(await replacements.detect(ctx(base, head))).toEqual([]);
+    const renamed = revision(res(CLIENT, "svc2", { name: "Svc" }));
+    expect(await replacements.detect(ctx(revision(res(CLIENT, "svc", { name: "Svc" })), renamed, { mode: "compare" }))).toEqual([]);
+    expect(await replacements.detect(ctx(undefined, renamed))).toEqual([]);
+  });
+});
