@@ -43,7 +43,8 @@ export default {
     "components/*.ts",
   ],
   reporters: ["html", "clear-text", "progress", "json"],
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  // test/mutation/run.ts names one report per group.
+  htmlReporter: { fileName: process.env.MUTATION_HTML_REPORT ?? "reports/mutation/mutation.html" },
   jsonReporter: { fileName: "reports/mutation/mutation.json" },
   clearTextReporter: { allowColor: false, logTests: false, reportTests: false },
   incremental: true,

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { load as parse } from "js-yaml";
 import { describe, expect, it } from "vitest";
@@ -181,9 +181,19 @@ describe("mutation workflow", () => {
     expect(upload.uses).toBe("actions/upload-artifact@v4");
     expect(upload.if).toBe("always()");
     const config = readFileSync(path.join(root, "stryker.config.mjs"), "utf8");
-    const html = /htmlReporter: \{ fileName: "([^"]+)" \}/.exec(config)?.[1];
+    const html = /htmlReporter: \{ fileName: process\.env\.MUTATION_HTML_REPORT \?\? "([^"]+)" \}/.exec(config)?.[1];
     expect(html).toBeDefined();
     expect(html!.startsWith(String(upload.with!.path))).toBe(true);
+  });
+});
+
+describe("npm run test:mutation", () => {
+  it("its groups mutate exactly the modules stryker.config.mjs names, each group with tests that exist", async () => {
+    const { MUTATION_GROUPS } = await import("./mutation/groups");
+    const configFile = "../stryker.config.mjs"; // plain JavaScript, without type declarations
+    const config = ((await import(configFile)) as { default: { mutate: string[] } }).default;
+    expect(MUTATION_GROUPS.flatMap((g) => g.mutate).sort()).toEqual([...config.mutate].sort());
+    for (const g of MUTATION_GROUPS) for (const t of g.tests) expect(existsSync(path.join(root, t)), t).toBe(true);
   });
 });
 
