@@ -77,6 +77,8 @@ export const MUTATION_GROUPS: MutationGroup[] = [
       "test/golden-plan.test.ts",
       "test/plan-matches-program.test.ts",
       "test/idempotence.test.ts",
+      "test/live/spec.test.ts",
+      "test/actions/action-spec.test.ts",
     ],
   },
 ];
