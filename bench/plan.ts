@@ -114,11 +114,16 @@ interface Sample {
   rssMb: number;
 }
 
-function measure(args: string[], okCodes = [0]): Sample {
+/**
+ * Times one command in a fresh process. `answered` checks its output: a command that ends early with exit code 0 and
+ * no answer (as `review` once did, when its git reader let the process end) must fail the benchmark, not win it.
+ */
+function measure(args: string[], answered: (stdout: string) => boolean): Sample {
   const start = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ["-r", rssReporter, ...args], { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (!okCodes.includes(child.status ?? -1)) throw new Error(`benchmark child failed (${child.status}): ${child.stderr.slice(0, 2000)}`);
+  if (child.status !== 0) throw new Error(`benchmark child failed (${child.status}): ${child.stderr.slice(0, 2000)}`);
+  if (!answered(child.stdout)) throw new Error(`${args.slice(1, 3).join(" ")} did not give its answer: ${child.stdout.slice(0, 500)}`);
   const kb = Number(/BENCH_MAX_RSS_KB=(\d+)/.exec(child.stderr)?.[1] ?? NaN);
   return { ms, rssMb: kb / 1024 };
 }
@@ -163,7 +168,7 @@ const cell = (s: Sample, ratio: number, target: number) =>
 
 async function main() {
   const keys = await publicKeys(Math.max(...sizes));
-  const floor = await repeat(() => measure(["-e", "require('@pulumi/pulumi'); require('@pulumi/auth0')"]));
+  const floor = await repeat(() => measure(["-e", "require('@pulumi/pulumi'); require('@pulumi/auth0')"], () => true));
   console.log(`node ${process.version}, ${runs} run(s) per figure (median), ${API_COUNT} APIs, 3 grants per app`);
   console.log(`floor (load @pulumi/pulumi + @pulumi/auth0): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMb.toFixed(0)} MB`);
   console.log(
@@ -177,13 +182,19 @@ async function main() {
     const out = execFileSync(process.execPath, planArgs, { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     const resources = (JSON.parse(out) as { resourceTotal: number }).resourceTotal;
     building.update("plan");
-    const plan = await repeat(() => measure(planArgs));
+    const plan = await repeat(() => measure(planArgs, (out) => (JSON.parse(out) as { resourceTotal: number }).resourceTotal === resources));
     building.update("review");
-    const review = await repeat(() => measure([bin, "review", "--dir", dir, "--base", "HEAD", "--stack", "bench", "--format", "json"]));
+    const review = await repeat(() =>
+      measure([bin, "review", "--dir", dir, "--base", "HEAD", "--stack", "bench", "--format", "json"], (out) =>
+        out.includes('"kind":"grant.scope-gained"'),
+      ),
+    );
     building.update("tenant local");
     const start = await repeat(() => measureStart(dir));
     building.update("keys status");
-    const status = await repeat(() => measure([bin, "keys", "status", "--dir", dir, "--stack", "bench", "--json"]));
+    const status = await repeat(() =>
+      measure([bin, "keys", "status", "--dir", dir, "--stack", "bench", "--json"], (out) => out.includes(`"app-${apps - 1}"`)),
+    );
     building.done();
     const planRatio = plan.ms / floor.ms;
     console.log(

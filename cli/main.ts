@@ -100,6 +100,11 @@ function allCommands(c: Command): Command[] {
 /** The process entry: exit code through process.exitCode, so output still being written to a pipe is not cut off. */
 export function main(): void {
   const argv = process.argv.slice(2);
+  // A reader that stops early (`| head`): end quietly, as git and gh do, instead of an unhandled EPIPE.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   run(argv, processIo(argv)).then(
     (code) => {
       process.exitCode = code;

@@ -173,6 +173,14 @@ describe("output for people and for programs", () => {
     expect(bin.stdout).not.toMatch(ANSI);
   });
 
+  it("a reader that stops early (| head) ends the command quietly, without an EPIPE error", async () => {
+    // `true` exits before the plan is written: every write then meets a closed pipe.
+    const { stderr } = await promisify(execFile)("sh", ["-c", `"${process.execPath}" cli/auth0-tenant.mjs plan --json | true`], {
+      cwd: root,
+    });
+    expect(stderr).not.toContain("EPIPE");
+  });
+
   it("JSON is indented on a terminal and one line in a pipe, the same document either way", async () => {
     const tty = await cli(["plan", "--json"], { cwd: root, tty: true });
     const pipe = await cli(["plan", "--json"], { cwd: root });

@@ -14,13 +14,14 @@ export class BlobReader {
 
   constructor(private readonly repoDir: string) {}
 
-  read(commit: string, path: string): Promise<string | undefined> {
-    if (/[\n\r]/.test(path)) return Promise.resolve(undefined);
+  /** A blob by its object id (git ls-tree gives them); `name` is the path it was listed under, for messages. */
+  read(objectId: string, name: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{40,64}$/.test(objectId)) return Promise.resolve(undefined);
     const child = this.start();
     return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject, name: path });
+      this.waiting.push({ resolve, reject, name });
       if (this.waiting.length === 1) this.keepAlive(child, true);
-      child.stdin.write(`${commit}:${path}\n`);
+      child.stdin.write(`${objectId}\n`);
     });
   }
 
