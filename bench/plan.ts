@@ -160,7 +160,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function repeat(sample: () => Sample | Promise<Sample>): Promise<Sample> {
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) samples.push(await sample());
-  return { ms: median(samples.map((s) => s.ms)), rssMb: median(samples.map((s) => s.rssMb)) };
+  // A run that was stopped before it could report its peak RSS has none: the median is of those that did.
+  const rss = samples.map((s) => s.rssMb).filter(Number.isFinite);
+  return { ms: median(samples.map((s) => s.ms)), rssMb: rss.length > 0 ? median(rss) : NaN };
 }
 
 const cell = (s: Sample, ratio: number, target: number) =>
