@@ -23,6 +23,7 @@ export const MUTATION_GROUPS: MutationGroup[] = [
       "test/layers.test.ts",
       "test/actions/action-spec.test.ts",
       "test/golden-plan.test.ts",
+      "test/live/spec.test.ts",
     ],
   },
   {
