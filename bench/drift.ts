@@ -9,15 +9,15 @@
  *   npm run bench:drift [-- --apps 1000]
  */
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPair, generateKeyPairSync } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { promisify } from "node:util";
 import { dump } from "js-yaml";
 import type { CallStats } from "../src/live/reader";
 import { benchArgs } from "./args";
+import { benchPublicKeys } from "./keys";
 
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");
@@ -85,27 +85,6 @@ async function child(command: string) {
     phases,
   };
   process.stdout.write(JSON.stringify(report) + "\n");
-}
-
-/** Unique keys (shared with bench:plan's cache). */
-async function publicKeys(count: number): Promise<string[]> {
-  const dir = path.join(cache, "keys");
-  mkdirSync(dir, { recursive: true });
-  const gen = promisify(generateKeyPair);
-  const missing = [...Array(count).keys()].filter((i) => !existsSync(path.join(dir, `k${i}.pem`)));
-  for (let i = 0; i < missing.length; i += 8) {
-    await Promise.all(
-      missing.slice(i, i + 8).map(async (n) => {
-        const { publicKey } = await gen("rsa", {
-          modulusLength: 2048,
-          publicKeyEncoding: { type: "spki", format: "pem" },
-          privateKeyEncoding: { type: "pkcs8", format: "pem" },
-        });
-        writeFileSync(path.join(dir, `k${n}.pem`), publicKey);
-      }),
-    );
-  }
-  return [...Array(count).keys()].map((i) => readFileSync(path.join(dir, `k${i}.pem`), "utf8"));
 }
 
 function writeProject(apps: number, keys: string[]): string {
@@ -213,7 +192,7 @@ async function main() {
   console.log(
     `node ${process.version}; a tenant of ${apps} M2M applications (1 key each, grants on 3 of ${API_COUNT} APIs) + 2 actions, served by tenant:local in its own process`,
   );
-  const keys = await publicKeys(apps);
+  const keys = await benchPublicKeys(apps);
   const dir = writeProject(apps, keys);
   const reader = generateKeyPairSync("rsa", {
     modulusLength: 2048,

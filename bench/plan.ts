@@ -10,13 +10,12 @@
  *   npm run bench:plan [-- --runs 3 --sizes 1000,5000,10000]   (sizes up to 20000; keys are cached in .bench/)
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { generateKeyPair } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { dump } from "js-yaml";
 import { processIo, progress } from "../cli/io";
 import { benchArgs } from "./args";
+import { benchPublicKeys } from "./keys";
 
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");
@@ -34,30 +33,6 @@ const runs = Math.max(1, Math.min(10, Number(values.runs)));
 const sizes = values.sizes.split(",").map(Number);
 for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > MAX_SIZE) throw new Error(`--sizes: whole numbers from 1 to ${MAX_SIZE}`);
 const io = processIo([]);
-
-/** Unique keys are required (a key shared by two apps is a spec error); they are generated once and cached. */
-async function publicKeys(count: number): Promise<string[]> {
-  const dir = path.join(cache, "keys");
-  mkdirSync(dir, { recursive: true });
-  const gen = promisify(generateKeyPair);
-  const missing = [...Array(count).keys()].filter((i) => !existsSync(path.join(dir, `k${i}.pem`)));
-  const shown = progress(io, `generating RSA keys for the benchmark tenants (cached in ${path.relative(root, dir)})`);
-  for (let i = 0; i < missing.length; i += 8) {
-    shown.update(`${i}/${missing.length}`);
-    await Promise.all(
-      missing.slice(i, i + 8).map(async (n) => {
-        const { publicKey } = await gen("rsa", {
-          modulusLength: 2048,
-          publicKeyEncoding: { type: "spki", format: "pem" },
-          privateKeyEncoding: { type: "pkcs8", format: "pem" },
-        });
-        writeFileSync(path.join(dir, `k${n}.pem`), publicKey);
-      }),
-    );
-  }
-  shown.done(missing.length ? `${missing.length} generated` : undefined);
-  return [...Array(count).keys()].map((i) => readFileSync(path.join(dir, `k${i}.pem`), "utf8"));
-}
 
 function tenant(apps: number) {
   const apis = Object.fromEntries(
@@ -169,7 +144,7 @@ const cell = (s: Sample, ratio: number, target: number) =>
   `${s.ms.toFixed(0).padStart(7)} ms ${s.rssMb.toFixed(0).padStart(5)} MB ${ratio.toFixed(2).padStart(5)}× ${ratio <= target ? "met" : "MISSED"}`;
 
 async function main() {
-  const keys = await publicKeys(Math.max(...sizes));
+  const keys = await benchPublicKeys(Math.max(...sizes));
   const floor = await repeat(() => measure(["-e", "require('@pulumi/pulumi'); require('@pulumi/auth0')"], () => true));
   console.log(`node ${process.version}, ${runs} run(s) per figure (median), ${API_COUNT} APIs, 3 grants per app`);
   console.log(`floor (load @pulumi/pulumi + @pulumi/auth0): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMb.toFixed(0)} MB`);

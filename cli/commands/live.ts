@@ -3,7 +3,7 @@ import { UsageError, type Io } from "../io";
 import { intOption, knownStack } from "./shared";
 
 /** The flags that say which tenant to read and as whom (import, drift and plan --live). */
-interface TenantOptions {
+export interface TenantOptions {
   domain?: string;
   local?: string;
   ca?: string;

@@ -1,20 +1,14 @@
 import type { Command } from "commander";
 import { EXIT, UsageError, type Io } from "../io";
-import { trustLocal, withTenantOptions } from "./live";
+import { trustLocal, withTenantOptions, type TenantOptions } from "./live";
 import { json, knownStack } from "./shared";
 
-interface PlanOptions {
+interface PlanOptions extends TenantOptions {
   stack: string;
   json?: boolean;
   previous?: string;
   compare?: string[];
   live?: boolean;
-  local?: string;
-  ca?: string;
-  clientId?: string;
-  keyFile?: string;
-  concurrency?: string;
-  dir: string;
 }
 
 export function planCommand(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
