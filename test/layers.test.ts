@@ -87,6 +87,24 @@ describe("merge rules: one shared definition, per-stack overlays (RFC 7386)", ()
     );
   });
 
+  it("inside an application both layers wrote, each error names the layer of its own value", async () => {
+    const billing = { ...SHARED.applications.billing, description: "x".repeat(141) };
+    write("tenant.yaml", { ...SHARED, applications: { ...SHARED.applications, billing } });
+    stack("dev", {
+      extends: "tenant.yaml",
+      applications: {
+        billing: { metadata: { tier: "y".repeat(256) } },
+        extra: { type: "m2m", credentials: [{ name: "bad name", publicKey: "keys/billing-2026-q3.pem" }] },
+      },
+    });
+    const planned = await planStack(project.root, "dev", NOW);
+    if (planned.ok) throw new Error("the plan should fail");
+    const fileOf = (path: string) => planned.errors.find((e) => e.path === path)?.file;
+    expect(fileOf("applications.billing.description")).toBe("tenant.yaml (shared definition)");
+    expect(fileOf("applications.billing.metadata.tier")).toBe("Pulumi.dev.yaml (stack overlay)");
+    expect(fileOf("applications.extra.credentials[0].name")).toBe("Pulumi.dev.yaml (stack overlay)");
+  });
+
   it.each([
     ["a missing file", "missing.yaml", "Pulumi.dev.yaml: extends: missing.yaml not found in the project"],
     [

@@ -72,9 +72,10 @@ export async function layeredTenant(stackTenant: unknown, stackFile: string, rea
       );
   }
   const sharedLayer: Layer = { file: target, role: "shared definition" };
+  // Only what the overlay wrote is recorded; every other path is the shared definition's (a tenant's shared file may
+  // hold 10,000 applications, and recording each of their paths took longer than merging them).
   const origins = new Map<string, Layer>();
   const { [EXTENDS_KEY]: _extends, ...overlay } = stackTenant;
-  record(shared, [], sharedLayer, origins);
   const tenant = mergePatch(shared, overlay, [], overlayLayer, origins);
   return {
     tenant,
@@ -84,19 +85,22 @@ export async function layeredTenant(stackTenant: unknown, stackFile: string, rea
         const layer = origins.get(p);
         if (layer) return layer;
       }
-      return origins.get("(root)") ?? sharedLayer;
+      return origins.get(formatPath([])) ?? sharedLayer;
     },
   };
 }
 
-/** RFC 7386 merge of `patch` into `target`, recording which layer wrote each path. */
+/**
+ * RFC 7386 merge of `patch` into `target`, recording the paths whose whole value `layer` wrote: a replaced value, a
+ * removed entry, a mapping that was not there before. A mapping merged into an existing one is recorded by its keys.
+ */
 function mergePatch(target: unknown, patch: unknown, at: PathSegment[], layer: Layer, origins: Map<string, Layer>): unknown {
   if (!isMapping(patch)) {
-    record(patch, at, layer, origins);
+    origins.set(formatPath(at), layer);
     return patch;
   }
   const out: Mapping = Object.assign(Object.create(null) as Mapping, isMapping(target) ? target : {});
-  if (!isMapping(target)) record(out, at, layer, origins, false);
+  if (!isMapping(target)) origins.set(formatPath(at), layer);
   for (const [key, value] of Object.entries(patch)) {
     const path = [...at, key];
     if (value === null) {
@@ -105,17 +109,8 @@ function mergePatch(target: unknown, patch: unknown, at: PathSegment[], layer: L
       continue;
     }
     out[key] = mergePatch(out[key], value, path, layer, origins);
-    origins.set(formatPath(path), layer);
   }
   return out;
-}
-
-/** Marks every path of a value as written by a layer. */
-function record(value: unknown, at: PathSegment[], layer: Layer, origins: Map<string, Layer>, deep = true): void {
-  origins.set(formatPath(at), layer);
-  if (!deep || typeof value !== "object" || value === null) return;
-  if (Array.isArray(value)) value.forEach((v, i) => record(v, [...at, i], layer, origins));
-  else for (const [k, v] of Object.entries(value)) record(v, [...at, k], layer, origins);
 }
 
 /** `a.b[0].c` → `a.b[0]` → `a.b` → `a` → "". */
