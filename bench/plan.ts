@@ -1,7 +1,8 @@
 /**
  * Scale benchmark: tenants of N machine-to-machine apps × 10 APIs (each app with its own key and grants on 3 APIs),
  * each command timed in a fresh process beside the floor (a process that only loads @pulumi/pulumi and
- * @pulumi/auth0), in the same run:
+ * @pulumi/auth0), in rounds of floor, plan, review, local tenant, keys status; each ratio is the median of the rounds'
+ * own ratios:
  * - plan (target ≤ 3× the floor, peak RSS ≤ 1 GB);
  * - review of a one-line change (target ≤ 2× the plan: it plans two revisions);
  * - local tenant start-up, until it serves (target ≤ 3× the floor);
@@ -132,24 +133,27 @@ function measureStart(dir: string): Promise<Sample> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-async function repeat(sample: () => Sample | Promise<Sample>): Promise<Sample> {
-  const samples: Sample[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await sample());
+
+/** Medians of each figure over the rounds, and of each round's ratio (to its own floor, or to its own plan). */
+function summary(samples: Sample[], ratios: number[]): Sample & { ratio: number } {
   // A run that was stopped before it could report its peak RSS has none: the median is of those that did.
   const rss = samples.map((s) => s.rssMb).filter(Number.isFinite);
-  return { ms: median(samples.map((s) => s.ms)), rssMb: rss.length > 0 ? median(rss) : NaN };
+  return { ms: median(samples.map((s) => s.ms)), rssMb: rss.length > 0 ? median(rss) : NaN, ratio: median(ratios) };
 }
 
-const cell = (s: Sample, ratio: number, target: number) =>
-  `${s.ms.toFixed(0).padStart(7)} ms ${s.rssMb.toFixed(0).padStart(5)} MB ${ratio.toFixed(2).padStart(5)}× ${ratio <= target ? "met" : "MISSED"}`;
+const cell = (s: Sample & { ratio: number }, target: number) =>
+  `${s.ms.toFixed(0).padStart(7)} ms ${s.rssMb.toFixed(0).padStart(5)} MB ${s.ratio.toFixed(2).padStart(5)}× ${s.ratio <= target ? "met" : "MISSED"}`;
+
+const floorArgs = ["-e", "require('@pulumi/pulumi'); require('@pulumi/auth0')"];
 
 async function main() {
   const keys = await benchPublicKeys(Math.max(...sizes));
-  const floor = await repeat(() => measure(["-e", "require('@pulumi/pulumi'); require('@pulumi/auth0')"], () => true));
-  console.log(`node ${process.version}, ${runs} run(s) per figure (median), ${API_COUNT} APIs, 3 grants per app`);
-  console.log(`floor (load @pulumi/pulumi + @pulumi/auth0): ${floor.ms.toFixed(0)} ms, peak RSS ${floor.rssMb.toFixed(0)} MB`);
+  console.log(`node ${process.version}, ${runs} round(s) per size (medians), ${API_COUNT} APIs, 3 grants per app`);
   console.log(
-    "  apps  resources | plan (≤3× floor, ≤1 GB)          | review, 1-line change (≤2× plan) | tenant local start (≤3× floor)   | keys status (≤2× floor)",
+    "Each round times the floor (a process that loads @pulumi/pulumi + @pulumi/auth0), then plan, review, local tenant and keys status; a ratio is the median of the rounds' own ratios, so the machine's drift during a run cancels out.",
+  );
+  console.log(
+    "  apps  resources  floor | plan (≤3× floor, ≤1 GB)          | review, 1-line change (≤2× plan) | tenant local start (≤3× floor)   | keys status (≤2× floor)",
   );
   for (const apps of sizes) {
     const building = progress(io, `${apps} apps`);
@@ -158,24 +162,33 @@ async function main() {
     const planArgs = [bin, "plan", "--dir", dir, "--stack", "bench", "--json"];
     const out = execFileSync(process.execPath, planArgs, { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     const resources = (JSON.parse(out) as { resourceTotal: number }).resourceTotal;
-    building.update("plan");
-    const plan = await repeat(() => measure(planArgs, (out) => (JSON.parse(out) as { resourceTotal: number }).resourceTotal === resources));
-    building.update("review");
-    const review = await repeat(() =>
-      measure([bin, "review", "--dir", dir, "--base", "HEAD", "--stack", "bench", "--format", "json"], (out) =>
+    const rounds: Record<"floor" | "plan" | "review" | "start" | "status", Sample>[] = [];
+    for (let round = 1; round <= runs; round++) {
+      building.update(`round ${round}/${runs}: floor`);
+      const floor = measure(floorArgs, () => true);
+      building.update(`round ${round}/${runs}: plan`);
+      const plan = measure(planArgs, (out) => (JSON.parse(out) as { resourceTotal: number }).resourceTotal === resources);
+      building.update(`round ${round}/${runs}: review`);
+      const review = measure([bin, "review", "--dir", dir, "--base", "HEAD", "--stack", "bench", "--format", "json"], (out) =>
         out.includes('"kind":"grant.scope-gained"'),
-      ),
-    );
-    building.update("tenant local");
-    const start = await repeat(() => measureStart(dir));
-    building.update("keys status");
-    const status = await repeat(() =>
-      measure([bin, "keys", "status", "--dir", dir, "--stack", "bench", "--json"], (out) => out.includes(`"app-${apps - 1}"`)),
-    );
+      );
+      building.update(`round ${round}/${runs}: tenant local`);
+      const start = await measureStart(dir);
+      building.update(`round ${round}/${runs}: keys status`);
+      const status = measure([bin, "keys", "status", "--dir", dir, "--stack", "bench", "--json"], (out) =>
+        out.includes(`"app-${apps - 1}"`),
+      );
+      rounds.push({ floor, plan, review, start, status });
+    }
     building.done();
-    const planRatio = plan.ms / floor.ms;
+    const of = (k: keyof (typeof rounds)[number], to?: "floor" | "plan") =>
+      summary(
+        rounds.map((r) => r[k]),
+        rounds.map((r) => (to ? r[k].ms / r[to].ms : NaN)),
+      );
+    const plan = of("plan", "floor");
     console.log(
-      `${String(apps).padStart(6)}  ${String(resources).padStart(9)} | ${cell(plan, planRatio, plan.rssMb <= 1024 ? 3 : 0)} | ${cell(review, review.ms / plan.ms, 2)} | ${cell(start, start.ms / floor.ms, 3)} | ${cell(status, status.ms / floor.ms, 2)}`,
+      `${String(apps).padStart(6)}  ${String(resources).padStart(9)} ${of("floor").ms.toFixed(0).padStart(6)} | ${cell(plan, plan.rssMb <= 1024 ? 3 : 0)} | ${cell(of("review", "plan"), 2)} | ${cell(of("start", "floor"), 3)} | ${cell(of("status", "floor"), 2)}`,
     );
   }
 }

@@ -6,6 +6,7 @@ import { dump } from "js-yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cli } from "./support/cli";
 import { readJsonObject } from "../src/config/json-file";
+import { readRegularFile } from "../src/config/regular-file";
 import { addKey } from "../src/keys/commands";
 import { planStack } from "../src/plan";
 import { tenantProgram } from "../src/program";
@@ -128,6 +129,14 @@ describe("class 1: hangs — every command ends by itself, in bounded time and m
       code: "file_unreadable",
       message: expect.stringMatching(message),
     });
+  });
+
+  // A file whose content outgrows the size fstat gave (a /proc file reports 0 bytes) is read to its end, and bounded.
+  it.runIf(process.platform === "linux")("a file that grows while read is read whole, within the bound", () => {
+    const whole = readFileSync("/proc/self/maps", "utf8");
+    expect(readRegularFile("/proc/self/maps").split("\n")[0]).toBe(whole.split("\n")[0]);
+    expect(readRegularFile("/proc/self/maps").length).toBeGreaterThan(1000);
+    expect(() => readRegularFile("/proc/self/maps", 100)).toThrow(/grew beyond 100 bytes while being read/);
   });
 
   it("an event file that is a FIFO is refused without blocking", async () => {

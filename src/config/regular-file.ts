@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 
 /** Files the project reads (keys, action sources, event files) are small; anything larger is refused unread. */
 export const MAX_PROJECT_FILE_BYTES = 4 * 1024 * 1024;
@@ -38,7 +38,10 @@ export function readRegularFile(file: string, maxBytes = MAX_PROJECT_FILE_BYTES,
       throw new NotARegularFile(file, `is ${kind}, not a regular file (allowed: regular files only)`, info.isDirectory());
     }
     if (info.size > maxBytes) throw new NotARegularFile(file, `is ${info.size} bytes (allowed: at most ${maxBytes})`);
-    const text = readFileSync(fd, "utf8");
+    // One read of the size fstat gave, plus a byte to notice growth; a file that grew is read on to its end.
+    const buffer = Buffer.allocUnsafe(info.size + 1);
+    const got = readSync(fd, buffer, 0, buffer.length, null);
+    const text = (got <= info.size ? buffer.subarray(0, got) : Buffer.concat([buffer, readFileSync(fd)])).toString("utf8");
     if (Buffer.byteLength(text) > maxBytes) throw new NotARegularFile(file, `grew beyond ${maxBytes} bytes while being read`);
     return text;
   } finally {

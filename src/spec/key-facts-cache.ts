@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
@@ -26,7 +26,7 @@ const memory = new Map<string, KeyFacts>();
 let loaded = false;
 let dirty = false;
 
-export const contentHash = (text: string) => createHash("sha256").update(text).digest("base64url");
+export const contentHash = (text: string) => hash("sha256", text, "base64url");
 
 function cacheFile(): string | undefined {
   const configured = process.env.AUTH0_TENANT_CACHE_DIR;
