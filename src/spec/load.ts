@@ -37,6 +37,8 @@ const envelope = strictObject({
     .default(DEFAULT_EXPIRY_WARNING_DAYS),
 });
 
+const KEY_BATCH = 256;
+
 export interface SpecResult {
   spec?: TenantSpec;
   errors: SpecIssue[];
@@ -101,16 +103,19 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   const parsedApps = entries("applications").map(
     ([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const,
   );
-  // Key files are read and inspected concurrently; results are kept in declaration order.
-  const resolved = await Promise.all(
-    parsedApps.map(async ([key, app]) => {
+  // Key files are read and inspected a batch of applications at a time (a git revision's reader answers a batch in
+  // one round trip; a batch, not the whole tenant, keeps each step's objects short-lived); results keep their order.
+  const resolved: { credentials: CredentialSpec[] | undefined; credentialErrors: SpecIssue[] }[] = [];
+  for (let i = 0; i < parsedApps.length; i += KEY_BATCH) {
+    const batch = parsedApps.slice(i, i + KEY_BATCH).map(async ([key, app]) => {
       const credentialErrors: SpecIssue[] = [];
       const credentials = app?.credentials
         ? await resolveCredentials(app.credentials, ["applications", key, "credentials"], ctx, credentialErrors)
         : undefined;
       return { credentials, credentialErrors };
-    }),
-  );
+    });
+    resolved.push(...(await Promise.all(batch)));
+  }
   for (const [i, [key, app]] of parsedApps.entries()) {
     const { credentials, credentialErrors } = resolved[i]!;
     errors.push(...credentialErrors);
