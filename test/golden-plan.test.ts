@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { planJson, planStack, renderPlanText, summarize } from "../src/plan";
+import { planFromConfig, planJson, planJsonPieces, planStack, renderPlanText, summarize } from "../src/plan";
 
 const root = path.resolve(__dirname, "..");
 const NOW = new Date("2026-11-22T12:00:00Z");
@@ -24,5 +24,28 @@ describe.each(["dev", "prod"])("stack %s", (stack) => {
       if (process.env.UPDATE_GOLDEN === "1") writeFileSync(at, text);
       expect(text, file).toBe(readFileSync(at, "utf8"));
     }
+  });
+});
+
+describe("the JSON plan printed in pieces (what `plan --json` writes to a pipe or a file)", () => {
+  it.each([
+    ["dev, one resource a piece", "dev", 1],
+    ["dev, pieces that do not divide the resources", "dev", 4],
+    ["prod, all in one piece", "prod", 1000],
+  ])("%s: the pieces join to exactly the whole plan's JSON", async (_, stack, perPiece) => {
+    const planned = await planStack(root, stack, NOW);
+    if (!planned.ok) throw new Error(JSON.stringify(planned.errors));
+    const pieces = [...planJsonPieces(planned.plan, NOW, perPiece)];
+    expect(pieces.length).toBe(Math.ceil(planned.plan.desired.resources.length / perPiece) + 2);
+    expect(pieces.join("")).toBe(JSON.stringify(planJson(planned.plan, NOW)));
+  });
+
+  it("a tenant emptied on purpose (no resources) prints an empty list", async () => {
+    const config = { project: "auth0-tenant", stack: "dev", tenant: { allowEmpty: true }, values: {} };
+    const planned = await planFromConfig(config, async () => undefined, NOW);
+    if (!planned.ok) throw new Error(JSON.stringify(planned.errors));
+    const text = [...planJsonPieces(planned.plan, NOW)].join("");
+    expect(text).toBe(JSON.stringify(planJson(planned.plan, NOW)));
+    expect(JSON.parse(text).resources).toEqual([]);
   });
 });

@@ -26,7 +26,7 @@ export function planCommand(program: Command, io: Io, run: (f: () => Promise<num
       await knownStack(opts.dir, opts.stack);
       const { readRegularFile } = await import("../../src/config/regular-file");
       const { previousFromOutputs } = await import("../../src/rotation/fingerprints");
-      const { planJson, planStack, renderErrors, renderPlanText, summarize } = await import("../../src/plan");
+      const { planJson, planJsonPieces, planStack, renderErrors, renderPlanText, summarize } = await import("../../src/plan");
       const now = new Date();
       let previous;
       let previousSource = "the last deployment's outputs (--previous)";
@@ -49,11 +49,15 @@ export function planCommand(program: Command, io: Io, run: (f: () => Promise<num
         else io.err(renderErrors(result.source, result.errors) + "\n");
         return EXIT.findings;
       }
-      io.out(
-        opts.json
-          ? json(planJson(result.plan, now), io)
-          : renderPlanText(summarize(result.plan, now), result.plan.warnings, io.columns) + "\n",
-      );
+      if (opts.json && !io.isTTY) {
+        for (const piece of planJsonPieces(result.plan, now)) io.out(piece);
+        io.out("\n");
+      } else
+        io.out(
+          opts.json
+            ? json(planJson(result.plan, now), io)
+            : renderPlanText(summarize(result.plan, now), result.plan.warnings, io.columns) + "\n",
+        );
       return EXIT.ok;
     }),
   );
