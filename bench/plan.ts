@@ -8,7 +8,7 @@
  * - local tenant start-up, until it serves (target ≤ 3× the floor);
  * - keys status (target ≤ 2× the floor).
  *
- *   npm run bench:plan [-- --runs 3 --sizes 1000,5000,10000]   (sizes up to 20000; keys are cached in .bench/)
+ *   npm run bench:plan [-- --runs 5 --sizes 1000,5000,10000]   (sizes up to 20000; keys are cached in .bench/)
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -26,7 +26,7 @@ const API_COUNT = 10;
 const MAX_SIZE = 20_000;
 
 const values = benchArgs(__filename, {
-  runs: { type: "string", default: "3" },
+  runs: { type: "string", default: "5" },
   sizes: { type: "string", default: "1000,5000,10000" },
   only: { type: "string" },
 });
@@ -155,6 +155,7 @@ async function main() {
   console.log(
     "  apps  resources  floor | plan (≤3× floor, ≤1 GB)          | review, 1-line change (≤2× plan) | tenant local start (≤3× floor)   | keys status (≤2× floor)",
   );
+  const spreads: string[] = [];
   for (const apps of sizes) {
     const building = progress(io, `${apps} apps`);
     building.update("writing the tenant");
@@ -187,10 +188,17 @@ async function main() {
         rounds.map((r) => (to ? r[k].ms / r[to].ms : NaN)),
       );
     const plan = of("plan", "floor");
+    const each = (k: "plan" | "review" | "start" | "status", to: "floor" | "plan") =>
+      `${k === "start" ? "local" : k} ${rounds.map((r) => (r[k].ms / r[to].ms).toFixed(2)).join(" ")}`;
+    spreads.push(
+      `${String(apps).padStart(6)}  ${[each("plan", "floor"), each("review", "plan"), each("start", "floor"), each("status", "floor")].join(" | ")}`,
+    );
     console.log(
       `${String(apps).padStart(6)}  ${String(resources).padStart(9)} ${of("floor").ms.toFixed(0).padStart(6)} | ${cell(plan, plan.rssMb <= 1024 ? 3 : 0)} | ${cell(of("review", "plan"), 2)} | ${cell(of("start", "floor"), 3)} | ${cell(of("status", "floor"), 2)}`,
     );
   }
+  console.log("each round's ratio (the spread behind each median):");
+  for (const line of spreads) console.log(line);
 }
 
 main().catch((e) => {
