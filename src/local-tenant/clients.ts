@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { ApplicationSpec, CredentialSpec, TenantSpec } from "../spec";
 
 /**
@@ -9,7 +9,7 @@ export function localClientId(stack: string, appKey: string): string {
   const name = `auth0-tenant-local/${stack}/${appKey}`;
   let id = clientIds.get(name);
   if (id === undefined) {
-    id = createHash("sha256").update(name).digest("base64url").replace(/[-_]/g, "x").slice(0, 32);
+    id = hash("sha256", name, "base64url").replace(/[-_]/g, "x").slice(0, 32);
     clientIds.set(name, id);
   }
   return id;

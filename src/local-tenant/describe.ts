@@ -1,5 +1,10 @@
+import * as path from "node:path";
 import { table } from "../text/table";
 import type { LocalTenant } from ".";
+import { defaultTlsDir } from "./tls";
+
+/** A tenant of thousands of applications is summed up at start, not listed: the first ones, then how to see all. */
+export const MAX_LISTED_APPS = 50;
 
 /** What `npx auth0-tenant tenant local` prints at start: where it is, the one line to trust it, the clients, a token command. */
 export function describeLocalTenant(tenant: LocalTenant, stack: string): string {
@@ -28,7 +33,7 @@ export function describeLocalTenant(tenant: LocalTenant, stack: string): string 
     "",
     table(
       ["app", "local client id", "credentials (alg)", "grants"],
-      clients.map((c) => [
+      clients.slice(0, MAX_LISTED_APPS).map((c) => [
         c.app.key,
         c.clientId,
         (c.app.credentials ?? []).map((k) => `${k.name} (${k.algorithm})`).join(", "),
@@ -40,14 +45,23 @@ export function describeLocalTenant(tenant: LocalTenant, stack: string): string 
       ]),
     ),
   );
+  if (clients.length > MAX_LISTED_APPS) {
+    lines.push(
+      `… and ${clients.length - MAX_LISTED_APPS} more applications (\`npx auth0-tenant plan --stack ${stack}\` lists them all; GET ${url}/api/v2/clients gives their local client ids)`,
+    );
+  }
   const example = clients.find((c) => c.app.type === "m2m");
   if (example) {
     lines.push(
       "",
       `Get a token (with the private key of one of ${example.app.key}'s credentials):`,
-      `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
+      `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
     );
   }
   lines.push("", "Ctrl-C stops it.");
   return lines.join("\n");
 }
+
+/** The token command trusts the CA of the default directory by itself; one kept elsewhere (--tls-dir) is named. */
+const caOption = (tenant: LocalTenant) =>
+  tenant.tls && path.resolve(tenant.tls.dir) !== path.resolve(defaultTlsDir()) ? ` --ca ${tenant.tls.caPath}` : "";

@@ -51,6 +51,8 @@ describe("the README's local demo, through the real commands", () => {
       server!.on("exit", (code) => reject(new Error(`local tenant exited ${code}: ${out}`)));
     });
     expect(printed).toContain(`export NODE_EXTRA_CA_CERTS=${path.join(tlsDir, "ca.pem")}`);
+    // The CA is not in the default directory, so the printed token command names it.
+    expect(printed).toMatch(new RegExp(`npx auth0-tenant token --local --port \\d+ --ca ${path.join(tlsDir, "ca.pem")} `));
     const port = url.split(":").pop()!;
     const ca = ["--ca", path.join(tlsDir, "ca.pem")];
     const { stdout } = await tenantCli(

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import type { LocalTenant } from "../../src/local-tenant";
+import { localClientId } from "../../src/local-tenant/clients";
+import { describeLocalTenant, MAX_LISTED_APPS } from "../../src/local-tenant/describe";
+
+/** Only what the start banner reads of a started tenant. */
+function fakeTenant(apps: number): LocalTenant {
+  const clients = new Map(
+    Array.from({ length: apps }, (_, i) => {
+      const app = { key: `app-${i}`, type: "m2m", grants: { orders: ["orders:read"] }, credentials: [{ name: "k1", algorithm: "RS256" }] };
+      return [localClientId("dev", app.key), { clientId: localClientId("dev", app.key), app }] as const;
+    }),
+  );
+  const endpoint = { clients, domainAudiences: ["https://dev.eu.auth0.com/"] };
+  return { url: "http://localhost:4000", issuer: "http://localhost:4000/", protocol: "http", endpoint } as unknown as LocalTenant;
+}
+
+describe("the local tenant's start banner", () => {
+  it("lists every application of a small tenant", () => {
+    const text = describeLocalTenant(fakeTenant(3), "dev");
+    for (const i of [0, 1, 2]) expect(text).toContain(`app-${i}`);
+    expect(text).not.toContain("more applications");
+  });
+
+  it(`lists the first ${MAX_LISTED_APPS} applications of a large tenant and says how to see the rest`, () => {
+    const text = describeLocalTenant(fakeTenant(MAX_LISTED_APPS + 7), "dev");
+    expect(text).toContain(`app-${MAX_LISTED_APPS - 1} `);
+    expect(text).not.toContain(`app-${MAX_LISTED_APPS} `);
+    expect(text).toContain("… and 7 more applications (`npx auth0-tenant plan --stack dev` lists them all");
+  });
+
+  it("local client ids are stable: the SHA-256 of the stack and app, as every earlier start gave", () => {
+    expect(localClientId("dev", "billing")).toBe("IxjQwrMnHhUJFibfExbxFDt1llCBbBIx");
+  });
+});
