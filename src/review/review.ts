@@ -35,8 +35,8 @@ export const byRisk = (a: Change, b: Change) =>
 export async function review(options: { dir: string; base: string; stacks?: string[]; now?: Date }): Promise<ReviewReport> {
   const now = options.now ?? new Date();
   const commit = await resolveRevision(options.dir, options.base);
-  const baseSource = await gitRevision(options.dir, options.base);
   const headSource = workingTree(options.dir);
+  const baseSource = await gitRevision(options.dir, options.base, { workingTree: headSource.readFile });
   const all = [...new Set([...(await stacksOf(baseSource)), ...(await stacksOf(headSource))])].sort();
   const wanted = options.stacks ?? all;
   for (const s of wanted) {

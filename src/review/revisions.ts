@@ -5,10 +5,17 @@ import { planFromConfig, type PlanResult } from "../plan";
 import { StackConfigError } from "../errors";
 import type { RevisionSource } from "./git";
 
+/** The working tree; each file is read once however many plans ask for it (the review's base reuses unchanged ones). */
 export function workingTree(dir: string): RevisionSource {
+  const read = directoryReader(dir);
+  const reads = new Map<string, Promise<string | undefined>>();
   return {
     label: "working tree",
-    readFile: directoryReader(dir),
+    readFile: (relativePath) => {
+      let hit = reads.get(relativePath);
+      if (!hit) reads.set(relativePath, (hit = read(relativePath)));
+      return hit;
+    },
     listFiles: async () => readdir(dir),
   };
 }

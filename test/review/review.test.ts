@@ -146,6 +146,17 @@ describe("npm run review", () => {
     });
   });
 
+  it("a key file overwritten in place with another key is a key change (the base reads it from git, not the working tree)", async () => {
+    const { publicKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      publicKeyEncoding: { type: "spki", format: "pem" },
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    });
+    repo.write("keys/billing-2026-q3.pem", publicKey);
+    const changes = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes;
+    expect(changes.map((c) => c.kind)).toEqual(expect.arrayContaining(["credential.added", "credential.retired"]));
+  });
+
   it("a web app losing its keys falls back to its Auth0 client secret: HIGH in prod", async () => {
     repo.write(
       "Pulumi.prod.yaml",
@@ -231,5 +242,39 @@ describe("npm run review", () => {
     const qa = await review("--stack", "qa");
     expect(qa.code).toBe(2);
     expect(qa.err).toContain("--stack qa: no Pulumi.qa.yaml");
+  });
+});
+
+describe("the base revision reads files unchanged since it through the working tree", () => {
+  const readsThrough = () => {
+    const asked: string[] = [];
+    const tree = async (p: string) => {
+      asked.push(p);
+      return `working tree: ${p}`;
+    };
+    return { asked, tree };
+  };
+
+  it("an unchanged file comes from the working tree; a changed, renamed or linked one from git", async () => {
+    const { symlinkSync, renameSync } = await import("node:fs");
+    const { gitRevision } = await import("../../src/review/git");
+    symlinkSync("billing-2026-q3.pem", path.join(repo.dir, "keys/link.pem"));
+    repo.git("add", "-A");
+    repo.git("commit", "-q", "-m", "a link");
+    try {
+      const committed = (f: string) => repo.git("show", `HEAD:${f}`);
+      repo.edit("Pulumi.dev.yaml", /^/, "# edited\n");
+      renameSync(path.join(repo.dir, "keys/payments-2026-q2.pem"), path.join(repo.dir, "keys/reporting-renamed.pem"));
+      const { asked, tree } = readsThrough();
+      const base = await gitRevision(repo.dir, "HEAD", { workingTree: tree });
+      expect(await base.readFile("Pulumi.prod.yaml")).toBe("working tree: Pulumi.prod.yaml");
+      expect(await base.readFile("Pulumi.dev.yaml")).toBe(committed("Pulumi.dev.yaml"));
+      expect(await base.readFile("keys/payments-2026-q2.pem")).toBe(committed("keys/payments-2026-q2.pem"));
+      expect(await base.readFile("keys/link.pem")).toBe("billing-2026-q3.pem"); // a link's blob is its target
+      expect(await base.readFile("keys/reporting-renamed.pem")).toBeUndefined(); // not in the revision
+      expect(asked).toEqual(["Pulumi.prod.yaml"]);
+    } finally {
+      repo.git("reset", "-q", "--hard", "HEAD~1");
+    }
   });
 });
