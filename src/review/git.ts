@@ -40,9 +40,6 @@ export interface RevisionOptions {
   workingTree?: (relativePath: string) => Promise<string | undefined>;
 }
 
-/** Regular files (not symbolic links or submodules) in a tree listing. */
-const REGULAR_FILE = /^100(644|755) blob ([0-9a-f]+)\t(.*)$/s;
-
 export async function gitRevision(repoDir: string, ref: string, options: RevisionOptions = {}): Promise<RevisionSource> {
   const commit = await resolveRevision(repoDir, ref);
   const prefix = (await git(repoDir, ["rev-parse", "--show-prefix"])).trim();
@@ -58,7 +55,8 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
         const ids = new Map<string, { id: string; regular: boolean }>();
         for (const entry of out.split("\0")) {
           const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
-          if (m) ids.set(m[3]!, { id: m[2]!, regular: REGULAR_FILE.test(entry) });
+          // Regular files are modes 100644 and 100755 (a symbolic link is a blob too, of mode 120000).
+          if (m) ids.set(m[3]!, { id: m[2]!, regular: m[1] === "100644" || m[1] === "100755" });
         }
         return ids;
       });
