@@ -87,6 +87,15 @@ describe("merge rules: one shared definition, per-stack overlays (RFC 7386)", ()
     );
   });
 
+  it("a value the overlay removes with null is the overlay's when its absence is an error", async () => {
+    stack("dev", { extends: "tenant.yaml", applications: { billing: { credentials: null } } });
+    const planned = await planStack(project.root, "dev", NOW);
+    if (planned.ok) throw new Error("the plan should fail");
+    expect(planned.errors).toContainEqual(
+      expect.objectContaining({ path: "applications.billing.credentials", code: "required", file: "Pulumi.dev.yaml (stack overlay)" }),
+    );
+  });
+
   it("inside an application both layers wrote, each error names the layer of its own value", async () => {
     const billing = { ...SHARED.applications.billing, description: "x".repeat(141) };
     write("tenant.yaml", { ...SHARED, applications: { ...SHARED.applications, billing } });
