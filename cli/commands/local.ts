@@ -75,11 +75,12 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           } finally {
             starting.done();
           }
-          io.out(describeLocalTenant(local, opts.stack) + "\n\n" + describeManagementApi(local) + "\n");
-          // Runs until stopped; exit() so that nothing the action runtime keeps open holds the process.
+          // Runs until stopped; exit() so that nothing the action runtime keeps open holds the process. The handlers
+          // are in place before the banner says it serves: a supervisor that stops it on that line stops it cleanly.
           const stop = () => void local.close().then(() => process.exit(EXIT.ok));
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
+          io.out(describeLocalTenant(local, opts.stack) + "\n\n" + describeManagementApi(local) + "\n");
           return new Promise<number>(() => undefined);
         }),
     );
