@@ -47,7 +47,7 @@ export function describeLocalTenant(tenant: LocalTenant, stack: string): string 
   );
   if (clients.length > MAX_LISTED_APPS) {
     lines.push(
-      `… and ${clients.length - MAX_LISTED_APPS} more applications (\`npx auth0-tenant plan --stack ${stack}\` lists them all; GET ${url}/api/v2/clients gives their local client ids)`,
+      `… and ${clients.length - MAX_LISTED_APPS} more applications (all of them with their local client ids: GET ${url}/local/clients)`,
     );
   }
   const example = clients.find((c) => c.app.type === "m2m");

@@ -26,7 +26,7 @@ describe("the local tenant's start banner", () => {
     const text = describeLocalTenant(fakeTenant(MAX_LISTED_APPS + 7), "dev");
     expect(text).toContain(`app-${MAX_LISTED_APPS - 1} `);
     expect(text).not.toContain(`app-${MAX_LISTED_APPS} `);
-    expect(text).toContain("… and 7 more applications (`npx auth0-tenant plan --stack dev` lists them all");
+    expect(text).toContain("… and 7 more applications (all of them with their local client ids: GET http://localhost:4000/local/clients)");
   });
 
   it("local client ids are stable: the SHA-256 of the stack and app, as every earlier start gave", () => {
