@@ -51,7 +51,8 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
   const blobIdsIn = (dir: string) => {
     let listing = listings.get(dir);
     if (!listing) {
-      listing = git(repoDir, ["ls-tree", "-z", commit, ...(dir === "" ? [] : ["--", `${dir}/`])]).then((out) => {
+      // --full-tree: paths from the repository's root, wherever in it the project is (as `prefix` makes them).
+      listing = git(repoDir, ["ls-tree", "--full-tree", "-z", commit, ...(dir === "" ? [] : ["--", `${dir}/`])]).then((out) => {
         const ids = new Map<string, { id: string; regular: boolean }>();
         for (const entry of out.split("\0")) {
           const m = /^(\d+) blob ([0-9a-f]+)\t(.*)$/s.exec(entry);
@@ -64,20 +65,29 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
     }
     return listing;
   };
-  // Paths (from the repository root) that differ between the revision and the working tree; renames as a deletion
-  // and an addition, so a renamed file's old path is never taken for unchanged.
-  let changed: Promise<Set<string>> | undefined;
+  // Paths (from the repository root, whatever diff.relative says) that differ between the revision and the working
+  // tree; renames as a deletion and an addition, so a renamed file's old path is never taken for unchanged. If git
+  // cannot say, every file is read from the revision.
+  let changed: Promise<Set<string> | undefined> | undefined;
   const changedPaths = () =>
     (changed ??= git(repoDir, [
       "diff",
       "--name-only",
+      "--no-relative",
       "--no-renames",
       "--no-ext-diff",
       "-z",
       commit,
       "--",
-      prefix === "" ? "." : prefix,
-    ]).then((out) => new Set(out.split("\0").filter(Boolean))));
+      ".", // the project's directory (git runs in it; a pathspec is relative to it)
+    ]).then(
+      (out) => new Set(out.split("\0").filter(Boolean)),
+      () => undefined,
+    ));
+  const unchanged = async (key: string) => {
+    const paths = await changedPaths();
+    return paths !== undefined && !paths.has(key);
+  };
   return {
     label: `${ref} (${commit.slice(0, 12)})`,
     readFile: (relativePath) => {
@@ -89,7 +99,7 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
         hit = blobIdsIn(dir === "." ? "" : dir).then(async (ids) => {
           const blob = ids.get(key);
           if (blob === undefined) return undefined;
-          if (options.workingTree && blob.regular && !(await changedPaths()).has(key)) return options.workingTree(relativePath);
+          if (options.workingTree && blob.regular && (await unchanged(key))) return options.workingTree(relativePath);
           return blobs.read(blob.id, key);
         });
         cache.set(key, hit);
@@ -97,7 +107,7 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
       return hit;
     },
     listFiles: async () =>
-      (await git(repoDir, ["ls-tree", "--name-only", commit, prefix === "" ? "." : prefix]))
+      (await git(repoDir, ["ls-tree", "--full-tree", "--name-only", commit, ...(prefix === "" ? [] : ["--", prefix])]))
         .split("\n")
         .filter(Boolean)
         .map((f) => f.slice(prefix.length)),

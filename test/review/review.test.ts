@@ -277,4 +277,58 @@ describe("the base revision reads files unchanged since it through the working t
       repo.git("reset", "-q", "--hard", "HEAD~1");
     }
   });
+
+  it("a project below the repository's root is reviewed against its own files (not as every stack added)", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { cpSync, mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { gitEnv } = await import("../support/git-repo");
+    const top = mkdtempSync(path.join(tmpdir(), "review-nested-"));
+    try {
+      const project = path.join(top, "infra", "auth");
+      for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"])
+        cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
+      git("init", "-q", "-b", "main");
+      git("add", "-A");
+      git("commit", "-q", "-m", "base");
+      const unchanged = await cli(["review", "--dir", project, "--base", "main", "--format", "json"]);
+      expect(JSON.parse(unchanged.stdout).stacks).toEqual([{ stack: "dev", status: "unchanged", changes: [] }]);
+      const text = execFileSync("git", ["show", "HEAD:infra/auth/Pulumi.dev.yaml"], { cwd: top, encoding: "utf8" });
+      writeFileSync(
+        path.join(project, "Pulumi.dev.yaml"),
+        text.replace("description: Invoices customers from their orders", "description: Bills"),
+      );
+      const changed = await cli(["review", "--dir", project, "--base", "main", "--format", "json"]);
+      expect(JSON.parse(changed.stdout).stacks[0]).toMatchObject({ stack: "dev", status: "changed" });
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it("in a project below the repository's root, with diff.relative set, a changed file still comes from git", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { cpSync, mkdirSync, mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { gitEnv } = await import("../support/git-repo");
+    const { gitRevision } = await import("../../src/review/git");
+    const top = mkdtempSync(path.join(tmpdir(), "review-nested-"));
+    try {
+      const project = path.join(top, "infra", "auth");
+      mkdirSync(project, { recursive: true });
+      cpSync(path.join(repo.dir, "Pulumi.dev.yaml"), path.join(project, "Pulumi.dev.yaml"));
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
+      git("init", "-q", "-b", "main");
+      git("config", "diff.relative", "true");
+      git("add", "-A");
+      git("commit", "-q", "-m", "base");
+      writeFileSync(path.join(project, "Pulumi.dev.yaml"), "# edited\n");
+      const { asked, tree } = readsThrough();
+      const base = await gitRevision(project, "HEAD", { workingTree: tree });
+      expect(await base.readFile("Pulumi.dev.yaml")).toBe(git("show", "HEAD:infra/auth/Pulumi.dev.yaml"));
+      expect(asked).toEqual([]);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
 });
