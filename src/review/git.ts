@@ -121,7 +121,8 @@ export async function diffStat(
   paths: string[],
 ): Promise<{ file: string; added: number; removed: number }[]> {
   if (paths.length === 0) return [];
-  const out = await git(repoDir, ["diff", "--numstat", commit, "--", ...paths]);
+  // --relative: paths from the project's directory (where git runs), wherever it is in the repository.
+  const out = await git(repoDir, ["diff", "--numstat", "--relative", "--no-renames", "--no-ext-diff", commit, "--", ...paths]);
   return out
     .split("\n")
     .filter(Boolean)

@@ -45,7 +45,7 @@ export async function review(options: { dir: string; base: string; stacks?: stri
         `--stack ${s}: no Pulumi.${s}.yaml in ${baseSource.label} or the working tree (${didYouMean(s, all)}stacks: ${all.join(", ") || "none"})`,
       );
   }
-  const stats = new Map((await diffStat(options.dir, commit, ["actions"])).map((s) => [s.file.replace(/^.*?actions\//, "actions/"), s]));
+  const stats = new Map((await diffStat(options.dir, commit, ["actions"])).map((s) => [s.file, s]));
   const stacks: StackReview[] = [];
   for (const stack of wanted) stacks.push(await reviewStack(stack, baseSource, headSource, now, stats));
   const counts = Object.fromEntries(RISK_ORDER.map((r) => [r, 0])) as Record<Risk, number>;

@@ -280,12 +280,12 @@ describe("the base revision reads files unchanged since it through the working t
 
   it("a project below the repository's root is reviewed against its own files (not as every stack added)", async () => {
     const { execFileSync } = await import("node:child_process");
-    const { cpSync, mkdtempSync, writeFileSync } = await import("node:fs");
+    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
     const { gitEnv } = await import("../support/git-repo");
     const top = mkdtempSync(path.join(tmpdir(), "review-nested-"));
     try {
-      const project = path.join(top, "infra", "auth");
+      const project = path.join(top, "actions", "auth0"); // a directory named like the project's own actions/
       for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"])
         cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
       const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
@@ -294,13 +294,17 @@ describe("the base revision reads files unchanged since it through the working t
       git("commit", "-q", "-m", "base");
       const unchanged = await cli(["review", "--dir", project, "--base", "main", "--format", "json"]);
       expect(JSON.parse(unchanged.stdout).stacks).toEqual([{ stack: "dev", status: "unchanged", changes: [] }]);
-      const text = execFileSync("git", ["show", "HEAD:infra/auth/Pulumi.dev.yaml"], { cwd: top, encoding: "utf8" });
+      const text = execFileSync("git", ["show", "HEAD:actions/auth0/Pulumi.dev.yaml"], { cwd: top, encoding: "utf8" });
       writeFileSync(
         path.join(project, "Pulumi.dev.yaml"),
         text.replace("description: Invoices customers from their orders", "description: Bills"),
       );
-      const changed = await cli(["review", "--dir", project, "--base", "main", "--format", "json"]);
-      expect(JSON.parse(changed.stdout).stacks[0]).toMatchObject({ stack: "dev", status: "changed" });
+      const action = path.join(project, "actions/client-claims.ts");
+      writeFileSync(action, readFileSync(action, "utf8").replace("if (deny) {", "if (deny && deny.code) {"));
+      const changed = JSON.parse((await cli(["review", "--dir", project, "--base", "main", "--format", "json"])).stdout);
+      expect(changed.stacks[0]).toMatchObject({ stack: "dev", status: "changed" });
+      const code = changed.stacks[0].changes.find((c: { kind: string }) => c.kind === "action.code-changed");
+      expect(code?.details).toEqual(["actions/client-claims.ts +1 -1"]);
     } finally {
       rmSync(top, { recursive: true, force: true });
     }
