@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { hash } from "node:crypto";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { GitError, UsageError } from "../errors";
@@ -33,11 +34,17 @@ export async function resolveRevision(repoDir: string, ref: string): Promise<str
 
 export interface RevisionOptions {
   /**
-   * The working tree's reader: a regular file that `git diff` finds unchanged since the revision is read through it
-   * instead of from git's objects (the review plans both; a one-line change to a 10,000-key tenant then reads each key
-   * once, not once from disk and once through `git cat-file`).
+   * The working tree's reader. A file whose working-tree bytes have the revision's blob id is read through it instead
+   * of from git's objects (the review plans both: a one-line change to a 10,000-key tenant then reads each key once).
+   * The ids are compared, not git's index: assume-unchanged, skip-worktree, fsmonitor, relaxed stat checks, clean
+   * filters and GIT_WORK_TREE can all make `git diff` call a changed file unchanged.
    */
   workingTree?: (relativePath: string) => Promise<string | undefined>;
+}
+
+/** Git's id of a blob with these bytes: SHA-1, or SHA-256 in a repository that uses it (64 hex digits). */
+function blobIdOf(bytes: Buffer, like: string): string {
+  return hash(like.length === 64 ? "sha256" : "sha1", Buffer.concat([Buffer.from(`blob ${bytes.length}\0`), bytes]), "hex");
 }
 
 export async function gitRevision(repoDir: string, ref: string, options: RevisionOptions = {}): Promise<RevisionSource> {
@@ -65,29 +72,6 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
     }
     return listing;
   };
-  // Paths (from the repository root, whatever diff.relative says) that differ between the revision and the working
-  // tree; renames as a deletion and an addition, so a renamed file's old path is never taken for unchanged. If git
-  // cannot say, every file is read from the revision.
-  let changed: Promise<Set<string> | undefined> | undefined;
-  const changedPaths = () =>
-    (changed ??= git(repoDir, [
-      "diff",
-      "--name-only",
-      "--no-relative",
-      "--no-renames",
-      "--no-ext-diff",
-      "-z",
-      commit,
-      "--",
-      ".", // the project's directory (git runs in it; a pathspec is relative to it)
-    ]).then(
-      (out) => new Set(out.split("\0").filter(Boolean)),
-      () => undefined,
-    ));
-  const unchanged = async (key: string) => {
-    const paths = await changedPaths();
-    return paths !== undefined && !paths.has(key);
-  };
   return {
     label: `${ref} (${commit.slice(0, 12)})`,
     readFile: (relativePath) => {
@@ -99,7 +83,10 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
         hit = blobIdsIn(dir === "." ? "" : dir).then(async (ids) => {
           const blob = ids.get(key);
           if (blob === undefined) return undefined;
-          if (options.workingTree && blob.regular && (await unchanged(key))) return options.workingTree(relativePath);
+          if (options.workingTree && blob.regular) {
+            const text = await options.workingTree(relativePath).catch(() => undefined);
+            if (text !== undefined && blobIdOf(Buffer.from(text, "utf8"), blob.id) === blob.id) return text;
+          }
           return blobs.read(blob.id, key);
         });
         cache.set(key, hit);

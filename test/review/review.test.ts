@@ -246,13 +246,15 @@ describe("npm run review", () => {
 });
 
 describe("the base revision reads files unchanged since it through the working tree", () => {
-  const readsThrough = () => {
-    const asked: string[] = [];
-    const tree = async (p: string) => {
-      asked.push(p);
-      return `working tree: ${p}`;
-    };
-    return { asked, tree };
+  /** The working tree's reader, as the review gives it. */
+  const tree = async (dir: string) => {
+    const { directoryReader } = await import("../../src/config/files");
+    return directoryReader(dir);
+  };
+  /** Removes the loose object of a file's committed blob: a read that still succeeds came from the working tree. */
+  const dropBlob = (f: string) => {
+    const id = repo.git("rev-parse", `HEAD:${f}`).trim();
+    rmSync(path.join(repo.dir, ".git/objects", id.slice(0, 2), id.slice(2)));
   };
 
   it("an unchanged file comes from the working tree; a changed, renamed or linked one from git", async () => {
@@ -263,18 +265,36 @@ describe("the base revision reads files unchanged since it through the working t
     repo.git("commit", "-q", "-m", "a link");
     try {
       const committed = (f: string) => repo.git("show", `HEAD:${f}`);
+      const prod = committed("Pulumi.prod.yaml");
+      const devBefore = committed("Pulumi.dev.yaml");
+      const payments = committed("keys/payments-2026-q2.pem");
+      dropBlob("Pulumi.prod.yaml");
       repo.edit("Pulumi.dev.yaml", /^/, "# edited\n");
       renameSync(path.join(repo.dir, "keys/payments-2026-q2.pem"), path.join(repo.dir, "keys/reporting-renamed.pem"));
-      const { asked, tree } = readsThrough();
-      const base = await gitRevision(repo.dir, "HEAD", { workingTree: tree });
-      expect(await base.readFile("Pulumi.prod.yaml")).toBe("working tree: Pulumi.prod.yaml");
-      expect(await base.readFile("Pulumi.dev.yaml")).toBe(committed("Pulumi.dev.yaml"));
-      expect(await base.readFile("keys/payments-2026-q2.pem")).toBe(committed("keys/payments-2026-q2.pem"));
+      const base = await gitRevision(repo.dir, "HEAD", { workingTree: await tree(repo.dir) });
+      expect(await base.readFile("Pulumi.prod.yaml")).toBe(prod); // its blob is gone: read from the working tree
+      expect(await base.readFile("Pulumi.dev.yaml")).toBe(devBefore);
+      expect(await base.readFile("keys/payments-2026-q2.pem")).toBe(payments);
       expect(await base.readFile("keys/link.pem")).toBe("billing-2026-q3.pem"); // a link's blob is its target
       expect(await base.readFile("keys/reporting-renamed.pem")).toBeUndefined(); // not in the revision
-      expect(asked).toEqual(["Pulumi.prod.yaml"]);
     } finally {
       repo.git("reset", "-q", "--hard", "HEAD~1");
+    }
+  });
+
+  // git's index can call a changed file unchanged; the review compares the bytes' blob id instead.
+  it.each([
+    ["assume-unchanged", ["update-index", "--assume-unchanged", "keys/prod-billing-2026-q3.pem"]],
+    ["skip-worktree", ["update-index", "--skip-worktree", "keys/prod-billing-2026-q3.pem"]],
+  ])("a key swapped in place and flagged %s is still a key change", async (_, flag) => {
+    const { copyFileSync } = await import("node:fs");
+    try {
+      copyFileSync(path.join(repo.dir, "keys/billing-2026-q3.pem"), path.join(repo.dir, "keys/prod-billing-2026-q3.pem"));
+      repo.git(...flag);
+      const r = await review("--stack", "prod", "--format", "json");
+      expect(r.json().stacks[0]!.status).not.toBe("unchanged");
+    } finally {
+      repo.git("update-index", "--no-assume-unchanged", "--no-skip-worktree", "keys/prod-billing-2026-q3.pem");
     }
   });
 
@@ -310,7 +330,7 @@ describe("the base revision reads files unchanged since it through the working t
     }
   });
 
-  it("in a project below the repository's root, with diff.relative set, a changed file still comes from git", async () => {
+  it("in a project below the repository's root (diff.relative set), a changed file comes from git", async () => {
     const { execFileSync } = await import("node:child_process");
     const { cpSync, mkdirSync, mkdtempSync, writeFileSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
@@ -327,10 +347,8 @@ describe("the base revision reads files unchanged since it through the working t
       git("add", "-A");
       git("commit", "-q", "-m", "base");
       writeFileSync(path.join(project, "Pulumi.dev.yaml"), "# edited\n");
-      const { asked, tree } = readsThrough();
-      const base = await gitRevision(project, "HEAD", { workingTree: tree });
+      const base = await gitRevision(project, "HEAD", { workingTree: await tree(project) });
       expect(await base.readFile("Pulumi.dev.yaml")).toBe(git("show", "HEAD:infra/auth/Pulumi.dev.yaml"));
-      expect(asked).toEqual([]);
     } finally {
       rmSync(top, { recursive: true, force: true });
     }
