@@ -9,7 +9,8 @@ const run = promisify(execFile);
 
 async function git(repoDir: string, args: string[]): Promise<string> {
   try {
-    const { stdout } = await run("git", args, { cwd: repoDir, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
+    // Literal pathspecs: a directory named like `:(exclude)x` or holding `*` is a name, not a pattern.
+    const { stdout } = await run("git", ["--literal-pathspecs", ...args], { cwd: repoDir, maxBuffer: 64 * 1024 * 1024, encoding: "utf8" });
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
@@ -94,8 +95,9 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
       return hit;
     },
     listFiles: async () =>
-      (await git(repoDir, ["ls-tree", "--full-tree", "--name-only", commit, ...(prefix === "" ? [] : ["--", prefix])]))
-        .split("\n")
+      // -z: names as they are (without it git quotes non-ASCII names, and they would match no stack file).
+      (await git(repoDir, ["ls-tree", "--full-tree", "-z", "--name-only", commit, ...(prefix === "" ? [] : ["--", prefix])]))
+        .split("\0")
         .filter(Boolean)
         .map((f) => f.slice(prefix.length)),
   };

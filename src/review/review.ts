@@ -38,6 +38,11 @@ export async function review(options: { dir: string; base: string; stacks?: stri
   const headSource = workingTree(options.dir);
   const baseSource = await gitRevision(options.dir, options.base, { workingTree: headSource.readFile });
   const all = [...new Set([...(await stacksOf(baseSource)), ...(await stacksOf(headSource))])].sort();
+  // A review of a directory without stacks would say "no auth changes" and pass any gate: it is a usage error.
+  if (all.length === 0)
+    throw new UsageError(
+      `--dir ${options.dir}: no Pulumi.<stack>.yaml in the working tree or in ${baseSource.label} (run it in the Pulumi project's directory, the one with Pulumi.yaml, or pass --dir)`,
+    );
   const wanted = options.stacks ?? all;
   for (const s of wanted) {
     if (!all.includes(s))
@@ -47,7 +52,7 @@ export async function review(options: { dir: string; base: string; stacks?: stri
   }
   const stats = new Map((await diffStat(options.dir, commit, ["actions"])).map((s) => [s.file, s]));
   const stacks: StackReview[] = [];
-  for (const stack of wanted) stacks.push(await reviewStack(stack, baseSource, headSource, now, stats));
+  for (const stack of wanted) stacks.push(await reviewStack(stack, options.dir, baseSource, headSource, now, stats));
   const counts = Object.fromEntries(RISK_ORDER.map((r) => [r, 0])) as Record<Risk, number>;
   for (const s of stacks) for (const c of s.changes) counts[c.risk]++;
   return { base: baseSource.label, head: headSource.label, stacks, counts };
@@ -55,12 +60,13 @@ export async function review(options: { dir: string; base: string; stacks?: stri
 
 async function reviewStack(
   stack: string,
+  dir: string,
   baseSource: RevisionSource,
   headSource: RevisionSource,
   now: Date,
   sourceStats: Map<string, { added: number; removed: number }>,
 ): Promise<StackReview> {
-  const [base, head] = await Promise.all([planAt(baseSource, stack, now), planAt(headSource, stack, now)]);
+  const [base, head] = await Promise.all([planAt(baseSource, stack, now, dir), planAt(headSource, stack, now, dir)]);
   const invalid = [
     ...(base && !base.ok ? [{ revision: "base" as const, source: `${baseSource.label}: ${base.source}`, errors: base.errors }] : []),
     ...(head && !head.ok ? [{ revision: "head" as const, source: `${headSource.label}: ${head.source}`, errors: head.errors }] : []),

@@ -25,10 +25,11 @@ export async function stacksOf(source: RevisionSource): Promise<string[]> {
 }
 
 /**
- * Plans one stack of a revision, or undefined when the revision has no such stack. A stack file that is not valid
+ * Plans one stack of a revision, or undefined when the revision has no such stack. Packages that actions import
+ * resolve from `packagesDir`, the project's directory (its node_modules), for either revision. A stack file that is not valid
  * YAML or Pulumi config is an invalid revision like a spec with errors (reported, exit 1), not a failure of the review.
  */
-export async function planAt(source: RevisionSource, stack: string, now: Date): Promise<PlanResult | undefined> {
+export async function planAt(source: RevisionSource, stack: string, now: Date, packagesDir: string): Promise<PlanResult | undefined> {
   const file = stackFileName(stack);
   const stackText = await source.readFile(file);
   if (stackText === undefined) return undefined;
@@ -41,5 +42,5 @@ export async function planAt(source: RevisionSource, stack: string, now: Date): 
     if (!(e instanceof StackConfigError)) throw e;
     return { ok: false, source: file, errors: [{ path: "(file)", code: "invalid_type", message: e.message }], warnings: [] };
   }
-  return planFromConfig(config, source.readFile, now);
+  return planFromConfig(config, source.readFile, now, { packagesDir });
 }

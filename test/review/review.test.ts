@@ -298,6 +298,64 @@ describe("the base revision reads files unchanged since it through the working t
     }
   });
 
+  it("a project whose path has spaces, non-ASCII letters or pathspec magic still lists the revision's stacks", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { cpSync, mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { gitEnv } = await import("../support/git-repo");
+    const top = mkdtempSync(path.join(tmpdir(), "review-names-"));
+    try {
+      const project = path.join(top, "my infra", ":(exclude)ünï");
+      for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "keys", "actions"])
+        cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
+      git("init", "-q", "-b", "main");
+      git("add", "-A");
+      git("commit", "-q", "-m", "base");
+      rmSync(path.join(project, "Pulumi.prod.yaml"));
+      const r = JSON.parse((await cli(["review", "--dir", project, "--base", "main", "--format", "json"])).stdout);
+      expect(r.stacks.map((s: { stack: string; status: string }) => `${s.stack} ${s.status}`)).toEqual(["dev unchanged", "prod removed"]);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
+  it("actions' packages come from the project's node_modules, whatever the current directory; a directory without stacks is a usage error", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { gitEnv } = await import("../support/git-repo");
+    const top = mkdtempSync(path.join(tmpdir(), "review-packages-"));
+    try {
+      const project = path.join(top, "infra", "auth0");
+      for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"])
+        cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
+      writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "p", dependencies: { tinypkg: "1.0.0" } }));
+      mkdirSync(path.join(project, "node_modules/tinypkg"), { recursive: true });
+      writeFileSync(
+        path.join(project, "node_modules/tinypkg/package.json"),
+        JSON.stringify({ name: "tinypkg", version: "1.0.0", main: "index.js" }),
+      );
+      writeFileSync(path.join(project, "node_modules/tinypkg/index.js"), 'exports.tag = "t";\n');
+      writeFileSync(path.join(top, ".gitignore"), "node_modules/\n");
+      const action = path.join(project, "actions/client-claims.ts");
+      writeFileSync(action, `import { tag } from "tinypkg";\nvoid tag;\n${readFileSync(action, "utf8")}`);
+      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
+      git("init", "-q", "-b", "main");
+      git("add", "-A");
+      git("commit", "-q", "-m", "base");
+      // This process's current directory is the repository of the tests, whose node_modules has no tinypkg.
+      const reviewed = await cli(["review", "--dir", project, "--base", "main", "--format", "json"]);
+      expect(reviewed.code, reviewed.stdout + reviewed.stderr).toBe(0);
+      expect(JSON.parse(reviewed.stdout).stacks).toEqual([{ stack: "dev", status: "unchanged", changes: [] }]);
+      const atRoot = await cli(["review", "--dir", top, "--base", "main"]);
+      expect(atRoot.code).toBe(2);
+      expect(atRoot.stderr).toContain(`--dir ${top}: no Pulumi.<stack>.yaml in the working tree or in main`);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+
   it("a project below the repository's root is reviewed against its own files (not as every stack added)", async () => {
     const { execFileSync } = await import("node:child_process");
     const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
