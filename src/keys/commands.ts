@@ -16,6 +16,7 @@ import { didYouMean, formatIssue, inspectPublicKey, listOrNone, validateTenant }
 import { generateCredentialKeyPair, KEY_ALGORITHMS, KEY_BITS, type GeneratedKeyPair, type KeyAlgorithm } from "./generate";
 import { KeysError, PublicKeyError, UsageError } from "../errors";
 import type { DeployedSource } from "./deployed";
+import { repositoryRoot } from "../review/git";
 import { credentialSnippet, declaredCredentials, editCredentials, setCredentials, type CredentialEntry } from "./stack-edit";
 
 export { KeysError } from "../errors";
@@ -311,8 +312,10 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
           `${name}.pem`,
         ),
     );
-    if (isInside(ctx.dir, out))
-      throw new KeysError(`--out ${out} is inside the repository; private keys never enter it (choose a path outside ${ctx.dir})`);
+    // The whole repository, not only the project: in a monorepo the project is one directory of it.
+    const repository = (await repositoryRoot(ctx.dir)) ?? ctx.dir;
+    if (isInside(repository, out) || isInside(ctx.dir, out))
+      throw new KeysError(`--out ${out} is inside the repository; private keys never enter it (choose a path outside ${repository})`);
     if (existsSync(out)) throw new KeysError(`${out} already exists; a private key is never overwritten (choose another --out)`);
     const pair = await (ctx.generate ?? generateCredentialKeyPair)(alg, bits);
     publicKeyPem = pair.publicKeyPem;

@@ -18,6 +18,15 @@ async function git(repoDir: string, args: string[]): Promise<string> {
   }
 }
 
+/** The top of the git work tree that holds `dir`, or undefined outside one (or without git). */
+export async function repositoryRoot(dir: string): Promise<string | undefined> {
+  try {
+    return (await git(dir, ["rev-parse", "--show-toplevel"])).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Files of the project at one git revision, read from git's objects (no checkout); relative to the project dir. */
 export interface RevisionSource {
   label: string;

@@ -1,5 +1,5 @@
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -113,6 +113,24 @@ describe("keys new / rotate", () => {
       () => addKey(ctx, "new", "billing", { out: path.join(project.root, "secrets/billing.pem") }),
       "is inside the repository; private keys never enter it",
     ));
+
+  it("refuses an --out elsewhere in the git repository that holds the project (a monorepo)", async () => {
+    const mono = mkdtempSync(path.join(tmpdir(), "keys-mono-"));
+    try {
+      const dir = path.join(mono, "infra");
+      cpSync(project.root, dir, { recursive: true });
+      execFileSync("git", ["init", "-q", "-b", "main"], { cwd: mono, env: gitEnv });
+      const beside = path.join(mono, "billing.pem");
+      const error = await addKey({ ...ctx, dir }, "new", "billing", { out: beside }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeysError);
+      expect((error as Error).message).toContain(
+        `--out ${beside} is inside the repository; private keys never enter it (choose a path outside ${mono})`,
+      );
+      expect(existsSync(beside)).toBe(false);
+    } finally {
+      rmSync(mono, { recursive: true, force: true });
+    }
+  });
 
   it("refuses an unknown app with a suggestion", () =>
     // A usage error (exit 2, with the command's usage), as for token, login and action.
