@@ -1,9 +1,10 @@
+import { statSync } from "node:fs";
 import type { PlanResult } from "../plan";
 import { UsageError } from "../errors";
 import { didYouMean, type SpecIssue } from "../spec";
 import { RISK_ORDER, SECTIONS, type Change, type Risk } from "./changes";
 import { DETECTORS } from "./detectors";
-import { diffStat, gitRevision, resolveRevision, type RevisionSource } from "./git";
+import { diffStat, gitRevision, repositoryRoot, resolveRevision, type RevisionSource } from "./git";
 import { planAt, stacksOf, workingTree } from "./revisions";
 import { riskOf } from "./risk";
 
@@ -31,9 +32,16 @@ export const byRisk = (a: Change, b: Change) =>
   sectionOrder.indexOf(a.section) - sectionOrder.indexOf(b.section) ||
   a.text.localeCompare(b.text);
 
+const isDirectory = (dir: string) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
+
 /** Plans the base revision and the working tree of each stack and reports what changes, in auth terms. */
 export async function review(options: { dir: string; base: string; stacks?: string[]; now?: Date }): Promise<ReviewReport> {
   const now = options.now ?? new Date();
+  if (!isDirectory(options.dir)) throw new UsageError(`--dir ${options.dir}: no such directory`);
+  if ((await repositoryRoot(options.dir)) === undefined)
+    throw new UsageError(
+      `--dir ${options.dir}: not inside a git repository (the review compares a git revision, --base, with the working tree)`,
+    );
   const commit = await resolveRevision(options.dir, options.base);
   const headSource = workingTree(options.dir);
   const baseSource = await gitRevision(options.dir, options.base, { workingTree: headSource.readFile });

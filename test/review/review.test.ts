@@ -242,6 +242,17 @@ describe("npm run review", () => {
     const qa = await review("--stack", "qa");
     expect(qa.code).toBe(2);
     expect(qa.err).toContain("--stack qa: no Pulumi.qa.yaml");
+    const missing = await cli(["review", "--dir", path.join(repo.dir, "no-such-dir"), "--base", "main"]);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining("no-such-dir: no such directory")]);
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const outside = mkdtempSync(path.join(tmpdir(), "not-a-repo-"));
+    try {
+      const notGit = await cli(["review", "--dir", outside, "--base", "main"]);
+      expect([notGit.code, notGit.stderr]).toEqual([2, expect.stringContaining(`--dir ${outside}: not inside a git repository`)]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
 
