@@ -80,7 +80,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           const stop = () => void local.close().then(() => process.exit(EXIT.ok));
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
-          io.out(describeLocalTenant(local, opts.stack) + "\n\n" + describeManagementApi(local) + "\n");
+          io.out(describeLocalTenant(local, opts.stack, { dir: opts.dir, cwd: io.cwd }) + "\n\n" + describeManagementApi(local) + "\n");
           return new Promise<number>(() => undefined);
         }),
     );

@@ -7,7 +7,11 @@ import { defaultTlsDir } from "./tls";
 export const MAX_LISTED_APPS = 50;
 
 /** What `npx auth0-tenant tenant local` prints at start: where it is, the one line to trust it, the clients, a token command. */
-export function describeLocalTenant(tenant: LocalTenant, stack: string): string {
+export function describeLocalTenant(
+  tenant: LocalTenant,
+  stack: string,
+  project: { dir: string; cwd: string } = { dir: ".", cwd: "." },
+): string {
   const { url, issuer, endpoint } = tenant;
   const port = new URL(url).port;
   const lines = [
@@ -55,7 +59,7 @@ export function describeLocalTenant(tenant: LocalTenant, stack: string): string 
     lines.push(
       "",
       `Get a token (with the private key of one of ${example.app.key}'s credentials):`,
-      `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
+      `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)}${dirOption(project)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
     );
   }
   lines.push("", "Ctrl-C stops it.");
@@ -65,3 +69,6 @@ export function describeLocalTenant(tenant: LocalTenant, stack: string): string 
 /** The token command trusts the CA of the default directory by itself; one kept elsewhere (--tls-dir) is named. */
 const caOption = (tenant: LocalTenant) =>
   tenant.tls && path.resolve(tenant.tls.dir) !== path.resolve(defaultTlsDir()) ? ` --ca ${tenant.tls.caPath}` : "";
+
+/** The token command reads the project too: named when it is not the directory the command will be run from. */
+const dirOption = ({ dir, cwd }: { dir: string; cwd: string }) => (path.resolve(cwd, dir) === path.resolve(cwd) ? "" : ` --dir ${dir}`);

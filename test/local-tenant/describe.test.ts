@@ -29,6 +29,16 @@ describe("the local tenant's start banner", () => {
     expect(text).toContain("… and 7 more applications (all of them with their local client ids: GET http://localhost:4000/local/clients)");
   });
 
+  it("the token command names the project's directory when it is not the current one", () => {
+    const hint = (dir: string) =>
+      describeLocalTenant(fakeTenant(1), "dev", { dir, cwd: "/repo" })
+        .split("\n")
+        .find((l) => l.includes("token --local"));
+    expect(hint("infra/auth0")).toContain(" --dir infra/auth0 --stack dev ");
+    expect(hint(".")).not.toContain("--dir");
+    expect(hint("/repo")).not.toContain("--dir");
+  });
+
   it("local client ids are stable: the SHA-256 of the stack and app, as every earlier start gave", () => {
     expect(localClientId("dev", "billing")).toBe("IxjQwrMnHhUJFibfExbxFDt1llCBbBIx");
   });
