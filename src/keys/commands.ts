@@ -21,6 +21,9 @@ import { credentialSnippet, declaredCredentials, editCredentials, setCredentials
 
 export { KeysError } from "../errors";
 
+/** A printed follow-up command names the project when it is not the directory it will be run from. */
+const dirFlag = (dir: string) => (path.resolve(dir) === process.cwd() ? "" : ` --dir ${dir}`);
+
 export interface KeysContext {
   dir: string;
   stack: string;
@@ -257,12 +260,12 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
   if (valid.length >= 2) {
     const first = [...valid].sort((a, b) => (a.expiresAt ?? "9999").localeCompare(b.expiresAt ?? "9999"))[0]!;
     throw new KeysError(
-      `application ${appKey} already uses both credential slots (${valid.map((c) => c.name).join(", ")}); Auth0 allows 2. Retire one first (the one expiring first is ${first.name}): npx auth0-tenant keys retire ${appKey} ${first.name} --stack ${ctx.stack}, deploy, then rotate again`,
+      `application ${appKey} already uses both credential slots (${valid.map((c) => c.name).join(", ")}); Auth0 allows 2. Retire one first (the one expiring first is ${first.name}): npx auth0-tenant keys retire ${appKey} ${first.name} --stack ${ctx.stack}${dirFlag(ctx.dir)}, deploy, then rotate again`,
     );
   }
   if (valid.length === 1 && expired.length > 0) {
     throw new KeysError(
-      `application ${appKey} holds an expired credential (${expired.map((c) => c.name).join(", ")}) beside ${valid[0]!.name}: retire it first (npx auth0-tenant keys retire ${appKey} ${expired[0]!.name} --stack ${ctx.stack}), deploy, then rotate`,
+      `application ${appKey} holds an expired credential (${expired.map((c) => c.name).join(", ")}) beside ${valid[0]!.name}: retire it first (npx auth0-tenant keys retire ${appKey} ${expired[0]!.name} --stack ${ctx.stack}${dirFlag(ctx.dir)}), deploy, then rotate`,
     );
   }
 
@@ -396,7 +399,7 @@ async function retireKeyLocked(
     );
   if (current.length === 1) {
     throw new KeysError(
-      `${credential} is the last credential of ${appKey}; retiring it would lock the application out. Add its successor first (npx auth0-tenant keys rotate ${appKey} --stack ${ctx.stack}), deploy, move the workload, then retire ${credential}`,
+      `${credential} is the last credential of ${appKey}; retiring it would lock the application out. Add its successor first (npx auth0-tenant keys rotate ${appKey} --stack ${ctx.stack}${dirFlag(ctx.dir)}), deploy, move the workload, then retire ${credential}`,
     );
   }
   const newText = changeCredentials(sf, appKey, { remove: [credential] });

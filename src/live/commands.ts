@@ -186,7 +186,7 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<number> {
     return EXIT.ok;
   }
   io.out(
-    `\n${renderErrors(file, planned.errors)}\nFix these (the list above says how), then \`npx auth0-tenant plan --stack ${flags.stack}\`.\n`,
+    `\n${renderErrors(file, planned.errors)}\nFix these (the list above says how), then \`npx auth0-tenant plan --stack ${flags.stack}${path.resolve(flags.dir) === process.cwd() ? "" : ` --dir ${flags.dir}`}\`.\n`,
   );
   return EXIT.findings;
 }

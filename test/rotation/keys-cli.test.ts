@@ -102,11 +102,17 @@ describe("keys new / rotate", () => {
     expect(snapshot()).toEqual(before);
   });
 
-  it("refuses a third slot and names the credential to retire first", () =>
-    refused(
+  it("refuses a third slot and names the credential to retire first, with a command that works from here", async () => {
+    await refused(
       () => addKey(ctx, "rotate", "pair", {}),
       "already uses both credential slots (pair-old, pair-new); Auth0 allows 2. Retire one first (the one expiring first is pair-old)",
-    ));
+    );
+    // The project is not this process's current directory, so the command names it.
+    await refused(
+      () => addKey(ctx, "rotate", "pair", {}),
+      `npx auth0-tenant keys retire pair pair-old --stack dev --dir ${project.root}, deploy`,
+    );
+  });
 
   it("refuses an --out inside the repository", () =>
     refused(
