@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { shellWord } from "../text/shell-word";
 import { table } from "../text/table";
 import type { LocalTenant } from ".";
 import { defaultTlsDir } from "./tls";
@@ -29,7 +30,7 @@ export function describeLocalTenant(
         ? `A local CA and a certificate for localhost, 127.0.0.1 and ::1 were generated in ${tenant.tls.dir}.`
         : `Certificate and local CA from ${tenant.tls.dir}.`,
       "Trust the CA in the shell that runs your service (Node reads it at start):",
-      `  export NODE_EXTRA_CA_CERTS=${tenant.tls.caPath}`,
+      `  export NODE_EXTRA_CA_CERTS=${shellWord(tenant.tls.caPath)}`,
     );
   }
   const clients = [...endpoint.clients.values()];
@@ -68,7 +69,8 @@ export function describeLocalTenant(
 
 /** The token command trusts the CA of the default directory by itself; one kept elsewhere (--tls-dir) is named. */
 const caOption = (tenant: LocalTenant) =>
-  tenant.tls && path.resolve(tenant.tls.dir) !== path.resolve(defaultTlsDir()) ? ` --ca ${tenant.tls.caPath}` : "";
+  tenant.tls && path.resolve(tenant.tls.dir) !== path.resolve(defaultTlsDir()) ? ` --ca ${shellWord(tenant.tls.caPath)}` : "";
 
 /** The token command reads the project too: named when it is not the directory the command will be run from. */
-const dirOption = ({ dir, cwd }: { dir: string; cwd: string }) => (path.resolve(cwd, dir) === path.resolve(cwd) ? "" : ` --dir ${dir}`);
+const dirOption = ({ dir, cwd }: { dir: string; cwd: string }) =>
+  path.resolve(cwd, dir) === path.resolve(cwd) ? "" : ` --dir ${shellWord(dir)}`;

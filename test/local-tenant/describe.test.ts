@@ -39,6 +39,16 @@ describe("the local tenant's start banner", () => {
     expect(hint("/repo")).not.toContain("--dir");
   });
 
+  it("paths it prints are single shell words, whatever they hold", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { shellWord } = await import("../../src/text/shell-word");
+    for (const value of ["/tmp/plain-dir/ca.pem", "/tmp/sp ace/tls dir/ca.pem", 'it\'s $HOME `x` \\ "q"', "ünï/ca.pem"]) {
+      expect(execFileSync("sh", ["-c", `printf %s ${shellWord(value)}`], { encoding: "utf8" })).toBe(value);
+    }
+    const hint = describeLocalTenant(fakeTenant(1), "dev", { dir: "my infra/auth0", cwd: "/repo" });
+    expect(hint).toContain(" --dir 'my infra/auth0' --stack dev ");
+  });
+
   it("local client ids are stable: the SHA-256 of the stack and app, as every earlier start gave", () => {
     expect(localClientId("dev", "billing")).toBe("IxjQwrMnHhUJFibfExbxFDt1llCBbBIx");
   });
