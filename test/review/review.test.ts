@@ -1,9 +1,13 @@
+import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { directoryReader } from "../../src/config/files";
+import { gitRevision } from "../../src/review/git";
 import { cli } from "../support/cli";
-import { throwawayRepo } from "../support/git-repo";
+import { gitEnv, throwawayRepo } from "../support/git-repo";
 
 let repo: ReturnType<typeof throwawayRepo>;
 beforeAll(() => {
@@ -244,8 +248,6 @@ describe("npm run review", () => {
     expect(qa.err).toContain("--stack qa: no Pulumi.qa.yaml");
     const missing = await cli(["review", "--dir", path.join(repo.dir, "no-such-dir"), "--base", "main"]);
     expect([missing.code, missing.stderr]).toEqual([2, expect.stringContaining("no-such-dir: no such directory")]);
-    const { mkdtempSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
     const outside = mkdtempSync(path.join(tmpdir(), "not-a-repo-"));
     try {
       const notGit = await cli(["review", "--dir", outside, "--base", "main"]);
@@ -258,10 +260,23 @@ describe("npm run review", () => {
 
 describe("the base revision reads files unchanged since it through the working tree", () => {
   /** The working tree's reader, as the review gives it. */
-  const tree = async (dir: string) => {
-    const { directoryReader } = await import("../../src/config/files");
-    return directoryReader(dir);
-  };
+  const tree = (dir: string) => directoryReader(dir);
+  /**
+   * A repository with the project below its root (`below`, e.g. infra/auth0), holding copies of `files` from the
+   * throwaway repository; `prepare` runs before the first commit.
+   */
+  function nestedRepository(below: string[], files: string[], prepare: (project: string, top: string) => void = () => undefined) {
+    const top = mkdtempSync(path.join(tmpdir(), "review-nested-"));
+    const project = path.join(top, ...below);
+    mkdirSync(project, { recursive: true });
+    for (const f of files) cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
+    git("init", "-q", "-b", "main");
+    prepare(project, top);
+    git("add", "-A");
+    git("commit", "-q", "-m", "base");
+    return { top, project, git, cleanup: () => rmSync(top, { recursive: true, force: true }) };
+  }
   /** Removes the loose object of a file's committed blob: a read that still succeeds came from the working tree. */
   const dropBlob = (f: string) => {
     const id = repo.git("rev-parse", `HEAD:${f}`).trim();
@@ -269,8 +284,6 @@ describe("the base revision reads files unchanged since it through the working t
   };
 
   it("an unchanged file comes from the working tree; a changed, renamed or linked one from git", async () => {
-    const { symlinkSync, renameSync } = await import("node:fs");
-    const { gitRevision } = await import("../../src/review/git");
     symlinkSync("billing-2026-q3.pem", path.join(repo.dir, "keys/link.pem"));
     repo.git("add", "-A");
     repo.git("commit", "-q", "-m", "a link");
@@ -282,7 +295,7 @@ describe("the base revision reads files unchanged since it through the working t
       dropBlob("Pulumi.prod.yaml");
       repo.edit("Pulumi.dev.yaml", /^/, "# edited\n");
       renameSync(path.join(repo.dir, "keys/payments-2026-q2.pem"), path.join(repo.dir, "keys/reporting-renamed.pem"));
-      const base = await gitRevision(repo.dir, "HEAD", { workingTree: await tree(repo.dir) });
+      const base = await gitRevision(repo.dir, "HEAD", { workingTree: tree(repo.dir) });
       expect(await base.readFile("Pulumi.prod.yaml")).toBe(prod); // its blob is gone: read from the working tree
       expect(await base.readFile("Pulumi.dev.yaml")).toBe(devBefore);
       expect(await base.readFile("keys/payments-2026-q2.pem")).toBe(payments);
@@ -298,7 +311,6 @@ describe("the base revision reads files unchanged since it through the working t
     ["assume-unchanged", ["update-index", "--assume-unchanged", "keys/prod-billing-2026-q3.pem"]],
     ["skip-worktree", ["update-index", "--skip-worktree", "keys/prod-billing-2026-q3.pem"]],
   ])("a key swapped in place and flagged %s is still a key change", async (_, flag) => {
-    const { copyFileSync } = await import("node:fs");
     try {
       copyFileSync(path.join(repo.dir, "keys/billing-2026-q3.pem"), path.join(repo.dir, "keys/prod-billing-2026-q3.pem"));
       repo.git(...flag);
@@ -310,80 +322,57 @@ describe("the base revision reads files unchanged since it through the working t
   });
 
   it("a project whose path has spaces, non-ASCII letters or pathspec magic still lists the revision's stacks", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const { cpSync, mkdtempSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { gitEnv } = await import("../support/git-repo");
-    const top = mkdtempSync(path.join(tmpdir(), "review-names-"));
+    const nested = nestedRepository(
+      ["my infra", ":(exclude)ünï"],
+      [...["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"], "Pulumi.prod.yaml"],
+    );
     try {
-      const project = path.join(top, "my infra", ":(exclude)ünï");
-      for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "keys", "actions"])
-        cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
-      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
-      git("init", "-q", "-b", "main");
-      git("add", "-A");
-      git("commit", "-q", "-m", "base");
-      rmSync(path.join(project, "Pulumi.prod.yaml"));
-      const r = JSON.parse((await cli(["review", "--dir", project, "--base", "main", "--format", "json"])).stdout);
+      rmSync(path.join(nested.project, "Pulumi.prod.yaml"));
+      const r = JSON.parse((await cli(["review", "--dir", nested.project, "--base", "main", "--format", "json"])).stdout);
       expect(r.stacks.map((s: { stack: string; status: string }) => `${s.stack} ${s.status}`)).toEqual(["dev unchanged", "prod removed"]);
     } finally {
-      rmSync(top, { recursive: true, force: true });
+      nested.cleanup();
     }
   });
 
   it("actions' packages come from the project's node_modules, whatever the current directory; a directory without stacks is a usage error", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { gitEnv } = await import("../support/git-repo");
-    const top = mkdtempSync(path.join(tmpdir(), "review-packages-"));
+    const nested = nestedRepository(
+      ["infra", "auth0"],
+      ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"],
+      (project, top) => {
+        writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "p", dependencies: { tinypkg: "1.0.0" } }));
+        mkdirSync(path.join(project, "node_modules/tinypkg"), { recursive: true });
+        writeFileSync(
+          path.join(project, "node_modules/tinypkg/package.json"),
+          JSON.stringify({ name: "tinypkg", version: "1.0.0", main: "index.js" }),
+        );
+        writeFileSync(path.join(project, "node_modules/tinypkg/index.js"), 'exports.tag = "t";\n');
+        writeFileSync(path.join(top, ".gitignore"), "node_modules/\n");
+        const action = path.join(project, "actions/client-claims.ts");
+        writeFileSync(action, `import { tag } from "tinypkg";\nvoid tag;\n${readFileSync(action, "utf8")}`);
+      },
+    );
     try {
-      const project = path.join(top, "infra", "auth0");
-      for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"])
-        cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
-      writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "p", dependencies: { tinypkg: "1.0.0" } }));
-      mkdirSync(path.join(project, "node_modules/tinypkg"), { recursive: true });
-      writeFileSync(
-        path.join(project, "node_modules/tinypkg/package.json"),
-        JSON.stringify({ name: "tinypkg", version: "1.0.0", main: "index.js" }),
-      );
-      writeFileSync(path.join(project, "node_modules/tinypkg/index.js"), 'exports.tag = "t";\n');
-      writeFileSync(path.join(top, ".gitignore"), "node_modules/\n");
-      const action = path.join(project, "actions/client-claims.ts");
-      writeFileSync(action, `import { tag } from "tinypkg";\nvoid tag;\n${readFileSync(action, "utf8")}`);
-      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
-      git("init", "-q", "-b", "main");
-      git("add", "-A");
-      git("commit", "-q", "-m", "base");
       // This process's current directory is the repository of the tests, whose node_modules has no tinypkg.
-      const reviewed = await cli(["review", "--dir", project, "--base", "main", "--format", "json"]);
+      const reviewed = await cli(["review", "--dir", nested.project, "--base", "main", "--format", "json"]);
       expect(reviewed.code, reviewed.stdout + reviewed.stderr).toBe(0);
       expect(JSON.parse(reviewed.stdout).stacks).toEqual([{ stack: "dev", status: "unchanged", changes: [] }]);
-      const atRoot = await cli(["review", "--dir", top, "--base", "main"]);
+      const atRoot = await cli(["review", "--dir", nested.top, "--base", "main"]);
       expect(atRoot.code).toBe(2);
-      expect(atRoot.stderr).toContain(`--dir ${top}: no Pulumi.<stack>.yaml in the working tree or in main`);
+      expect(atRoot.stderr).toContain(`--dir ${nested.top}: no Pulumi.<stack>.yaml in the working tree or in main`);
     } finally {
-      rmSync(top, { recursive: true, force: true });
+      nested.cleanup();
     }
   });
 
   it("a project below the repository's root is reviewed against its own files (not as every stack added)", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { gitEnv } = await import("../support/git-repo");
-    const top = mkdtempSync(path.join(tmpdir(), "review-nested-"));
+    // A directory named like the project's own actions/.
+    const nested = nestedRepository(["actions", "auth0"], ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"]);
     try {
-      const project = path.join(top, "actions", "auth0"); // a directory named like the project's own actions/
-      for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "keys", "actions"])
-        cpSync(path.join(repo.dir, f), path.join(project, f), { recursive: true });
-      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
-      git("init", "-q", "-b", "main");
-      git("add", "-A");
-      git("commit", "-q", "-m", "base");
+      const { project } = nested;
       const unchanged = await cli(["review", "--dir", project, "--base", "main", "--format", "json"]);
       expect(JSON.parse(unchanged.stdout).stacks).toEqual([{ stack: "dev", status: "unchanged", changes: [] }]);
-      const text = execFileSync("git", ["show", "HEAD:actions/auth0/Pulumi.dev.yaml"], { cwd: top, encoding: "utf8" });
+      const text = nested.git("show", "HEAD:actions/auth0/Pulumi.dev.yaml");
       writeFileSync(
         path.join(project, "Pulumi.dev.yaml"),
         text.replace("description: Invoices customers from their orders", "description: Bills"),
@@ -395,31 +384,20 @@ describe("the base revision reads files unchanged since it through the working t
       const code = changed.stacks[0].changes.find((c: { kind: string }) => c.kind === "action.code-changed");
       expect(code?.details).toEqual(["actions/client-claims.ts +1 -1"]);
     } finally {
-      rmSync(top, { recursive: true, force: true });
+      nested.cleanup();
     }
   });
 
   it("in a project below the repository's root (diff.relative set), a changed file comes from git", async () => {
-    const { execFileSync } = await import("node:child_process");
-    const { cpSync, mkdirSync, mkdtempSync, writeFileSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { gitEnv } = await import("../support/git-repo");
-    const { gitRevision } = await import("../../src/review/git");
-    const top = mkdtempSync(path.join(tmpdir(), "review-nested-"));
+    const nested = nestedRepository(["infra", "auth"], ["Pulumi.dev.yaml"], (_, top) =>
+      execFileSync("git", ["config", "diff.relative", "true"], { cwd: top }),
+    );
     try {
-      const project = path.join(top, "infra", "auth");
-      mkdirSync(project, { recursive: true });
-      cpSync(path.join(repo.dir, "Pulumi.dev.yaml"), path.join(project, "Pulumi.dev.yaml"));
-      const git = (...args: string[]) => execFileSync("git", args, { cwd: top, encoding: "utf8", env: gitEnv });
-      git("init", "-q", "-b", "main");
-      git("config", "diff.relative", "true");
-      git("add", "-A");
-      git("commit", "-q", "-m", "base");
-      writeFileSync(path.join(project, "Pulumi.dev.yaml"), "# edited\n");
-      const base = await gitRevision(project, "HEAD", { workingTree: await tree(project) });
-      expect(await base.readFile("Pulumi.dev.yaml")).toBe(git("show", "HEAD:infra/auth/Pulumi.dev.yaml"));
+      writeFileSync(path.join(nested.project, "Pulumi.dev.yaml"), "# edited\n");
+      const base = await gitRevision(nested.project, "HEAD", { workingTree: tree(nested.project) });
+      expect(await base.readFile("Pulumi.dev.yaml")).toBe(nested.git("show", "HEAD:infra/auth/Pulumi.dev.yaml"));
     } finally {
-      rmSync(top, { recursive: true, force: true });
+      nested.cleanup();
     }
   });
 });
