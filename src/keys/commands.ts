@@ -17,13 +17,10 @@ import { generateCredentialKeyPair, KEY_ALGORITHMS, KEY_BITS, type GeneratedKeyP
 import { KeysError, PublicKeyError, UsageError } from "../errors";
 import type { DeployedSource } from "./deployed";
 import { repositoryRoot } from "../review/git";
-import { shellWord } from "../text/shell-word";
+import { dirFlag } from "../text/shell-word";
 import { credentialSnippet, declaredCredentials, editCredentials, setCredentials, type CredentialEntry } from "./stack-edit";
 
 export { KeysError } from "../errors";
-
-/** A printed follow-up command names the project when it is not the directory it will be run from. */
-const dirFlag = (dir: string) => (path.resolve(dir) === process.cwd() ? "" : ` --dir ${shellWord(dir)}`);
 
 export interface KeysContext {
   dir: string;

@@ -16,7 +16,7 @@ import { localDomain } from "./local";
 import { TenantReader, type CallStats, type ReaderOptions } from "./reader";
 import { readerSettings } from "./settings";
 import { readTenant, type LiveTenant } from "./snapshot";
-import { shellWord } from "../text/shell-word";
+import { dirFlag } from "../text/shell-word";
 
 /**
  * The import and drift commands, without their argument parsing (cli/commands/live.ts): each reads the
@@ -187,7 +187,7 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<number> {
     return EXIT.ok;
   }
   io.out(
-    `\n${renderErrors(file, planned.errors)}\nFix these (the list above says how), then \`npx auth0-tenant plan --stack ${flags.stack}${path.resolve(flags.dir) === process.cwd() ? "" : ` --dir ${shellWord(flags.dir)}`}\`.\n`,
+    `\n${renderErrors(file, planned.errors)}\nFix these (the list above says how), then \`npx auth0-tenant plan --stack ${flags.stack}${dirFlag(flags.dir)}\`.\n`,
   );
   return EXIT.findings;
 }

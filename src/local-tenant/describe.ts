@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import { shellWord } from "../text/shell-word";
+import { dirFlag, shellWord } from "../text/shell-word";
 import { table } from "../text/table";
 import type { LocalTenant } from ".";
 import { defaultTlsDir } from "./tls";
@@ -60,7 +60,7 @@ export function describeLocalTenant(
     lines.push(
       "",
       `Get a token (with the private key of one of ${example.app.key}'s credentials):`,
-      `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)}${dirOption(project)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
+      `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)}${dirFlag(project.dir, project.cwd)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
     );
   }
   lines.push("", "Ctrl-C stops it.");
@@ -70,7 +70,3 @@ export function describeLocalTenant(
 /** The token command trusts the CA of the default directory by itself; one kept elsewhere (--tls-dir) is named. */
 const caOption = (tenant: LocalTenant) =>
   tenant.tls && path.resolve(tenant.tls.dir) !== path.resolve(defaultTlsDir()) ? ` --ca ${shellWord(tenant.tls.caPath)}` : "";
-
-/** The token command reads the project too: named when it is not the directory the command will be run from. */
-const dirOption = ({ dir, cwd }: { dir: string; cwd: string }) =>
-  path.resolve(cwd, dir) === path.resolve(cwd) ? "" : ` --dir ${shellWord(dir)}`;
