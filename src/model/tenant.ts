@@ -145,7 +145,10 @@ export function desiredState(model: TenantModel): DesiredState {
   const components = componentsInOrder(model);
   return {
     stack: model.stack,
-    components: [TENANT_COMPONENT, ...components.map((c) => ({ ...c.component, parent: TENANT_COMPONENT }))],
+    components: [
+      TENANT_COMPONENT,
+      ...components.map((c) => ({ type: c.component.type, name: c.component.name, parent: TENANT_COMPONENT })),
+    ],
     resources: components.flatMap(resourcesOf),
   };
 }

@@ -183,15 +183,12 @@ function shortenCode(inputs: unknown, action: { source: string; bundle: { sha256
 
 /** A credentials resource's key bodies, each as its thumbprint (the key files hold the rest). */
 function shortenKeys(inputs: object, thumbprints: Map<string, string>): unknown {
-  const { privateKeyJwt, ...rest } = inputs as { privateKeyJwt?: { credentials: { pem: string }[] } };
+  const { privateKeyJwt } = inputs as { privateKeyJwt?: { credentials: { pem: string }[] } };
   if (!privateKeyJwt) return inputs;
-  return {
-    ...rest,
-    privateKeyJwt: {
-      ...privateKeyJwt,
-      credentials: privateKeyJwt.credentials.map((c) => ({ ...c, pem: `<public key, thumbprint ${thumbprints.get(c.pem) ?? "unknown"}>` })),
-    },
-  };
+  const credentials = privateKeyJwt.credentials.map((c) =>
+    Object.assign({}, c, { pem: `<public key, thumbprint ${thumbprints.get(c.pem) ?? "unknown"}>` }),
+  );
+  return Object.assign({}, inputs, { privateKeyJwt: Object.assign({}, privateKeyJwt, { credentials }) });
 }
 
 /** Inputs with the values at the secret paths (e.g. an action's secrets[0].value) replaced by REDACTED. */

@@ -121,12 +121,13 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     errors.push(...credentialErrors);
     if (!app) continue;
     const { credentials: _parsed, ...rest } = app;
+    // `key` before the spread: `{ ...rest, key }` gives each object a hidden class of its own (test/hidden-classes.test.ts)
     switch (rest.type) {
       case "m2m": // private_key_jwt: always a credentials list, possibly empty
-        applications[key] = { ...rest, key, name: app.name ?? key, credentials: credentials ?? [] };
+        applications[key] = { key, ...rest, name: app.name ?? key, credentials: credentials ?? [] };
         break;
       case "regular_web":
-        applications[key] = { ...rest, key, name: app.name ?? key, ...(credentials ? { credentials } : {}) };
+        applications[key] = { key, ...rest, name: app.name ?? key, ...(credentials ? { credentials } : {}) };
         break;
       default:
         assertNever(rest, "application type");
@@ -271,7 +272,7 @@ async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, 
     }
     const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
     const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
-    return { ...cred, key, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) };
+    return { key, ...cred, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) };
   } catch (e) {
     if (!(e instanceof PublicKeyError)) throw e;
     errors.push({ path: `${at}.publicKey`, code: "invalid_public_key", message: `${cred.publicKey} ${e.message}` });
