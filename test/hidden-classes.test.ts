@@ -1,7 +1,10 @@
 import { setFlagsFromString } from "node:v8";
+import { dump } from "js-yaml";
 import { describe, expect, it } from "vitest";
+import { keyStatus } from "../src/keys/commands";
 import { planFromConfig, printableResources, summarize } from "../src/plan";
 import { rsaPublicKeyOfBits } from "./support/rsa-keys";
+import { tempProject } from "./support/temp-project";
 
 /**
  * Objects of one kind (every m2m application of a spec, every grant resource…) must share one hidden class. In Node 20
@@ -35,7 +38,8 @@ function hiddenClassesPerKind(objects: unknown[]): number {
 const NOW = new Date("2026-06-01T00:00:00Z");
 const APPS = 60;
 
-async function plannedTenant() {
+/** A tenant of APPS m2m and APPS web applications, and its key files. */
+function tenantOfManyApps() {
   const files = new Map<string, string>();
   const applications: Record<string, unknown> = {};
   for (let a = 0; a < APPS; a++) {
@@ -55,12 +59,17 @@ async function plannedTenant() {
     },
     applications,
   };
+  return { tenant, files };
+}
+
+async function plannedTenant() {
+  const { tenant, files } = tenantOfManyApps();
   const planned = await planFromConfig({ project: "auth0-tenant", stack: "dev", tenant, values: {} }, async (p) => files.get(p), NOW);
   if (!planned.ok) throw new Error(JSON.stringify(planned.errors));
   return planned.plan;
 }
 
-describe("objects of one kind share one hidden class through spec, model and plan (a 10,000-application tenant stays fast)", () => {
+describe("objects of one kind share one hidden class (a 10,000-application tenant stays fast)", () => {
   it("spec: applications and their credentials", async () => {
     const { spec } = await plannedTenant();
     const apps = Object.values(spec.applications);
@@ -87,5 +96,20 @@ describe("objects of one kind share one hidden class through spec, model and pla
       ),
     ).toBe(1);
     expect(hiddenClassesPerKind(summarize(plan, NOW).applications)).toBe(1);
+  });
+
+  it("keys status: one entry per credential", async () => {
+    const { tenant, files } = tenantOfManyApps();
+    const project = tempProject({
+      ...Object.fromEntries(files),
+      "Pulumi.dev.yaml": dump({ config: { "auth0-tenant:tenant": tenant } }),
+    });
+    try {
+      const rows = await keyStatus({ dir: project.root, stack: "dev", now: NOW, deployed: { sources: [], notes: [] } }, 30);
+      expect(rows).toHaveLength(APPS);
+      expect(hiddenClassesPerKind(rows)).toBe(1);
+    } finally {
+      project.cleanup();
+    }
   });
 });

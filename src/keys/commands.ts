@@ -449,38 +449,30 @@ export async function keyStatus(ctx: KeysContext, windowDays: number): Promise<C
   for (const [app, value] of Object.entries(apps)) {
     const creds = Array.isArray(value?.credentials) ? (value.credentials as Partial<CredentialEntry>[]) : [];
     for (const c of creds) {
-      const base = { app, name: String(c.name), algorithm: c.algorithm ?? "RS256" };
+      // Fixed fields before the spread: a literal that starts with one gives each entry its own hidden class (test/hidden-classes.test.ts)
+      const entry = (facts: Omit<CredentialStatus, "app" | "name" | "algorithm">): CredentialStatus => ({
+        app,
+        name: String(c.name),
+        algorithm: c.algorithm ?? "RS256",
+        ...facts,
+      });
+      const unreadable = (problem: string) =>
+        entry({ bits: null, thumbprint: null, expiresAt: c.expiresAt ?? null, daysLeft: null, state: "unreadable", problem });
       const text = typeof c.publicKey === "string" ? await reader(c.publicKey) : undefined;
       let info;
       try {
         info = text === undefined ? undefined : await inspectPublicKey(text);
       } catch (e) {
-        out.push({
-          ...base,
-          bits: null,
-          thumbprint: null,
-          expiresAt: c.expiresAt ?? null,
-          daysLeft: null,
-          state: "unreadable",
-          problem: (e as Error).message,
-        });
+        out.push(unreadable((e as Error).message));
         continue;
       }
       if (!info) {
-        out.push({
-          ...base,
-          bits: null,
-          thumbprint: null,
-          expiresAt: c.expiresAt ?? null,
-          daysLeft: null,
-          state: "unreadable",
-          problem: `${c.publicKey} not found`,
-        });
+        out.push(unreadable(`${c.publicKey} not found`));
         continue;
       }
       const expiresAt = c.expiresAt ?? info.certificateNotAfter?.toISOString() ?? null;
       const { state, daysLeft } = credentialState(expiresAt ?? undefined, ctx.now, windowDays);
-      out.push({ ...base, bits: info.bits, thumbprint: info.thumbprint, expiresAt, daysLeft, state });
+      out.push(entry({ bits: info.bits, thumbprint: info.thumbprint, expiresAt, daysLeft, state }));
     }
   }
   return out;
