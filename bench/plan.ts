@@ -8,6 +8,9 @@
  * - local tenant start-up, until it serves (target ≤ 3× the floor);
  * - keys status (target ≤ 2× the floor).
  *
+ * Every command runs with the key-facts cache of a user who planned before (in .bench/, not the user's own); one extra
+ * plan per size runs without it (AUTH0_TENANT_CACHE_DIR=off), as on a CI runner that does not keep the cache.
+ *
  *   npm run bench:plan [-- --runs 5 --sizes 1000,5000,10000]   (sizes up to 20000; keys are cached in .bench/)
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
@@ -34,6 +37,9 @@ const runs = Math.max(1, Math.min(10, Number(values.runs)));
 const sizes = values.sizes.split(",").map(Number);
 for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > MAX_SIZE) throw new Error(`--sizes: whole numbers from 1 to ${MAX_SIZE}`);
 const io = processIo([]);
+/** The key-facts cache the benchmark's commands share (warmed by each size's first plan); "off" for a cold plan. */
+const warmCache = { ...process.env, AUTH0_TENANT_CACHE_DIR: path.join(cache, "key-facts") };
+const noCache = { ...process.env, AUTH0_TENANT_CACHE_DIR: "off" };
 
 function tenant(apps: number) {
   const apis = Object.fromEntries(
@@ -94,10 +100,10 @@ interface Sample {
  * Times one command in a fresh process. `answered` checks its output: a command that ends early with exit code 0 and
  * no answer (as `review` once did, when its git reader let the process end) must fail the benchmark, not win it.
  */
-function measure(args: string[], answered: (stdout: string) => boolean): Sample {
+function measure(args: string[], answered: (stdout: string) => boolean, env = warmCache): Sample {
   const start = process.hrtime.bigint();
   // Bytes, decoded after the clock stops: decoding a 32 MB plan is the benchmark's work, not the command's.
-  const child = spawnSync(process.execPath, ["-r", rssReporter, ...args], { cwd: root, maxBuffer: 512 * 1024 * 1024 });
+  const child = spawnSync(process.execPath, ["-r", rssReporter, ...args], { cwd: root, env, maxBuffer: 512 * 1024 * 1024 });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const [stdout, stderr] = [child.stdout.toString("utf8"), child.stderr.toString("utf8")];
   if (child.status !== 0) throw new Error(`benchmark child failed (${child.status}): ${stderr.slice(0, 2000)}`);
@@ -113,7 +119,7 @@ function measureStart(dir: string): Promise<Sample> {
     const child = spawn(
       process.execPath,
       ["-r", rssReporter, bin, "tenant", "local", "--dir", dir, "--stack", "bench", "--port", "0", "--http"],
-      { cwd: root },
+      { cwd: root, env: warmCache },
     );
     let out = "";
     let err = "";
@@ -158,12 +164,13 @@ async function main() {
     "  apps  resources  floor | plan (≤3× floor, ≤1 GB)          | review, 1-line change (≤2× plan) | tenant local start (≤3× floor)   | keys status (≤2× floor)",
   );
   const spreads: string[] = [];
+  const colds: string[] = [];
   for (const apps of sizes) {
     const building = progress(io, `${apps} apps`);
     building.update("writing the tenant");
     const dir = writeProject(apps, keys);
     const planArgs = [bin, "plan", "--dir", dir, "--stack", "bench", "--json"];
-    const out = execFileSync(process.execPath, planArgs, { cwd: root, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+    const out = execFileSync(process.execPath, planArgs, { cwd: root, env: warmCache, encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
     const resources = (JSON.parse(out) as { resourceTotal: number }).resourceTotal;
     const rounds: Record<"floor" | "plan" | "review" | "start" | "status", Sample>[] = [];
     for (let round = 1; round <= runs; round++) {
@@ -183,6 +190,8 @@ async function main() {
       );
       rounds.push({ floor, plan, review, start, status });
     }
+    building.update("plan without the key-facts cache");
+    const cold = measure(planArgs, (out) => (JSON.parse(out) as { resourceTotal: number }).resourceTotal === resources, noCache);
     building.done();
     const of = (k: keyof (typeof rounds)[number], to?: "floor" | "plan") =>
       summary(
@@ -190,6 +199,7 @@ async function main() {
         rounds.map((r) => (to ? r[k].ms / r[to].ms : NaN)),
       );
     const plan = of("plan", "floor");
+    colds.push(`${String(apps).padStart(6)}  ${cold.ms.toFixed(0)} ms, ${(cold.ms / of("floor").ms).toFixed(2)}× the median floor`);
     const each = (k: "plan" | "review" | "start" | "status", to: "floor" | "plan") =>
       `${k === "start" ? "local" : k} ${rounds.map((r) => (r[k].ms / r[to].ms).toFixed(2)).join(" ")}`;
     spreads.push(
@@ -201,6 +211,8 @@ async function main() {
   }
   console.log("each round's ratio (the spread behind each median):");
   for (const line of spreads) console.log(line);
+  console.log("plan without the key-facts cache (one run; every key parsed, as on a CI runner that does not keep the cache):");
+  for (const line of colds) console.log(line);
 }
 
 main().catch((e) => {
