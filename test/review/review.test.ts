@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -8,6 +7,7 @@ import { directoryReader } from "../../src/config/files";
 import { gitRevision } from "../../src/review/git";
 import { cli } from "../support/cli";
 import { gitEnv, throwawayRepo } from "../support/git-repo";
+import { rsaPublicKeyOfBits } from "../support/rsa-keys";
 
 let repo: ReturnType<typeof throwawayRepo>;
 beforeAll(() => {
@@ -128,11 +128,7 @@ describe("npm run review", () => {
   });
 
   it("credentials: a key added (with thumbprint) and a key retired; swapping every key at once is a HIGH unsafe rotation", async () => {
-    const { publicKey } = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
+    const publicKey = rsaPublicKeyOfBits(2048);
     repo.write("keys/billing-2027.pem", publicKey);
     repo.edit(
       "Pulumi.dev.yaml",
@@ -151,11 +147,7 @@ describe("npm run review", () => {
   });
 
   it("a key file overwritten in place with another key is a key change (the base reads it from git, not the working tree)", async () => {
-    const { publicKey } = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
+    const publicKey = rsaPublicKeyOfBits(2048);
     repo.write("keys/billing-2026-q3.pem", publicKey);
     const changes = (await review("--stack", "dev", "--format", "json")).json().stacks[0]!.changes;
     expect(changes.map((c) => c.kind)).toEqual(expect.arrayContaining(["credential.added", "credential.retired"]));
