@@ -19,12 +19,12 @@ export const MAX_RSA_BITS = 4096;
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
+let jose: Promise<typeof import("jose")> | undefined;
+
 /**
  * Parses a public key file as Auth0 accepts it: SPKI ("PUBLIC KEY"), PKCS#1 ("RSA PUBLIC KEY") or an X.509
  * certificate, RSA of 2048 to 4096 bits. Throws PublicKeyError with a message meant for the user.
  */
-let jose: Promise<typeof import("jose")> | undefined;
-
 export async function inspectPublicKey(text: string): Promise<PublicKeyInfo> {
   const blocks = [...text.matchAll(PEM_BLOCK)];
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) {
