@@ -97,21 +97,38 @@ function allCommands(c: Command): Command[] {
   return c.commands.flatMap((s) => [s, ...allCommands(s)]);
 }
 
-/** The process entry: exit code through process.exitCode, so output still being written to a pipe is not cut off. */
+/**
+ * The process entry. The exit code and output come from run()'s result and nothing else: the code is set through
+ * process.exitCode (so output still being written to a pipe is not cut off), and a process whose event loop drains
+ * before run() settles (work left waiting on a handle nothing keeps alive) ends as an internal error, never as exit 0.
+ */
 export function main(): void {
   const argv = process.argv.slice(2);
-  // A reader that stops early (`| head`): end quietly, as git and gh do, instead of an unhandled EPIPE.
+  let result: number | undefined;
+  // 'beforeExit' is emitted only when the event loop has drained (not on process.exit or a signal).
+  process.on("beforeExit", () => {
+    if (result !== undefined) return;
+    result = EXIT.internal;
+    process.stderr.write(
+      `${processIo(argv).errLook.error("internal error: the command ended without a result (nothing was left running to finish it); please report this")}\n`,
+    );
+    process.exitCode = EXIT.internal;
+  });
+  // A reader that stops early (`| head`): stop writing, as git and gh do, instead of an unhandled EPIPE; the exit code
+  // is still the command's result.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+    if (result !== undefined) process.exit(result);
   });
   run(argv, processIo(argv)).then(
     (code) => {
+      result = code;
       process.exitCode = code;
     },
     (e: unknown) => {
+      result = EXIT.internal;
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = EXIT.findings;
+      process.exitCode = EXIT.internal;
     },
   );
 }
