@@ -338,7 +338,11 @@ function examine(error) {
       () => {
         const isObject = error !== null && (typeof error === "object" || typeof error === "function");
         const message = isObject && "message" in error ? String(error.message) : String(error);
-        return { timeout: isObject && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT", require: false, message: clip(message, LIMITS.errorChars) };
+        return {
+          timeout: isObject && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT",
+          require: false,
+          message: clip(message, LIMITS.errorChars),
+        };
       },
       LIMITS.examineMs,
     );

@@ -165,7 +165,13 @@ export async function runTrigger(
   const start = performance.now();
   const state = newState(event);
   for (const action of actions) {
-    await execute(action.code, trigger, event, { ...options, action: action.key, secrets: { ...options.secrets, ...action.secrets } }, state);
+    await execute(
+      action.code,
+      trigger,
+      event,
+      { ...options, action: action.key, secrets: { ...options.secrets, ...action.secrets } },
+      state,
+    );
     if (state.denied) break;
   }
   return finish(state, start);
