@@ -146,6 +146,40 @@ describe("every command ends with its result, through the real executable", () =
   });
 });
 
+describe("the entry point: an event loop that drains before the command's result", () => {
+  it("ends as an internal error (exit 70, one line on stderr), not as exit 0 with no output", async () => {
+    // Recreates the bug this guards against whatever its next cause: work pending on a child process that nothing
+    // keeps alive (ref() does nothing), here the action host killing a stuck child.
+    const script = path.join(work, "drains.ts");
+    writeFileSync(
+      script,
+      `import { ChildProcess } from "node:child_process";
+import { Socket } from "node:net";
+import { main } from ${JSON.stringify(path.join(projectRoot, "cli/main"))};
+ChildProcess.prototype.ref = function () {};
+Socket.prototype.ref = function () { return this; };
+process.argv = [process.argv[0]!, "auth0-tenant", "plan"];
+process.chdir(process.env.PROJECT_DIR!);
+main();
+`,
+    );
+    const dir = project(HOSTILE.microtaskLoop);
+    const r = await new Promise<Ended>((resolve) => {
+      execFile(
+        process.execPath,
+        ["--import", "tsx", script],
+        { cwd: projectRoot, env: { ...process.env, PROJECT_DIR: dir }, timeout: COMMAND_BOUND_MS },
+        (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, signal: null, stdout, stderr }),
+      );
+    });
+    expect(r.code, r.stderr).toBe(EXIT.internal);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "internal error: the command ended without a result (nothing was left running to finish it); please report this",
+    ]);
+  });
+});
+
 describe("an action that keeps the event loop busy or loops in what it throws: plan, action and review say so and fail", () => {
   const cases: [string, string, string[]][] = [];
   for (const [name, code] of Object.entries({ microtaskLoop: HOSTILE.microtaskLoop, loopingMessage: HOSTILE.loopingMessage }))
