@@ -13,54 +13,22 @@ const VERSION = (require("../package.json") as { version: string }).version;
 /**
  * `auth0-tenant <command>`: every command of the project behind one executable (commander: generated help for every
  * command, "did you mean" for commands and options, one exit-code convention). Exit codes: 0 ok, 1 findings or invalid
- * input, 2 usage, 3 denied, 4 a tenant could not be read.
+ * input, 2 usage, 3 denied, 4 a tenant could not be read, 70 the command ended without a result (see main).
  */
 export async function run(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
+  let current: Command | undefined;
   let failed: Command | undefined;
-  const program = new Command("auth0-tenant")
-    .description("An Auth0 tenant as code: plan, review, rotate keys, run actions and a local tenant, offline")
-    .version(VERSION, "-V, --version", "the version")
-    .option("--no-color", "no colour, even on a terminal (NO_COLOR=1 does the same)")
-    .showSuggestionAfterError(true)
-    .showHelpAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.err(s),
-      writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(io.errLook.error(s)),
-    });
-  // Help goes to stdout when asked for (so `--help | less` works), errors to stderr.
-  program.configureHelp({ sortSubcommands: false });
-  const runner = (command: () => Command) => async (body: () => Promise<number>) => {
+  const program = createProgram(io, async (body) => {
     try {
       code = await body();
     } catch (e) {
-      failed = command();
+      failed = current;
       throw e;
     }
-  };
-  let current: Command = program;
+  });
   program.hook("preAction", (_, actionCommand) => {
     current = actionCommand;
-  });
-  const runIn = runner(() => current);
-  planCommand(program, io, runIn);
-  reviewCommand(program, io, runIn);
-  keysCommand(program, io, runIn);
-  actionCommand(program, io, runIn);
-  localCommands(program, io, runIn);
-  liveCommands(program, io, runIn);
-  for (const c of allCommands(program))
-    c.exitOverride().configureOutput({
-      writeOut: (s) => io.out(s),
-      writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(io.errLook.error(s)),
-    });
-  program.configureOutput({
-    writeOut: (s) => io.out(s),
-    writeErr: (s) => io.err(s),
-    outputError: (s, write) => write(io.errLook.error(s)),
   });
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -93,25 +61,90 @@ export async function run(argv: string[], io: Io): Promise<number> {
   }
 }
 
+type RunIn = (body: () => Promise<number>) => Promise<void>;
+
+/** The program of every command; `runIn` runs a command's body and records its exit code. */
+function createProgram(io: Io, runIn: RunIn): Command {
+  const program = new Command("auth0-tenant")
+    .description("An Auth0 tenant as code: plan, review, rotate keys, run actions and a local tenant, offline")
+    .version(VERSION, "-V, --version", "the version")
+    .option("--no-color", "no colour, even on a terminal (NO_COLOR=1 does the same)")
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.err(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(io.errLook.error(s)),
+    });
+  // Help goes to stdout when asked for (so `--help | less` works), errors to stderr.
+  program.configureHelp({ sortSubcommands: false });
+  planCommand(program, io, runIn);
+  reviewCommand(program, io, runIn);
+  keysCommand(program, io, runIn);
+  actionCommand(program, io, runIn);
+  localCommands(program, io, runIn);
+  liveCommands(program, io, runIn);
+  for (const c of allCommands(program))
+    c.exitOverride().configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: (s, write) => write(io.errLook.error(s)),
+    });
+  program.configureOutput({
+    writeOut: (s) => io.out(s),
+    writeErr: (s) => io.err(s),
+    outputError: (s, write) => write(io.errLook.error(s)),
+  });
+  return program;
+}
+
+/** Every command that runs something, as the words that name it (["keys", "rotate"]), from the program run() uses. */
+export function commandPaths(): string[][] {
+  const leaves = (c: Command, above: string[]): string[][] =>
+    c.commands.flatMap((s) => (s.commands.length > 0 ? leaves(s, [...above, s.name()]) : [[...above, s.name()]]));
+  return leaves(
+    createProgram(processIo([]), async () => undefined),
+    [],
+  );
+}
+
 function allCommands(c: Command): Command[] {
   return c.commands.flatMap((s) => [s, ...allCommands(s)]);
 }
 
-/** The process entry: exit code through process.exitCode, so output still being written to a pipe is not cut off. */
+/**
+ * The process entry. The exit code and output come from run()'s result and nothing else: the code is set through
+ * process.exitCode (so output still being written to a pipe is not cut off), and a process whose event loop drains
+ * before run() settles (work left waiting on a handle nothing keeps alive) ends as an internal error, never as exit 0.
+ */
 export function main(): void {
   const argv = process.argv.slice(2);
-  // A reader that stops early (`| head`): end quietly, as git and gh do, instead of an unhandled EPIPE.
+  let result: number | undefined;
+  // 'beforeExit' is emitted only when the event loop has drained (not on process.exit or a signal).
+  process.on("beforeExit", () => {
+    if (result !== undefined) return;
+    result = EXIT.internal;
+    process.stderr.write(
+      `${processIo(argv).errLook.error("internal error: the command ended without a result (nothing was left running to finish it); please report this")}\n`,
+    );
+    process.exitCode = EXIT.internal;
+  });
+  // A reader that stops early (`| head`): stop writing, as git and gh do, instead of an unhandled EPIPE; the exit code
+  // is still the command's result.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw e;
+    if (e.code !== "EPIPE" && e.code !== "ERR_STREAM_DESTROYED") throw e;
+    if (result !== undefined) process.exit(result);
   });
   run(argv, processIo(argv)).then(
     (code) => {
+      result = code;
       process.exitCode = code;
     },
     (e: unknown) => {
+      result = EXIT.internal;
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = EXIT.findings;
+      process.exitCode = EXIT.internal;
     },
   );
 }

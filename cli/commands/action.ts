@@ -40,6 +40,7 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
         const r = await runAction(action.bundle.code, action.trigger, completeEvent(action.trigger, partial), {
           secrets,
           allowNetwork: opts.allowNetwork === true,
+          action: key,
         });
         io.out(
           json(

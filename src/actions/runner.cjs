@@ -32,10 +32,41 @@ const LIMITS = {
   exportNameChars: 256,
   frameBytes: 1024 * 1024,
   timerSliceMs: 1000,
+  examineMs: 250,
   cachedBundles: 256,
 };
 
-const NETWORK_MODULES = ["net", "http", "https", "http2", "dns", "tls", "dgram", "child_process", "cluster", "worker_threads", "inspector"];
+/**
+ * The Node built-ins action code may require: an allow-list, the one place that decides it (docs/action-sandbox.md).
+ * Auth0 documents no list; these are the pure ones that actions and the packages they bundle (jose, jsonwebtoken,
+ * axios without its form-data part) use. Refused: whatever reaches the file system, processes, workers, the module
+ * loader, the runner's process and its internals (fs, child_process, vm, process, module, v8, inspector, async_hooks,
+ * diagnostics_channel, os, tty, worker_threads, cluster, repl, wasi, the underscore internals…).
+ */
+const ACTION_MODULES = [
+  "assert",
+  "assert/strict",
+  "buffer",
+  "crypto",
+  "events",
+  "path",
+  "path/posix",
+  "path/win32",
+  "punycode",
+  "querystring",
+  "stream",
+  "stream/consumers",
+  "stream/promises",
+  "stream/web",
+  "string_decoder",
+  "timers/promises",
+  "url",
+  "util",
+  "util/types",
+  "zlib",
+];
+/** Allowed only when the host allows the network (--allow-network); their network entry points are disabled otherwise. */
+const NETWORK_ACTION_MODULES = ["dns", "dns/promises", "http", "http2", "https", "net", "tls"];
 const builtins = new Set(nodeModule.builtinModules);
 
 /* ---------------------------------------------------------------- I/O set up before the lockdown ------------ */
@@ -293,14 +324,34 @@ function safeJson(value) {
   }
 }
 
-function describeError(error) {
+/**
+ * What an action threw, read under a time limit: the value is the action's (a getter, a Proxy trap or a toString
+ * may loop or throw), and this runs in the runner's own code, outside the limits of the action's call.
+ * `timeout`: the vm stopped the action's code; `require`: the action required a module it may not have.
+ */
+function examine(error) {
+  const unprintable = { timeout: false, require: false, message: "an unprintable value was thrown" };
+  if (requireErrors.has(error)) return { timeout: false, require: true, message: error.message };
   try {
-    if (error && typeof error === "object" && "message" in error) return clip(String(error.message), LIMITS.errorChars);
-    return clip(String(error), LIMITS.errorChars);
+    return bounded(
+      GUARD,
+      () => {
+        const isObject = error !== null && (typeof error === "object" || typeof error === "function");
+        const message = isObject && "message" in error ? String(error.message) : String(error);
+        return {
+          timeout: isObject && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT",
+          require: false,
+          message: clip(message, LIMITS.errorChars),
+        };
+      },
+      LIMITS.examineMs,
+    );
   } catch {
-    return "an unprintable value was thrown";
+    return unprintable;
   }
 }
+
+const describeError = (error) => examine(error).message;
 
 function log(rec, line) {
   if (!rec) return;
@@ -330,20 +381,26 @@ function sandboxConsole() {
   return { log: write("log"), info: write("info"), warn: write("warn"), error: write("error"), debug: write("debug") };
 }
 
+const requireErrors = new WeakSet();
+
 function requireError(specifier, why) {
   const error = new Error(`require("${specifier}"): ${why}`);
-  error.actionRequire = true;
+  error.code = "ERR_ACCESS_DENIED";
+  requireErrors.add(error);
   return error;
 }
 
+const ALLOWED_TEXT = `an action may require ${ACTION_MODULES.join(", ")}; with --allow-network also ${NETWORK_ACTION_MODULES.join(", ")}`;
+
 function sandboxRequire(specifier) {
-  const name = String(specifier).replace(/^node:/, "");
-  if (!builtins.has(name))
-    throw requireError(specifier, "only Node built-ins are available at run time; bundle other modules into the action");
-  if (!NETWORK && NETWORK_MODULES.includes(name.split("/")[0])) {
-    throw requireError(specifier, "network access is blocked in the local action runtime (allow it explicitly with allowNetwork)");
-  }
-  return require(specifier);
+  const text = String(specifier);
+  const name = text.startsWith("node:") ? text.slice(5) : text;
+  if (ACTION_MODULES.includes(name) || (NETWORK && NETWORK_ACTION_MODULES.includes(name))) return require(`node:${name}`);
+  if (NETWORK_ACTION_MODULES.includes(name))
+    throw requireError(text, "network access is blocked in the local action runtime (allow it explicitly with --allow-network)");
+  if (builtins.has(name) || nodeModule.isBuiltin(text))
+    throw requireError(text, `this Node built-in is not available to actions in the local runtime (${ALLOWED_TEXT})`);
+  throw requireError(text, `only Node built-ins are available at run time; bundle other modules into the action (${ALLOWED_TEXT})`);
 }
 
 /** Runs `fn` inside the context under vm's timeout: its synchronous part is stopped at `ms`. */
@@ -355,6 +412,12 @@ function bounded(entry, fn, ms) {
     entry.context.__call = undefined;
   }
 }
+
+/** A context of the runner's own for reading values that action code handed over (see examine). */
+const GUARD = {
+  context: vm.createContext(Object.create(null), { name: "runner guard", codeGeneration: { strings: false, wasm: false } }),
+  invoke: new vm.Script("globalThis.__call()", { filename: "runner-guard.js" }),
+};
 
 /** Timers handed to action code run their callbacks under vm's timeout too, so a busy loop there is stopped. */
 function boundedCallback(entry, callback) {
@@ -433,18 +496,18 @@ function load(request) {
     const fn = wrapper.runInContext(entry.context);
     bounded(entry, () => fn(entry.module.exports, sandboxRequire, entry.module), request.timeoutMs);
   } catch (error) {
-    if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
-      return failure(request.id, "timeout", `the action's top level did not finish within ${request.timeoutMs} ms`);
-    if (error && error.actionRequire === true) return failure(request.id, "require", error.message);
-    return failure(request.id, "threw", `the action's top level failed: ${describeError(error)}`);
+    const seen = examine(error);
+    if (seen.timeout) return failure(request.id, "timeout", `the action's top level did not finish within ${request.timeoutMs} ms`);
+    if (seen.require) return failure(request.id, "require", seen.message);
+    return failure(request.id, "threw", `the action's top level failed: ${seen.message}`);
   }
   let listed;
   try {
     listed = listExports(entry);
   } catch (error) {
-    if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT")
-      return failure(request.id, "timeout", "listing the action's exports did not finish within 1000 ms");
-    return failure(request.id, "threw", `listing the action's exports failed: ${describeError(error)}`);
+    const seen = examine(error);
+    if (seen.timeout) return failure(request.id, "timeout", "listing the action's exports did not finish within 1000 ms");
+    return failure(request.id, "threw", `listing the action's exports failed: ${seen.message}`);
   }
   if (listed.tooMany !== undefined)
     return failure(request.id, "too-large", `the action exports ${listed.tooMany} names (at most ${LIMITS.exportNames})`);
@@ -559,13 +622,15 @@ async function call(request) {
           const handler = entry.module.exports[request.handler];
           if (typeof handler !== "function") return { noHandler: true };
           const event = entry.parse(stringify(request.event));
-          return { value: handler(event, buildApi(request.trigger, rec)) };
+          // Adopted here, under the limit: reading a returned thenable's `then` runs the action's code.
+          return { value: Promise.resolve(handler(event, buildApi(request.trigger, rec))) };
         },
         request.timeoutMs,
       );
     } catch (error) {
-      if (error && error.code === "ERR_SCRIPT_EXECUTION_TIMEOUT") return timedOut();
-      return failure(request.id, "threw", describeError(error));
+      const seen = examine(error);
+      if (seen.timeout) return timedOut();
+      return failure(request.id, "threw", seen.message);
     }
     if (returned.noHandler)
       return failure(request.id, "no-handler", `the bundle exports no ${request.handler} handler for ${request.trigger}`);
@@ -574,7 +639,7 @@ async function call(request) {
       timer = realSetTimeout(() => resolve("timeout"), Math.max(0, request.timeoutMs - (Date.now() - started)));
     });
     try {
-      const outcome = await Promise.race([Promise.resolve(returned.value).then(() => "done"), limit]);
+      const outcome = await Promise.race([returned.value.then(() => "done"), limit]);
       if (outcome === "timeout") return timedOut();
     } catch (error) {
       return failure(request.id, "threw", describeError(error));

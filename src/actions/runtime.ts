@@ -1,6 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { claimNameProblem, customClaimsBytes } from "./claim-rules";
-import { ActionRunError, actionHost, type ActionHost, type CallReply } from "./sandbox";
+import { ActionLoadError, ActionRunError, actionHost, type ActionHost, type CallReply } from "./sandbox";
 import { ACTION_LIMITS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
 
 export type { Trigger } from "./triggers";
@@ -33,6 +33,8 @@ export interface RunOptions {
   allowNetwork?: boolean;
   /** Another host than the shared one for the network policy (tests). */
   host?: ActionHost;
+  /** The action's key in the spec: errors start with `actions.<key>: `. */
+  action?: string;
 }
 
 interface RunState extends ActionRunResult {
@@ -108,13 +110,21 @@ async function execute(code: string, trigger: Trigger, event: unknown, options: 
   const given = (event ?? {}) as Record<string, unknown>;
   const ev = { ...given, secrets: { ...(given.secrets as Record<string, string> | undefined), ...options.secrets } };
   const host = options.host ?? actionHost(options.allowNetwork ?? false);
-  const reply = await host.execute({
-    code,
-    trigger,
-    handler: TRIGGERS[trigger].handler,
-    event: ev,
-    timeoutMs: options.timeoutMs ?? ACTION_LIMITS.executionMs,
-  });
+  let reply: CallReply;
+  try {
+    reply = await host.execute({
+      code,
+      trigger,
+      handler: TRIGGERS[trigger].handler,
+      event: ev,
+      timeoutMs: options.timeoutMs ?? ACTION_LIMITS.executionMs,
+    });
+  } catch (e) {
+    if (options.action === undefined) throw e;
+    if (e instanceof ActionLoadError) throw new ActionLoadError(`actions.${options.action}: ${e.message}`, { cause: e });
+    if (e instanceof ActionRunError) throw new ActionRunError(`actions.${options.action}: ${e.message}`, { cause: e });
+    throw e;
+  }
   apply(trigger, reply, state);
 }
 
@@ -155,7 +165,13 @@ export async function runTrigger(
   const start = performance.now();
   const state = newState(event);
   for (const action of actions) {
-    await execute(action.code, trigger, event, { ...options, secrets: { ...options.secrets, ...action.secrets } }, state);
+    await execute(
+      action.code,
+      trigger,
+      event,
+      { ...options, action: action.key, secrets: { ...options.secrets, ...action.secrets } },
+      state,
+    );
     if (state.denied) break;
   }
   return finish(state, start);

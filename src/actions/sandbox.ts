@@ -260,7 +260,7 @@ export class ActionHost {
     this.child = undefined;
     if (!child || child.exited) return;
     const exited = new Promise<void>((resolve) => child.proc.once("exit", () => resolve()));
-    child.proc.ref(); // the child is unref'd: without this, awaiting its exit would not keep this process alive
+    keepAlive(child, true); // an idle child is unref'd: without this, awaiting its exit would not keep this process alive
     child.stopped ??= new HostFailure("crashed", "the action host was closed");
     child.proc.kill("SIGKILL");
     await exited;
@@ -408,8 +408,11 @@ export class ActionHost {
       child.pending = undefined;
       pending?.reject(failure);
     });
-    proc.unref();
-    for (const stream of [proc.stdin, proc.stdout, proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    for (const stream of [proc.stdin, proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    child.ready.then(
+      () => keepAlive(child, child.pending !== undefined),
+      () => undefined,
+    );
     return child;
   }
 
@@ -469,7 +472,11 @@ export class ActionHost {
         () => this.stop(child, new HostFailure("timeout", `${what} did not finish within ${limitMs} ms (the action host was stopped)`)),
         limitMs + grace,
       );
-      const done = () => clearTimeout(timer);
+      const done = () => {
+        clearTimeout(timer);
+        keepAlive(child, false);
+      };
+      keepAlive(child, true);
       child.pending = {
         id,
         resolve: (reply) => (done(), resolve(reply)),
@@ -477,6 +484,18 @@ export class ActionHost {
       };
       child.proc.stdin!.write(frame({ ...message, id }));
     });
+  }
+}
+
+/**
+ * The child keeps this process alive exactly while it starts or a request is pending: an idle child must not hold a
+ * command open (a command may end without closing the host), and a busy one must, or a command whose only pending
+ * work is a stuck action would end when the host kills it, before the child's exit is seen: exit 0 and no output.
+ */
+function keepAlive(child: Child, on: boolean): void {
+  for (const handle of [child.proc, child.proc.stdout] as unknown as ({ ref?: () => void; unref?: () => void } | null)[]) {
+    if (on) handle?.ref?.();
+    else handle?.unref?.();
   }
 }
 
@@ -511,7 +530,7 @@ export function actionHost(allowNetwork = false): ActionHost {
   return host;
 }
 
-/** Stops the shared hosts' children (they are unref'd, so a process can also just exit). */
+/** Stops the shared hosts' children (an idle child is unref'd, so a process can also just exit). */
 export async function closeActionHost(): Promise<void> {
   await Promise.all([...hosts.values()].map((h) => h.close()));
 }
