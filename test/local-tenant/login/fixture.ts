@@ -117,42 +117,4 @@ export async function startLoginTenant(
   };
 }
 
-/** What a browser does, without one: follows the tenant's redirects, posts the login form, stops at the callback. */
-export async function browse(
-  start: string,
-  login: { username?: string; password?: string; user?: string } | undefined,
-  jar: Map<string, string> = new Map(),
-): Promise<{ callback: URL; jar: Map<string, string>; pages: string[] }> {
-  let url = start;
-  let init: RequestInit = {};
-  const pages: string[] = [];
-  const origin = new URL(start).origin;
-  for (let hop = 0; hop < 10; hop++) {
-    const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
-    if (jar.size && new URL(url).origin === origin) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-    const res = await fetch(url, { ...init, headers, redirect: "manual" });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const [name, value] = pair!.split("=");
-      if (value) jar.set(name!, value);
-      else jar.delete(name!);
-    }
-    if (res.status >= 300 && res.status < 400) {
-      const next = new URL(res.headers.get("location")!, url);
-      if (next.origin !== origin) return { callback: next, jar, pages };
-      url = next.toString();
-      init = {};
-      continue;
-    }
-    const html = await res.text();
-    pages.push(html);
-    if (res.status !== 200 || !login) throw new Error(`stopped at ${url} (${res.status}): ${html}`);
-    const state = /name="state" value="([^"]+)"/.exec(html)?.[1];
-    if (!state) throw new Error(`no login form at ${url}: ${html}`);
-    const form = new URLSearchParams({ state, ...login });
-    url = new URL("/u/login", url).toString();
-    init = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: form.toString() };
-    login = undefined; // one form post; a second page is an answer to it
-  }
-  throw new Error("too many redirects");
-}
+export { browse } from "./browse.mjs";
