@@ -119,6 +119,10 @@ export class LoginFlow {
     options.endpoint.addGrant("refresh_token", (params, request) => this.refresh(params, request.issuer));
   }
 
+  get userCount(): number {
+    return this.users.size;
+  }
+
   // ---- /authorize and the login form ------------------------------------------------------------------------------
 
   async authorize(query: URLSearchParams, browser: BrowserRequest): Promise<Reply> {

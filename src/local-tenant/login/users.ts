@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import * as path from "node:path";
 import { load } from "js-yaml";
 import { z } from "zod";
 import { readRegularFile } from "../../config/regular-file";
@@ -132,4 +134,10 @@ export function loadUsers(file: string): TestUser[] {
     throw new UsersFileError(file, [{ path: "(file)", code: "invalid_value", message: `is not valid YAML: ${(e as Error).message}` }]);
   }
   return parseUsers(value, file);
+}
+
+/** The users file `tenant local` reads when none is named: local/users.yaml of the project, when it exists. */
+export function defaultUsersFile(projectDir: string): string | undefined {
+  const file = path.join(projectDir, "local", "users.yaml");
+  return existsSync(file) ? file : undefined;
 }
