@@ -279,6 +279,30 @@ describe("what Auth0 does when a login fails", () => {
   });
 });
 
+describe("CORS for SPAs", () => {
+  it("the token endpoint answers preflights and requests from a callback's origin, and gives no CORS headers to others", async () => {
+    const preflight = (origin: string) =>
+      fetch(new URL("/oauth/token", f.tenant.url), {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type,auth0-client" },
+      });
+    const ok = await preflight("http://localhost:3000");
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(ok.headers.get("access-control-allow-headers")).toBe("content-type,auth0-client");
+    const evil = await preflight("https://evil.example");
+    expect(evil.headers.get("access-control-allow-origin")).toBeNull();
+    const error = await fetch(new URL("/oauth/token", f.tenant.url), {
+      method: "POST",
+      headers: { origin: "http://localhost:3000", "content-type": "application/x-www-form-urlencoded" },
+      body: "grant_type=authorization_code&client_id=nope",
+    });
+    // A SPA reads the error too.
+    expect(error.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
+    expect(((await error.json()) as { error: string }).error).toBe("invalid_client");
+  });
+});
+
 describe("sessions: prompt=none, prompt=login and logout", () => {
   it("prompt=none without a session answers login_required; with the session cookie a code comes back without the form", async () => {
     const none = await fetch(authorizeUrl({ prompt: "none", state: "pn" }), { redirect: "manual" });
