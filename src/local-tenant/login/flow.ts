@@ -84,6 +84,7 @@ export class LoginFlow {
   readonly corsOrigins: Set<string>;
   private readonly apis: Map<string, ApiSpec>;
   private readonly users: Map<string, TestUser>;
+  private readonly usersById: Map<string, TestUser>;
   private readonly databaseUsers: Map<string, TestUser>;
   private readonly transactions: ExpiringStore<AuthorizeRequest>;
   private readonly sessions: ExpiringStore<Session>;
@@ -109,6 +110,7 @@ export class LoginFlow {
     this.corsOrigins = corsOrigins(this.clients);
     this.apis = new Map(Object.values(plan.spec.apis).map((a) => [a.identifier, a]));
     this.users = new Map(users.map((u) => [u.key, u]));
+    this.usersById = new Map(users.map((u) => [u.user_id, u]));
     this.databaseUsers = new Map(users.filter((u) => u.connection === DATABASE_CONNECTION).map((u) => [u.email.toLowerCase(), u]));
     this.transactions = new ExpiringStore(nowMs);
     this.sessions = new ExpiringStore(nowMs);
@@ -389,7 +391,7 @@ export class LoginFlow {
     } catch (e) {
       throw new OAuthError(401, "invalid_token", `the access token is not valid here: ${(e as Error).message}`);
     }
-    const user = [...this.users.values()].find((u) => u.user_id === payload.sub);
+    const user = this.usersById.get(String(payload.sub));
     if (!user) throw new OAuthError(401, "invalid_token", "the token's user no longer exists");
     const scopes = typeof payload.scope === "string" ? payload.scope.split(" ") : [];
     return { sub: user.user_id, ...profileClaims(user, scopes) };

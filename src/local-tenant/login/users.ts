@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { load } from "js-yaml";
 import { z } from "zod";
 import { readRegularFile } from "../../config/regular-file";
+import { parseYaml } from "../../config/yaml";
 import { formatPath, type SpecIssue } from "../../spec/issues";
 import { parseAt } from "../../spec/parse";
 import { strictObject } from "../../spec/strict";
@@ -129,7 +129,8 @@ export function loadUsers(file: string): TestUser[] {
   }
   let value: unknown;
   try {
-    value = load(text, { filename: file });
+    // The project's YAML limits: depth, alias expansion ("billion laughs"), duplicate keys.
+    value = parseYaml(text, file);
   } catch (e) {
     throw new UsersFileError(file, [{ path: "(file)", code: "invalid_value", message: `is not valid YAML: ${(e as Error).message}` }]);
   }

@@ -171,6 +171,8 @@ describe("what Auth0 does when a login fails", () => {
     expect(html).toContain("Wrong email or password.");
     expect(html).toContain("&quot;&gt;&lt;script&gt;x&lt;/script&gt;");
     expect(html).not.toContain("<script>");
+    // The app's name, from the spec, is escaped too.
+    expect(html).toContain("Log in to Orders &lt;SPA&gt; &amp; &quot;friends&quot;</h1>");
   });
 
   it("PKCE: a verifier that does not hash to the challenge is refused (invalid_grant), and a public client must send a challenge", async () => {
@@ -204,6 +206,9 @@ describe("what Auth0 does when a login fails", () => {
       expect(res.headers.get("location")).toBeNull();
       expect(await res.text()).toContain("Callback URL mismatch");
     }
+    const unknownClient = await fetch(authorizeUrl({ client_id: "not-a-client" }), { redirect: "manual" });
+    expect(unknownClient.status).toBe(400);
+    expect(unknownClient.headers.get("location")).toBeNull();
     const { code, verifier } = await codeFor();
     const res = await tokenRequest({
       grant_type: "authorization_code",

@@ -62,6 +62,10 @@ describe("the test users file is validated like every other input, each error na
     writeFileSync(bad, "users: [unclosed");
     expect(() => loadUsers(bad)).toThrow(`${bad}: (file): is not valid YAML`);
     expect(() => loadUsers(dir)).toThrow(/is a directory/);
+    const laughs = path.join(dir, "laughs.yaml");
+    const levels = Array.from({ length: 12 }, (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(",")}]`);
+    writeFileSync(laughs, ["l0: &l0 lol", ...levels, "users: {}"].join("\n"));
+    expect(() => loadUsers(laughs)).toThrow(`${laughs}: (file): is not valid YAML`);
     expect(() => loadUsers(path.join(dir, "missing.yaml"))).toThrow(/missing\.yaml: \(file\): ENOENT/);
   });
 });
