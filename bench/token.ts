@@ -9,6 +9,11 @@
  * connection per request; then TLS handshakes alone. The difference between the first two is TLS's cost per
  * request on a kept-alive connection; the last two show what a handshake costs.
  *
+ * Then the user login beside it: complete authorization-code logins per second over HTTPS with keep-alive (GET
+ * /authorize -> login page -> POST the form -> code -> POST /oauth/token with the PKCE verifier), one post-login action
+ * bound, from a second worker (bench/token-login-load.mjs), as a share of the same run's client-credentials rate
+ * (target: at least 50 %), with p50/p99 per login and peak RSS.
+ *
  *   npm run bench:token [-- --seconds 5 --concurrency 16]
  *   npm run bench:token -- --soak 60 --assertion-lifetime 10     (memory over a run long enough to expire jtis)
  */
@@ -27,6 +32,7 @@ const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: 
 import { localClientId, startLocalTenant, type LocalTenant } from "../src/local-tenant";
 import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
 import { clientAssertion } from "../src/local-tenant/client";
+import { parseUsers } from "../src/local-tenant/login/users";
 import { benchArgs } from "./args";
 
 const values = benchArgs(__filename, {
@@ -230,7 +236,7 @@ async function main() {
     });
     mkdirSync(path.join(dir, "keys"));
     mkdirSync(path.join(dir, "actions/lib"), { recursive: true });
-    for (const f of ["actions/client-claims.ts", "actions/lib/mapping.ts", "actions/lib/auth0.ts"])
+    for (const f of ["actions/client-claims.ts", "actions/login-claims.ts", "actions/lib/mapping.ts", "actions/lib/auth0.ts"])
       writeFileSync(path.join(dir, f), readFileSync(path.join(root, f)));
     writeFileSync(path.join(dir, "keys/svc.pem"), publicKey);
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: auth0-tenant\nruntime: nodejs\n");
@@ -248,6 +254,7 @@ async function main() {
                 credentials: [{ name: "svc", publicKey: "keys/svc.pem" }],
                 grants: { orders: ["orders:read"] },
               },
+              web: { type: "regular_web", callbacks: [LOGIN_CALLBACK] },
             },
             actions: {
               claims: {
@@ -255,21 +262,30 @@ async function main() {
                 source: "actions/client-claims.ts",
                 claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }],
               },
+              "login-claims": {
+                trigger: "post-login",
+                source: "actions/login-claims.ts",
+                claims: [
+                  { name: "https://acme.example/roles", from: "authorization.roles", tokens: ["id", "access"] },
+                  { name: "https://acme.example/connection", from: "connection.name", tokens: ["id"] },
+                ],
+              },
             },
-            triggers: { "credentials-exchange": ["claims"] },
+            triggers: { "credentials-exchange": ["claims"], "post-login": ["login-claims"] },
           },
         },
       }),
     );
     const tlsDir = path.join(dir, "tls"); // a throwaway CA, not the user's cached one
-    const httpsTenant = await startLocalTenant({ dir, stack: "bench", port: 0, tlsDir });
-    const httpTenant = await startLocalTenant({ dir, stack: "bench", port: 0, protocol: "http" });
+    const users = parseUsers({ users: { ada: { ...LOGIN_USER, roles: ["admin"] } } }, "(bench users)");
+    const httpsTenant = await startLocalTenant({ dir, stack: "bench", port: 0, tlsDir, users });
+    const httpTenant = await startLocalTenant({ dir, stack: "bench", port: 0, protocol: "http", users });
     const clientId = localClientId("bench", "svc");
     const sign = (origin: string, lifetimeSeconds: number) => (jti: string) =>
       clientAssertion({ clientId, privateKeyPem: privateKey, alg: "RS256", audience: `${origin}/`, jti, lifetimeSeconds });
 
     console.log(
-      `node ${process.version}; ${cpus().length} cores; 1 credentials-exchange action bound; load from a worker thread (${concurrency} concurrent requests) to the server on 127.0.0.1 in the same process`,
+      `node ${process.version}; ${cpus().length} cores; 1 credentials-exchange action and 1 post-login action bound; load from a worker thread (${concurrency} concurrent requests) to the server on 127.0.0.1 in the same process`,
     );
     const ceilingPerSec = await ceiling(2000);
     console.log(`ceiling (jose RS256 verify + sign per request, one core, measured now): ${ceilingPerSec.toFixed(0)}/s`);
@@ -301,8 +317,9 @@ async function main() {
       results.push(r);
       t.close();
     }
-    const hs = await handshakes(httpsTenant, Math.min(3000, seconds * 1000));
     const [tlsKa, plainKa, tlsNew] = results as [RunResult, RunResult, RunResult];
+    await loginRun(httpsTenant, tlsKa.perSec);
+    const hs = await handshakes(httpsTenant, Math.min(3000, seconds * 1000));
     console.log(
       `TLS handshakes alone (ECDSA P-256 certificate; client and server on the main thread): ${hs.perSec.toFixed(0)}/s, p50 ${hs.p50.toFixed(2)} ms`,
     );
@@ -319,6 +336,55 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const LOGIN_CALLBACK = "http://localhost:3000/callback";
+const LOGIN_USER = { email: "ada@acme.example", password: "bench-password" };
+
+/** Complete logins over HTTPS with keep-alive, from a worker: rate, share of the client-credentials rate, latency, RSS. */
+async function loginRun(tenant: LocalTenant, clientCredentialsPerSec: number) {
+  const origin = tenant.url.replace("localhost", "127.0.0.1");
+  const run = async (ms: number) => {
+    const rss: number[] = [rssMb()];
+    const sampler = setInterval(() => rss.push(rssMb()), 250);
+    const worker = new Worker(path.join(__dirname, "token-login-load.mjs"), {
+      workerData: {
+        origin,
+        ca: tenant.tls?.caPem,
+        concurrency,
+        ms,
+        clientId: localClientId("bench", "web"),
+        redirectUri: LOGIN_CALLBACK,
+        audience: "https://orders.bench",
+        username: LOGIN_USER.email,
+        password: LOGIN_USER.password,
+      },
+    });
+    const out = await new Promise<{
+      ok: number;
+      errors: number;
+      statuses: Record<string, number>;
+      latencies: Float64Array;
+      elapsed: number;
+    }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+    });
+    await worker.terminate();
+    clearInterval(sampler);
+    rss.push(rssMb());
+    return { ...out, latencies: [...out.latencies], rss };
+  };
+  await run(1000); // warm-up, not counted
+  const r = await run(seconds * 1000);
+  const perSec = r.ok / r.elapsed;
+  const statuses = Object.entries(r.statuses)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(" ");
+  console.log(
+    `${"login (authorize→form→code→token)".padEnd(34)} ${perSec.toFixed(0).padStart(5)} logins/s  ${((perSec / clientCredentialsPerSec) * 100).toFixed(0).padStart(3)}% of the client-credentials rate (HTTPS, keep-alive; target ≥ 50%)  ` +
+      `p50 ${quantile(r.latencies, 0.5).toFixed(2)} ms  p99 ${quantile(r.latencies, 0.99).toFixed(2)} ms  errors ${r.errors}  peak RSS ${Math.max(...r.rss).toFixed(0)} MB  [${statuses}]`,
+  );
 }
 
 /**

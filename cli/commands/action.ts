@@ -64,7 +64,9 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
 
   program
     .command("login")
-    .description("preview a user login: run the bound post-login actions and print the ID and access token claims")
+    .description(
+      "preview a login's claims without a browser: run the bound post-login actions on a user file and print the ID and access token claims (for a real login with the SDKs or a browser: `tenant local`, docs/local-login.md)",
+    )
     .requiredOption("--app <key>", "a web application of the spec (one users log in to)")
     .requiredOption("--user <file>", "the user's profile as JSON (needs user_id)")
     .requiredOption("--connection <name>", "the connection the user logs in with (e.g. google-oauth2)")

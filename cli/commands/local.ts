@@ -19,6 +19,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
     .option("--management-key <public.pem>", "register a Management API client with this public key")
     .option("--management-client-id <id>", "its client id")
     .option("--management-scopes <scopes>", "its scopes: read, all, or a list", "read")
+    .option("--users <file>", "test users who can log in to the web applications (default: local/users.yaml when it exists)")
     .option("--dir <path>", "the project directory", io.cwd)
     .action(
       (opts: {
@@ -30,6 +31,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
         managementKey?: string;
         managementClientId?: string;
         managementScopes: string;
+        users?: string;
         dir: string;
       }) =>
         run(async () => {
@@ -51,6 +53,16 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
                 scopes: opts.managementScopes,
               })
             : undefined;
+          const { defaultUsersFile, loadUsers, UsersFileError } = await import("../../src/local-tenant/login/users");
+          const usersFile = opts.users ?? defaultUsersFile(opts.dir);
+          let users;
+          try {
+            users = usersFile ? loadUsers(usersFile) : [];
+          } catch (e) {
+            if (!(e instanceof UsersFileError)) throw e;
+            io.err(e.message + "\n");
+            return EXIT.findings;
+          }
           const starting = progress(io, "starting the local tenant");
           let local;
           try {
@@ -64,6 +76,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
               ...(opts.tlsDir ? { tlsDir: opts.tlsDir } : {}),
               ...(opts.customDomain ? { customDomain: opts.customDomain } : {}),
               ...(management ? { managementClients: [management] } : {}),
+              users,
             });
           } catch (e) {
             if ((e as NodeJS.ErrnoException).code === "EADDRINUSE") {
@@ -80,7 +93,12 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           const stop = () => void local.close().then(() => process.exit(EXIT.ok));
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
-          io.out(describeLocalTenant(local, opts.stack, { dir: opts.dir, cwd: io.cwd }) + "\n\n" + describeManagementApi(local) + "\n");
+          io.out(
+            describeLocalTenant(local, opts.stack, { dir: opts.dir, cwd: io.cwd, ...(usersFile ? { usersFile } : {}) }) +
+              "\n\n" +
+              describeManagementApi(local) +
+              "\n",
+          );
           return new Promise<number>(() => undefined);
         }),
     );

@@ -62,15 +62,18 @@ export async function runCredentialsExchange(
 export async function runPostLogin(
   plan: PlannedTenant,
   appKey: string,
-  login: { user: UserInfo; connection: { name: string; strategy?: string }; audience?: string },
+  login: { user: UserInfo; connection: { name: string; strategy?: string }; audience?: string } & Pick<
+    Parameters<typeof postLoginEvent>[0],
+    "roles" | "loginsCount" | "transaction" | "session" | "scopes" | "request"
+  >,
   options: RunOptions = {},
 ): Promise<ActionRunResult> {
   const app = appOf(plan, appKey);
+  const { audience, ...rest } = login;
   const event = postLoginEvent({
-    user: login.user,
-    connection: login.connection,
+    ...rest,
     client: clientOf(plan, app, options.clientId),
-    ...(login.audience ? { resourceServer: { identifier: login.audience } } : {}),
+    ...(audience ? { resourceServer: { identifier: audience } } : {}),
   });
   return runTrigger(boundActions(plan.model, "post-login"), "post-login", event, {
     timeoutMs: ACTION_LIMITS.executionMs,

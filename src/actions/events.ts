@@ -55,6 +55,14 @@ export function postLoginEvent(input: {
   scopes?: string[];
   request?: Record<string, unknown>;
   tenant?: string;
+  /** `event.authorization.roles`: the user's role names. */
+  roles?: string[];
+  /** `event.stats.logins_count`, counting this login. */
+  loginsCount?: number;
+  /** More of `event.transaction` (protocol, redirect_uri, state, prompt, response_type …), as the flow saw it. */
+  transaction?: Record<string, unknown>;
+  /** `event.session.id` and `event.authentication.methods[].timestamp`, from the login session. */
+  session?: { id: string; authenticatedAt: Date };
 }) {
   return {
     user: { app_metadata: {}, user_metadata: {}, ...input.user },
@@ -67,9 +75,16 @@ export function postLoginEvent(input: {
     client: { client_id: input.client.client_id, name: input.client.name, metadata: input.client.metadata ?? {} },
     ...(input.resourceServer ? { resource_server: { identifier: input.resourceServer.identifier } } : {}),
     ...(input.organization ? { organization: { metadata: {}, ...input.organization } } : {}),
-    transaction: { requested_scopes: input.scopes ?? ["openid", "profile", "email"], protocol: "oidc-basic-profile", locale: "en" },
-    authentication: { methods: [{ name: "pwd", timestamp: new Date(0).toISOString() }] },
-    stats: { logins_count: 1 },
+    transaction: {
+      requested_scopes: input.scopes ?? ["openid", "profile", "email"],
+      protocol: "oidc-basic-profile",
+      locale: "en",
+      ...input.transaction,
+    },
+    authentication: { methods: [{ name: "pwd", timestamp: (input.session?.authenticatedAt ?? new Date(0)).toISOString() }] },
+    authorization: { roles: input.roles ?? [] },
+    ...(input.session ? { session: { id: input.session.id } } : {}),
+    stats: { logins_count: input.loginsCount ?? 1 },
     request: localRequest({ method: "GET", ...input.request }),
     tenant: { id: input.tenant ?? "local" },
     secrets: {} as Record<string, string>,

@@ -11,7 +11,7 @@ export const MAX_LISTED_APPS = 50;
 export function describeLocalTenant(
   tenant: LocalTenant,
   stack: string,
-  project: { dir: string; cwd: string } = { dir: ".", cwd: "." },
+  project: { dir: string; cwd: string; usersFile?: string } = { dir: ".", cwd: "." },
 ): string {
   const { url, issuer, endpoint } = tenant;
   const port = new URL(url).port;
@@ -63,6 +63,7 @@ export function describeLocalTenant(
       `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)}${dirFlag(project.dir, project.cwd)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
     );
   }
+  lines.push("", ...describeLogin(tenant, project.usersFile));
   lines.push("", "Ctrl-C stops it.");
   return lines.join("\n");
 }
@@ -70,3 +71,31 @@ export function describeLocalTenant(
 /** The token command trusts the CA of the default directory by itself; one kept elsewhere (--tls-dir) is named. */
 const caOption = (tenant: LocalTenant) =>
   tenant.tls && path.resolve(tenant.tls.dir) !== path.resolve(defaultTlsDir()) ? ` --ca ${shellWord(tenant.tls.caPath)}` : "";
+
+/** The user login: where to point a web app or SPA, who can log in, and each web application's client. */
+function describeLogin(tenant: LocalTenant, usersFile: string | undefined): string[] {
+  const login = tenant.login;
+  if (!login) return [];
+  const { url } = tenant;
+  const lines = [
+    "User login (authorization code with PKCE; the post-login actions run in the flow; docs/local-login.md):",
+    `  authorize       ${url}/authorize`,
+    `  userinfo        ${url}/userinfo`,
+    `  logout          ${url}/v2/logout, ${url}/oidc/logout`,
+    login.userCount > 0
+      ? `  test users      ${login.userCount} from ${usersFile ?? "the caller"}`
+      : "  test users      none: write local/users.yaml, or start with --users <file>",
+  ];
+  const clients = [...login.clients.values()];
+  if (clients.length === 0) return [...lines, "  (the stack declares no web application: nobody can log in)"];
+  lines.push(
+    "",
+    table(
+      ["web app", "local client id", "token endpoint auth", "callbacks"],
+      clients
+        .slice(0, MAX_LISTED_APPS)
+        .map((c) => [c.app.key, c.clientId, c.authMethod === "none" ? "none (public, PKCE)" : c.authMethod, c.app.callbacks.join(" ")]),
+    ),
+  );
+  return lines;
+}

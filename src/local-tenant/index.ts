@@ -3,6 +3,9 @@ import { planStack, renderErrors, type Plan } from "../plan";
 import type { Router } from "./router";
 import { LocalManagementApi, type ManagementClientOption } from "./management";
 import { listen, localServer, tenantRouter } from "./server";
+import { LoginFlow } from "./login/flow";
+import { corsHeaders, loginRoutes } from "./login/routes";
+import type { TestUser } from "./login/users";
 import { SigningKeys } from "./signing-keys";
 import { ensureLocalTls, type LocalTls } from "./tls";
 import { actionsHook, type CredentialsExchangeHook, type TokenEndpoint } from "./token-endpoint";
@@ -20,6 +23,8 @@ export interface LocalTenant {
   tls?: LocalTls;
   plan: Plan;
   endpoint: TokenEndpoint;
+  /** The user login (authorize, login form, code and refresh grants, userinfo, logout). */
+  login: LoginFlow;
   /** The routes, so more (a local Management API) can be mounted. */
   router: Router;
   /** The Management API at `/api/v2` (its store, fault injection, rate limits, request log). */
@@ -45,6 +50,8 @@ export async function startLocalTenant(options: {
   now?: () => Date;
   /** The stack's plan, when the caller has it already (the command line plans first to report spec errors). */
   plan?: Plan;
+  /** Test users who can log in to the stack's web applications (src/local-tenant/login/users.ts). */
+  users?: TestUser[];
   /** Token signing keys being generated already (the command line starts them before it plans). */
   signingKeys?: Promise<SigningKeys>;
 }): Promise<LocalTenant> {
@@ -74,7 +81,16 @@ export async function startLocalTenant(options: {
     hook: options.hook ?? actionsHook(plan, options.actionSecrets),
     ...(options.now ? { now: options.now } : {}),
   });
-  const router = tenantRouter(endpoint).mount(management.basePath, management.router);
+  const login = new LoginFlow(plan, options.users ?? [], {
+    signingKeys,
+    endpoint,
+    ...(options.actionSecrets ? { actionSecrets: options.actionSecrets } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const router = loginRoutes(
+    tenantRouter(endpoint, (req) => corsHeaders(login, req)),
+    login,
+  ).mount(management.basePath, management.router);
   const server: Server = localServer(router, tls ? { tls: { key: tls.keyPem, cert: tls.certPem } } : {});
   const port = await listen(server, options.port ?? 0);
   const url = `${protocol}://localhost:${port}`;
@@ -85,6 +101,7 @@ export async function startLocalTenant(options: {
     ...(tls ? { tls } : {}),
     plan,
     endpoint,
+    login,
     router,
     management,
     close: () =>

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { discoveryDocument } from "./discovery";
-import { invalidRequest } from "./errors";
+import { invalidRequest, OAuthError } from "./errors";
 import { Router, sendJson } from "./router";
 import type { TokenEndpoint } from "./token-endpoint";
 
@@ -28,12 +28,19 @@ function parseParams(body: string, contentType: string | undefined): Record<stri
  * The local tenant's routes. The issuer is the origin a request reached (`https://localhost:4010/`), so discovery,
  * the tokens' `iss` and the assertion `aud` all name the URL the client actually uses.
  */
-export function tenantRouter(endpoint: TokenEndpoint): Router {
+export function tenantRouter(endpoint: TokenEndpoint, cors: (req: IncomingMessage) => Record<string, string> = () => ({})): Router {
   const router = new Router();
   router.post(
     "/oauth/token",
     async ({ res, body, req, origin }) => {
-      sendJson(res, 200, await endpoint.token(parseParams(body, req.headers["content-type"]), { issuer: `${origin}/` }));
+      // A browser (a SPA) reads the answer, errors included, only with the CORS headers.
+      const headers = cors(req);
+      try {
+        sendJson(res, 200, await endpoint.token(parseParams(body, req.headers["content-type"]), { issuer: `${origin}/` }), headers);
+      } catch (e) {
+        if (!(e instanceof OAuthError)) throw e;
+        sendJson(res, e.status, e.toJSON(), headers);
+      }
     },
     { maxBodyBytes: TOKEN_BODY_LIMIT },
   );

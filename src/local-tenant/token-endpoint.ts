@@ -24,7 +24,13 @@ export interface TokenResponse {
   token_type: "Bearer";
   expires_in: number;
   scope?: string;
+  /** User logins (authorization_code, refresh_token). */
+  id_token?: string;
+  refresh_token?: string;
 }
+
+/** A grant other than client_credentials (the login flow's), keyed by grant_type. */
+export type GrantHandler = (params: Record<string, string | undefined>, request: { issuer: string }) => Promise<TokenResponse>;
 
 /** The bound credentials-exchange actions of the plan, run by the local action runtime in binding order. */
 export function actionsHook(plan: PlannedTenant, secrets: Record<string, string> = {}): CredentialsExchangeHook {
@@ -68,6 +74,7 @@ export class TokenEndpoint {
     this.now = options.now ?? (() => new Date());
   }
 
+  private readonly grants = new Map<string, GrantHandler>();
   private readonly signingKeys: SigningKeys;
   private readonly hook: CredentialsExchangeHook | undefined;
   private readonly now: () => Date;
@@ -85,24 +92,16 @@ export class TokenEndpoint {
     const grantType = params.grant_type;
     if (!grantType) throw invalidRequest("Missing required parameter: grant_type");
     if (grantType !== "client_credentials") {
+      const grant = this.grants.get(grantType);
+      if (grant) return grant(params, request);
       throw new OAuthError(
         400,
         "unsupported_grant_type",
-        `Unsupported grant type: ${grantType} (the local tenant serves client_credentials)`,
+        `Unsupported grant type: ${grantType} (the local tenant serves ${["client_credentials", ...this.grants.keys()].join(", ")})`,
       );
     }
-    if (params.client_secret !== undefined)
-      throw new OAuthError(401, "invalid_client", "client_secret is not accepted: these applications authenticate with private_key_jwt");
-    if (params.client_assertion_type !== ASSERTION_TYPE) throw invalidRequest(`client_assertion_type must be ${ASSERTION_TYPE}`);
-    if (!params.client_assertion) throw invalidRequest("Missing required parameter: client_assertion");
     const now = this.now();
-    const { client } = await verifyClientAssertion(params.client_assertion, {
-      clients: this.clients,
-      audiences: this.audiencesFor(request.issuer),
-      ...(params.client_id !== undefined ? { clientIdParam: params.client_id } : {}),
-      now,
-      replay: this.replay,
-    });
+    const client = await this.authenticateClient(params, request.issuer, now);
     const audience = params.audience;
     if (!audience) throw accessDenied("No audience parameter was provided, and no default audience has been configured");
     const api = this.apis.get(audience);
@@ -137,6 +136,30 @@ export class TokenEndpoint {
       .setProtectedHeader({ alg: key.alg, typ: "JWT", kid: key.kid })
       .sign(key.privateKey);
     return { access_token, token_type: "Bearer", expires_in: api.tokenLifetime, ...(scopes.length ? { scope: scopes.join(" ") } : {}) };
+  }
+
+  /** Adds a grant type (the login flow's authorization_code and refresh_token). */
+  addGrant(grantType: string, handler: GrantHandler): void {
+    this.grants.set(grantType, handler);
+  }
+
+  /**
+   * private_key_jwt client authentication (RFC 7523 section 2.2), the only method these applications have: a client
+   * secret is refused, the assertion is checked as Auth0 does (./assertion.ts) and is single-use.
+   */
+  async authenticateClient(params: Record<string, string | undefined>, issuer: string, now: Date = this.now()): Promise<LocalClient> {
+    if (params.client_secret !== undefined)
+      throw new OAuthError(401, "invalid_client", "client_secret is not accepted: these applications authenticate with private_key_jwt");
+    if (params.client_assertion_type !== ASSERTION_TYPE) throw invalidRequest(`client_assertion_type must be ${ASSERTION_TYPE}`);
+    if (!params.client_assertion) throw invalidRequest("Missing required parameter: client_assertion");
+    const { client } = await verifyClientAssertion(params.client_assertion, {
+      clients: this.clients,
+      audiences: this.audiencesFor(issuer),
+      ...(params.client_id !== undefined ? { clientIdParam: params.client_id } : {}),
+      now,
+      replay: this.replay,
+    });
+    return client;
   }
 
   jwks() {

@@ -19,6 +19,8 @@ export const EVENT_ROOTS: Record<Trigger, string[]> = {
     "request",
     "transaction",
     "authentication",
+    "authorization",
+    "session",
     "resource_server",
     "stats",
     "tenant",

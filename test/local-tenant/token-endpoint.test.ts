@@ -28,7 +28,8 @@ const stranger = pem();
 const expiring = pem();
 let project: ReturnType<typeof tempProject>;
 let tenant: LocalTenant;
-let clock = new Date();
+/** The tenant's clock: the real one unless a test moves it (a fixed start time would drift behind a slow run). */
+let clock: Date | undefined;
 const SVC = localClientId("e2e", "svc");
 
 beforeAll(async () => {
@@ -89,7 +90,7 @@ beforeAll(async () => {
   };
   writeFileSync(path.join(project.root, "Pulumi.e2e.yaml"), stringify({ config }));
   // Plain HTTP here (the routes and rules are the same); HTTPS and the SDKs are in sdk-clients.test.ts.
-  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", protocol: "http", now: () => clock });
+  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", protocol: "http", now: () => clock ?? new Date() });
 });
 afterAll(async () => {
   await tenant.close();
@@ -170,10 +171,18 @@ describe("local tenant: from the spec to a signed token", () => {
       issuer: tenant.issuer,
       token_endpoint: `${tenant.url}/oauth/token`,
       jwks_uri: `${tenant.url}/.well-known/jwks.json`,
-      grant_types_supported: ["client_credentials"],
-      token_endpoint_auth_methods_supported: ["private_key_jwt"],
+      authorization_endpoint: `${tenant.url}/authorize`,
+      userinfo_endpoint: `${tenant.url}/userinfo`,
+      end_session_endpoint: `${tenant.url}/oidc/logout`,
+      grant_types_supported: ["authorization_code", "refresh_token", "client_credentials"],
+      token_endpoint_auth_methods_supported: ["private_key_jwt", "none"],
       token_endpoint_auth_signing_alg_values_supported: ["RS256", "RS384", "PS256"],
-      response_types_supported: [],
+      response_types_supported: ["code"],
+      response_modes_supported: ["query"],
+      code_challenge_methods_supported: ["S256"],
+      scopes_supported: ["openid", "profile", "email", "offline_access"],
+      claims_supported: expect.arrayContaining(["sub", "nonce", "auth_time", "sid", "email"]),
+      prompt_values_supported: ["none", "login"],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],
     });
@@ -185,7 +194,7 @@ describe("local tenant: from the spec to a signed token", () => {
     expect((await fetch(`${tenant.url}/.well-known/jwks.json`, { method: "HEAD" })).status).toBe(200);
     const wrongMethod = await fetch(`${tenant.url}/oauth/token`);
     expect(wrongMethod.status).toBe(405);
-    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect(wrongMethod.headers.get("allow")).toBe("POST, OPTIONS"); // OPTIONS: the CORS preflight of a SPA;
     const jwks = (await (await fetch(`${tenant.url}/.well-known/jwks.json`)).json()) as {
       keys: { kty: string; alg: string; kid: string; d?: string }[];
     };
@@ -538,7 +547,7 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
       const again = await token(params(a));
       expect(again.body.error_description).toBe("client_assertion jti has already been used (assertions are single-use)");
     } finally {
-      clock = new Date();
+      clock = undefined;
     }
   });
 
@@ -569,7 +578,7 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
       const r = await token(params(later, { audience: "https://reports.test" }));
       expect(r.body.error_description).toContain("the credential soon expired at");
     } finally {
-      clock = new Date();
+      clock = undefined;
     }
   });
 

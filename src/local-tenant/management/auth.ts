@@ -102,7 +102,8 @@ export class ManagementTokenEndpoint extends TokenEndpoint {
       return this.managementToken(params, request, audience);
     }
     const iss = assertionIssuer(params);
-    if (iss !== undefined && !this.clients.has(iss) && this.mgmt.store.clients.has(iss)) {
+    // Login grants (authorization_code, refresh_token) belong to the plan's web applications: TokenEndpoint serves them.
+    if (params.grant_type === "client_credentials" && iss !== undefined && !this.clients.has(iss) && this.mgmt.store.clients.has(iss)) {
       // A client that exists only in the Management API's store (e.g. a management client) asking for a plan API.
       await this.authenticate(params, request);
       if (!audience) throw accessDenied("No audience parameter was provided, and no default audience has been configured");
