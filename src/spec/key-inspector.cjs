@@ -48,6 +48,11 @@ function canonicalRsaSpki(pem) {
 }
 
 let jose;
+/** The two parts of jose this needs, not the whole library: a worker loads them on its start. */
+const loadJose = async () => {
+  const [thumbprint, exporter] = await Promise.all([import("jose/jwk/thumbprint"), import("jose/key/export")]);
+  return { calculateJwkThumbprint: thumbprint.calculateJwkThumbprint, exportJWK: exporter.exportJWK };
+};
 
 /**
  * For each { label, pem } (label: CERTIFICATE, PUBLIC KEY or RSA PUBLIC KEY), either { parseError } with OpenSSL's
@@ -55,7 +60,7 @@ let jose;
  * (ISO 8601) for certificates only.
  */
 async function inspectBlocks(blocks) {
-  const { calculateJwkThumbprint, exportJWK } = await (jose ??= import("jose"));
+  const { calculateJwkThumbprint, exportJWK } = await (jose ??= loadJose());
   return Promise.all(
     blocks.map(async ({ label, pem }) => {
       let key;
