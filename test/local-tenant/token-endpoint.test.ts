@@ -28,7 +28,11 @@ const stranger = pem();
 const expiring = pem();
 let project: ReturnType<typeof tempProject>;
 let tenant: LocalTenant;
-let clock = new Date();
+/**
+ * The local tenant's clock: real time, shifted by the tests that need a later moment (a Date fixed when the file loads
+ * falls behind real time on a slow machine, and assertions made later look issued in the future).
+ */
+let shiftMs = 0;
 const SVC = localClientId("e2e", "svc");
 
 beforeAll(async () => {
@@ -89,7 +93,7 @@ beforeAll(async () => {
   };
   writeFileSync(path.join(project.root, "Pulumi.e2e.yaml"), stringify({ config }));
   // Plain HTTP here (the routes and rules are the same); HTTPS and the SDKs are in sdk-clients.test.ts.
-  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", protocol: "http", now: () => clock });
+  tenant = await startLocalTenant({ dir: project.root, stack: "e2e", protocol: "http", now: () => new Date(Date.now() + shiftMs) });
 });
 afterAll(async () => {
   await tenant.close();
@@ -533,12 +537,12 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
   it("a replay is refused while the clock tolerance still accepts the assertion (up to 10 s past exp)", async () => {
     const a = await raw({ ...base(), iat: now(), exp: now() + 30 });
     expect((await token(params(a))).status).toBe(200);
-    clock = new Date(Date.now() + 35_000);
+    shiftMs = 35_000;
     try {
       const again = await token(params(a));
       expect(again.body.error_description).toBe("client_assertion jti has already been used (assertions are single-use)");
     } finally {
-      clock = new Date();
+      shiftMs = 0;
     }
   });
 
@@ -557,19 +561,19 @@ describe("assertion rejections (Auth0's rules for private_key_jwt)", () => {
     const make = () =>
       clientAssertion({ clientId: soonId, privateKeyPem: expiring.privateKey, alg: "RS256", audience: AUD, kid: undefined });
     expect((await token(params(await make(), { audience: "https://reports.test" }))).status).toBe(200);
-    clock = new Date(Date.now() + 4 * 86_400_000);
+    shiftMs = 4 * 86_400_000;
     try {
       const later = await clientAssertion({
         clientId: soonId,
         privateKeyPem: expiring.privateKey,
         alg: "RS256",
         audience: AUD,
-        now: clock,
+        now: new Date(Date.now() + shiftMs),
       });
       const r = await token(params(later, { audience: "https://reports.test" }));
       expect(r.body.error_description).toContain("the credential soon expired at");
     } finally {
-      clock = new Date();
+      shiftMs = 0;
     }
   });
 
