@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import SlowestFilesReporter from "./test/support/slowest-files-reporter";
 
 export default defineConfig({
   test: {
@@ -12,5 +13,6 @@ export default defineConfig({
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // Tests keep the key-facts cache in memory; test/key-facts-cache.test.ts exercises the disk copy.
     env: { AUTH0_TENANT_CACHE_DIR: "off" },
+    reporters: ["default", new SlowestFilesReporter()],
   },
 });

@@ -6,7 +6,11 @@
  * the calls made, by endpoint; peak RSS. Target: credentials calls ≤ one per application, the other lists paged (no
  * call per grant or scope), and the wall time dominated by the calls, not by our code.
  *
- *   npm run bench:drift [-- --apps 1000]
+ * When auth0-deploy-cli is installed (`a0deploy` on PATH, or --deploy-cli PATH; never required), its `export` of the
+ * same kinds (clients, resource servers, client grants, actions) from the same server runs beside ours, and the two
+ * wall times are printed with their ratio.
+ *
+ *   npm run bench:drift [-- --apps 1000 --deploy-cli /path/to/a0deploy]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -31,6 +35,7 @@ const values = benchArgs(__filename, {
   url: { type: "string" },
   dir: { type: "string" },
   key: { type: "string" },
+  "deploy-cli": { type: "string" },
 });
 
 interface ChildReport {
@@ -187,6 +192,41 @@ function measure(command: string, url: string, dir: string, key: string, ca: str
   return { ...(JSON.parse(line) as ChildReport), wallMs, rssMb: kb / 1024 };
 }
 
+/** auth0-deploy-cli's executable, when installed: --deploy-cli, else `a0deploy` on PATH. */
+function deployCli(): string | undefined {
+  if (values["deploy-cli"]) return values["deploy-cli"];
+  const found = spawnSync("sh", ["-c", "command -v a0deploy"], { encoding: "utf8" });
+  return found.status === 0 && found.stdout.trim() ? found.stdout.trim() : undefined;
+}
+
+/** `a0deploy export` of the kinds our import reads, from the local tenant, with the reader's private_key_jwt. */
+function measureDeployCli(bin: string, url: string, key: string, ca: string, scratch: string) {
+  const config = path.join(scratch, "deploy-cli.json");
+  writeFileSync(
+    config,
+    JSON.stringify({
+      AUTH0_DOMAIN: new URL(url).host,
+      AUTH0_CLIENT_ID: READER,
+      AUTH0_CLIENT_SIGNING_KEY_PATH: key,
+      AUTH0_CLIENT_SIGNING_ALGORITHM: "RS256",
+      AUTH0_INCLUDED_ONLY: ["clients", "resourceServers", "clientGrants", "actions"],
+      AUTH0_ALLOW_DELETE: false,
+    }),
+  );
+  const start = performance.now();
+  const run = spawnSync(
+    bin,
+    ["export", "--format", "yaml", "--output_folder", path.join(scratch, "deploy-cli-export"), "--config_file", config],
+    {
+      cwd: scratch,
+      encoding: "utf8",
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return { wallMs: performance.now() - start, status: run.status, tail: `${run.stdout}${run.stderr}`.slice(-1500) };
+}
+
 async function main() {
   const apps = Math.max(1, Math.min(5000, Number(values.apps)));
   console.log(
@@ -229,6 +269,19 @@ async function main() {
       console.log(
         `  target: credentials calls ${credentials} ≤ applications ${apps + 1} (+ the reader): ${credentials <= apps + 1 ? "met" : "MISSED"}; per-grant/scope/item calls: ${perItem.length === 0 ? "none (met)" : perItem.join(", ")}; calls dominate: ${r.busyMs >= r.commandMs - r.busyMs ? "met" : "MISSED"}`,
       );
+    }
+    const peer = deployCli();
+    if (!peer)
+      console.log("\nauth0-deploy-cli: not installed (optional: `npm i -g auth0-deploy-cli` or --deploy-cli PATH); side by side skipped");
+    else {
+      measureDeployCli(peer, tenant.url, key, ca, scratch); // warm-up, as for ours
+      const theirs = measureDeployCli(peer, tenant.url, key, ca, scratch);
+      const ours = results[0]!.wallMs;
+      if (theirs.status !== 0) console.log(`\nauth0-deploy-cli export failed (exit ${theirs.status}), no comparison:\n${theirs.tail}`);
+      else
+        console.log(
+          `\nauth0-deploy-cli export (${peer}) of the same kinds: wall ${theirs.wallMs.toFixed(0)} ms; our import ${ours.toFixed(0)} ms; theirs / ours ${(theirs.wallMs / ours).toFixed(2)}`,
+        );
     }
   } finally {
     tenant.stop();

@@ -11,8 +11,8 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_DIRS = ["cli", "src", "components"];
-/** Files the bundle loads by path at run time, copied beside it (src/actions/sandbox.ts starts its runner by path). */
-const BESIDE = ["src/actions/runner.cjs"];
+/** Files the bundle loads by path at run time, copied beside it (the action runner and the key inspector's workers are started by path). */
+const BESIDE = ["src/actions/runner.cjs", "src/spec/key-inspector.cjs"];
 
 function sourceHash() {
   const hash = createHash("sha256");

@@ -9,6 +9,8 @@ const load = (nodeFlags: string[] = []) =>
   promisify(execFile)(process.execPath, [...nodeFlags, path.join(__dirname, "support/load-like-pulumi.cjs"), root], { cwd: root });
 
 describe("the Pulumi entry point", () => {
+  // Over 5 s: ts-node 7 type-checks the whole program with the project's TypeScript in a fresh process, as `pulumi up`
+  // does; a faster loader would not be the one Pulumi uses.
   it("loads the way `pulumi up` loads it (vendored ts-node 7, the project's TypeScript, type-checking on), program and jose included", async () => {
     const { stdout } = await load();
     expect(stdout).toContain("loaded index.ts; exports a function");

@@ -207,3 +207,24 @@ describe("every workflow", () => {
     }
   });
 });
+
+describe("key-facts cache in CI", () => {
+  // The jobs that load the tenant spec (review, pulumi preview/up, drift) keep what earlier runs learnt about keys/.
+  it.each([
+    ["pull-request.yml", "review"],
+    ["pull-request.yml", "preview"],
+    ["deploy.yml", "dev"],
+    ["deploy.yml", "prod"],
+    ["drift.yml", "drift"],
+  ])("%s %s restores and saves it, keyed by the content of keys/, before the tenant is loaded", (file, job) => {
+    const steps = load(file).jobs[job]!.steps;
+    const at = steps.findIndex((s) => s.uses?.startsWith("actions/cache@"));
+    expect(at).toBeGreaterThan(steps.findIndex((s) => s.uses?.startsWith("actions/checkout@")));
+    expect(at).toBeLessThan(steps.findIndex((s) => s.run === "npm ci"));
+    expect(steps[at]!.with).toEqual({
+      path: "~/.cache/auth0-tenant",
+      key: "auth0-tenant-key-facts-${{ hashFiles('keys/**') }}",
+      "restore-keys": "auth0-tenant-key-facts-",
+    });
+  });
+});

@@ -9,7 +9,7 @@ import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { adoptableKeys, parseUnmanaged, resolveAdopt } from "./adopt";
 import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
-import { inspectPublicKey } from "./public-key";
+import { inspectPublicKeys, type PublicKeyInfo } from "./public-key";
 import { grantsOf } from "./grants";
 import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
 import { defaultTokenLifetimeForWeb } from "./token-lifetimes";
@@ -103,19 +103,34 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   const parsedApps = entries("applications").map(
     ([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const,
   );
-  // Key files are read and inspected a batch of applications at a time (a git revision's reader answers a batch in
-  // one round trip; a batch, not the whole tenant, keeps each step's objects short-lived); results keep their order.
-  const resolved: { credentials: CredentialSpec[] | undefined; credentialErrors: SpecIssue[] }[] = [];
+  // Key files are read a batch of applications at a time (a git revision's reader answers a batch in one round trip; a
+  // batch, not the whole tenant, keeps each step's objects short-lived), then inspected all at once, so that keys not
+  // in the facts cache are parsed over the machine's cores; results keep their order.
+  const reads: KeyRead[][] = [];
   for (let i = 0; i < parsedApps.length; i += KEY_BATCH) {
-    const batch = parsedApps.slice(i, i + KEY_BATCH).map(async ([key, app]) => {
-      const credentialErrors: SpecIssue[] = [];
-      const credentials = app?.credentials
-        ? await resolveCredentials(app.credentials, ["applications", key, "credentials"], ctx, credentialErrors)
-        : undefined;
-      return { credentials, credentialErrors };
-    });
-    resolved.push(...(await Promise.all(batch)));
+    const batch = parsedApps
+      .slice(i, i + KEY_BATCH)
+      .map(([key, app]) =>
+        Promise.all((app?.credentials ?? []).map((cred, c) => readKey(cred, formatPath(["applications", key, "credentials", c]), ctx))),
+      );
+    reads.push(...(await Promise.all(batch)));
   }
+  const inspected = await inspectPublicKeys(reads.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
+  let nextInspected = 0;
+  const resolved = parsedApps.map(([key, app], i) => {
+    const credentialErrors: SpecIssue[] = [];
+    const credentials = app?.credentials
+      ? resolveCredentials(
+          app.credentials,
+          ["applications", key, "credentials"],
+          ctx,
+          credentialErrors,
+          reads[i]!,
+          () => inspected[nextInspected++]!,
+        )
+      : undefined;
+    return { credentials, credentialErrors };
+  });
   for (const [i, [key, app]] of parsedApps.entries()) {
     const { credentials, credentialErrors } = resolved[i]!;
     errors.push(...credentialErrors);
@@ -207,12 +222,36 @@ export async function loadTenant(raw: unknown, ctx: SpecContext & { source?: str
   return result as SpecResult & { spec: TenantSpec };
 }
 
-async function resolveCredentials(
+/** A credential's key file: its text, or why it could not be read. */
+type KeyRead = string | SpecIssue;
+
+async function readKey(cred: ParsedCredential, at: string, ctx: SpecContext): Promise<KeyRead> {
+  let text: string | undefined;
+  try {
+    text = await ctx.readFile(cred.publicKey);
+  } catch (e) {
+    if (!(e instanceof ProjectFileError)) throw e;
+    return { path: `${at}.publicKey`, code: "file_unreadable", message: e.message };
+  }
+  if (text === undefined) {
+    return {
+      path: `${at}.publicKey`,
+      code: "file_not_found",
+      message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npx auth0-tenant keys new <app>\`)`,
+    };
+  }
+  return text;
+}
+
+/** `inspected` answers, in order, for each credential whose key file was read. */
+function resolveCredentials(
   credentials: ParsedCredential[],
   base: PathSegment[],
   ctx: SpecContext,
   errors: SpecIssue[],
-): Promise<CredentialSpec[] | undefined> {
+  reads: KeyRead[],
+  inspected: () => PublicKeyInfo | PublicKeyError,
+): CredentialSpec[] | undefined {
   const names = new Map<string, number>();
   for (const [i, cred] of credentials.entries()) {
     const at = (...rest: PathSegment[]) => formatPath([...base, i, ...rest]);
@@ -232,52 +271,43 @@ async function resolveCredentials(
       });
     }
   }
-  const resolved = await Promise.all(credentials.map((cred, i) => resolveKey(cred, formatPath([...base, i]), ctx, errors)));
+  const resolved = credentials.map((cred, i) => {
+    const read = reads[i]!;
+    if (typeof read !== "string") return void errors.push(read);
+    return resolveKey(cred, formatPath([...base, i]), ctx, errors, inspected());
+  });
   return resolved.every((c) => c !== undefined) ? resolved : undefined;
 }
 
-async function resolveKey(cred: ParsedCredential, at: string, ctx: SpecContext, errors: SpecIssue[]): Promise<CredentialSpec | undefined> {
-  let text: string | undefined;
-  try {
-    text = await ctx.readFile(cred.publicKey);
-  } catch (e) {
-    if (!(e instanceof ProjectFileError)) throw e;
-    errors.push({ path: `${at}.publicKey`, code: "file_unreadable", message: e.message });
+function resolveKey(
+  cred: ParsedCredential,
+  at: string,
+  ctx: SpecContext,
+  errors: SpecIssue[],
+  key: PublicKeyInfo | PublicKeyError,
+): CredentialSpec | undefined {
+  if (key instanceof PublicKeyError) {
+    errors.push({ path: `${at}.publicKey`, code: "invalid_public_key", message: `${cred.publicKey} ${key.message}` });
     return undefined;
   }
-  if (text === undefined) {
+  const notAfter = key.certificateNotAfter;
+  if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
     errors.push({
       path: `${at}.publicKey`,
-      code: "file_not_found",
-      message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npx auth0-tenant keys new <app>\`)`,
+      code: "expired",
+      message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)`,
     });
-    return undefined;
   }
-  try {
-    const key = await inspectPublicKey(text);
-    const notAfter = key.certificateNotAfter;
-    if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
-      errors.push({
-        path: `${at}.publicKey`,
-        code: "expired",
-        message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)`,
-      });
-    }
-    if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
-      errors.push({
-        path: `${at}.expiresAt`,
-        code: "after_certificate_expiry",
-        message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)`,
-      });
-    }
-    const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
-    const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
-    return { key, ...cred, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) };
-  } catch (e) {
-    if (!(e instanceof PublicKeyError)) throw e;
-    errors.push({ path: `${at}.publicKey`, code: "invalid_public_key", message: `${cred.publicKey} ${e.message}` });
-    return undefined;
+  if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
+    errors.push({
+      path: `${at}.expiresAt`,
+      code: "after_certificate_expiry",
+      message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)`,
+    });
   }
+  const parseExpiryFromCert = key.format === "x509" && cred.expiresAt === undefined;
+  const effectiveExpiresAt = cred.expiresAt ?? (parseExpiryFromCert ? notAfter?.toISOString() : undefined);
+  return { key, ...cred, parseExpiryFromCert, ...(effectiveExpiresAt ? { effectiveExpiresAt } : {}) };
 }
 
 function checkUnique<T>(items: T[], value: (t: T) => string, path: (t: T) => PathSegment[], what: string, errors: SpecIssue[]) {

@@ -35,6 +35,7 @@ function startThenStopOnBanner(): Promise<{ code: number | null; signal: NodeJS.
 describe("stopping the local tenant", () => {
   // Before its signal handlers were installed ahead of the banner, about 3 stops in 10 on that line killed it
   // outright (no clean close, no exit code).
+  // Over 5 s: four local tenants started one after the other (the race was at start-up, so each stop needs a fresh start).
   it("a SIGTERM sent as soon as the banner appears stops it cleanly, every time", async () => {
     const stops = [];
     for (let i = 0; i < 4; i++) stops.push(await startThenStopOnBanner());

@@ -145,6 +145,7 @@ describe("property: no sequence of accepted key operations locks a client out", 
     fc.constant({ kind: "deploy" as const }),
   );
 
+  // Over 5 s: fast-check's 100 random sequences, each planning the stack up to 9 times.
   it("holds for random new/rotate/retire/expire/deploy sequences", async () => {
     const accepted = { rotate: 0, retire: 0, deploy: 0, refused: 0 };
     await fc.assert(
