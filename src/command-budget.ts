@@ -8,7 +8,7 @@ import { ActionRunError, CommandLimitError, UsageError } from "./errors";
  * raises it (docs/input-limits.md).
  */
 export interface CommandLimits {
-  /** Wall time the command's action code (top levels and handlers, in the isolated host) may take in all. */
+  /** Wall time the command's action code may take in all: bundling, top levels and handlers (in the isolated host). */
   actionTimeMs: number;
   /** Bytes of files the command may read in all (stack files, keys, action sources, at every revision). */
   readBytes: number;
@@ -100,6 +100,23 @@ export class CommandBudget {
     return this.timed(limitMs, what, run, (e) => this.timedOut.set(code, e.message));
   }
 
+  /** Work on action code that cannot be cut short (bundling): refused once the time is spent, charged what it took. */
+  async spend<T>(what: string, work: () => Promise<T>): Promise<T> {
+    if (this.actionMs >= this.limits.actionTimeMs) throw this.spent(what);
+    const start = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.actionMs += performance.now() - start;
+    }
+  }
+
+  private spent(what: string): CommandLimitError {
+    return new CommandLimitError(
+      `${what}: not run to its end, this command's action code has used its time limit of ${describeLimit("actionTimeMs", this.limits)}`,
+    );
+  }
+
   /** `onTimeout`: the run failed after using its whole own limit (the host stops action code at that limit). */
   private async timed<T>(
     limitMs: number,
@@ -108,10 +125,7 @@ export class CommandBudget {
     onTimeout?: (e: Error) => void,
   ): Promise<T> {
     const left = this.limits.actionTimeMs - this.actionMs;
-    const spent = () =>
-      new CommandLimitError(
-        `${what}: not run to its end, this command's action code has used its time limit of ${describeLimit("actionTimeMs", this.limits)}`,
-      );
+    const spent = () => this.spent(what);
     if (left <= 0) throw spent();
     const timeoutMs = Math.min(limitMs, left);
     const start = performance.now();

@@ -105,6 +105,9 @@ describe("class: costs a pull request controls are bounded for the whole command
       "stack s1: actions.a (actions/a.ts), its top level: not run to its end, this command's action code has used its time limit of 0.1 seconds (raise it with AUTH0_TENANT_ACTION_TIME_LIMIT=<seconds>)",
     );
     await expect(budget.action("load", "b", 5000, "actions.b", async () => "never")).rejects.toBeInstanceOf(CommandLimitError);
+    await expect(budget.spend("actions.c (actions/c.ts), its bundling", async () => "never")).rejects.toThrow(
+      /^actions\.c \(actions\/c\.ts\), its bundling: not run to its end/,
+    );
   });
 
   it("limits come from the environment, and a value that is not a number is a usage error naming the variable", () => {

@@ -40,7 +40,9 @@ async function buildOne(
   errors: SpecIssue[],
 ): Promise<Bundle | undefined> {
   const at = formatPath(["actions", action.key, "source"]);
-  const bundle = bundleAction ? await bundled(action, ctx, bundleAction, at, errors) : await unbundled(action, ctx, at, errors);
+  const build = () => (bundleAction ? bundled(action, ctx, bundleAction, at, errors) : unbundled(action, ctx, at, errors));
+  const budget = commandBudget();
+  const bundle = await (budget ? budget.spend(`stack ${stack}: actions.${action.key} (${action.source}), its bundling`, build) : build());
   if (!bundle) return undefined;
   const before = errors.length;
   if (bundle.bytes > ACTION_LIMITS.codeBytes) {
