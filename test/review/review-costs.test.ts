@@ -1,4 +1,4 @@
-import { copyFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ActionHost } from "../../src/actions/sandbox";
@@ -63,5 +63,33 @@ describe("review: action code a pull request adds", () => {
     expect(code).toBe(1);
     // The limit is not the action's answer: no comment saying token requests are now denied.
     expect(stdout).toBe("");
+  });
+});
+
+describe("review: files at the base revision are read under the same rules", () => {
+  it("a base stack file that is not UTF-8 makes that stack invalid, naming the file and the byte; the others are reviewed", async () => {
+    repo = throwawayRepo();
+    const valid = repo.read("Pulumi.dev.yaml");
+    writeFileSync(
+      path.join(repo.dir, "Pulumi.dev.yaml"),
+      Buffer.concat([Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from(`\n${valid}`)]),
+    );
+    repo.git("commit", "-qam", "a Latin-1 byte");
+    repo.write("Pulumi.dev.yaml", valid);
+    const report = await review({ dir: repo.dir, base: "main" });
+    const dev = report.stacks.find((s) => s.stack === "dev")!;
+    expect(dev.status).toBe("invalid");
+    expect(dev.invalid).toEqual([
+      expect.objectContaining({
+        revision: "base",
+        errors: [
+          expect.objectContaining({
+            message:
+              "Pulumi.dev.yaml: is not UTF-8 text: byte 5 (line 1, column 6) is 0xe9; allowed: UTF-8 text only (save the file as UTF-8)",
+          }),
+        ],
+      }),
+    ]);
+    expect(report.stacks.find((s) => s.stack === "prod")!.status).toBe("unchanged");
   });
 });
