@@ -58,7 +58,7 @@ describe("review: action code a pull request adds", () => {
     const { code, stdout, stderr } = await cli(["review", "--dir", repo.dir, "--base", "main", "--format", "markdown"]);
     console.log(`review with a looping handler, limit 3 s: ${(performance.now() - start).toFixed(0)} ms`);
     expect(stderr).toContain(
-      "action client-claims (credentials-exchange): not run to its end, this command's action code has used its time limit of 3 seconds (raise it with AUTH0_TENANT_ACTION_TIME_LIMIT=<seconds>)",
+      "actions.client-claims (credentials-exchange): not run to its end, this command's action code has used its time limit of 3 seconds (raise it with AUTH0_TENANT_ACTION_TIME_LIMIT=<seconds>)",
     );
     expect(code).toBe(1);
     // The limit is not the action's answer: no comment saying token requests are now denied.
