@@ -11,9 +11,6 @@ import { checkDocument, MAX_DEPTH } from "./document-limits";
  * Pulumi program receives them; duplicate keys are errors.
  */
 
-/** Nesting deeper than this is refused while parsing (js-yaml's own bound; aliases are measured after it). */
-const PARSE_MAX_DEPTH = MAX_DEPTH;
-
 export interface NodeRange {
   /** Offset of the node's first character and of the character after its last one. */
   start: number;
@@ -59,11 +56,12 @@ function parseWith(text: string, file: string, options: Pick<LoadOptions, "liste
   }
   let value: unknown;
   try {
-    value = load(text, { filename: file, schema: CORE_SCHEMA, ...options, ...({ maxDepth: PARSE_MAX_DEPTH } as object) });
+    value = load(text, { filename: file, schema: CORE_SCHEMA, ...options, ...({ maxDepth: MAX_DEPTH } as object) });
   } catch (e) {
     if (e instanceof YAMLException) throw new StackConfigError(`${file}: invalid YAML: ${excerpt(e.message, 400)}`);
     throw e;
   }
+  // js-yaml bounds the nesting it parses (maxDepth); what aliases build is measured here.
   // Aliases need anchors (`&name`): a document without an `&` has none, its nesting is the parser's and its size its text's.
   if (text.includes("&")) {
     const nodes = checkDocument(value, file, (message) => new StackConfigError(message));
