@@ -70,3 +70,8 @@ export function assertNever(value: never, what: string): never {
 export class TenantReadError extends ProjectError {
   readonly code = "ERR_TENANT_READ";
 }
+
+/** A command reached one of its limits (time of action code, bytes read, YAML alias expansion); the message says how to raise it. */
+export class CommandLimitError extends ProjectError {
+  readonly code = "ERR_COMMAND_LIMIT";
+}

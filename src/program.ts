@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Tenant, type TenantOutputs } from "../components/tenant";
 import { fullConfigKey } from "./config/config-keys";
+import { checkDocument } from "./config/document-limits";
 import { directoryReader } from "./config/files";
 import { attribute, layeredTenant } from "./config/layers";
 import { stackFileName, TENANT_CONFIG_KEY } from "./config/stack-file";
@@ -41,6 +42,8 @@ export async function tenantProgram(
     );
   }
   const stackFile = stackFileName(stack);
+  // The engine hands the stack file's value over as JSON: bounded like every parsed input before anything walks it.
+  checkDocument(raw, `${stackFile}: ${config.name}:${TENANT_CONFIG_KEY}`, (message) => new StackConfigError(message));
   const readFile = directoryReader(root);
   const layered = await layeredTenant(raw, stackFile, readFile);
   const source = `${stackFile}${layered.shared ? ` over ${layered.shared}` : ""} (${config.name}:${TENANT_CONFIG_KEY})`;

@@ -2,7 +2,8 @@ import { ActionLoadError, BundleError, ProjectFileError } from "../errors";
 import { formatPath, type SpecIssue } from "../spec/issues";
 import type { ActionSpec, TenantSpec } from "../spec/types";
 import type { Bundle, FileReader } from "./bundle";
-import { inspectBundle, sha256 } from "./sandbox";
+import { commandBudget } from "../command-budget";
+import { HOST_LIMITS, inspectBundle, sha256 } from "./sandbox";
 import { ACTION_LIMITS, TRIGGERS } from "./triggers";
 
 export interface BuildContext {
@@ -23,7 +24,7 @@ export async function buildActions(spec: TenantSpec, ctx: BuildContext): Promise
   if (actions.length === 0) return { bundles: {}, errors };
   // esbuild is loaded only when there is an action to bundle: plans without actions stay fast.
   const bundleAction = actions.some((a) => a.bundle) ? (await import("./bundle")).bundleAction : undefined;
-  const built = await Promise.all(actions.map((a) => buildOne(a, ctx, a.bundle ? bundleAction : undefined, errors)));
+  const built = await Promise.all(actions.map((a) => buildOne(a, spec.stack, ctx, a.bundle ? bundleAction : undefined, errors)));
   const bundles: Record<string, Bundle> = {};
   built.forEach((bundle, i) => {
     if (bundle) bundles[actions[i]!.key] = bundle;
@@ -33,12 +34,15 @@ export async function buildActions(spec: TenantSpec, ctx: BuildContext): Promise
 
 async function buildOne(
   action: ActionSpec,
+  stack: string,
   ctx: BuildContext,
   bundleAction: typeof import("./bundle").bundleAction | undefined,
   errors: SpecIssue[],
 ): Promise<Bundle | undefined> {
   const at = formatPath(["actions", action.key, "source"]);
-  const bundle = bundleAction ? await bundled(action, ctx, bundleAction, at, errors) : await unbundled(action, ctx, at, errors);
+  const build = () => (bundleAction ? bundled(action, ctx, bundleAction, at, errors) : unbundled(action, ctx, at, errors));
+  const budget = commandBudget();
+  const bundle = await (budget ? budget.spend(`stack ${stack}: actions.${action.key} (${action.source}), its bundling`, build) : build());
   if (!bundle) return undefined;
   const before = errors.length;
   if (bundle.bytes > ACTION_LIMITS.codeBytes) {
@@ -50,7 +54,11 @@ async function buildOne(
   }
   const { handler, version } = TRIGGERS[action.trigger];
   try {
-    if (!(await inspectBundle(bundle.code)).functions.includes(handler)) {
+    const what = `stack ${stack}: actions.${action.key} (${action.source}), its top level`;
+    const inspected = await (commandBudget()?.action("load", bundle.code, HOST_LIMITS.loadTimeoutMs, what, (timeoutMs) =>
+      inspectBundle(bundle.code, { timeoutMs }),
+    ) ?? inspectBundle(bundle.code));
+    if (!inspected.functions.includes(handler)) {
       errors.push({
         path: at,
         code: "handler_missing",

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { commandBudget } from "../command-budget";
 import { claimNameProblem, customClaimsBytes } from "./claim-rules";
 import { ActionLoadError, ActionRunError, actionHost, type ActionHost, type CallReply } from "./sandbox";
 import { ACTION_LIMITS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
@@ -110,15 +111,12 @@ async function execute(code: string, trigger: Trigger, event: unknown, options: 
   const given = (event ?? {}) as Record<string, unknown>;
   const ev = { ...given, secrets: { ...(given.secrets as Record<string, string> | undefined), ...options.secrets } };
   const host = options.host ?? actionHost(options.allowNetwork ?? false);
+  const limitMs = options.timeoutMs ?? ACTION_LIMITS.executionMs;
+  const call = (timeoutMs: number) => host.execute({ code, trigger, handler: TRIGGERS[trigger].handler, event: ev, timeoutMs });
+  const what = options.action === undefined ? `the ${trigger} action` : `actions.${options.action} (${trigger})`;
   let reply: CallReply;
   try {
-    reply = await host.execute({
-      code,
-      trigger,
-      handler: TRIGGERS[trigger].handler,
-      event: ev,
-      timeoutMs: options.timeoutMs ?? ACTION_LIMITS.executionMs,
-    });
+    reply = await (commandBudget()?.action("call", code, limitMs, what, call) ?? call(limitMs));
   } catch (e) {
     if (options.action === undefined) throw e;
     if (e instanceof ActionLoadError) throw new ActionLoadError(`actions.${options.action}: ${e.message}`, { cause: e });

@@ -1,8 +1,15 @@
 import { realpathSync } from "node:fs";
 import * as path from "node:path";
 import { ProjectFileError } from "../errors";
-import { NotARegularFile, readRegularFile } from "./regular-file";
-import { MAX_YAML_BYTES } from "./yaml";
+import { currentLimits, describeLimit } from "../command-budget";
+import { FileRefused, MAX_PROJECT_FILE_BYTES, readRegularFile, type SizeBound } from "./regular-file";
+
+/** The size bound of a project file: a YAML file's (stack files hold a whole tenant), or a key's or source's. */
+export function sizeBoundOf(relativePath: string): SizeBound {
+  if (!/\.ya?ml$/i.test(relativePath)) return MAX_PROJECT_FILE_BYTES;
+  const limits = currentLimits();
+  return { bytes: limits.yamlFileBytes, text: describeLimit("yamlFileBytes", limits) };
+}
 
 /**
  * Reads project files (keys, action sources) from a directory: undefined for a missing file; a ProjectFileError, which
@@ -10,7 +17,7 @@ import { MAX_YAML_BYTES } from "./yaml";
  * inside the real root) and for anything but a regular file of bounded size (a FIFO or a device would hang or flood a
  * command).
  */
-export function directoryReader(root: string, options: { maxBytes?: number } = {}): (relativePath: string) => Promise<string | undefined> {
+export function directoryReader(root: string): (relativePath: string) => Promise<string | undefined> {
   const base = path.resolve(root);
   let realRoot: string | undefined;
   // Real paths of directories, once each: a tenant's thousands of keys share one or two (realpath is several syscalls).
@@ -38,17 +45,17 @@ export function directoryReader(root: string, options: { maxBytes?: number } = {
     try {
       try {
         // The file itself must not be a link (O_NOFOLLOW); one that is is read through its real path, checked first.
-        return readRegularFile(path.join(dir, path.basename(full)), options.maxBytes, { noFollow: true });
+        return readRegularFile(path.join(dir, path.basename(full)), sizeBoundOf(relativePath), { noFollow: true });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "ELOOP") throw e;
         const real = realOrMissing(full);
         if (real === undefined) return undefined;
         inside(real, relativePath);
-        return readRegularFile(real, options.maxBytes);
+        return readRegularFile(real, sizeBoundOf(relativePath));
       }
     } catch (e) {
       if (isMissing(e)) return undefined;
-      if (e instanceof NotARegularFile) {
+      if (e instanceof FileRefused) {
         if (e.directory) return undefined;
         throw new ProjectFileError(`${relativePath} ${e.reason}`);
       }
@@ -70,10 +77,10 @@ const isMissing = (e: unknown) => ["ENOENT", "ENOTDIR"].includes((e as NodeJS.Er
 
 /**
  * The project's own YAML files (Pulumi.yaml, stack files, shared definitions) under the same rules as every project
- * file, up to the YAML size bound: a stack file linked to a file outside the project, to a FIFO or to a device is
- * refused unread.
+ * file (sizeBoundOf gives them the YAML size bound): a stack file linked to a file outside the project, to a FIFO or to
+ * a device is refused unread.
  */
-export const projectYamlReader = (root: string) => directoryReader(root, { maxBytes: MAX_YAML_BYTES });
+export const projectYamlReader = (root: string) => directoryReader(root);
 
 /** A directory the project writes into (keys/): its real path must be inside the project's. */
 export function assertInsideProject(root: string, dir: string, what: string): void {

@@ -1,6 +1,8 @@
 import { CORE_SCHEMA, dump, load, YAMLException, type LoadOptions } from "js-yaml";
 import { StackConfigError } from "../errors";
+import { commandBudget, currentLimits, describeLimit } from "../command-budget";
 import { excerpt } from "../excerpt";
+import { checkDocument, MAX_DEPTH } from "./document-limits";
 
 /**
  * The project's one YAML library is js-yaml: it reads a 10,000-application stack file in a fraction of the time a
@@ -8,17 +10,6 @@ import { excerpt } from "../excerpt";
  * (see ./yaml-edit.ts). The core schema keeps unquoted dates (expiresAt: 2027-01-01T00:00:00Z) as strings, as the
  * Pulumi program receives them; duplicate keys are errors.
  */
-
-/** Stack files larger than this are refused before parsing (a 10,000-application tenant is about 4 MB). */
-export const MAX_YAML_BYTES = 64 * 1024 * 1024;
-/** Nesting deeper than this is refused (a tenant spec is about 8 levels deep). */
-const MAX_DEPTH = 64;
-/**
- * Aliases may not make the document's value larger than this many nodes once expanded: a "billion laughs" document
- * is a few hundred bytes whose aliases expand to billions of nodes, which every reader (validation, error messages,
- * JSON output, the Pulumi engine) would walk.
- */
-export const MAX_EXPANDED_NODES = 2_000_000;
 
 export interface NodeRange {
   /** Offset of the node's first character and of the character after its last one. */
@@ -59,8 +50,9 @@ export function dumpYaml(value: unknown): string {
 }
 
 function parseWith(text: string, file: string, options: Pick<LoadOptions, "listener">): unknown {
-  if (text.length > MAX_YAML_BYTES) {
-    throw new StackConfigError(`${file}: ${text.length} bytes (allowed: at most ${MAX_YAML_BYTES} bytes for a stack file)`);
+  const limits = currentLimits();
+  if (text.length > limits.yamlFileBytes) {
+    throw new StackConfigError(`${file}: ${text.length} bytes; allowed: at most ${describeLimit("yamlFileBytes", limits)}`);
   }
   let value: unknown;
   try {
@@ -69,44 +61,13 @@ function parseWith(text: string, file: string, options: Pick<LoadOptions, "liste
     if (e instanceof YAMLException) throw new StackConfigError(`${file}: invalid YAML: ${excerpt(e.message, 400)}`);
     throw e;
   }
-  // Aliases need anchors (`&name`): a document without an `&` has none, and its size is its text's.
-  if (text.includes("&")) checkExpansion(value, file);
+  // js-yaml bounds the nesting it parses (maxDepth); what aliases build is measured here.
+  // Aliases need anchors (`&name`): a document without an `&` has none, its nesting is the parser's and its size its text's.
+  if (text.includes("&")) {
+    const nodes = checkDocument(value, file, (message) => new StackConfigError(message));
+    commandBudget()?.chargeAliasNodes(nodes, file);
+  }
   return value;
-}
-
-/**
- * Counts the nodes of the value as every reader would see it (aliases expanded), with each shared object's size
- * computed once, and refuses the document when a path's expansion exceeds the bound.
- */
-function checkExpansion(root: unknown, file: string): void {
-  const sizes = new Map<object, number>();
-  let aliases = 0;
-  const at: (string | number)[] = []; // the path being walked, formatted only for the error
-  const sizeOf = (value: unknown): number => {
-    if (typeof value !== "object" || value === null) return 1;
-    const known = sizes.get(value);
-    if (known !== undefined) {
-      aliases++;
-      return known;
-    }
-    sizes.set(value, 1); // a cycle (an alias to an ancestor) counts once and stops here
-    let total = 1;
-    const keys: (string | number)[] = Array.isArray(value) ? [...value.keys()] : Object.keys(value);
-    for (const key of keys) {
-      at.push(key);
-      total += sizeOf((value as Record<string | number, unknown>)[key]);
-      at.pop();
-      if (total > MAX_EXPANDED_NODES) {
-        const path = at.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
-        throw new StackConfigError(
-          `${file}: ${excerpt(path || "(document)", 200)}: YAML aliases expand to more than ${MAX_EXPANDED_NODES} nodes (${aliases} alias uses so far); allowed: a document whose expanded value stays within that bound — write the values out, or use fewer nested aliases`,
-        );
-      }
-    }
-    sizes.set(value, total);
-    return total;
-  };
-  sizeOf(root);
 }
 
 /** js-yaml reports a node's start before the separating white space; a range starts at its first character. */

@@ -3,6 +3,7 @@ import { stackFileConfigLookup } from "../config/config-keys";
 import { directoryReader, projectYamlReader } from "../config/files";
 import { attribute, layeredTenant, type LayeredTenant } from "../config/layers";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
+import { withCommandBudget } from "../command-budget";
 import { StackConfigError } from "../errors";
 import { buildModel, desiredState, type DesiredState, type TenantModel } from "../model";
 import type { PreviousCredentials } from "../rotation/fingerprints";
@@ -91,6 +92,9 @@ export async function listStacks(dir: string): Promise<string[]> {
   return stackNamesIn(await readdir(dir));
 }
 
-export async function planStack(dir: string, stack: string, now = new Date(), options: PlanOptions = {}): Promise<PlanResult> {
-  return planFromConfig(await readStackConfig(dir, stack), directoryReader(dir), now, { packagesDir: dir, ...options });
+/** Plans one stack of a project directory, within one command budget (the caller's, when it runs inside a command). */
+export function planStack(dir: string, stack: string, now = new Date(), options: PlanOptions = {}): Promise<PlanResult> {
+  return withCommandBudget(async () =>
+    planFromConfig(await readStackConfig(dir, stack), directoryReader(dir), now, { packagesDir: dir, ...options }),
+  );
 }

@@ -2,6 +2,8 @@ import { execFile } from "node:child_process";
 import { hash } from "node:crypto";
 import * as path from "node:path";
 import { promisify } from "node:util";
+import { commandBudget } from "../command-budget";
+import { sizeBoundOf } from "../config/files";
 import { GitError, UsageError } from "../errors";
 import { BlobReader } from "./git-blobs";
 
@@ -61,7 +63,7 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
   const commit = await resolveRevision(repoDir, ref);
   const prefix = (await git(repoDir, ["rev-parse", "--show-prefix"])).trim();
   const cache = new Map<string, Promise<string | undefined>>();
-  const blobs = new BlobReader(repoDir);
+  const blobs = new BlobReader(repoDir, commandBudget());
   // Blob ids by path, one `git ls-tree` per directory: asking cat-file for `<commit>:<path>` walks the directory's
   // tree for every file (10,000 keys in one directory took git 12 s of CPU); by blob id each read is a lookup.
   const listings = new Map<string, Promise<Map<string, { id: string; regular: boolean }>>>();
@@ -97,7 +99,7 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
             const text = await options.workingTree(relativePath).catch(() => undefined);
             if (text !== undefined && blobIdOf(Buffer.from(text, "utf8"), blob.id) === blob.id) return text;
           }
-          return blobs.read(blob.id, key);
+          return blobs.read(blob.id, key, sizeBoundOf(relativePath));
         });
         cache.set(key, hit);
       }

@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import type { PlanResult } from "../plan";
+import { withCommandBudget, type CommandBudget } from "../command-budget";
 import { UsageError } from "../errors";
 import { didYouMean, type SpecIssue } from "../spec";
 import { RISK_ORDER, SECTIONS, type Change, type Risk } from "./changes";
@@ -34,8 +35,24 @@ export const byRisk = (a: Change, b: Change) =>
 
 const isDirectory = (dir: string) => statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true;
 
-/** Plans the base revision and the working tree of each stack and reports what changes, in auth terms. */
-export async function review(options: { dir: string; base: string; stacks?: string[]; now?: Date }): Promise<ReviewReport> {
+export interface ReviewOptions {
+  dir: string;
+  base: string;
+  stacks?: string[];
+  now?: Date;
+  /** What the whole review may spend (default: this environment's limits), shared by every stack and revision. */
+  budget?: CommandBudget;
+}
+
+/**
+ * Plans the base revision and the working tree of each stack and reports what changes, in auth terms. A pull request
+ * decides how many stacks, files and actions there are: one budget bounds the whole review, not each plan.
+ */
+export function review(options: ReviewOptions): Promise<ReviewReport> {
+  return withCommandBudget(() => reviewAll(options), options.budget);
+}
+
+async function reviewAll(options: ReviewOptions): Promise<ReviewReport> {
   const now = options.now ?? new Date();
   if (!isDirectory(options.dir)) throw new UsageError(`--dir ${options.dir}: no such directory`);
   if ((await repositoryRoot(options.dir)) === undefined)

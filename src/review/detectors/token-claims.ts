@@ -1,5 +1,6 @@
 import { RESOURCE_TYPES } from "../../model";
 import { runCredentialsExchange } from "../../actions/bound";
+import { CommandLimitError } from "../../errors";
 import type { Plan } from "../../plan";
 import type { Detector, Finding } from "../changes";
 
@@ -29,6 +30,8 @@ async function m2mClaims(plan: Plan | undefined): Promise<TokenClaims> {
         out.set(app.key, { claims: r.accessTokenClaims, ...(r.denied ? { denied: r.denied.reason } : {}) });
         continue;
       } catch (e) {
+        // The command's own limit is not the actions' answer: the review stops instead of reporting a deny.
+        if (e instanceof CommandLimitError) throw e;
         failure = `the actions fail: ${(e as Error).message}`;
       }
     }
