@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import { InputFileError } from "../../src/errors";
+import { existing, stackName } from "./arguments";
 import { EXIT, UsageError, type Io } from "../io";
-import { json, pick, planOrReport } from "./shared";
+import { dirOption, json, pick, planOrReport } from "./shared";
 
 const fileOption = async (file: string, option: string, what: string) => {
   const { readJsonObject } = await import("../../src/config/json-file");
@@ -18,11 +19,11 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
     .command("action")
     .description("run one bundled action on an event file, in the isolated action runtime (exit 3 when it denies)")
     .argument("<action>", "the action's key in the spec")
-    .requiredOption("--event <file>", "a JSON event (partial: the rest is filled in)")
-    .option("-s, --stack <name>", "the stack", "dev")
+    .requiredOption("--event <file>", "a JSON event (partial: the rest is filled in)", existing("--event", io.cwd))
+    .option("-s, --stack <name>", "the stack", stackName(), "dev")
     .option("--secret <NAME=value...>", "action secrets (never part of a plan)")
     .option("--allow-network", "let the action reach the network (blocked by default)")
-    .option("--dir <path>", "the project directory", io.cwd)
+    .addOption(dirOption(io))
     .action((key: string, opts: { event: string; stack: string; secret?: string[]; allowNetwork?: boolean; dir: string }) =>
       run(async () => {
         const plan = await planOrReport(io, opts.dir, opts.stack);
@@ -68,12 +69,12 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
       "preview a login's claims without a browser: run the bound post-login actions on a user file and print the ID and access token claims (for a real login with the SDKs or a browser: `tenant local`, docs/local-login.md)",
     )
     .requiredOption("--app <key>", "a web application of the spec (one users log in to)")
-    .requiredOption("--user <file>", "the user's profile as JSON (needs user_id)")
+    .requiredOption("--user <file>", "the user's profile as JSON (needs user_id)", existing("--user", io.cwd))
     .requiredOption("--connection <name>", "the connection the user logs in with (e.g. google-oauth2)")
     .option("--strategy <strategy>", "the connection's strategy", "auth0")
     .option("--audience <identifier>", "an API's identifier, for an access token")
-    .option("-s, --stack <name>", "the stack", "dev")
-    .option("--dir <path>", "the project directory", io.cwd)
+    .option("-s, --stack <name>", "the stack", stackName(), "dev")
+    .addOption(dirOption(io))
     .action((opts: { app: string; user: string; connection: string; strategy: string; audience?: string; stack: string; dir: string }) =>
       run(async () => {
         const plan = await planOrReport(io, opts.dir, opts.stack);

@@ -63,8 +63,6 @@ export function describeLocalTenant(
       `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)}${dirFlag(project.dir, project.cwd)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
     );
   }
-  lines.push("", ...describeLogin(tenant, project.usersFile));
-  lines.push("", "Ctrl-C stops it.");
   return lines.join("\n");
 }
 

@@ -67,7 +67,7 @@ export function renderText(report: ReviewReport, look: Style = PLAIN, width = 10
     .join(", ");
   out.push(
     all.length || report.stacks.some((s) => s.invalid)
-      ? `${counts || "no changes"} across ${report.stacks.length} stack(s)`
+      ? `${counts || "no changes"} across ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}`
       : "No auth changes.",
   );
   const tag = (c: { risk: Change["risk"] }) => look.risk(c.risk, LABEL[c.risk].padEnd(6));
