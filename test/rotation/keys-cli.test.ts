@@ -102,6 +102,11 @@ describe("keys new / rotate", () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it("after a rotation with a short --expires, the next one advises retiring the older key, not the one just added", async () => {
+    await addKey(ctx, "rotate", "billing", { name: "billing-short", expires: "30d" });
+    await refused(() => addKey(ctx, "rotate", "billing", {}), "Retire one first (the older is billing-1)");
+  });
+
   it("refuses a third slot and names the credential to retire first, with a command that works from here", async () => {
     await refused(
       () => addKey(ctx, "rotate", "pair", {}),
@@ -163,7 +168,11 @@ describe("keys new / rotate", () => {
   it("refuses --bits 1024", () =>
     refused(() => addKey(ctx, "new", "billing", { bits: "1024" }), "--bits 1024 is not allowed (allowed: 2048, 3072, 4096)", UsageError));
   it("refuses --alg ES256", () =>
-    refused(() => addKey(ctx, "new", "billing", { alg: "ES256" }), "--alg ES256 is not allowed (allowed: RS256, RS384, PS256)", UsageError));
+    refused(
+      () => addKey(ctx, "new", "billing", { alg: "ES256" }),
+      "--alg ES256 is not allowed (allowed: RS256, RS384, PS256)",
+      UsageError,
+    ));
   it("rotate needs an existing credential", () =>
     refused(() => addKey(ctx, "rotate", "portal", {}), "has no credential to rotate; use `keys new portal`"));
 });
