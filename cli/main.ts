@@ -6,6 +6,7 @@ import { liveCommands } from "./commands/live";
 import { localCommands } from "./commands/local";
 import { planCommand } from "./commands/plan";
 import { reviewCommand } from "./commands/review";
+import { initCommand } from "./commands/init";
 import { fsProblem } from "./commands/arguments";
 import { projectDir } from "./commands/project";
 import { Denied, EXIT, processIo, UsageError, type Io } from "./io";
@@ -51,6 +52,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   actionCommand(program, io, runIn);
   localCommands(program, io, runIn);
   liveCommands(program, io, runIn);
+  initCommand(program, io, runIn);
   // Help goes to stdout when asked for (so `--help | less` works), errors to stderr: one line, then where the help is.
   for (const c of [program, ...allCommands(program)])
     c.hook("preSubcommand", (_, sub) => {
