@@ -65,6 +65,8 @@ const liveIo = (io: Io) => ({
   out: io.out,
   err: io.err,
   isTTY: io.isTTY,
+  look: io.look,
+  columns: io.columns,
   env: io.env,
   ...(io.errTTY ? { progress: (line: string) => io.err(line ? `\r\x1b[K${line}` : "\r\x1b[K") } : {}),
 });
@@ -101,7 +103,12 @@ export function liveCommands(program: Command, io: Io, run: (f: () => Promise<nu
       .command("drift")
       .description("the live tenant against the stack's plan: what was changed outside the spec, with risk levels")
       .requiredOption("-s, --stack <name>", "the stack whose plan the tenant is compared with", stackName())
-      .addOption(new Option("--format <format>", "markdown, or json for programs").choices(["markdown", "md", "json"]).default("markdown"))
+      .addOption(
+        new Option(
+          "--format <format>",
+          "markdown for files and CI summaries, json for programs, text for terminals (default: text on a terminal, markdown otherwise)",
+        ).choices(["markdown", "md", "json", "text"]),
+      )
       .addOption(new Option("--fail-on <level>", "exit 1 when drift is at or above this risk").choices(["high", "medium"]))
       .option(
         "--previous <file>",
@@ -109,7 +116,7 @@ export function liveCommands(program: Command, io: Io, run: (f: () => Promise<nu
         existing("--previous", io.cwd),
       ),
     io,
-  ).action((opts: TenantOptions & { stack: string; format: string; failOn?: "high" | "medium"; previous?: string }) =>
+  ).action((opts: TenantOptions & { stack: string; format?: string; failOn?: "high" | "medium"; previous?: string }) =>
     run(async () => {
       await knownStack(opts.dir, opts.stack);
       const flags = await tenantFlags(opts);
@@ -121,7 +128,7 @@ export function liveCommands(program: Command, io: Io, run: (f: () => Promise<nu
           ...flags,
           stack: opts.stack,
           dir: opts.dir,
-          format: opts.format === "json" ? "json" : "markdown",
+          format: opts.format === "json" ? "json" : (opts.format ?? (io.isTTY ? "text" : "markdown")) === "text" ? "text" : "markdown",
           ...(opts.failOn ? { failOn: opts.failOn } : {}),
           ...(opts.previous ? { previous: opts.previous } : {}),
         },

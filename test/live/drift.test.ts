@@ -4,6 +4,9 @@ import { calculateJwkThumbprint, exportJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_MANAGEMENT_SCOPES, READ_SCOPES, type TenantStore } from "../../src/local-tenant/management";
 import { localClientId } from "../../src/local-tenant";
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { runDrift } from "../../src/live/commands";
 import { driftReport } from "../../src/live/drift";
 import { readTenant } from "../../src/live/snapshot";
 import { directoryReader } from "../../src/config/files";
@@ -359,5 +362,25 @@ describe("one risk table for review and drift: the same change is the same kind,
     }
     const highest = (xs: { risk: string }[]) => Math.max(...xs.map((x) => rank(x.risk)));
     expect(highest(drifted)).toBeGreaterThanOrEqual(highest(reviewed));
+  });
+});
+
+describe("drift --format text: the report for a terminal, as the review's", () => {
+  it("the callback added by hand is one HIGH line, wrapped to the width, with exit 1 under --fail-on high", async () => {
+    restore(f.tenant.management.store, pristine);
+    await m.clients.update(id("web-portal"), { callbacks: ["https://portal.acme.example/callback", "https://evil.example/callback"] });
+    const keyFile = path.join(f.scratch, "reader-text.key");
+    writeFileSync(keyFile, readerKeyPair().privateKey, { mode: 0o600 });
+    let out = "";
+    const code = await runDrift(
+      { stack: STACK, dir: f.project.root, format: "text", failOn: "high", local: f.tenant.url, clientId: READER_ID, keyFile },
+      { out: (s) => void (out += s), err: () => undefined, env: {}, columns: 80, reader: { fetch: trustingFetch(f.tenant.tls!.caPem) } },
+    );
+    expect(code).toBe(1);
+    expect(out).not.toContain("<!--");
+    expect(out).not.toContain("| risk |");
+    expect(out).toContain("1 high across 1 stack\n");
+    expect(out).toMatch(/HIGH +web-portal gains callback https:\/\/evil\.example\/callback/);
+    expect(out.split("\n").every((l) => l.length <= 80)).toBe(true);
   });
 });
