@@ -60,7 +60,8 @@ export function renderMarkdown(report: ReviewReport): string {
 
 /** The review for a terminal: the same content as the Markdown, as wrapped text with the risk levels highlighted. */
 export function renderText(report: ReviewReport, look: Style = PLAIN, width = 100): string {
-  const out: string[] = [look.heading(report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`), ""];
+  const title = report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`;
+  const out: string[] = [...wrap(title, width, "  ").map((l) => look.heading(l)), ""];
   const all = report.stacks.flatMap((s) => s.changes).sort(byRisk);
   const counts = RISK_ORDER.filter((r) => report.counts[r] > 0)
     .map((r) => look.risk(r, `${report.counts[r]} ${r}`))
