@@ -114,6 +114,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
     .option("--ca <ca.pem>", "the CA to trust (default: the local tenant's cached CA)", existing("--ca", io.cwd))
     .option("--domain <domain>", "a real tenant's domain")
     .option("--client-id <id>", "the deployed client id, with --domain (pulumi stack output applications)")
+    .option("--raw", 'only the access token, verified (for curl -H "Authorization: Bearer $(auth0-tenant token … --raw)")')
     .addOption(dirOption(io))
     .action(
       (opts: {
@@ -128,6 +129,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
         ca?: string;
         domain?: string;
         clientId?: string;
+        raw?: boolean;
         dir: string;
       }) =>
         run(async () => {
@@ -187,7 +189,12 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
             io.err(`HTTP ${response.status}: ${JSON.stringify(response.body)}\n`);
             return EXIT.findings;
           }
-          const inspected = await inspectToken(String(response.body.access_token), discovered.jwks_uri, discovered.issuer, transport);
+          const accessToken = String(response.body.access_token);
+          const inspected = await inspectToken(accessToken, discovered.jwks_uri, discovered.issuer, transport);
+          if (opts.raw) {
+            io.out(`${accessToken}\n`);
+            return EXIT.ok;
+          }
           io.out(
             json(
               {
