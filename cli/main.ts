@@ -7,6 +7,7 @@ import { localCommands } from "./commands/local";
 import { planCommand } from "./commands/plan";
 import { reviewCommand } from "./commands/review";
 import { initCommand } from "./commands/init";
+import { completionCommand } from "./commands/completion";
 import { fsProblem } from "./commands/arguments";
 import { projectDir } from "./commands/project";
 import { Denied, EXIT, processIo, UsageError, type Io } from "./io";
@@ -53,6 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   localCommands(program, io, runIn);
   liveCommands(program, io, runIn);
   initCommand(program, io, runIn);
+  completionCommand(program, io, runIn);
   // Help goes to stdout when asked for (so `--help | less` works), errors to stderr: one line, then where the help is.
   for (const c of [program, ...allCommands(program)])
     c.hook("preSubcommand", (_, sub) => {
