@@ -114,6 +114,17 @@ describe("exit code 2 for a missing or wrong argument, in every command", () => 
   });
 });
 
+describe("docs/cli.md: its command table names every command, its exit-code table every code", () => {
+  it("every command, every code", async () => {
+    const { readFileSync } = await import("node:fs");
+    const doc = readFileSync(path.join(root, "docs/cli.md"), "utf8");
+    const help = await cli(["--help"]);
+    for (const c of [...help.stdout.matchAll(/^ {2}([a-z]+)\b/gm)].map((m) => m[1]!))
+      expect(doc, c).toMatch(new RegExp(`^\\| \`${c}\\b`, "m"));
+    for (const code of [0, 1, 2, 3, 4]) expect(doc).toMatch(new RegExp(`^\\| ${code} \\| `, "m"));
+  });
+});
+
 describe("usage errors: one line, then where the help is", () => {
   it("the keys commands print no notes before the error", async () => {
     const r = await cli(["keys", "rotate", "biling", "--dry-run"], { cwd: root });
