@@ -18,6 +18,8 @@ export function fileProblem(file: string, cwd: string, want: "file" | "directory
     if (want === "directory" && !info.isDirectory()) return "is not a directory";
     return undefined;
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (want === "directory" && (code === "ENOENT" || code === "ENOTDIR")) return "no such directory";
     return fsProblem(e as NodeJS.ErrnoException);
   }
 }

@@ -59,7 +59,7 @@ describe("shell completion, driven through a real bash", () => {
     expect(await complete(["action", ""])).toEqual(["client-claims", "login-claims"]);
     // outside any project: nothing, and no error on the terminal
     expect(await complete(["plan", "--stack", ""], bin)).toEqual([]);
-  }, 30_000);
+  }, 120_000);
 
   it("zsh and fish scripts are generated from the same tree; an unknown shell is a usage error", async () => {
     expect((await cli(["completion", "zsh"])).stdout).toContain("bashcompinit");

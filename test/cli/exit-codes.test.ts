@@ -20,7 +20,7 @@ const env = { AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" };
 const MISTAKES: { command: string; kind: string; args: string[]; says: string }[] = [
   { command: "plan", kind: "missing file", args: ["plan", "--previous", missing], says: `--previous ${missing}: no such file` },
   { command: "plan", kind: "bad stack name", args: ["plan", "--stack", "Bad Name"], says: '--stack "Bad Name": not a stack name' },
-  { command: "plan", kind: "missing directory", args: ["plan", "--dir", missing], says: `--dir ${missing}: no such file` },
+  { command: "plan", kind: "missing directory", args: ["plan", "--dir", missing], says: `--dir ${missing}: no such directory` },
   { command: "review", kind: "bad stack name", args: ["review", "--base", "HEAD", "--stack", "../x"], says: "not a stack name" },
   { command: "review", kind: "missing directory", args: ["review", "--base", "HEAD", "--dir", missing], says: "--dir" },
   {
