@@ -25,14 +25,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   let failed: Command | undefined;
   // `help keys rotate` is `keys rotate --help` (commander's own help command takes one word only).
   if (argv[0] === "help") argv = [...argv.slice(1), "--help"];
-  const program = new Command("auth0-tenant")
-    .description("An Auth0 tenant as code: plan, review, rotate keys, run actions and a local tenant, offline")
-    .version(VERSION, "-V, --version", "the version")
-    .option("--no-color", "no colour, even on a terminal (NO_COLOR=1 does the same)")
-    .showSuggestionAfterError(true)
-    .exitOverride();
-  program.configureHelp({ sortSubcommands: false });
-  const runner = (command: () => Command) => async (body: () => Promise<number>) => {
+  const program = createProgram(io, async (body) => {
     try {
       code = await body();
     } catch (e) {
@@ -40,33 +33,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
       throw e;
     }
   });
+  for (const c of [program, ...allCommands(program)])
+    c.hook("preSubcommand", (_, sub) => {
+      current = sub;
+    });
   program.hook("preAction", (_, actionCommand) => {
     current = actionCommand;
     // --dir wins; else the project is found from the current directory up, as git and pulumi find theirs.
     if (actionCommand.options.some((o) => o.long === "--dir") && actionCommand.getOptionValue("dir") === undefined)
       actionCommand.setOptionValue("dir", projectDir(io.cwd));
   });
-  const runIn = runner(() => current);
-  planCommand(program, io, runIn);
-  reviewCommand(program, io, runIn);
-  keysCommand(program, io, runIn);
-  actionCommand(program, io, runIn);
-  localCommands(program, io, runIn);
-  liveCommands(program, io, runIn);
-  initCommand(program, io, runIn);
-  completionCommand(program, io, runIn);
-  // Help goes to stdout when asked for (so `--help | less` works), errors to stderr: one line, then where the help is.
-  for (const c of [program, ...allCommands(program)])
-    c.hook("preSubcommand", (_, sub) => {
-      current = sub;
-    })
-      .exitOverride()
-      .showHelpAfterError(`(see \`${commandPath(c)} --help\`)`)
-      .configureOutput({
-        writeOut: (s) => io.out(s),
-        writeErr: (s) => io.err(s),
-        outputError: (s, write) => write(io.errLook.error(s)),
-      });
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;
@@ -78,7 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
-      io.err(`${io.errLook.error(`error: ${e.message}`)}\n(see \`${commandPath(failed ?? current)} --help\`)\n`);
+      io.err(`${io.errLook.error(`error: ${e.message}`)}\n(see \`${commandPath(failed ?? current ?? program)} --help\`)\n`);
       return EXIT.usage;
     }
     if (e instanceof Denied) {
@@ -102,6 +78,46 @@ export async function run(argv: string[], io: Io): Promise<number> {
     io.err(`${io.errLook.error(e instanceof Error ? e.message : String(e))}\n`);
     return EXIT.findings;
   }
+}
+
+type RunIn = (body: () => Promise<number>) => Promise<void>;
+
+/** The program of every command; `runIn` runs a command's body and records its exit code. */
+function createProgram(io: Io, runIn: RunIn): Command {
+  const program = new Command("auth0-tenant")
+    .description("An Auth0 tenant as code: plan, review, rotate keys, run actions and a local tenant, offline")
+    .version(VERSION, "-V, --version", "the version")
+    .option("--no-color", "no colour, even on a terminal (NO_COLOR=1 does the same)")
+    .showSuggestionAfterError(true);
+  program.configureHelp({ sortSubcommands: false });
+  planCommand(program, io, runIn);
+  reviewCommand(program, io, runIn);
+  keysCommand(program, io, runIn);
+  actionCommand(program, io, runIn);
+  localCommands(program, io, runIn);
+  liveCommands(program, io, runIn);
+  initCommand(program, io, runIn);
+  completionCommand(program, io, runIn);
+  // Help goes to stdout when asked for (so `--help | less` works), errors to stderr: one line, then where the help is.
+  for (const c of [program, ...allCommands(program)])
+    c.exitOverride()
+      .showHelpAfterError(`(see \`${commandPath(c)} --help\`)`)
+      .configureOutput({
+        writeOut: (s) => io.out(s),
+        writeErr: (s) => io.err(s),
+        outputError: (s, write) => write(io.errLook.error(s)),
+      });
+  return program;
+}
+
+/** Every command that runs something, as the words that name it (["keys", "rotate"]), from the program run() uses. */
+export function commandPaths(): string[][] {
+  const leaves = (c: Command, above: string[]): string[][] =>
+    c.commands.flatMap((s) => (s.commands.length > 0 ? leaves(s, [...above, s.name()]) : [[...above, s.name()]]));
+  return leaves(
+    createProgram(processIo([]), async () => undefined),
+    [],
+  );
 }
 
 /** `auth0-tenant keys rotate`: the words that run a command. */

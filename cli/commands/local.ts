@@ -20,6 +20,11 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
     .option("--management-key <public.pem>", "register a Management API client with this public key", existing("--management-key", io.cwd))
     .option("--management-client-id <id>", "its client id")
     .option("--management-scopes <scopes>", "its scopes: read, all, or a list", "read")
+    .option(
+      "--users <file>",
+      "test users who can log in to the web applications (default: local/users.yaml when it exists)",
+      existing("--users", io.cwd),
+    )
     .addOption(dirOption(io))
     .action(
       (opts: {
@@ -94,7 +99,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
           io.out(
-            `${describeLocalTenant(local, opts.stack, { dir: opts.dir, cwd: io.cwd })}\n\n${describeManagementApi(local)}\n\nCtrl-C stops it.\n`,
+            `${describeLocalTenant(local, opts.stack, { dir: opts.dir, cwd: io.cwd, ...(usersFile ? { usersFile } : {}) })}\n\n${describeManagementApi(local)}\n\nCtrl-C stops it.\n`,
           );
           return new Promise<number>(() => undefined);
         }),

@@ -63,6 +63,7 @@ export function describeLocalTenant(
       `  npx auth0-tenant token --local --port ${port}${tenant.protocol === "http" ? " --http" : ""}${caOption(tenant)}${dirFlag(project.dir, project.cwd)} --stack ${stack} --app ${example.app.key} --key <private.pem>`,
     );
   }
+  lines.push("", ...describeLogin(tenant, project.usersFile));
   return lines.join("\n");
 }
 
