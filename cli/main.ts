@@ -6,6 +6,10 @@ import { liveCommands } from "./commands/live";
 import { localCommands } from "./commands/local";
 import { planCommand } from "./commands/plan";
 import { reviewCommand } from "./commands/review";
+import { initCommand } from "./commands/init";
+import { completionCommand } from "./commands/completion";
+import { fsProblem } from "./commands/arguments";
+import { projectDir } from "./commands/project";
 import { Denied, EXIT, processIo, UsageError, type Io } from "./io";
 
 const VERSION = (require("../package.json") as { version: string }).version;
@@ -19,6 +23,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
   let code: number = EXIT.ok;
   let current: Command | undefined;
   let failed: Command | undefined;
+  // `help keys rotate` is `keys rotate --help` (commander's own help command takes one word only).
+  if (argv[0] === "help") argv = [...argv.slice(1), "--help"];
   const program = createProgram(io, async (body) => {
     try {
       code = await body();
@@ -27,8 +33,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
       throw e;
     }
   });
+  for (const c of [program, ...allCommands(program)])
+    c.hook("preSubcommand", (_, sub) => {
+      current = sub;
+    });
   program.hook("preAction", (_, actionCommand) => {
     current = actionCommand;
+    // --dir wins; else the project is found from the current directory up, as git and pulumi find theirs.
+    if (actionCommand.options.some((o) => o.long === "--dir") && actionCommand.getOptionValue("dir") === undefined)
+      actionCommand.setOptionValue("dir", projectDir(io.cwd));
   });
   try {
     await program.parseAsync(argv, { from: "user" });
@@ -41,7 +54,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return EXIT.usage;
     }
     if (e instanceof UsageError) {
-      io.err(`${io.errLook.error(`error: ${e.message}`)}\n${(failed ?? program).helpInformation()}`);
+      io.err(`${io.errLook.error(`error: ${e.message}`)}\n(see \`${commandPath(failed ?? current ?? program)} --help\`)\n`);
       return EXIT.usage;
     }
     if (e instanceof Denied) {
@@ -54,6 +67,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
     }
     if (e instanceof ProjectError) {
       io.err(`${io.errLook.error(e.message)}\n`);
+      return EXIT.findings;
+    }
+    // A file system error that escaped a reader: its path and what is wrong, not `ENOENT: no such file or directory, open …`.
+    const errno = e as NodeJS.ErrnoException;
+    if (errno instanceof Error && typeof errno.code === "string" && typeof errno.path === "string") {
+      io.err(`${io.errLook.error(`${errno.path}: ${fsProblem(errno)}`)}\n`);
       return EXIT.findings;
     }
     io.err(`${io.errLook.error(e instanceof Error ? e.message : String(e))}\n`);
@@ -69,15 +88,7 @@ function createProgram(io: Io, runIn: RunIn): Command {
     .description("An Auth0 tenant as code: plan, review, rotate keys, run actions and a local tenant, offline")
     .version(VERSION, "-V, --version", "the version")
     .option("--no-color", "no colour, even on a terminal (NO_COLOR=1 does the same)")
-    .showSuggestionAfterError(true)
-    .showHelpAfterError(true)
-    .exitOverride()
-    .configureOutput({
-      writeOut: (s) => io.err(s),
-      writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(io.errLook.error(s)),
-    });
-  // Help goes to stdout when asked for (so `--help | less` works), errors to stderr.
+    .showSuggestionAfterError(true);
   program.configureHelp({ sortSubcommands: false });
   planCommand(program, io, runIn);
   reviewCommand(program, io, runIn);
@@ -85,17 +96,17 @@ function createProgram(io: Io, runIn: RunIn): Command {
   actionCommand(program, io, runIn);
   localCommands(program, io, runIn);
   liveCommands(program, io, runIn);
-  for (const c of allCommands(program))
-    c.exitOverride().configureOutput({
-      writeOut: (s) => io.out(s),
-      writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(io.errLook.error(s)),
-    });
-  program.configureOutput({
-    writeOut: (s) => io.out(s),
-    writeErr: (s) => io.err(s),
-    outputError: (s, write) => write(io.errLook.error(s)),
-  });
+  initCommand(program, io, runIn);
+  completionCommand(program, io, runIn);
+  // Help goes to stdout when asked for (so `--help | less` works), errors to stderr: one line, then where the help is.
+  for (const c of [program, ...allCommands(program)])
+    c.exitOverride()
+      .showHelpAfterError(`(see \`${commandPath(c)} --help\`)`)
+      .configureOutput({
+        writeOut: (s) => io.out(s),
+        writeErr: (s) => io.err(s),
+        outputError: (s, write) => write(io.errLook.error(s)),
+      });
   return program;
 }
 
@@ -107,6 +118,13 @@ export function commandPaths(): string[][] {
     createProgram(processIo([]), async () => undefined),
     [],
   );
+}
+
+/** `auth0-tenant keys rotate`: the words that run a command. */
+function commandPath(c: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = c; at; at = at.parent) names.unshift(at.name());
+  return names.join(" ");
 }
 
 function allCommands(c: Command): Command[] {

@@ -114,6 +114,11 @@ const invocations: Record<string, () => { args: string[]; untilOutput?: boolean 
   drift: () => ({
     args: ["drift", "--stack", "dev", "--local", `http://127.0.0.1:${deadPort}`, "--client-id", "reader", "--key-file", privateKey],
   }),
+  init: () => {
+    const into = mkdtempSync(path.join(work, "init-"));
+    return { args: ["init", path.join(into, "repo"), "--key-out", path.join(into, "first-key.pem")] };
+  },
+  completion: () => ({ args: ["completion", "bash"] }),
 };
 
 describe("every command ends with its result, through the real executable", () => {

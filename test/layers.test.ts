@@ -225,7 +225,9 @@ describe("the promotion view", () => {
     expect(texts).toContain("high billing gains orders:delete on orders-api");
     expect(texts).toContain("high application portal (regular_web) is removed: its clients lose access");
     // Each stack holds its own keys: listed for information, never as a key "added" or "retired".
-    expect(texts.some((t) => t.startsWith("info billing: key prod-key") && t.endsWith("is this stack's own"))).toBe(true);
+    expect(texts.some((t) => t.startsWith("info billing: key prod-key") && t.endsWith("is only in prod"))).toBe(true);
+    // and the other side's key names its stack too, not "the other stack's only" beside "this stack's own"
+    expect(texts.some((t) => t.startsWith("info billing: key") && t.endsWith("is only in dev"))).toBe(true);
     expect(texts.some((t) => /is (added|retired)/.test(t))).toBe(false);
     expect(texts.some((t) => t.includes("unsafe rotation"))).toBe(false);
     expect(renderMarkdown(report)).toContain("## How prod differs from dev");

@@ -2,8 +2,9 @@ import { Option, type Command } from "commander";
 import type { AddKeyOptions, KeysContext } from "../../src/keys/commands";
 import { KEY_ALGORITHMS, KEY_BITS } from "../../src/keys/limits";
 import { table } from "../../src/text/table";
+import { existing, stackName } from "./arguments";
 import { EXIT, progress, type Io } from "../io";
-import { intOption, json, knownStack } from "./shared";
+import { dirOption, intOption, json, knownStack } from "./shared";
 
 interface Common {
   stack: string;
@@ -20,15 +21,19 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
       "after",
       "\nEvery change is checked against the stack file, the last deployment (--previous <pulumi stack output --json file>,\nelse `pulumi stack output` when the Pulumi CLI is available) and the last commit (git HEAD) before anything is written.",
     );
-  const common = (c: Command) => c.option("-s, --stack <name>", "the stack", "dev").option("--dir <path>", "the project directory", io.cwd);
+  const common = (c: Command) => c.option("-s, --stack <name>", "the stack", stackName(), "dev").addOption(dirOption(io));
   const changing = (c: Command) =>
     common(c)
-      .option("--previous <file>", "the last deployment's outputs (pulumi stack output --json), checked before writing")
+      .option(
+        "--previous <file>",
+        "the last deployment's outputs (pulumi stack output --json), checked before writing",
+        existing("--previous", io.cwd),
+      )
       .option("--dry-run", "say what would change, write nothing");
-  const keyOptions = (c: Command) =>
-    c
+  // --bits only where a key is generated: a key that is added has the size it has.
+  const keyOptions = (c: Command, generated: boolean) =>
+    (generated ? c.addOption(new Option("--bits <bits>", "RSA key size").choices(KEY_BITS.map(String)).default("2048")) : c)
       .addOption(new Option("--alg <alg>", "the credential's algorithm").choices([...KEY_ALGORITHMS]).default("RS256"))
-      .addOption(new Option("--bits <bits>", "RSA key size").choices(KEY_BITS.map(String)).default("2048"))
       .option("--expires <when>", "90d, or an ISO 8601 date (default 365d)")
       .option("--name <credential>", "the credential's name (default <app>-<stack>-<date>)");
 
@@ -39,36 +44,40 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
     const deployed = changes
       ? await deployedSources({ dir: opts.dir, stack: opts.stack, now, ...(opts.previous ? { previousFile: opts.previous } : {}) })
       : { sources: [], notes: [] };
-    if (changes) {
-      io.err(
-        `rotation rules checked against: Pulumi.${opts.stack}.yaml as it is now${deployed.sources.map((s) => `, ${s.source}`).join("")}\n`,
-      );
-      for (const note of deployed.notes) io.err(`  note: ${note}\n`);
-    }
     return { dir: opts.dir, stack: opts.stack, now, deployed };
+  };
+  /** What the rotation rules were checked against: said once the change is made (an error is said alone, in one line). */
+  const checkedAgainst = (ctx: KeysContext) => {
+    io.err(
+      `rotation rules checked against: Pulumi.${ctx.stack}.yaml as it is now${ctx.deployed.sources.map((s) => `, ${s.source}`).join("")}\n`,
+    );
+    for (const note of ctx.deployed.notes) io.err(`  note: ${note}\n`);
   };
 
   const adding = (mode: "new" | "rotate" | "add", description: string) => {
-    const c = changing(keyOptions(keys.command(mode).description(description).argument("<app>", "the application")));
-    if (mode === "add") c.requiredOption("--public-key <file>", "a public key or certificate someone gave you");
+    const c = changing(keyOptions(keys.command(mode).description(description).argument("<app>", "the application"), mode !== "add"));
+    if (mode === "add")
+      c.requiredOption("--public-key <file>", "a public key or certificate someone gave you", existing("--public-key", io.cwd));
     else c.option("--out <path>", "where the private key goes (outside the repository; default ~/.config/auth0-tenant/<stack>/<name>.pem)");
     c.action(
-      (app: string, opts: Common & { alg: string; bits: string; expires?: string; name?: string; out?: string; publicKey?: string }) =>
+      (app: string, opts: Common & { alg: string; bits?: string; expires?: string; name?: string; out?: string; publicKey?: string }) =>
         run(async () => {
           const ctx = await context(opts, true);
           const options: AddKeyOptions = {
             alg: opts.alg,
-            bits: opts.bits,
+            ...(opts.bits ? { bits: opts.bits } : {}),
             ...(opts.expires ? { expires: opts.expires } : {}),
             ...(opts.name ? { name: opts.name } : {}),
             ...(opts.out ? { out: opts.out } : {}),
             ...(opts.publicKey ? { publicKey: opts.publicKey } : {}),
             dryRun: opts.dryRun === true,
           };
-          const working = mode === "add" ? undefined : progress(io, `generating an RSA-${opts.bits} key pair`);
+          const working = mode === "add" ? undefined : progress(io, `generating an RSA-${opts.bits ?? "2048"} key pair`);
           try {
             const { addKey } = await import("../../src/keys/commands");
-            io.out((await addKey(ctx, mode, app, options)).lines.join("\n") + "\n");
+            const result = await addKey(ctx, mode, app, options);
+            checkedAgainst(ctx);
+            io.out(result.lines.join("\n") + "\n");
           } finally {
             working?.done();
           }
@@ -87,7 +96,9 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
       run(async () => {
         const ctx = await context(opts, true);
         const { retireKey } = await import("../../src/keys/commands");
-        io.out((await retireKey(ctx, app, credential, { dryRun: opts.dryRun === true })).lines.join("\n") + "\n");
+        const result = await retireKey(ctx, app, credential, { dryRun: opts.dryRun === true });
+        checkedAgainst(ctx);
+        io.out(result.lines.join("\n") + "\n");
         return EXIT.ok;
       }),
     );
@@ -125,7 +136,11 @@ export function keysCommand(program: Command, io: Io, run: (f: () => Promise<num
         const bad = rows.filter(
           (r) => r.state === "expired" || r.state === "unreadable" || (opts.failOn === "expiring" && r.state === "expiring"),
         );
-        return opts.failOn && bad.length > 0 ? EXIT.findings : EXIT.ok;
+        if (!opts.failOn || bad.length === 0) return EXIT.ok;
+        io.err(
+          `--fail-on ${opts.failOn}: ${bad.map((r) => `${r.app} ${r.name} is ${r.state}${r.daysLeft !== null && r.state === "expiring" ? ` (${r.daysLeft} days left)` : ""}`).join("; ")}\n`,
+        );
+        return EXIT.findings;
       }),
     );
 }

@@ -1,6 +1,8 @@
 import { Option, type Command } from "commander";
+import { existing, privateKeyFile, stackName } from "./arguments";
+import { localDomain } from "../../src/live/local";
 import { UsageError, type Io } from "../io";
-import { intOption, knownStack } from "./shared";
+import { dirOption, intOption, knownStack } from "./shared";
 
 /** The flags that say which tenant to read and as whom (import, drift and plan --live). */
 export interface TenantOptions {
@@ -16,15 +18,26 @@ export interface TenantOptions {
 export function withTenantOptions(command: Command, io: Io, domain = true): Command {
   if (domain) command.option("--domain <tenant>", "the tenant to read (e.g. acme.eu.auth0.com)");
   return command
-    .option("--local <url>", "read the local tenant instead (its https:// URL, as `tenant local` prints)")
-    .option("--ca <file>", "the local tenant's CA (default: the one `tenant local` created)")
+    .option("--local <url>", "read the local tenant instead (its https:// URL, as `tenant local` prints)", localUrl)
+    .option("--ca <file>", "the local tenant's CA (default: the one `tenant local` created)", existing("--ca", io.cwd))
     .option("--client-id <id>", "the reader application (default: AUTH0_CLIENT_ID, or the stack's auth0:clientId)")
     .option(
       "--key-file <pem>",
       "its private key (default: AUTH0_CLIENT_ASSERTION_PRIVATE_KEY; a stack's secret config cannot be read offline)",
+      privateKeyFile("--key-file", io.cwd),
     )
     .option("--concurrency <n>", "Management API calls in flight (1 to 4)")
-    .option("--dir <path>", "the project directory", io.cwd);
+    .addOption(dirOption(io));
+}
+
+/** --local: a URL the local tenant can have, else a usage error (src/live/local.ts says what is wrong with it). */
+function localUrl(value: string): string {
+  try {
+    localDomain(value);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return value;
 }
 
 /** The tenant flags as src/live reads them; a --local run first re-executes itself trusting the local CA (src/live/local.ts). */
@@ -52,6 +65,8 @@ const liveIo = (io: Io) => ({
   out: io.out,
   err: io.err,
   isTTY: io.isTTY,
+  look: io.look,
+  columns: io.columns,
   env: io.env,
   ...(io.errTTY ? { progress: (line: string) => io.err(line ? `\r\x1b[K${line}` : "\r\x1b[K") } : {}),
 });
@@ -61,8 +76,12 @@ export function liveCommands(program: Command, io: Io, run: (f: () => Promise<nu
     program
       .command("import")
       .description("adopt an existing tenant: read it and write Pulumi.<stack>.yaml (adopt: ids, action code, matched keys), then plan it")
-      .requiredOption("-s, --stack <name>", "the new stack to write")
-      .option("--keys <dir>", "where to look for the applications' public keys, matched by thumbprint (default: keys/)")
+      .requiredOption("-s, --stack <name>", "the new stack to write", stackName())
+      .option(
+        "--keys <dir>",
+        "where to look for the applications' public keys, matched by thumbprint (default: keys/)",
+        existing("--keys", io.cwd, "directory"),
+      )
       .option("--force", "overwrite an existing stack file"),
     io,
   ).action((opts: TenantOptions & { stack: string; keys?: string; force?: boolean }) =>
@@ -83,12 +102,21 @@ export function liveCommands(program: Command, io: Io, run: (f: () => Promise<nu
     program
       .command("drift")
       .description("the live tenant against the stack's plan: what was changed outside the spec, with risk levels")
-      .requiredOption("-s, --stack <name>", "the stack whose plan the tenant is compared with")
-      .addOption(new Option("--format <format>", "markdown, or json for programs").choices(["markdown", "md", "json"]).default("markdown"))
+      .requiredOption("-s, --stack <name>", "the stack whose plan the tenant is compared with", stackName())
+      .addOption(
+        new Option(
+          "--format <format>",
+          "markdown for files and CI summaries, json for programs, text for terminals (default: text on a terminal, markdown otherwise)",
+        ).choices(["markdown", "md", "json", "text"]),
+      )
       .addOption(new Option("--fail-on <level>", "exit 1 when drift is at or above this risk").choices(["high", "medium"]))
-      .option("--previous <file>", "the stack's outputs (pulumi stack output --json): the client ids it deployed"),
+      .option(
+        "--previous <file>",
+        "the stack's outputs (pulumi stack output --json): the client ids it deployed",
+        existing("--previous", io.cwd),
+      ),
     io,
-  ).action((opts: TenantOptions & { stack: string; format: string; failOn?: "high" | "medium"; previous?: string }) =>
+  ).action((opts: TenantOptions & { stack: string; format?: string; failOn?: "high" | "medium"; previous?: string }) =>
     run(async () => {
       await knownStack(opts.dir, opts.stack);
       const flags = await tenantFlags(opts);
@@ -100,7 +128,7 @@ export function liveCommands(program: Command, io: Io, run: (f: () => Promise<nu
           ...flags,
           stack: opts.stack,
           dir: opts.dir,
-          format: opts.format === "json" ? "json" : "markdown",
+          format: opts.format === "json" ? "json" : (opts.format ?? (io.isTTY ? "text" : "markdown")) === "text" ? "text" : "markdown",
           ...(opts.failOn ? { failOn: opts.failOn } : {}),
           ...(opts.previous ? { previous: opts.previous } : {}),
         },

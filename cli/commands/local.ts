@@ -1,7 +1,8 @@
 import type { Command } from "commander";
 import type { clientCredentialsToken } from "../../src/local-tenant/client";
+import { existing, privateKeyFile, stackName } from "./arguments";
 import { EXIT, progress, UsageError, type Io } from "../io";
-import { intOption, json, pick, planOrReport } from "./shared";
+import { dirOption, intOption, json, pick, planOrReport } from "./shared";
 import { grantsOf } from "../../src/spec/grants";
 
 export function localCommands(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
@@ -11,16 +12,20 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
   tenant
     .command("local")
     .description("serve a stack's plan over HTTPS on 127.0.0.1 (runs until stopped)")
-    .option("-s, --stack <name>", "the stack", "dev")
+    .option("-s, --stack <name>", "the stack", stackName(), "dev")
     .option("--port <port>", "the port (0 picks a free one)", "4010")
     .option("--http", "plain HTTP instead of HTTPS (for curl)")
     .option("--tls-dir <dir>", "where the local CA and certificate are kept")
     .option("--custom-domain <domain>", "also accept assertions for https://<domain>/")
-    .option("--management-key <public.pem>", "register a Management API client with this public key")
+    .option("--management-key <public.pem>", "register a Management API client with this public key", existing("--management-key", io.cwd))
     .option("--management-client-id <id>", "its client id")
     .option("--management-scopes <scopes>", "its scopes: read, all, or a list", "read")
-    .option("--users <file>", "test users who can log in to the web applications (default: local/users.yaml when it exists)")
-    .option("--dir <path>", "the project directory", io.cwd)
+    .option(
+      "--users <file>",
+      "test users who can log in to the web applications (default: local/users.yaml when it exists)",
+      existing("--users", io.cwd),
+    )
+    .addOption(dirOption(io))
     .action(
       (opts: {
         stack: string;
@@ -94,10 +99,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           process.once("SIGINT", stop);
           process.once("SIGTERM", stop);
           io.out(
-            describeLocalTenant(local, opts.stack, { dir: opts.dir, cwd: io.cwd, ...(usersFile ? { usersFile } : {}) }) +
-              "\n\n" +
-              describeManagementApi(local) +
-              "\n",
+            `${describeLocalTenant(local, opts.stack, { dir: opts.dir, cwd: io.cwd, ...(usersFile ? { usersFile } : {}) })}\n\n${describeManagementApi(local)}\n\nCtrl-C stops it.\n`,
           );
           return new Promise<number>(() => undefined);
         }),
@@ -107,17 +109,18 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
     .command("token")
     .description("get a client-credentials token with private_key_jwt, from the local tenant or a real one, and verify it")
     .requiredOption("--app <key>", "the application")
-    .requiredOption("--key <private.pem>", "the private key of one of its credentials")
+    .requiredOption("--key <private.pem>", "the private key of one of its credentials", privateKeyFile("--key", io.cwd))
     .option("--audience <identifier>", "the API (default: the app's first grant)")
     .option("--scope <scopes...>", "scopes to ask for (default: every granted scope)")
-    .option("-s, --stack <name>", "the stack", "dev")
+    .option("-s, --stack <name>", "the stack", stackName(), "dev")
     .option("--local", "the local tenant (auth0-tenant tenant local)")
     .option("--port <port>", "the local tenant's port", "4010")
     .option("--http", "the local tenant runs with --http")
-    .option("--ca <ca.pem>", "the CA to trust (default: the local tenant's cached CA)")
+    .option("--ca <ca.pem>", "the CA to trust (default: the local tenant's cached CA)", existing("--ca", io.cwd))
     .option("--domain <domain>", "a real tenant's domain")
     .option("--client-id <id>", "the deployed client id, with --domain (pulumi stack output applications)")
-    .option("--dir <path>", "the project directory", io.cwd)
+    .option("--raw", 'only the access token, verified (for curl -H "Authorization: Bearer $(auth0-tenant token … --raw)")')
+    .addOption(dirOption(io))
     .action(
       (opts: {
         app: string;
@@ -131,6 +134,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
         ca?: string;
         domain?: string;
         clientId?: string;
+        raw?: boolean;
         dir: string;
       }) =>
         run(async () => {
@@ -190,7 +194,12 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
             io.err(`HTTP ${response.status}: ${JSON.stringify(response.body)}\n`);
             return EXIT.findings;
           }
-          const inspected = await inspectToken(String(response.body.access_token), discovered.jwks_uri, discovered.issuer, transport);
+          const accessToken = String(response.body.access_token);
+          const inspected = await inspectToken(accessToken, discovered.jwks_uri, discovered.issuer, transport);
+          if (opts.raw) {
+            io.out(`${accessToken}\n`);
+            return EXIT.ok;
+          }
           io.out(
             json(
               {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { existing, stackName } from "./arguments";
 import { EXIT, UsageError, type Io } from "../io";
 import { trustLocal, withTenantOptions, type TenantOptions } from "./live";
 import { json, knownStack } from "./shared";
@@ -15,9 +16,13 @@ export function planCommand(program: Command, io: Io, run: (f: () => Promise<num
   const plan = program
     .command("plan")
     .description("plan a stack offline: every resource `pulumi up` would declare, in auth terms")
-    .option("-s, --stack <name>", "the stack to plan", "dev")
+    .option("-s, --stack <name>", "the stack to plan", stackName(), "dev")
     .option("--json", "machine-readable output on stdout (public keys shortened, secrets redacted)")
-    .option("--previous <file>", "check rotation steps against a deployment's outputs (pulumi stack output --json)")
+    .option(
+      "--previous <file>",
+      "check rotation steps against a deployment's outputs (pulumi stack output --json)",
+      existing("--previous", io.cwd),
+    )
     .option("--compare <stacks...>", "the promotion view: how the second stack differs from the first (e.g. --compare dev prod)")
     .option("--live", "check rotation steps against the credentials Auth0 holds, as `pulumi preview` does (README, the live guard)");
   withTenantOptions(plan, io, false).action((opts: PlanOptions) =>

@@ -1,13 +1,14 @@
 import { Option, type Command } from "commander";
 import { EXIT, UsageError, type Io } from "../io";
-import { json } from "./shared";
+import { stackNames } from "./arguments";
+import { dirOption, json } from "./shared";
 
 export function reviewCommand(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
   program
     .command("review")
     .description("what a change does to auth, per stack: the base revision against the working tree, with risk levels")
     .requiredOption("--base <ref>", "the git revision to compare with (e.g. origin/main)")
-    .option("-s, --stack <name...>", "the stacks to review (default: every stack)")
+    .option("-s, --stack <name...>", "the stacks to review (default: every stack)", stackNames("--stack"))
     .option("--all-stacks", "every stack (the default)")
     .addOption(
       new Option(
@@ -16,7 +17,7 @@ export function reviewCommand(program: Command, io: Io, run: (f: () => Promise<n
       ).choices(["markdown", "md", "json", "text"]),
     )
     .addOption(new Option("--fail-on <level>", "exit 1 when a change is at or above this risk").choices(["high", "medium"]))
-    .option("--dir <path>", "the project directory (inside a git repository)", io.cwd)
+    .addOption(dirOption(io, "the project directory, inside a git repository"))
     .action((opts: { base: string; stack?: string[]; allStacks?: boolean; format?: string; failOn?: "high" | "medium"; dir: string }) =>
       run(async () => {
         if (opts.stack && opts.allStacks) throw new UsageError("--stack and --all-stacks exclude each other");

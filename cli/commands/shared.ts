@@ -1,6 +1,12 @@
+import { Option } from "commander";
 import type { Plan } from "../../src/plan";
 import { didYouMean, listOrNone } from "../../src/spec/issues";
 import { EXIT, UsageError, type Io } from "../io";
+import { existing } from "./arguments";
+
+/** --dir: the project; without it, the one found from the current directory up (main.ts fills it in before the action). */
+export const dirOption = (io: Pick<Io, "cwd">, what = "the project directory") =>
+  new Option("--dir <path>", `${what} (default: found from the current directory up)`).argParser(existing("--dir", io.cwd, "directory"));
 
 /** Plans a stack for a command: the plan, or the spec errors on stderr and exit code 1. */
 export async function planOrReport(io: Io, dir: string, stack: string): Promise<Plan | number> {

@@ -112,14 +112,14 @@ const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "ob
 function parseAlg(alg: string | undefined): KeyAlgorithm {
   const value = alg ?? "RS256";
   if (!(KEY_ALGORITHMS as readonly string[]).includes(value))
-    throw new KeysError(`--alg ${value} is not allowed (allowed: ${KEY_ALGORITHMS.join(", ")})`);
+    throw new UsageError(`--alg ${value} is not allowed (allowed: ${KEY_ALGORITHMS.join(", ")})`);
   return value as KeyAlgorithm;
 }
 
 function parseBits(bits: string | undefined): number {
   const value = Number(bits ?? 2048);
   if (!(KEY_BITS as readonly number[]).includes(value))
-    throw new KeysError(`--bits ${bits} is not allowed (allowed: ${KEY_BITS.join(", ")})`);
+    throw new UsageError(`--bits ${bits} is not allowed (allowed: ${KEY_BITS.join(", ")})`);
   return value;
 }
 
@@ -130,17 +130,17 @@ export function parseExpires(expires: string | undefined, now: Date): string {
   let at: number;
   if (days) {
     const n = Number(days[1]);
-    if (n < 1 || n > 3650) throw new KeysError(`--expires ${spec}: between 1d and 3650d`);
+    if (n < 1 || n > 3650) throw new UsageError(`--expires ${spec}: between 1d and 3650d`);
     at = now.getTime() + n * DAY_MS;
   } else {
     if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(spec)) {
-      throw new KeysError(
+      throw new UsageError(
         `--expires ${spec} is not allowed (allowed: a number of days such as 90d, or an ISO 8601 date such as 2027-03-31)`,
       );
     }
     at = Date.parse(spec.length === 10 ? `${spec}T00:00:00Z` : spec);
-    if (Number.isNaN(at)) throw new KeysError(`--expires ${spec} is not a valid date`);
-    if (at <= now.getTime()) throw new KeysError(`--expires ${spec} is in the past (a new credential must expire in the future)`);
+    if (Number.isNaN(at)) throw new UsageError(`--expires ${spec} is not a valid date`);
+    if (at <= now.getTime()) throw new UsageError(`--expires ${spec} is in the past (a new credential must expire in the future)`);
   }
   // the form the provider stores expires_at in (src/model/provider-form.ts), so the file reads as the state will
   return providerTime(new Date(at).toISOString());
@@ -256,9 +256,11 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
   if (mode === "rotate" && current.length === 0)
     throw new KeysError(`application ${appKey} has no credential to rotate; use \`keys new ${appKey}\``);
   if (valid.length >= 2) {
-    const first = [...valid].sort((a, b) => (a.expiresAt ?? "9999").localeCompare(b.expiresAt ?? "9999"))[0]!;
+    // The older key is the one the service has moved off (keys are appended as they are added), whatever its expiry:
+    // a new key given a short --expires must not be the one advised for retirement.
+    const first = valid[0]!;
     throw new KeysError(
-      `application ${appKey} already uses both credential slots (${valid.map((c) => c.name).join(", ")}); Auth0 allows 2. Retire one first (the one expiring first is ${first.name}): npx auth0-tenant keys retire ${appKey} ${first.name} --stack ${ctx.stack}${dirFlag(ctx.dir)}, deploy, then rotate again`,
+      `application ${appKey} already uses both credential slots (${valid.map((c) => c.name).join(", ")}); Auth0 allows 2. Retire one first (the older is ${first.name}): npx auth0-tenant keys retire ${appKey} ${first.name} --stack ${ctx.stack}${dirFlag(ctx.dir)}, deploy, then rotate again`,
     );
   }
   if (valid.length === 1 && expired.length > 0) {
@@ -271,7 +273,7 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
   const expiresAt = parseExpires(options.expires, ctx.now);
   const name = options.name ?? defaultName(appKey, ctx, current);
   if (!NAME_PATTERN.test(name))
-    throw new KeysError(`--name ${name} is not allowed (letters, digits, '.', '_' and '-', at most 128 characters)`);
+    throw new UsageError(`--name ${name} is not allowed (letters, digits, '.', '_' and '-', at most 128 characters)`);
   if (current.some((c) => c.name === name))
     throw new KeysError(
       `application ${appKey} already has a credential named "${name}" (names are unique per application; choose another --name)`,

@@ -6,7 +6,8 @@ import { projectName, stackFileName } from "../config/stack-file";
 import { TenantReadError } from "../errors";
 import { EXIT } from "../exit-codes";
 import { planStack, readStackConfig, renderErrors } from "../plan";
-import { changesAtOrAbove, renderMarkdown } from "../review/render";
+import { changesAtOrAbove, renderMarkdown, renderText } from "../review/render";
+import type { Style } from "../text/style";
 import type { ReviewReport } from "../review/review";
 import { inspectPublicKey } from "../spec/public-key";
 import { driftReport } from "./drift";
@@ -38,6 +39,9 @@ export interface Io {
   err: (s: string) => void;
   /** stdout is a terminal (JSON is indented then). */
   isTTY?: boolean;
+  /** Colour and width for --format text (a terminal's). */
+  look?: Style;
+  columns?: number;
   /** A progress line sink, when stderr is a terminal. */
   progress?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
@@ -225,7 +229,7 @@ function importSummary(r: ImportResult, file: string, live: LiveTenant, stats: C
 export interface DriftFlags extends TenantFlags {
   stack: string;
   dir: string;
-  format: "markdown" | "json";
+  format: "markdown" | "json" | "text";
   failOn?: "high" | "medium";
   /** `pulumi stack output --json` of the stack: its client ids identify the applications it deployed. */
   previous?: string;
@@ -253,7 +257,13 @@ export async function runDrift(flags: DriftFlags, io: Io): Promise<number> {
   }
   const { live } = await phase(io, "read the tenant", () => readLiveTenant(flags, config, io));
   const report = await phase(io, "compare", () => driftReport(planned.plan, live, { deployedClientIds: deployed, readAt: new Date() }));
-  io.out(flags.format === "json" ? JSON.stringify(report, null, io.isTTY ? 2 : undefined) + "\n" : renderMarkdown(report));
+  io.out(
+    flags.format === "json"
+      ? JSON.stringify(report, null, io.isTTY ? 2 : undefined) + "\n"
+      : flags.format === "text"
+        ? renderText(report, io.look, io.columns === Infinity ? undefined : io.columns)
+        : renderMarkdown(report),
+  );
   return failed(report, flags.failOn) ? EXIT.findings : EXIT.ok;
 }
 

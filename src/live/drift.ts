@@ -1,6 +1,9 @@
 import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
 import type { Plan } from "../plan";
-import { RISK_ORDER, type Change, type Finding, type Risk } from "../review/changes";
+import { RISK_ORDER, type Change, type ChangeKind, type Finding, type Risk } from "../review/changes";
+import { runtimeText } from "../review/detectors/actions";
+import { metadataFindings, urlFindings } from "../review/detectors/applications";
+import { expiryText } from "../review/detectors/credentials";
 import { byRisk, type ReviewReport } from "../review/review";
 import { riskOf, SENSITIVE_SCOPE } from "../review/risk";
 import type { ApplicationSpec } from "../spec";
@@ -60,7 +63,7 @@ export function correspond(plan: Plan, live: LiveTenant, deployedClientIds: Reco
 const list = (xs: readonly string[]) => xs.join(", ") || "(none)";
 const sensitive = (scopes: string[]) => scopes.find((s) => SENSITIVE_SCOPE.test(s)) ?? scopes[0];
 
-/** Every drift finding for one stack. */
+/** Every drift finding for one stack: the review's change kinds and words, made by hand in the tenant (origin "live"). */
 export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: Record<string, string> = {}): Finding[] {
   const { spec, model } = plan;
   const match = correspond(plan, live, deployedClientIds);
@@ -76,7 +79,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (!l) {
       out.push({
         section: "apis",
-        kind: "drift.missing",
+        kind: "api.removed",
         subject: api.key,
         text: `API ${api.key} (${api.identifier}) is not in the tenant (deleted by hand?); pulumi up recreates it`,
       });
@@ -98,7 +101,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (want !== have)
         out.push({
           section: "apis",
-          kind: "drift.changed",
+          kind: "api.setting-changed",
           subject: api.key,
           text: `API ${api.key}: ${field} is ${JSON.stringify(have)} in the tenant (the spec says ${JSON.stringify(want)})`,
         });
@@ -107,7 +110,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (!liveScopes.has(scope))
         out.push({
           section: "apis",
-          kind: "drift.missing",
+          kind: "api.scope-removed",
           subject: api.key,
           scope,
           text: `API ${api.key}: scope ${scope} is gone from the tenant (grants that ask for it fail)`,
@@ -115,7 +118,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       else if (liveScopes.get(scope) !== description)
         out.push({
           section: "apis",
-          kind: "drift.changed",
+          kind: "api.setting-changed",
           subject: api.key,
           scope,
           text: `API ${api.key}: scope ${scope} is described ${JSON.stringify(liveScopes.get(scope))} in the tenant (the spec says ${JSON.stringify(description)})`,
@@ -125,7 +128,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (!Object.hasOwn(api.scopes, scope))
         out.push({
           section: "apis",
-          kind: "drift.unmanaged-scope",
+          kind: "api.scope-added",
           subject: api.key,
           scope,
           text: `API ${api.key} has scope ${scope}, which the spec does not declare`,
@@ -135,7 +138,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (l.system || apiKeyByAudience.has(l.identifier)) continue;
     out.push({
       section: "apis",
-      kind: "drift.unmanaged-api",
+      kind: "api.added",
       subject: l.identifier,
       text: `API ${l.name} (${l.identifier}) is not managed by this stack`,
       details: [`scopes: ${list(l.scopes.map((s) => s.name))}`],
@@ -152,7 +155,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (!want) {
         out.push({
           section: "access",
-          kind: "drift.unmanaged-grant",
+          kind: "grant.scope-gained",
           subject: who,
           ...(g.scopes.length ? { scope: sensitive(g.scopes)! } : {}),
           text: `${who} may get ${g.subjectType === "user" ? "user access tokens" : "tokens"} for ${audienceName(g.audience)} with ${g.scopes.join(" ") || "no scopes"}: a grant the spec does not declare`,
@@ -163,7 +166,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       for (const scope of g.scopes.filter((s) => !want.includes(s)))
         out.push({
           section: "access",
-          kind: "drift.unmanaged-grant",
+          kind: "grant.scope-gained",
           subject: who,
           scope,
           text: `${who} gains ${scope} on ${audienceName(g.audience)} in the tenant (not in the spec)`,
@@ -175,7 +178,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (!l) {
       out.push({
         section: "applications",
-        kind: "drift.missing",
+        kind: "app.removed",
         subject: app.key,
         text: `application ${app.key} (${app.name}) is not in the tenant (deleted by hand?)`,
       });
@@ -188,14 +191,14 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (declared.size > 0 && l.authMethod !== "private_key_jwt")
       out.push({
         section: "access",
-        kind: "drift.unmanaged-credential",
+        kind: "credential.method-reverted",
         subject: app.key,
         text: `${app.key} authenticates with its client secret (${l.authMethod}) in the tenant, not with its keys: anyone holding the secret can get its tokens`,
       });
     for (const c of attached.filter((c) => !declared.has(c.kid)))
       out.push({
         section: "access",
-        kind: "drift.unmanaged-credential",
+        kind: "credential.added",
         subject: app.key,
         text: `${app.key} has a key the spec does not declare: ${c.name || c.id} (${c.alg}, kid ${c.kid}${c.expiresAt ? `, expires ${c.expiresAt.slice(0, 10)}` : ""})`,
       });
@@ -204,16 +207,16 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (!found)
         out.push({
           section: "credentials",
-          kind: "drift.missing",
+          kind: "credential.retired",
           subject: app.key,
           text: `${app.key}: key ${c.name} (thumbprint ${c.key.thumbprint}) is no longer attached in the tenant: clients signing with it are refused`,
         });
       else if ((found.expiresAt ?? null) !== (c.effectiveExpiresAt ? new Date(c.effectiveExpiresAt).toISOString() : null))
         out.push({
           section: "credentials",
-          kind: "drift.changed",
+          kind: "credential.expiry-changed",
           subject: app.key,
-          text: `${app.key}: key ${c.name} expires ${found.expiresAt ?? "never"} in the tenant (the spec says ${c.effectiveExpiresAt ?? "never"})`,
+          text: `${expiryText(app.key, c.name, c.effectiveExpiresAt, found.expiresAt)} in the tenant`,
         });
     }
     // Grants: on declared APIs as the spec says; on others only as acknowledged under unmanaged:.
@@ -227,7 +230,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (!g)
         out.push({
           section: "grants",
-          kind: "drift.missing",
+          kind: "grant.scope-lost",
           subject: app.key,
           text: `${app.key}'s grant on ${apiKey} is gone from the tenant: its token requests for ${apiKey} fail`,
         });
@@ -235,7 +238,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
         for (const scope of scopes.filter((s) => !g.scopes.includes(s)))
           out.push({
             section: "grants",
-            kind: "drift.missing",
+            kind: "grant.scope-lost",
             subject: app.key,
             scope,
             text: `${app.key} lost ${scope} on ${apiKey} in the tenant`,
@@ -251,7 +254,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       for (const k of c.credentials.filter((x) => x.attached && !ack.credentials.includes(x.kid)))
         out.push({
           section: "access",
-          kind: "drift.unmanaged-credential",
+          kind: "credential.added",
           subject: who,
           text: `${who}, acknowledged under unmanaged:, has a key not listed there: ${k.name || k.id} (${k.alg}, kid ${k.kid})`,
         });
@@ -259,7 +262,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     }
     out.push({
       section: "applications",
-      kind: "drift.unmanaged-app",
+      kind: "app.added",
       subject: who,
       text: `${who}, a ${c.appType ?? "generic"} application, is not managed by this stack (declare it, or acknowledge it under unmanaged:)`,
       details: [
@@ -283,7 +286,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (!l) {
       out.push({
         section: "actions",
-        kind: "drift.missing",
+        kind: "action.removed",
         subject: action.key,
         text: `action ${action.key} is not in the tenant (deleted by hand?)`,
       });
@@ -293,29 +296,29 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (l.deployedCode !== bundle.code)
       out.push({
         section: "actions",
-        kind: "drift.code-changed",
+        kind: "action.code-changed",
         subject: action.key,
         text: `action ${action.key}: the code Auth0 runs is not the plan's (${l.deployedCode === undefined ? "no version deployed" : "deployed by hand"}): sha256 ${bundle.sha256.slice(0, 16)} in the plan`,
       });
     else if (l.undeployedChanges)
       out.push({
         section: "actions",
-        kind: "drift.changed",
+        kind: "action.undeployed-edit",
         subject: action.key,
         text: `action ${action.key} has undeployed edits in the dashboard (pulumi up overwrites them)`,
       });
     if (l.runtime !== action.runtime)
       out.push({
         section: "actions",
-        kind: "drift.changed",
+        kind: "action.runtime-changed",
         subject: action.key,
-        text: `action ${action.key}: runtime ${l.runtime} in the tenant (the spec says ${action.runtime})`,
+        text: `${runtimeText(action.key, action.runtime, l.runtime)} in the tenant`,
       });
     const secrets = action.secrets.map((s) => s.name).sort();
     if (JSON.stringify(secrets) !== JSON.stringify(l.secrets))
       out.push({
         section: "actions",
-        kind: "drift.changed",
+        kind: "action.secrets-changed",
         subject: action.key,
         text: `action ${action.key}: secrets ${list(l.secrets)} in the tenant (the spec names ${list(secrets)})`,
       });
@@ -325,7 +328,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (!ours.has(l.id) && !bound.has(l.id))
       out.push({
         section: "actions",
-        kind: "drift.unmanaged-action",
+        kind: "action.unbound",
         subject: l.name,
         text: `action ${l.name} (${l.trigger}) is not managed by this stack; it is bound to no trigger, so it never runs`,
       });
@@ -337,7 +340,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       const a = live.actions.find((x) => x.id === b.actionId);
       out.push({
         section: "actions",
-        kind: "drift.unmanaged-binding",
+        kind: "action.added",
         subject: trigger,
         text: `${trigger} runs ${b.displayName || b.actionName}, an action this stack does not manage${a?.marketplace ? " (a marketplace integration)" : ""}${want.length === 0 ? " (the spec binds nothing to this trigger, so pulumi up leaves it)" : " (pulumi up unbinds it)"}`,
       });
@@ -349,7 +352,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (id && !haveOurs.includes(id))
         out.push({
           section: "actions",
-          kind: "drift.missing",
+          kind: "binding.order-changed",
           subject: trigger,
           text: `${key} is no longer bound to ${trigger} in the tenant`,
         });
@@ -357,7 +360,7 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
     if (JSON.stringify(haveOurs.filter((id) => want.includes(id))) !== JSON.stringify(wantPresent))
       out.push({
         section: "actions",
-        kind: "drift.changed",
+        kind: "binding.order-changed",
         subject: trigger,
         text: `${trigger} runs this stack's actions in another order in the tenant: ${haveOurs.map((id) => ours.get(id)).join(" → ")} (the spec: ${(spec.triggers[trigger as Trigger] ?? []).join(" → ")})`,
       });
@@ -366,50 +369,42 @@ export function driftFindings(plan: Plan, live: LiveTenant, deployedClientIds: R
       if (!(spec.triggers[trigger as Trigger] ?? []).includes(key))
         out.push({
           section: "actions",
-          kind: "drift.unmanaged-binding",
+          kind: "binding.order-changed",
           subject: trigger,
           text: `${trigger} runs ${key}, which the spec does not bind there`,
         });
     }
   }
-  return out;
+  return out.map((f) => ({ ...f, origin: "live" }));
 }
 
-/** Client settings the model declares, compared with the tenant's. */
+/** Client settings the model declares, compared with the tenant's, in the review's words (the tenant as "after"). */
 function clientFieldDrift(app: ApplicationSpec, l: LiveClient, inputs: Record<string, unknown>): Finding[] {
   const out: Finding[] = [];
-  const changed = (field: string, have: unknown, want: unknown) =>
+  const changed = (field: string, have: unknown, want: unknown, kind: ChangeKind = "app.setting-changed") =>
     out.push({
       section: "applications",
-      kind: "drift.changed",
+      kind,
       subject: app.key,
       text: `${app.key}: ${field} is ${JSON.stringify(have)} in the tenant (the spec says ${JSON.stringify(want)})`,
     });
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
   if (l.name !== inputs.name) changed("name", l.name, inputs.name);
   if ((l.description ?? "") !== inputs.description) changed("description", l.description ?? "", inputs.description);
-  if (l.appType !== inputs.appType) changed("type", l.appType, inputs.appType);
+  if (l.appType !== inputs.appType) changed("type", l.appType, inputs.appType, "app.type-changed");
   if (!same(l.grantTypes, inputs.grantTypes)) changed("grant types", l.grantTypes, inputs.grantTypes);
   if (l.oidcConformant !== inputs.oidcConformant) changed("oidcConformant", l.oidcConformant, inputs.oidcConformant);
   if (l.isFirstParty !== inputs.isFirstParty) changed("isFirstParty", l.isFirstParty, inputs.isFirstParty);
   if (l.jwtAlg !== (inputs.jwtConfiguration as { alg?: string } | undefined)?.alg) changed("ID token signing algorithm", l.jwtAlg, "RS256");
-  for (const [field, have] of [
-    ["callbacks", l.callbacks],
-    ["allowedLogoutUrls", l.allowedLogoutUrls],
-    ["webOrigins", l.webOrigins],
-  ] as const) {
-    const want = (inputs[field] as string[] | undefined) ?? [];
-    if (!same(have, want)) changed(field, have, want);
-  }
-  const metadata = app.metadata;
-  for (const k of new Set([...Object.keys(metadata), ...Object.keys(l.metadata)]))
-    if (metadata[k] !== l.metadata[k])
-      out.push({
-        section: "applications",
-        kind: "drift.changed",
-        subject: app.key,
-        text: `${app.key}: metadata ${k} is ${l.metadata[k] === undefined ? "absent" : JSON.stringify(l.metadata[k])} in the tenant (the spec says ${metadata[k] === undefined ? "nothing" : JSON.stringify(metadata[k])}); claims read from metadata change with it`,
-      });
+  const declared = (field: "callbacks" | "allowedLogoutUrls" | "webOrigins") => (inputs[field] as string[] | undefined) ?? [];
+  out.push(
+    ...urlFindings(
+      app.key,
+      { callbacks: declared("callbacks"), allowedLogoutUrls: declared("allowedLogoutUrls"), webOrigins: declared("webOrigins") },
+      { callbacks: l.callbacks, allowedLogoutUrls: l.allowedLogoutUrls, webOrigins: l.webOrigins },
+    ),
+  );
+  out.push(...metadataFindings(app.key, app.metadata, l.metadata));
   return out;
 }
 

@@ -64,7 +64,6 @@ export function describeLocalTenant(
     );
   }
   lines.push("", ...describeLogin(tenant, project.usersFile));
-  lines.push("", "Ctrl-C stops it.");
   return lines.join("\n");
 }
 

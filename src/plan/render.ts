@@ -1,6 +1,6 @@
 import type { ResourceType } from "../model";
 import { formatIssue, issueLines, type SpecIssue } from "../spec";
-import { table } from "../text/table";
+import { table, wrapWords } from "../text/table";
 import type { PlanSummary } from "./summary";
 
 /** The heading under which the text plan shows each resource type: a new type without one is a compile error. */
@@ -19,7 +19,10 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = In
   const fitted = (headers: string[], rows: string[][]) => table(headers, rows, width);
   const out: string[] = [];
   out.push(
-    `Plan for stack ${s.stack} (project ${s.project}, tenant ${s.domain ?? "domain not set"})${s.protect ? ", all resources protected" : ""}`,
+    ...wrapWords(
+      `Plan for stack ${s.stack} (project ${s.project}, tenant ${s.domain ?? "domain not set"})${s.protect ? ", all resources protected" : ""}`,
+      width,
+    ),
   );
   if (s.rotationCheckedAgainst) out.push(`Credential changes checked against ${s.rotationCheckedAgainst}.`);
   out.push("");

@@ -40,30 +40,23 @@ export type ChangeKind =
   | "credential.stack-specific"
   | "credential.expiring"
   | "credential.method-reverted"
+  | "credential.expiry-changed"
   | "rotation.unsafe"
   | "action.added"
   | "action.removed"
   | "action.code-changed"
   | "action.deny-changed"
   | "action.secrets-changed"
+  | "action.runtime-changed"
+  | "action.undeployed-edit"
+  | "action.unbound"
   | "claim.added"
   | "claim.removed"
   | "claim.changed"
   | "binding.order-changed"
   | "protected.deleted"
   | "resource.replaced"
-  | "protect.disabled"
-  // drift: the live tenant against the stack's plan (src/live/drift.ts)
-  | "drift.unmanaged-grant"
-  | "drift.unmanaged-credential"
-  | "drift.unmanaged-app"
-  | "drift.unmanaged-api"
-  | "drift.unmanaged-scope"
-  | "drift.unmanaged-action"
-  | "drift.unmanaged-binding"
-  | "drift.code-changed"
-  | "drift.changed"
-  | "drift.missing";
+  | "protect.disabled";
 
 /** The change kinds about each resource type: adding a resource type without them is a compile error. */
 export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
@@ -75,43 +68,18 @@ export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
     "app.url-added",
     "app.url-removed",
     "app.setting-changed",
-    "drift.unmanaged-app",
-    "drift.changed",
-    "drift.missing",
   ],
-  "auth0:index/clientGrant:ClientGrant": [
-    "grant.scope-gained",
-    "grant.scope-lost",
-    "drift.unmanaged-grant",
-    "drift.changed",
-    "drift.missing",
-  ],
-  "auth0:index/resourceServer:ResourceServer": [
-    "api.added",
-    "api.removed",
-    "api.identifier-changed",
-    "api.setting-changed",
-    "drift.unmanaged-api",
-    "drift.changed",
-    "drift.missing",
-  ],
-  "auth0:index/resourceServerScopes:ResourceServerScopes": [
-    "api.scope-added",
-    "api.scope-removed",
-    "drift.unmanaged-scope",
-    "drift.changed",
-    "drift.missing",
-  ],
+  "auth0:index/clientGrant:ClientGrant": ["grant.scope-gained", "grant.scope-lost"],
+  "auth0:index/resourceServer:ResourceServer": ["api.added", "api.removed", "api.identifier-changed", "api.setting-changed"],
+  "auth0:index/resourceServerScopes:ResourceServerScopes": ["api.scope-added", "api.scope-removed"],
   "auth0:index/clientCredentials:ClientCredentials": [
     "credential.added",
     "credential.retired",
     "credential.stack-specific",
     "credential.expiring",
     "credential.method-reverted",
+    "credential.expiry-changed",
     "rotation.unsafe",
-    "drift.unmanaged-credential",
-    "drift.changed",
-    "drift.missing",
   ],
   "auth0:index/action:Action": [
     "action.added",
@@ -119,15 +87,14 @@ export const CHANGE_KINDS: Record<ResourceType, readonly ChangeKind[]> = {
     "action.code-changed",
     "action.deny-changed",
     "action.secrets-changed",
+    "action.runtime-changed",
+    "action.undeployed-edit",
+    "action.unbound",
     "claim.added",
     "claim.removed",
     "claim.changed",
-    "drift.unmanaged-action",
-    "drift.code-changed",
-    "drift.changed",
-    "drift.missing",
   ],
-  "auth0:index/triggerActions:TriggerActions": ["binding.order-changed", "drift.unmanaged-binding", "drift.changed", "drift.missing"],
+  "auth0:index/triggerActions:TriggerActions": ["binding.order-changed"],
 };
 
 /** What a detector finds; risk.ts turns it into a Change with a risk level. */
@@ -140,6 +107,11 @@ export interface Finding {
   text: string;
   /** The scope concerned, for scope-sensitive risk rules. */
   scope?: string;
+  /**
+   * Where the change was made: absent for a change to the repository (a review), "live" for one made by hand in the
+   * tenant (drift). The origin may raise a change's risk, never lower it (risk.ts).
+   */
+  origin?: "live";
   details?: string[];
 }
 

@@ -60,14 +60,15 @@ export function renderMarkdown(report: ReviewReport): string {
 
 /** The review for a terminal: the same content as the Markdown, as wrapped text with the risk levels highlighted. */
 export function renderText(report: ReviewReport, look: Style = PLAIN, width = 100): string {
-  const out: string[] = [look.heading(report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`), ""];
+  const title = report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`;
+  const out: string[] = [...wrap(title, width, "  ").map((l) => look.heading(l)), ""];
   const all = report.stacks.flatMap((s) => s.changes).sort(byRisk);
   const counts = RISK_ORDER.filter((r) => report.counts[r] > 0)
     .map((r) => look.risk(r, `${report.counts[r]} ${r}`))
     .join(", ");
   out.push(
     all.length || report.stacks.some((s) => s.invalid)
-      ? `${counts || "no changes"} across ${report.stacks.length} stack(s)`
+      ? `${counts || "no changes"} across ${report.stacks.length} stack${report.stacks.length === 1 ? "" : "s"}`
       : "No auth changes.",
   );
   const tag = (c: { risk: Change["risk"] }) => look.risk(c.risk, LABEL[c.risk].padEnd(6));

@@ -200,7 +200,9 @@ describe("adopting a tenant run by hand (scenario 9)", () => {
     const label = { grantTypes: "grant types", oidcConformant: "oidcConformant", "jwtConfiguration.alg": "ID token signing algorithm" };
     expect(new Set(findings.map((x) => `${x.kind} ${x.text.split(" is ")[0]}`))).toEqual(
       new Set(
-        clientUpdates.flatMap((c) => c.paths.map((p) => `drift.changed ${c.address.split("::")[1]}: ${label[p as keyof typeof label]}`)),
+        clientUpdates.flatMap((c) =>
+          c.paths.map((p) => `app.setting-changed ${c.address.split("::")[1]}: ${label[p as keyof typeof label]}`),
+        ),
       ),
     );
   });

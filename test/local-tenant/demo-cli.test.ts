@@ -71,6 +71,29 @@ describe("the README's local demo, through the real commands", () => {
       "https://acme.example/tier": "silver",
     });
 
+    // --raw: only the access token (verified), ready for `curl -H "Authorization: Bearer $(…)"`.
+    const raw = await tenantCli(
+      [
+        "token",
+        "--local",
+        "--port",
+        port,
+        ...ca,
+        "--app",
+        "reporting",
+        "--key",
+        key,
+        "--scope",
+        "reports:read",
+        "--raw",
+        "--dir",
+        project.root,
+      ],
+      projectRoot,
+    );
+    expect(raw.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(JSON.parse(Buffer.from(raw.stdout.split(".")[1]!, "base64url").toString()).scope).toBe("reports:read");
+
     const denied = await tenantCli(
       ["token", "--local", "--port", port, ...ca, "--app", "reporting", "--key", key, "--scope", "reports:delete", "--dir", project.root],
       projectRoot,

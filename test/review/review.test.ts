@@ -234,7 +234,7 @@ describe("npm run review", () => {
     const ref = await review("--base", "no-such-ref");
     expect(ref.code).toBe(2);
     expect(ref.err).toContain("--base no-such-ref: not a commit");
-    expect(ref.err).toContain("Usage: auth0-tenant review [options]");
+    expect(ref.err).toContain("(see `auth0-tenant review --help`)");
     const qa = await review("--stack", "qa");
     expect(qa.code).toBe(2);
     expect(qa.err).toContain("--stack qa: no Pulumi.qa.yaml");

@@ -102,10 +102,15 @@ describe("keys new / rotate", () => {
     expect(snapshot()).toEqual(before);
   });
 
+  it("after a rotation with a short --expires, the next one advises retiring the older key, not the one just added", async () => {
+    await addKey(ctx, "rotate", "billing", { name: "billing-short", expires: "30d" });
+    await refused(() => addKey(ctx, "rotate", "billing", {}), "Retire one first (the older is billing-1)");
+  });
+
   it("refuses a third slot and names the credential to retire first, with a command that works from here", async () => {
     await refused(
       () => addKey(ctx, "rotate", "pair", {}),
-      "already uses both credential slots (pair-old, pair-new); Auth0 allows 2. Retire one first (the one expiring first is pair-old)",
+      "already uses both credential slots (pair-old, pair-new); Auth0 allows 2. Retire one first (the older is pair-old)",
     );
     // The project is not this process's current directory, so the command names it.
     await refused(
@@ -156,13 +161,18 @@ describe("keys new / rotate", () => {
     refused(
       () => addKey(ctx, "new", "billing", { expires: "soon" }),
       "--expires soon is not allowed (allowed: a number of days such as 90d",
+      UsageError,
     ));
   it("refuses an --expires in the past", () =>
-    refused(() => addKey(ctx, "new", "billing", { expires: "2026-01-01" }), "--expires 2026-01-01 is in the past"));
+    refused(() => addKey(ctx, "new", "billing", { expires: "2026-01-01" }), "--expires 2026-01-01 is in the past", UsageError));
   it("refuses --bits 1024", () =>
-    refused(() => addKey(ctx, "new", "billing", { bits: "1024" }), "--bits 1024 is not allowed (allowed: 2048, 3072, 4096)"));
+    refused(() => addKey(ctx, "new", "billing", { bits: "1024" }), "--bits 1024 is not allowed (allowed: 2048, 3072, 4096)", UsageError));
   it("refuses --alg ES256", () =>
-    refused(() => addKey(ctx, "new", "billing", { alg: "ES256" }), "--alg ES256 is not allowed (allowed: RS256, RS384, PS256)"));
+    refused(
+      () => addKey(ctx, "new", "billing", { alg: "ES256" }),
+      "--alg ES256 is not allowed (allowed: RS256, RS384, PS256)",
+      UsageError,
+    ));
   it("rotate needs an existing credential", () =>
     refused(() => addKey(ctx, "rotate", "portal", {}), "has no credential to rotate; use `keys new portal`"));
 });

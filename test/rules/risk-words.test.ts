@@ -136,12 +136,16 @@ const POLICY: Record<ChangeKind, [prod: Risk, other: Risk]> = {
   "credential.stack-specific": ["info", "info"],
   "credential.expiring": ["medium", "medium"],
   "credential.method-reverted": ["high", "medium"],
+  "credential.expiry-changed": ["medium", "low"],
   "rotation.unsafe": ["high", "high"],
   "action.added": ["high", "medium"],
   "action.removed": ["high", "medium"],
   "action.code-changed": ["high", "medium"],
   "action.deny-changed": ["high", "medium"],
   "action.secrets-changed": ["low", "low"],
+  "action.runtime-changed": ["medium", "low"],
+  "action.undeployed-edit": ["medium", "low"],
+  "action.unbound": ["low", "low"],
   "claim.added": ["medium", "medium"],
   "claim.removed": ["medium", "medium"],
   "claim.changed": ["medium", "medium"],
@@ -149,16 +153,6 @@ const POLICY: Record<ChangeKind, [prod: Risk, other: Risk]> = {
   "protected.deleted": ["high", "high"],
   "protect.disabled": ["high", "high"],
   "resource.replaced": ["high", "medium"],
-  "drift.unmanaged-grant": ["high", "medium"],
-  "drift.unmanaged-credential": ["high", "medium"],
-  "drift.unmanaged-binding": ["high", "medium"],
-  "drift.code-changed": ["high", "medium"],
-  "drift.missing": ["high", "medium"],
-  "drift.unmanaged-app": ["medium", "low"],
-  "drift.unmanaged-api": ["medium", "low"],
-  "drift.changed": ["medium", "low"],
-  "drift.unmanaged-scope": ["low", "low"],
-  "drift.unmanaged-action": ["low", "low"],
 };
 
 describe("risk of every change kind, by stack", () => {
@@ -175,5 +169,37 @@ describe("risk of every change kind, by stack", () => {
     expect(riskOf(finding, "prod-eu")).toBe("high");
     expect(riskOf({ ...finding, scope: "orders:read" }, "prod-eu")).toBe("medium");
     expect(riskOf({ ...finding, scope: "orders:DELETE" }, "staging")).toBe("medium");
+  });
+});
+
+/**
+ * The same change made by hand in the live tenant (drift): the kinds whose origin raises their risk, and to what. Every
+ * other kind is rated as in a pull request. (Access given or taken by hand is in effect already; nobody reviewed it.)
+ */
+const BY_HAND: Partial<Record<ChangeKind, [prod: Risk, other: Risk]>> = {
+  "app.setting-changed": ["medium", "low"],
+  "grant.scope-gained": ["high", "medium"],
+  "grant.scope-lost": ["high", "medium"],
+  "api.added": ["medium", "low"],
+  "api.scope-removed": ["high", "medium"],
+  "credential.added": ["high", "medium"],
+  "credential.retired": ["high", "medium"],
+  "action.secrets-changed": ["medium", "low"],
+  "binding.order-changed": ["high", "medium"],
+};
+
+describe("the origin of a change (a pull request, or a hand edit in the tenant) may raise its risk, never lower it", () => {
+  const rank = (r: Risk) => ["info", "low", "medium", "high"].indexOf(r);
+  it.each(Object.keys(POLICY) as ChangeKind[])("%s", (kind) => {
+    for (const scope of [undefined, "orders:read", "orders:delete"])
+      for (const stack of [...PRODUCTION, ...NOT_PRODUCTION]) {
+        const finding: Finding = { section: "stack", kind, subject: "x", text: "x", ...(scope ? { scope } : {}) };
+        const inReview = riskOf(finding, stack);
+        const byHand = riskOf({ ...finding, origin: "live" }, stack);
+        expect(rank(byHand)).toBeGreaterThanOrEqual(rank(inReview));
+        const floor = BY_HAND[kind];
+        const expected = floor ? [floor[isProductionStack(stack) ? 0 : 1], inReview].sort((a, b) => rank(b) - rank(a))[0] : inReview;
+        expect(byHand, `${kind} ${stack} ${scope}`).toBe(expected);
+      }
   });
 });

@@ -40,6 +40,9 @@ function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: Claim
   return out;
 }
 
+/** "<action> runtime: <was> → <now>", for a review and for drift (the tenant's as `now`). */
+export const runtimeText = (key: string, was: string, now: string) => `${key} runtime: ${was} → ${now}`;
+
 /** Actions added or removed, declared claims, deny rules, secrets (names only), code (bundle hash), binding order. */
 export const actions: Detector = {
   covers: [RESOURCE_TYPES.Action, RESOURCE_TYPES.TriggerActions],
@@ -82,6 +85,8 @@ export const actions: Detector = {
           subject: key,
           text: `${key} secrets: ${bs || "none"} → ${as || "none"} (values are never shown)`,
         });
+      if (b.runtime !== a.runtime)
+        out.push({ section: "actions", kind: "action.runtime-changed", subject: key, text: runtimeText(key, b.runtime, a.runtime) });
       const bb = bundleOf(base, key);
       const ab = bundleOf(head, key);
       if (bb.sha256 !== ab.sha256) {

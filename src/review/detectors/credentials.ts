@@ -5,6 +5,10 @@ import { checkRotation } from "../../rotation/rules";
 import type { CredentialSpec } from "../../spec";
 import type { Detector, Finding } from "../changes";
 
+/** "<app>: key <name> expiry: <was> → <now>", for a review and for drift (the tenant's as `now`). */
+export const expiryText = (app: string, name: string, was: string | undefined, now: string | undefined) =>
+  `${app}: key ${name} expiry: ${was?.slice(0, 10) ?? "never"} → ${now?.slice(0, 10) ?? "never"}`;
+
 const describe = (c: CredentialSpec) =>
   `${c.name} (${c.algorithm}, ${c.key.bits} bits, thumbprint ${c.key.thumbprint}${c.effectiveExpiresAt ? `, expires ${c.effectiveExpiresAt.slice(0, 10)}` : ", no expiry"})`;
 
@@ -25,14 +29,14 @@ export const credentials: Detector = {
             section: "credentials",
             kind: "credential.stack-specific",
             subject: app,
-            text: `${app}: key ${describe(c)} is this stack's own`,
+            text: `${app}: key ${describe(c)} is only in ${head?.stack ?? "this stack"}`,
           });
         for (const c of b.filter((c) => !a.some((x) => x.key.thumbprint === c.key.thumbprint)))
           out.push({
             section: "credentials",
             kind: "credential.stack-specific",
             subject: app,
-            text: `${app}: key ${c.name} is the other stack's only`,
+            text: `${app}: key ${c.name} is only in ${base?.stack ?? "the other stack"}`,
           });
       }
       for (const c of mode === "compare" ? [] : a.filter((c) => !b.some((x) => x.key.thumbprint === c.key.thumbprint))) {
@@ -45,6 +49,16 @@ export const credentials: Detector = {
           subject: app,
           text: `${app}: key ${describe(c)} is retired; clients still signing with it stop getting tokens`,
         });
+      }
+      for (const c of mode === "compare" ? [] : a) {
+        const was = b.find((x) => x.key.thumbprint === c.key.thumbprint);
+        if (was && was.effectiveExpiresAt !== c.effectiveExpiresAt)
+          out.push({
+            section: "credentials",
+            kind: "credential.expiry-changed",
+            subject: app,
+            text: expiryText(app, c.name, was.effectiveExpiresAt, c.effectiveExpiresAt),
+          });
       }
       // Deleting an app's ClientCredentials while keeping the app returns it to the client secret Auth0 generated
       // for it (the provider's Delete resets token_endpoint_auth_method: internal/auth0/client/resource_credentials.go).
