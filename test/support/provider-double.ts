@@ -551,7 +551,8 @@ const EMPTY_TENANT: LiveTenant = { read: () => undefined, grantScopes: () => und
  * the state (as `pulumi preview` would); `preview` and `up` add what the engine says and refuses.
  */
 export class ProviderDouble {
-  readonly state = new Map<string, { type: ResourceType; name: string; state: State }>();
+  /** By address; `id` is the adopted object's id for a resource that was imported (else the mocks' id). */
+  readonly state = new Map<string, { type: ResourceType; name: string; state: State; id?: string }>();
   /** Validation errors raised during the current run, by resource address. */
   readonly errors: string[] = [];
   readonly engine: ImportEngine;
@@ -653,7 +654,8 @@ export class ProviderDouble {
               ? schema.update(old, inputs, r.name)
               : { ...old, ...schema.flatten(inputs, r.name) };
       } else next = schema.createOver?.(r.inputs, this.live) ?? schema.flatten(r.inputs, r.name);
-      this.state.set(address, { type: r.type, name: r.name, state: next });
+      const id = before.get(address)?.id ?? r.importId;
+      this.state.set(address, { type: r.type, name: r.name, state: next, ...(id !== undefined ? { id } : {}) });
     }
   }
 
