@@ -101,23 +101,27 @@ const adoptId = z
   .min(1, { error: "must not be empty (the Auth0 id to adopt)" })
   .max(600, { error: "at most 600 characters" });
 
-const adoptEntry = (kind: AdoptKind) => {
+/** An entry is the id alone, or `{ id, ignoreChanges }` with inputs of its kind (ADOPT_IGNORABLE). */
+function parseAdoptEntry(kind: AdoptKind, value: unknown, at: string[], errors: SpecIssue[]): AdoptEntry | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const id = parseAt(adoptId, value, at, errors);
+    return id === undefined ? undefined : { id, ignoreChanges: [] };
+  }
   const allowed = ADOPT_IGNORABLE[kind] as [string, ...string[]];
-  return z.union([
-    adoptId.transform((id): AdoptEntry => ({ id, ignoreChanges: [] })),
-    strictObject({
-      id: adoptId,
-      ignoreChanges: z
-        .array(
-          z.enum(allowed, {
-            error: (i) => `${excerpt(JSON.stringify(i.input))} is not an input of a ${kind} (allowed: ${allowed.join(", ")})`,
-          }),
-        )
-        .max(allowed.length, { error: `at most ${allowed.length} inputs` })
-        .default([]),
-    }),
-  ]);
-};
+  const entry = strictObject({
+    id: adoptId,
+    ignoreChanges: z
+      .array(
+        z.enum(allowed, {
+          error: (i) => `${excerpt(JSON.stringify(i.input))} is not an input of a ${kind} (allowed: ${allowed.join(", ")})`,
+        }),
+      )
+      .max(allowed.length, { error: `at most ${allowed.length} inputs` })
+      .default([]),
+  });
+  const parsed = parseAt(entry, value, at, errors);
+  return parsed && { id: parsed.id, ignoreChanges: [...new Set(parsed.ignoreChanges)] };
+}
 
 /**
  * Validates `adopt:` against the resources the spec declares, entry by entry. `unparsed` are the keys of entries that
@@ -136,11 +140,11 @@ export function resolveAdopt(raw: unknown, declared: string[], unparsed: Set<str
     const [kind, ...rest] = key.split("/");
     const name = rest.join("/");
     if (allowed.has(key)) {
-      const entry = parseAt(adoptEntry(kind as AdoptKind), value, ["adopt", key], errors);
-      if (entry !== undefined) out[key] = { id: entry.id, ignoreChanges: [...new Set(entry.ignoreChanges)] };
+      const entry = parseAdoptEntry(kind as AdoptKind, value, ["adopt", key], errors);
+      if (entry !== undefined) out[key] = entry;
       continue;
     }
-    parseAt(adoptId.or(z.object({ id: adoptId })), value, ["adopt", key], errors);
+    parseAt(adoptId, typeof value === "object" && value !== null && "id" in value ? value.id : value, ["adopt", key], errors);
     if (unparsed.has(name.split("/")[0]!)) continue;
     if (!Object.hasOwn(ADOPT_KINDS, kind!) || name === "") {
       errors.push({
