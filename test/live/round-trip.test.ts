@@ -160,3 +160,51 @@ describe("import → the imported stack's plan is the tenant that was deployed",
     expect(stackFile).toContain("ignoreChanges:");
   });
 });
+
+describe("the prod example stack adopts the same way", () => {
+  let p: LiveFixture;
+  let deployed: Plan;
+  let exit: number;
+  let said: string[];
+  beforeAll(async () => {
+    const prod = await exampleStackConfig("prod");
+    p = await liveFixture({ stack: "prod", config: prod });
+    deployed = p.tenant.plan;
+    const keyFile = path.join(p.scratch, "reader.key");
+    writeFileSync(keyFile, readerKeyPair().privateKey, { mode: 0o600 });
+    said = [];
+    const out = {
+      out: (s: string) => said.push(s),
+      err: (s: string) => said.push(s),
+      env: {},
+      reader: { fetch: trustingFetch(p.tenant.tls!.caPem) },
+    };
+    exit = await runImport({ stack: "adopted", dir: p.project.root, local: p.tenant.url, clientId: READER_ID, keyFile, now: NOW }, out);
+  });
+  afterAll(() => p?.close());
+
+  it("the first pulumi up only imports, with zero differences; the second sets only what the provider cannot read", async () => {
+    expect(exit, said.join("")).toBe(0);
+    const runs = await adoptionRuns({
+      root: p.project.root,
+      stack: "adopted",
+      store: p.tenant.management.store,
+      secretKeys: [],
+      now: NOW,
+      engine: "legacy",
+    });
+    expect(runs.adopt.registered.length).toBe(deployed.desired.resources.length);
+    expect(runs.adopt.changes.filter((c) => c.op !== "import" || c.paths.length > 0)).toEqual([]);
+    expect(runs.adopt.warnings).toEqual([]);
+    // Named as the import names them (from the applications' and actions' names in Auth0).
+    const unreadable = runs.adopt.registered.flatMap((r) =>
+      r.type === RESOURCE_TYPES.ClientCredentials
+        ? [`ClientCredentials::${r.name} privateKeyJwt.credentials`]
+        : r.type === RESOURCE_TYPES.Action
+          ? [`Action::${r.name} deploy`]
+          : [],
+    );
+    expect(runs.second).toEqual(unreadable.sort());
+    expect(runs.third).toEqual([]);
+  });
+});
