@@ -58,6 +58,11 @@ export class Declarer {
       ...(dependsOn.length > 0 ? { dependsOn } : {}),
       // Adopts an existing Auth0 object on the first `pulumi up` (the spec's adopt:); ignored once it is in the state.
       ...(resource.importId !== undefined ? { import: resource.importId } : {}),
+      // The adopt run leaves these inputs as the provider reads them, so the import step matches with zero
+      // differences: the engine resets ignored paths to the read values before it compares (pulumi v3.248.0
+      // pkg/resource/deploy/step.go ImportStep.Apply and step_generator.go processIgnoreChanges; before v3.174.0 the
+      // import step itself diffed after processIgnoreChanges and failed on any difference). docs/adopting-a-tenant.md.
+      ...(resource.ignoreChanges !== undefined ? { ignoreChanges: resource.ignoreChanges } : {}),
     });
     this.resources.set(addressOf(resource), declared);
     return declared as ProviderResource<T>;

@@ -191,6 +191,6 @@ describe("the double sees what setMocks does not", () => {
         runtime: "node20",
         supportedTriggers: { id: "post-login", version: "v3" },
       }),
-    ).toThrow(/runtime: expected one of node12, node16, node18, node22/);
+    ).toThrow(/runtime: expected one of node18, node22/);
   });
 });

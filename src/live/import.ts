@@ -58,7 +58,10 @@ export interface ImportResult {
   secretCommands: string[];
   /** Not imported (and why); each is acknowledged under `unmanaged:` when it is an application. */
   skipped: ImportNote[];
-  /** What the first `pulumi up` will change in place (never a create, replace or delete). */
+  /**
+   * What the second `pulumi up` (after `adopt:` is deleted) changes in place, never a create, replace or delete. The
+   * first one imports with zero differences: each of these inputs is in its adopt entry's `ignoreChanges`.
+   */
   updates: ImportNote[];
   /** Claims the imported actions set by literal name (not declared in the spec). */
   claims: { action: string; name: string; token: string }[];
@@ -104,7 +107,11 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
   const unmatchedCredentials: ImportResult["unmatchedCredentials"] = [];
   const secretCommands: string[] = [];
   const claims: ImportResult["claims"] = [];
-  const adopt = dict<string>();
+  const adopt = dict<string | { id: string; ignoreChanges: string[] }>();
+  // The adopt run leaves these inputs as the provider reads them, so that the import step sees no difference
+  // (docs/adopting-a-tenant.md); the `pulumi up` after `adopt:` is deleted applies them.
+  const adoptWith = (key: string, id: string, ignoreChanges: string[]) =>
+    (adopt[key] = ignoreChanges.length > 0 ? { id, ignoreChanges } : id);
   const unmanaged = dict<Record<string, unknown>>();
   const comments = new Map<string, string[]>(); // "apis.<key>" / "applications.<key>" / "actions.<key>" → comment lines
   const comment = (at: string, line: string) => comments.set(at, [...(comments.get(at) ?? []), line]);
@@ -180,17 +187,17 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
       if (c.webOrigins.length > 0) app.webOrigins = c.webOrigins;
     }
     if (Object.keys(c.metadata).length > 0) app.metadata = c.metadata;
-    // Settings the model fixes: the first pulumi up sets them (an update in place).
+    // Settings the model fixes: the second pulumi up sets them (an update in place); the adopt run ignores them.
     const fixed = type === "m2m" ? ["client_credentials"] : ["authorization_code", "refresh_token"];
-    const changes = [
-      ...(JSON.stringify(c.grantTypes) !== JSON.stringify(fixed)
-        ? [`grant types ${c.grantTypes.join(", ") || "(none)"} → ${fixed.join(", ")}`]
-        : []),
-      ...(!c.oidcConformant ? ["OIDC conformant: false → true"] : []),
-      ...(!c.isFirstParty ? ["first party: false → true"] : []),
-      ...(c.jwtAlg !== "RS256" ? [`ID token signing algorithm ${c.jwtAlg ?? "(unset)"} → RS256`] : []),
-    ];
-    for (const change of changes) updates.push({ subject: `application ${key}`, text: change });
+    const changes: { input: string; text: string }[] = [];
+    if (JSON.stringify(c.grantTypes) !== JSON.stringify(fixed))
+      changes.push({ input: "grantTypes", text: `grant types ${c.grantTypes.join(", ") || "(none)"} → ${fixed.join(", ")}` });
+    if (!c.oidcConformant) changes.push({ input: "oidcConformant", text: "OIDC conformant: false → true" });
+    if (!c.isFirstParty) changes.push({ input: "isFirstParty", text: "first party: false → true" });
+    if (c.jwtAlg !== "RS256")
+      changes.push({ input: "jwtConfiguration", text: `ID token signing algorithm ${c.jwtAlg ?? "(unset)"} → RS256` });
+    for (const { text } of changes) updates.push({ subject: `application ${key}`, text });
+    const clientIgnores = changes.map((x) => x.input);
     // Credentials: the attached ones authenticate; their public keys come from key files (Auth0 never returns them).
     const attached = c.credentials.filter((x) => x.attached);
     const unattached = c.credentials.filter((x) => !x.attached);
@@ -202,10 +209,11 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
     if (attached.length > 0) {
       const creds = attached.map((cred) => credentialSpec(key, cred, keyByThumbprint, options, unmatchedCredentials, files, comment));
       app.credentials = creds;
-      adopt[`clientCredentials/${key}`] = c.clientId;
+      // The provider's read leaves every PEM empty (terraform-provider-auth0 v1.53.0 client/flatten.go#L1004-1016).
+      adoptWith(`clientCredentials/${key}`, c.clientId, ["privateKeyJwt"]);
       updates.push({
         subject: `application ${key}`,
-        text: "its credentials' public keys are written into the state (Auth0 never returns them); the provider matches each key to the live credential by its thumbprint and sends nothing to Auth0",
+        text: "its credentials' public keys are written into the state (Auth0 never returns them); the provider pairs each key with the live credential whose key id is its thumbprint (client/resource_credentials.go classifyCredentialChanges) and sends nothing to Auth0",
       });
     }
     // Grants on imported APIs are declared; grants on Auth0's APIs or on APIs left out are acknowledged.
@@ -215,7 +223,14 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
       const apiKey = apiKeyByIdentifier.get(g.audience);
       if (apiKey && type === "m2m" && g.subjectType === "client") {
         declared[apiKey] = [...g.scopes].sort();
-        adopt[`clientGrant/${key}/${apiKey}`] = g.id;
+        // The read keeps the Management API's order (client/flatten.go); the model declares scopes sorted.
+        const reordered = JSON.stringify(g.scopes) !== JSON.stringify(declared[apiKey]);
+        adoptWith(`clientGrant/${key}/${apiKey}`, g.id, reordered ? ["scopes"] : []);
+        if (reordered)
+          updates.push({
+            subject: `application ${key}`,
+            text: `its grant on ${apiKey} is sent again with the same scopes in sorted order (${g.scopes.join(" ")} → ${declared[apiKey]!.join(" ")})`,
+          });
       } else other.push(g);
     }
     if (type === "m2m") app.grants = declared;
@@ -228,7 +243,7 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
         });
     }
     applications[key] = app;
-    adopt[`client/${key}`] = c.clientId;
+    adoptWith(`client/${key}`, c.clientId, clientIgnores);
   }
 
   // ---- actions ----
@@ -258,12 +273,12 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
     }
     updates.push({
       subject: `action ${key}`,
-      text: "redeployed once with the same code (a new version of identical code): the provider does not read `deploy` back, so the first pulumi up sets it",
+      text: "redeployed once with the same code (a new version of identical code): the provider does not read `deploy` back, so the second pulumi up sets it",
     });
     if (a.undeployedChanges)
       updates.push({
         subject: `action ${key}`,
-        text: "the dashboard holds undeployed edits (a draft): the import takes the deployed code, and the first pulumi up overwrites the draft with it",
+        text: "the dashboard holds undeployed edits (a draft): the import takes the deployed code, and the second pulumi up overwrites the draft with it",
       });
     for (const c of claimsInCode(a.deployedCode!)) claims.push({ action: key, name: c.name, token: c.token });
     comment(
@@ -271,7 +286,8 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
       `deployed as written (bundle: false), byte for byte what Auth0 runs; its claims are set by its code, not declared here`,
     );
     actions[key] = spec;
-    adopt[`action/${key}`] = a.id;
+    // The provider's read never sets `deploy` nor secret values (terraform-provider-auth0 v1.53.0 action/flatten.go).
+    adoptWith(`action/${key}`, a.id, a.secrets.length > 0 ? ["deploy", "secrets"] : ["deploy"]);
   }
 
   // ---- trigger bindings, in their current order ----
@@ -289,8 +305,8 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
       continue;
     }
     triggers[trigger] = keys as string[];
-    adopt[`triggerActions/${trigger}`] = trigger;
     const renamed = bound.filter((b) => b.displayName !== live.actions.find((a) => a.id === b.actionId)?.name);
+    adoptWith(`triggerActions/${trigger}`, trigger, renamed.length > 0 ? ["actions"] : []);
     for (const b of renamed)
       updates.push({
         subject: `trigger ${trigger}`,
@@ -430,9 +446,11 @@ function renderStackFile(
     `Imported from the Auth0 tenant ${live.domain} by \`npx auth0-tenant import\` on ${options.now.toISOString().slice(0, 10)}: stack ${options.stack}.`,
     "",
     "Review this file before the first `pulumi up`. `adopt:` below makes that first `pulumi up` import each existing",
-    "object instead of creating a duplicate; it creates, replaces and deletes nothing. Check with",
-    `\`npx auth0-tenant plan --stack ${options.stack}\` (offline), then \`pulumi preview --stack ${options.stack}\`: every resource is`,
-    "an import; the updates it may show are listed under 3.",
+    "object instead of creating a duplicate, with zero differences: it creates, replaces, updates and deletes nothing",
+    "(each entry's ignoreChanges leaves what Auth0 cannot return, or what the spec changes, as the provider reads it).",
+    `Check with \`npx auth0-tenant plan --stack ${options.stack}\` (offline), then \`pulumi preview --stack ${options.stack}\`: every`,
+    "resource is an import and nothing else. Then delete `adopt:`: the next `pulumi up`, a separate reviewed deployment,",
+    "makes exactly the changes listed under 3.",
     "",
   );
   say("1. Public keys Auth0 never returns (each credential needs its public key under keys/):");
@@ -442,7 +460,7 @@ function renderStackFile(
   say("", "2. Secret values Auth0 never returns (set each before the first pulumi up):");
   if (r.secretCommands.length === 0) say("   none.");
   for (const c of r.secretCommands) say(`   ${c}`);
-  say("", "3. What the first pulumi up changes in place (no create, replace or delete):");
+  say("", "3. What the second pulumi up (after `adopt:` is deleted) changes in place (no create, replace or delete):");
   if (r.updates.length === 0) say("   nothing.");
   for (const u of r.updates) say(`   - ${u.subject}: ${u.text}`);
   say("", "4. Not imported (pulumi up leaves these alone; drift reports any change to them beyond `unmanaged:`):");
@@ -481,8 +499,9 @@ function renderStackFile(
   section("actions", ["Actions, with the code Auth0 runs (actions/imported/), bound below in their current order."]);
   section("triggers", ["Binding order = execution order, as in the tenant."]);
   section("adopt", [
-    "What the first `pulumi up` imports instead of creating (the `import` resource option): <kind>/<name> → Auth0 id.",
-    "Keeping it afterwards is harmless: Pulumi imports only a resource its state does not hold yet.",
+    "What the first `pulumi up` imports instead of creating (the `import` resource option): <kind>/<name> → Auth0 id,",
+    "with the inputs that run leaves as Auth0 has them (ignoreChanges). Delete this section once that run succeeded:",
+    "while it stays, the changes listed under 3 are never applied.",
   ]);
   section("unmanaged", [
     "Applications this stack does not manage, with the grants and keys they hold today: drift reports anything beyond.",

@@ -108,6 +108,11 @@ export interface DesiredResource<T extends ResourceType = ResourceType, I extend
    * (the `import` resource option) instead of creating it. Later runs ignore it (the state already has the resource).
    */
   importId?: string;
+  /**
+   * Inputs the adopt run leaves as the provider reads them (the `ignoreChanges` resource option, from the spec's
+   * `adopt:`), so that the import matches with zero differences; the run after `adopt:` is deleted applies them.
+   */
+  ignoreChanges?: string[];
 }
 
 export interface ComponentAddress {

@@ -110,7 +110,7 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
       triggers: bindings,
     },
   };
-  if (Object.keys(spec.adopt).length > 0) applyAdopt(model, spec.adopt);
+  if (Object.keys(spec.adopt).length > 0) applyAdopt(model, spec.adopt, spec.adoptIgnoreChanges ?? {});
   return model;
 }
 
@@ -154,9 +154,12 @@ export function desiredState(model: TenantModel): DesiredState {
 }
 
 /** Sets each resource's importId from the spec's `adopt:` (keys validated against the same resources in src/spec/adopt.ts). */
-function applyAdopt(model: TenantModel, adopt: Record<string, string>): void {
+function applyAdopt(model: TenantModel, adopt: Record<string, string>, ignoreChanges: Record<string, string[]>): void {
   for (const r of componentsInOrder(model).flatMap(resourcesOf)) {
-    const id = Object.hasOwn(adopt, adoptKeyOf(r)) ? adopt[adoptKeyOf(r)] : undefined;
-    if (id !== undefined) r.importId = id;
+    const key = adoptKeyOf(r);
+    const id = Object.hasOwn(adopt, key) ? adopt[key] : undefined;
+    if (id === undefined) continue;
+    r.importId = id;
+    if (Object.hasOwn(ignoreChanges, key)) r.ignoreChanges = ignoreChanges[key];
   }
 }

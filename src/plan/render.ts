@@ -99,10 +99,20 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = In
     out.push("Adoption (the first pulumi up imports these existing objects instead of creating them)");
     out.push(
       table(
-        ["resource", "adopts"],
-        s.adopted.map((a) => [`${a.type.split(":").pop()} ${a.name}`, `adopts ${a.importId}`]),
+        ["resource", "adopts", "left as in Auth0 until adopt: is deleted"],
+        s.adopted.map((a) => [`${a.type.split(":").pop()} ${a.name}`, `adopts ${a.importId}`, a.deferred.join(", ") || "-"]),
       ),
     );
+    const deferred = s.adopted.filter((a) => a.deferred.length > 0).length;
+    if (deferred > 0)
+      out.push(
+        `Second deployment: once the first pulumi up has imported everything, delete adopt:; the next pulumi up sets the ${deferred} resource(s) above to the spec (the inputs in the last column). While adopt: stays, they are never applied.`,
+      );
+  }
+  if (s.createNotes) {
+    out.push("");
+    out.push("Creates next to adopted objects (what the provider does if the object already has them)");
+    for (const n of s.createNotes) out.push(`  - ${n.type.split(":").pop()} ${n.name}: ${n.note}`);
   }
   out.push("");
   out.push(`Resources: ${s.resourceTotal}`);

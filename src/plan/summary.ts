@@ -65,8 +65,13 @@ export interface PlanSummary {
   resourceTotal: number;
   /** What rotation steps were checked against (the last deployment's outputs, or the credentials read live), if anything. */
   rotationCheckedAgainst?: string;
-  /** Resources that adopt an existing Auth0 object on the first `pulumi up` (the spec's adopt:); absent when none do. */
-  adopted?: { type: string; name: string; importId: string }[];
+  /**
+   * Resources that adopt an existing Auth0 object on the first `pulumi up` (the spec's adopt:), with the inputs that
+   * run leaves as Auth0 has them (applied by the run after adopt: is deleted); absent when none do.
+   */
+  adopted?: { type: string; name: string; importId: string; deferred: string[] }[];
+  /** Creates that may not be plain creates, because they land on objects this stack adopts; absent when none. */
+  createNotes?: { type: string; name: string; note: string }[];
 }
 
 /** The facts a person wants from a plan; also the stable, comparable form used by review. Read from the model. */
@@ -75,7 +80,8 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
   const resourceCounts: Record<string, number> = {};
   const adopted = plan.desired.resources
     .filter((r) => r.importId !== undefined)
-    .map((r) => ({ type: r.type, name: r.name, importId: r.importId! }));
+    .map((r) => ({ type: r.type, name: r.name, importId: r.importId!, deferred: r.ignoreChanges ?? [] }));
+  const createNotes = adoptionCreateNotes(plan);
   for (const r of plan.desired.resources) {
     const short = r.type.split(":").pop()!;
     resourceCounts[short] = (resourceCounts[short] ?? 0) + 1;
@@ -141,8 +147,43 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
     resourceCounts,
     resourceTotal: plan.desired.resources.length,
     ...(adopted.length > 0 ? { adopted } : {}),
+    ...(createNotes.length > 0 ? { createNotes } : {}),
     ...(plan.rotationCheckedAgainst ? { rotationCheckedAgainst: plan.rotationCheckedAgainst } : {}),
   };
+}
+
+/**
+ * What the provider does when the first `pulumi up` creates a resource next to an object this stack adopts: the
+ * object may already have what the create makes. terraform-provider-auth0 v1.53.0:
+ * - client/resource_grant.go#L116-143: a ClientGrant create first looks for the client's grant on the audience and
+ *   takes it over (no new grant; its live scopes stay until the next update);
+ * - resourceserver/resource_scopes.go#L60-88, L131-154: a ResourceServerScopes create fails when the API already has
+ *   scopes that are not exactly the declared ones.
+ * (A new client has no grants and a new API no scopes, so only creates under an adopted parent are named.)
+ */
+function adoptionCreateNotes(plan: Plan): { type: string; name: string; note: string }[] {
+  const adoptedKeys = new Set(plan.desired.resources.filter((r) => r.importId !== undefined).map((r) => `${r.type}::${r.name}`));
+  if (adoptedKeys.size === 0) return [];
+  const notes: { type: string; name: string; note: string }[] = [];
+  for (const r of plan.desired.resources) {
+    if (r.importId !== undefined) continue;
+    if (r.type === RESOURCE_TYPES.ClientGrant) {
+      const [app, api] = r.name.split("/") as [string, string];
+      if (adoptedKeys.has(`${RESOURCE_TYPES.Client}::${app}`))
+        notes.push({
+          type: r.type,
+          name: r.name,
+          note: `if ${app} already holds a grant on ${api}, the provider takes it over instead of creating one, and its live scopes stay until the next pulumi up (adopt it to review them now: clientGrant/${r.name}: <its cgr_ id>)`,
+        });
+    }
+    if (r.type === RESOURCE_TYPES.ResourceServerScopes && adoptedKeys.has(`${RESOURCE_TYPES.ResourceServer}::${r.name}`))
+      notes.push({
+        type: r.type,
+        name: r.name,
+        note: `if API ${r.name} already has scopes, the provider refuses to create this unless they are exactly the declared ones, in order (adopt them: resourceServerScopes/${r.name}: <its identifier>)`,
+      });
+  }
+  return notes;
 }
 
 /** Resource inputs fit for printing: public key bodies shortened to their thumbprint, secrets redacted. */

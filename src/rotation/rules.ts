@@ -12,7 +12,12 @@ import type { PreviousCredentials } from "./fingerprints";
  *   internal/auth0/client/resource_credentials.go, planCredentialRotation), so the step is not atomic;
  * - a credential name keeps its key and algorithm: a new key gets a new name;
  * - a deployed key keeps its name: the provider matches credentials by PEM and algorithm and never sends a name
- *   (same file, classifyCredentialChanges), so a rename is never applied and shows as a change on every preview.
+ *   (same file, classifyCredentialChanges), so a rename is never applied and shows as a change on every preview;
+ * - a deployed key keeps an expiry once it has one: the bridge plans the credential set with ProposedNew, so an
+ *   expires_at left out keeps the stored one (pulumi-terraform-bridge pkg/vendored/opentofu/plans/objchange/objchange.go,
+ *   proposedNewNestingSet), and the provider only ever sets an expiry (classifyCredentialChanges sends one only when
+ *   the config has a different value; the schema says it cannot go back to never). The spec would say "never expires"
+ *   while Auth0 keeps the date.
  * Applications that are new, or whose previous keys have all expired, have nothing left to protect.
  */
 export function checkRotation(previous: PreviousCredentials, desired: TenantSpec, now: Date): SpecIssue[] {
@@ -41,6 +46,12 @@ export function checkRotation(previous: PreviousCredentials, desired: TenantSpec
           path: `${at}.name`,
           code: "rotation_renamed",
           message: `the deployed key ${sameKey.name} (thumbprint ${c.key.thumbprint}) is renamed to ${c.name}: the provider matches credentials by key and never sends a name, so the rename would never be applied and every preview would show it again (keep the name ${sameKey.name})`,
+        });
+      } else if (sameKey && sameKey.expiresAt != null && c.effectiveExpiresAt == null) {
+        errors.push({
+          path: `${at}.expiresAt`,
+          code: "rotation_expiry_cleared",
+          message: `the deployed key ${c.name} expires on ${sameKey.expiresAt}; removing expiresAt would change nothing in Auth0 (an expiry can be moved, never removed), so the spec would say "never expires" while the key still expires. Rotate instead: \`npx auth0-tenant keys rotate ${app.key}\` adds a new key without an expiry, deploy, move the workload to it, then retire ${c.name}`,
         });
       } else if (sameKey?.algorithm !== undefined && sameKey.algorithm !== c.algorithm) {
         errors.push({

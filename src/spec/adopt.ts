@@ -27,6 +27,47 @@ export const ADOPT_KINDS = {
 } as const;
 export type AdoptKind = keyof typeof ADOPT_KINDS;
 
+/**
+ * The inputs of each kind an adopt entry may leave as the provider reads them on the adopt run (`ignoreChanges`): what
+ * the provider cannot read back (a credential's PEM, an action's `deploy` and secret values) and what the spec sets
+ * differently from the tenant. With them the first `pulumi up` imports with zero differences; deleting `adopt:` makes
+ * the next `pulumi up` apply them (docs/adopting-a-tenant.md).
+ */
+export const ADOPT_IGNORABLE: Record<AdoptKind, readonly string[]> = {
+  client: [
+    "name",
+    "description",
+    "appType",
+    "grantTypes",
+    "oidcConformant",
+    "isFirstParty",
+    "jwtConfiguration",
+    "callbacks",
+    "allowedLogoutUrls",
+    "webOrigins",
+    "clientMetadata",
+  ],
+  clientCredentials: ["privateKeyJwt", "authenticationMethod"],
+  clientGrant: ["scopes"],
+  resourceServer: [
+    "name",
+    "signingAlg",
+    "tokenLifetime",
+    "tokenLifetimeForWeb",
+    "allowOfflineAccess",
+    "skipConsentForVerifiableFirstPartyClients",
+  ],
+  resourceServerScopes: ["scopes"],
+  action: ["deploy", "secrets", "code", "runtime", "name"],
+  triggerActions: ["actions"],
+};
+
+/** An `adopt:` entry: the Auth0 id alone, or the id and the inputs the adopt run leaves as the provider reads them. */
+export interface AdoptEntry {
+  id: string;
+  ignoreChanges: string[];
+}
+
 /** The adopt key of a resource: `<kind>/<logical name>`, the kind read from its type token (auth0:index/client:Client → client). */
 export const adoptKeyOf = (r: { type: string; name: string }): string => `${r.type.split("/")[1]!.split(":")[0]}/${r.name}`;
 
@@ -60,12 +101,34 @@ const adoptId = z
   .min(1, { error: "must not be empty (the Auth0 id to adopt)" })
   .max(600, { error: "at most 600 characters" });
 
+/** An entry is the id alone, or `{ id, ignoreChanges }` with inputs of its kind (ADOPT_IGNORABLE). */
+function parseAdoptEntry(kind: AdoptKind, value: unknown, at: string[], errors: SpecIssue[]): AdoptEntry | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const id = parseAt(adoptId, value, at, errors);
+    return id === undefined ? undefined : { id, ignoreChanges: [] };
+  }
+  const allowed = ADOPT_IGNORABLE[kind] as [string, ...string[]];
+  const entry = strictObject({
+    id: adoptId,
+    ignoreChanges: z
+      .array(
+        z.enum(allowed, {
+          error: (i) => `${excerpt(JSON.stringify(i.input))} is not an input of a ${kind} (allowed: ${allowed.join(", ")})`,
+        }),
+      )
+      .max(allowed.length, { error: `at most ${allowed.length} inputs` })
+      .default([]),
+  });
+  const parsed = parseAt(entry, value, at, errors);
+  return parsed && { id: parsed.id, ignoreChanges: [...new Set(parsed.ignoreChanges)] };
+}
+
 /**
  * Validates `adopt:` against the resources the spec declares, entry by entry. `unparsed` are the keys of entries that
  * have errors of their own: an adopt key naming one of them is not reported again.
  */
-export function resolveAdopt(raw: unknown, declared: string[], unparsed: Set<string>, errors: SpecIssue[]): Record<string, string> {
-  const out = dict<string>();
+export function resolveAdopt(raw: unknown, declared: string[], unparsed: Set<string>, errors: SpecIssue[]): Record<string, AdoptEntry> {
+  const out = dict<AdoptEntry>();
   if (raw === undefined) return out;
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     errors.push({ path: "adopt", code: "invalid_type", message: "must be a mapping of <resource kind>/<logical name> to an Auth0 id" });
@@ -74,13 +137,14 @@ export function resolveAdopt(raw: unknown, declared: string[], unparsed: Set<str
   const allowed = new Set(declared);
   for (const [key, value] of Object.entries(raw)) {
     const path = formatPath(["adopt", key]);
-    const id = parseAt(adoptId, value, ["adopt", key], errors);
     const [kind, ...rest] = key.split("/");
     const name = rest.join("/");
     if (allowed.has(key)) {
-      if (id !== undefined) out[key] = id;
+      const entry = parseAdoptEntry(kind as AdoptKind, value, ["adopt", key], errors);
+      if (entry !== undefined) out[key] = entry;
       continue;
     }
+    parseAt(adoptId, typeof value === "object" && value !== null && "id" in value ? value.id : value, ["adopt", key], errors);
     if (unparsed.has(name.split("/")[0]!)) continue;
     if (!Object.hasOwn(ADOPT_KINDS, kind!) || name === "") {
       errors.push({

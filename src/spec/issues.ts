@@ -43,7 +43,8 @@ export type IssueCode =
   | "rotation_swap"
   | "rotation_add_and_retire"
   | "rotation_key_changed"
-  | "rotation_renamed";
+  | "rotation_renamed"
+  | "rotation_expiry_cleared";
 
 /** One problem found in a tenant spec, addressed by its path inside the `tenant` config object. */
 export interface SpecIssue {

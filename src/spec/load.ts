@@ -6,7 +6,7 @@ import { assertNever, ProjectFileError, PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
 import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
-import { adoptableKeys, parseUnmanaged, resolveAdopt } from "./adopt";
+import { adoptableKeys, parseUnmanaged, resolveAdopt, type AdoptEntry } from "./adopt";
 import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
 import { inspectPublicKeys, type PublicKeyInfo } from "./public-key";
@@ -178,7 +178,9 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     errors,
   );
   // adopt: is checked against every declared resource key only when there is one (a tenant declares thousands).
-  const adopt = given.adopt === undefined ? dict<string>() : checkedAdopt();
+  const adoptEntries = given.adopt === undefined ? dict<AdoptEntry>() : checkedAdopt();
+  const adopt = dict(Object.entries(adoptEntries).map(([k, e]) => [k, e.id]));
+  const deferred = Object.entries(adoptEntries).filter(([, e]) => e.ignoreChanges.length > 0);
   function checkedAdopt() {
     const unparsed = new Set(
       [...entries("apis"), ...entries("applications"), ...(isMapping(given.actions) ? Object.entries(given.actions) : [])]
@@ -210,6 +212,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     actions,
     triggers,
     adopt,
+    ...(deferred.length > 0 ? { adoptIgnoreChanges: dict(deferred.map(([k, e]) => [k, e.ignoreChanges])) } : {}),
     unmanaged,
   };
   return { spec, errors, warnings };

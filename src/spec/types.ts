@@ -15,6 +15,11 @@ export interface TenantSpec {
   triggers: Record<Trigger, string[]>;
   /** `<resource kind>/<logical name>` → the Auth0 id the first `pulumi up` imports instead of creating (src/spec/adopt.ts). */
   adopt: Record<string, string>;
+  /**
+   * `<resource kind>/<logical name>` → the inputs the adopt run leaves as the provider reads them (`ignoreChanges`),
+   * applied by the `pulumi up` after `adopt:` is deleted (src/spec/adopt.ts); only entries that list some.
+   */
+  adoptIgnoreChanges?: Record<string, string[]>;
   /** Applications present in the tenant on purpose but not managed here, by client id (drift does not report them). */
   unmanaged: Record<string, UnmanagedClientSpec>;
 }

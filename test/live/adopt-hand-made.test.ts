@@ -1,24 +1,21 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { ManagementClient } from "auth0";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_MANAGEMENT_SCOPES } from "../../src/local-tenant/management";
 import { runImport, type Io } from "../../src/live/commands";
 import { driftReport } from "../../src/live/drift";
 import { readTenant } from "../../src/live/snapshot";
-import { planStack, readStackConfig } from "../../src/plan";
-import { tenantProgram } from "../../src/program";
-import { customResources, settle, underMocks } from "../support/mock-runtime";
-import { ProviderDouble } from "../support/provider-double";
-import { importedState } from "./imported-state";
+import { planStack } from "../../src/plan";
+import { adoptionRuns, importedState } from "./imported-state";
 import { liveFixture, otherKeyPair, READER_ID, readerKeyPair, trustingFetch, type LiveFixture } from "./support";
 
 // Scenario 9: a tenant run by hand for years — applications of every kind (M2M with keys, web apps, SPAs, M2M apps
 // still on client secrets, a deployer), APIs, grants and three actions bound in the dashboard — all made with the
 // official SDK (15 applications here; the benchmark reads 1000). Import,
-// review, and the first pulumi up: no duplicate, no replaced resource, no unbound action; what it does change in
-// place is exactly what the import listed, and exactly what drift reports before that first up.
+// review, and the first pulumi up: an import of everything with zero differences (no duplicate, no replaced resource,
+// no unbound action, no "inputs to import do not match"); the second, with adopt: deleted, changes in place exactly
+// what the import listed, and exactly what drift reports before that first up.
 
 const NOW = new Date();
 const WRITER = "dashboard";
@@ -145,74 +142,58 @@ describe("adopting a tenant run by hand (scenario 9)", () => {
     );
   });
 
-  it("the first pulumi up creates, replaces and deletes nothing, and updates in place only what the import listed — which is what drift reports", async () => {
-    const config = (await readStackConfig(f.project.root, "adopted")).values;
-    const store = f.tenant.management.store;
-    const provider = new ProviderDouble();
-    const run = await underMocks(
-      {
+  it.each(["legacy", "current"] as const)(
+    "the first pulumi up only imports, with zero differences (%s engine); the second changes in place exactly what the import listed — which is what drift reports",
+    async (engine) => {
+      const store = f.tenant.management.store;
+      const runs = await adoptionRuns({
+        root: f.project.root,
         stack: "adopted",
-        config: { ...config, "auth0-tenant:rotationGuardSource": "outputs" },
+        store,
         secretKeys: ["auth0-tenant:auditAuditUrl"],
-        provider,
-        imported: (type, _name, id) => importedState(store, type, id),
-      },
-      async () => settle((await tenantProgram(f.project.root, { now: NOW })).outputs),
-    );
-    expect(run.error).toBeUndefined();
-    const registered = customResources(run.registered);
-    for (const r of registered) {
-      const state = importedState(store, r.type, r.importId!);
-      expect(state, `${r.type}::${r.name} adopts ${r.importId}`).toBeDefined();
-      provider.state.set(`${r.type}::${r.name}`, { type: r.type as never, name: r.name, state: state! });
-    }
-    const changes = provider.plan(registered.map((r) => ({ ...r, inputs: unwrapSecrets(r.inputs) })));
-    expect(changes.filter((c) => c.op !== "update")).toEqual([]);
-    // Client settings the model fixes: the dashboard's defaults for web apps (grant types incl. implicit and
-    // client_credentials, not OIDC conformant) and no ID token algorithm. Each is in the import's list.
-    const text = io.output.join("");
-    const clientUpdates = changes.filter((c) => c.address.includes("client:Client::"));
-    expect(clientUpdates).toHaveLength(KEYS.length + WEB);
-    for (const c of clientUpdates) {
-      const app = c.address.split("::")[1]!;
-      for (const p of c.paths) {
-        const listed = { grantTypes: "grant types", oidcConformant: "OIDC conformant", jwtConfiguration: "ID token signing algorithm" }[
-          p.split(".")[0]!
-        ];
-        expect(listed, `${app} ${p}`).toBeDefined();
-        expect(text).toContain(`application ${app}: ${listed}`);
+        now: NOW,
+        engine,
+      });
+      for (const r of runs.adopt.registered)
+        expect(importedState(store, r.type, r.importId!), `${r.type}::${r.name} adopts ${r.importId}`).toBeDefined();
+      expect(runs.adopt.changes.filter((c) => c.op !== "import" || c.paths.length > 0)).toEqual([]);
+      expect(runs.adopt.warnings).toEqual([]);
+      // The second deployment: client settings the model fixes (the dashboard's defaults for web apps: grant types
+      // incl. implicit and client_credentials, not OIDC conformant; no ID token algorithm), each in the import's list;
+      // credentials' PEMs written into the state; actions deployed (the audit secret sent); grant scopes re-sorted.
+      const text = io.output.join("");
+      const clientUpdates = runs.second.filter((c) => c.startsWith("Client::"));
+      expect(clientUpdates).toHaveLength(KEYS.length + WEB);
+      const listed = { grantTypes: "grant types", oidcConformant: "OIDC conformant", "jwtConfiguration.alg": "ID token signing algorithm" };
+      for (const c of clientUpdates) {
+        const [app, paths] = c.slice("Client::".length).split(" ") as [string, string];
+        for (const p of paths.split(",")) expect(text, `${app} ${p}`).toContain(`application ${app}: ${listed[p as keyof typeof listed]}`);
       }
-    }
-    expect(
-      new Set(changes.filter((c) => !c.address.includes("client:Client::")).map((c) => `${c.address.split(":").pop()} ${c.paths}`)),
-    ).toEqual(
-      new Set([
-        ...KEYS.map((_, i) => `service-${i} privateKeyJwt.credentials`),
-        "audit deploy,secrets",
-        "add-roles deploy",
-        "add-country deploy",
-      ]),
-    );
-    // Drift before that first up: exactly those client settings, nothing else (no grant, key, app, action or binding).
-    const planned = await planStack(f.project.root, "adopted", NOW);
-    if (!planned.ok) throw new Error("plan failed");
-    const findings = driftReport(planned.plan, await readTenant(f.reader())).stacks[0]!.changes;
-    const label = { grantTypes: "grant types", oidcConformant: "oidcConformant", "jwtConfiguration.alg": "ID token signing algorithm" };
-    expect(new Set(findings.map((x) => `${x.kind} ${x.text.split(" is ")[0]}`))).toEqual(
-      new Set(
-        clientUpdates.flatMap((c) =>
-          c.paths.map((p) => `app.setting-changed ${c.address.split("::")[1]}: ${label[p as keyof typeof label]}`),
+      expect(new Set(runs.second.filter((c) => !c.startsWith("Client::")))).toEqual(
+        new Set([
+          ...KEYS.map((_, i) => `ClientCredentials::service-${i} privateKeyJwt.credentials`),
+          ...KEYS.flatMap((_, i) =>
+            i % 2 ? [`ClientGrant::service-${i}/${["orders-api", "ledger-api", "search-api"][i % 3]} scopes`] : [],
+          ),
+          "Action::audit deploy,secrets",
+          "Action::add-roles deploy",
+          "Action::add-country deploy",
+        ]),
+      );
+      expect(runs.third).toEqual([]);
+      // Drift before that first up: exactly those client settings, nothing else (no grant, key, app, action or binding).
+      const planned = await planStack(f.project.root, "adopted", NOW);
+      if (!planned.ok) throw new Error("plan failed");
+      const findings = driftReport(planned.plan, await readTenant(f.reader())).stacks[0]!.changes;
+      const label = { grantTypes: "grant types", oidcConformant: "oidcConformant", "jwtConfiguration.alg": "ID token signing algorithm" };
+      expect(new Set(findings.map((x) => `${x.kind} ${x.text.split(" is ")[0]}`))).toEqual(
+        new Set(
+          clientUpdates.flatMap((c) => {
+            const [app, paths] = c.slice("Client::".length).split(" ") as [string, string];
+            return paths.split(",").map((p) => `app.setting-changed ${app}: ${label[p as keyof typeof label]}`);
+          }),
         ),
-      ),
-    );
-  });
+      );
+    },
+  );
 });
-
-function unwrapSecrets(value: any): any {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object") {
-    if (specialSigKey in value) return unwrapSecrets(value.value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
-}

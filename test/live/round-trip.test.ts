@@ -2,23 +2,20 @@ import { createPublicKey } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { calculateJwkThumbprint, exportJWK } from "jose";
-import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sha256 } from "../../src/actions/sandbox";
 import { runImport, type Io } from "../../src/live/commands";
 import { isSecretRef, RESOURCE_TYPES, resolveRefs, type Ref } from "../../src/model";
-import { planStack, readStackConfig, type Plan } from "../../src/plan";
-import { tenantProgram } from "../../src/program";
-import { customResources, settle, underMocks } from "../support/mock-runtime";
-import { ProviderDouble } from "../support/provider-double";
+import { planStack, type Plan } from "../../src/plan";
 import { projectRoot } from "../support/temp-project";
-import { certificateNotAfter, importedState } from "./imported-state";
+import { adoptionRuns, certificateNotAfter, importedState } from "./imported-state";
 import { exampleStackConfig, liveFixture, READER_ID, readerKeyPair, trustingFetch, type LiveFixture } from "./support";
 
 // Adoption, end to end: the dev stack (plus an action secret) deployed to the local tenant, imported into a new stack
 // with the official SDK, planned again (the same tenant, except what Auth0 does not let us read), and run under mocks
-// as the first `pulumi up` would run it: every resource adopts an object that exists, with the same inputs, and the
-// provider double plans no create, replace or delete.
+// as the first `pulumi up` would run it: every resource adopts an object that exists with zero input differences
+// (what the read cannot return is in the adopt entry's ignoreChanges); then as the second `pulumi up`, with adopt:
+// deleted, which makes exactly the changes the import listed.
 
 const NOW = new Date();
 let f: LiveFixture;
@@ -112,62 +109,102 @@ describe("import → the imported stack's plan is the tenant that was deployed",
     expect(text).toContain("login-claims: https://acme.example/connection (id token)");
   });
 
-  it("the first pulumi up adopts every resource by an id that exists, with the same inputs: no create, replace or delete", async () => {
-    const config = (await readStackConfig(f.project.root, "adopted")).values;
-    const store = f.tenant.management.store;
-    const provider = new ProviderDouble();
-    const run = await underMocks(
-      {
+  it.each(["legacy", "current"] as const)(
+    "the first pulumi up only imports, with zero differences (%s engine); deleting adopt: makes the second apply what import listed",
+    async (engine) => {
+      const store = f.tenant.management.store;
+      const runs = await adoptionRuns({
+        root: f.project.root,
         stack: "adopted",
-        config: { ...config, "auth0-tenant:rotationGuardSource": "outputs" },
+        store,
         secretKeys: ["auth0-tenant:clientClaimsApiKey"],
-        provider,
-        imported: (type, _name, id) => importedState(store, type, id),
-      },
-      async () => settle((await tenantProgram(f.project.root, { now: NOW })).outputs),
-    );
-    expect(run.error).toBeUndefined();
-    const registered = customResources(run.registered);
-    expect(registered.length).toBe(original.desired.resources.length);
-    for (const r of registered) {
-      expect(r.importId, `${r.type}::${r.name}`).toBeDefined();
-      const state = importedState(store, r.type, r.importId!);
-      expect(state, `${r.type}::${r.name} adopts ${r.importId}, which exists`).toBeDefined();
-      provider.state.set(`${r.type}::${r.name}`, { type: r.type as never, name: r.name, state: state! });
-    }
-    const changes = provider.plan(registered.map((r) => ({ ...r, inputs: unwrapSecrets(r.inputs) })));
-    expect(changes.filter((c) => c.op !== "update")).toEqual([]);
-    // What import cannot read, and so the first up writes (no call changes anything in Auth0, see below).
-    expect(changes.map((c) => `${c.address.split(":").slice(-3).join(":")} ${c.paths.join(",")}`).sort()).toEqual([
-      "Action::client-claims deploy,secrets",
-      "Action::login-claims deploy",
-      "ClientCredentials::billing-service privateKeyJwt.credentials",
-      "ClientCredentials::payments-service privateKeyJwt.credentials",
-      "ClientCredentials::reporting-service privateKeyJwt.credentials",
-    ]);
-    // The provider pairs each declared key with the live credential whose kid is its thumbprint, same algorithm and
-    // expiry (client/resource_credentials.go classifyCredentialChanges): nothing is uploaded, detached or deleted.
-    for (const r of registered.filter((x) => x.type === RESOURCE_TYPES.ClientCredentials)) {
-      const live = store.privateKeyJwtCredentials(r.importId!).map((c) => c.record);
-      const declared = r.inputs.privateKeyJwt.credentials as { pem: string; algorithm: string; expiresAt?: string }[];
-      expect(declared.length).toBe(live.length);
-      for (const d of declared) {
-        const kid = await calculateJwkThumbprint(await exportJWK(createPublicKey(d.pem)));
-        const match = live.find((l) => l.kid === kid);
-        expect(match, `${r.name}: a live credential with kid ${kid}`).toBeDefined();
-        expect(match!.alg).toBe(d.algorithm);
-        expect(match!.expires_at).toBe(d.expiresAt);
+        now: NOW,
+        engine,
+      });
+      const { registered } = runs.adopt;
+      expect(registered.length).toBe(original.desired.resources.length);
+      // Every resource adopts an object that exists, and the import step finds no difference (no warning, no update).
+      for (const r of registered)
+        expect(importedState(store, r.type, r.importId!), `${r.type}::${r.name} adopts ${r.importId}`).toBeDefined();
+      expect(runs.adopt.changes.filter((c) => c.op !== "import" || c.paths.length > 0)).toEqual([]);
+      expect(runs.adopt.warnings).toEqual([]);
+      // The second deployment: what the provider cannot read, sent once; nothing else.
+      expect(runs.second).toEqual([
+        "Action::client-claims deploy,secrets",
+        "Action::login-claims deploy",
+        "ClientCredentials::billing-service privateKeyJwt.credentials",
+        "ClientCredentials::payments-service privateKeyJwt.credentials",
+        "ClientCredentials::reporting-service privateKeyJwt.credentials",
+      ]);
+      expect(runs.third).toEqual([]);
+      // The provider pairs each declared key with the live credential whose kid is its thumbprint, same algorithm and
+      // expiry (client/resource_credentials.go classifyCredentialChanges): nothing is uploaded, detached or deleted.
+      for (const r of registered.filter((x) => x.type === RESOURCE_TYPES.ClientCredentials)) {
+        const live = store.privateKeyJwtCredentials(r.importId!).map((c) => c.record);
+        const declared = r.inputs.privateKeyJwt.credentials as { pem: string; algorithm: string; expiresAt?: string }[];
+        expect(declared.length).toBe(live.length);
+        for (const d of declared) {
+          const kid = await calculateJwkThumbprint(await exportJWK(createPublicKey(d.pem)));
+          const match = live.find((l) => l.kid === kid);
+          expect(match, `${r.name}: a live credential with kid ${kid}`).toBeDefined();
+          expect(match!.alg).toBe(d.algorithm);
+          expect(match!.expires_at).toBe(d.expiresAt);
+        }
       }
-    }
+    },
+  );
+
+  it("the import header names the second deployment and lists its changes", () => {
+    const stackFile = readFileSync(path.join(f.project.root, "Pulumi.adopted.yaml"), "utf8");
+    expect(stackFile).toContain("3. What the second pulumi up (after `adopt:` is deleted) changes in place");
+    expect(stackFile).toContain("ignoreChanges:");
   });
 });
 
-/** Registration inputs with Pulumi's secret wrappers replaced by their values (the double compares plain values). */
-function unwrapSecrets(value: any): any {
-  if (Array.isArray(value)) return value.map(unwrapSecrets);
-  if (value && typeof value === "object") {
-    if (specialSigKey in value) return unwrapSecrets(value.value);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
-  }
-  return value;
-}
+describe("the prod example stack adopts the same way", () => {
+  let p: LiveFixture;
+  let deployed: Plan;
+  let exit: number;
+  let said: string[];
+  beforeAll(async () => {
+    const prod = await exampleStackConfig("prod");
+    p = await liveFixture({ stack: "prod", config: prod });
+    deployed = p.tenant.plan;
+    const keyFile = path.join(p.scratch, "reader.key");
+    writeFileSync(keyFile, readerKeyPair().privateKey, { mode: 0o600 });
+    said = [];
+    const out = {
+      out: (s: string) => said.push(s),
+      err: (s: string) => said.push(s),
+      env: {},
+      reader: { fetch: trustingFetch(p.tenant.tls!.caPem) },
+    };
+    exit = await runImport({ stack: "adopted", dir: p.project.root, local: p.tenant.url, clientId: READER_ID, keyFile, now: NOW }, out);
+  });
+  afterAll(() => p?.close());
+
+  it("the first pulumi up only imports, with zero differences; the second sets only what the provider cannot read", async () => {
+    expect(exit, said.join("")).toBe(0);
+    const runs = await adoptionRuns({
+      root: p.project.root,
+      stack: "adopted",
+      store: p.tenant.management.store,
+      secretKeys: [],
+      now: NOW,
+      engine: "legacy",
+    });
+    expect(runs.adopt.registered.length).toBe(deployed.desired.resources.length);
+    expect(runs.adopt.changes.filter((c) => c.op !== "import" || c.paths.length > 0)).toEqual([]);
+    expect(runs.adopt.warnings).toEqual([]);
+    // Named as the import names them (from the applications' and actions' names in Auth0).
+    const unreadable = runs.adopt.registered.flatMap((r) =>
+      r.type === RESOURCE_TYPES.ClientCredentials
+        ? [`ClientCredentials::${r.name} privateKeyJwt.credentials`]
+        : r.type === RESOURCE_TYPES.Action
+          ? [`Action::${r.name} deploy`]
+          : [],
+    );
+    expect(runs.second).toEqual(unreadable.sort());
+    expect(runs.third).toEqual([]);
+  });
+});

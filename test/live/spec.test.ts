@@ -3,6 +3,7 @@ import { directoryReader } from "../../src/config/files";
 import { planFromConfig, planJson, renderPlanText, summarize } from "../../src/plan";
 import { tenantProgram } from "../../src/program";
 import { SpecError } from "../../src/spec";
+import { RESOURCE_TYPES } from "../../src/model";
 import { customResources, underMocks } from "../support/mock-runtime";
 import { tempProject, tenantWithActions } from "../support/temp-project";
 
@@ -122,6 +123,49 @@ describe("adopt:", () => {
       ]),
     );
     expect(errors).toHaveLength(5);
+  });
+
+  it("an entry with ignoreChanges: the adopt run leaves those inputs as in Auth0; the plan names the second deployment and the creates next to adopted objects", async () => {
+    const t = tenantWithActions() as Tenant;
+    t.adopt = {
+      "client/billing": { id: adopt["client/billing"], ignoreChanges: ["grantTypes", "oidcConformant"] },
+      "resourceServer/orders-api": adopt["resourceServer/orders-api"],
+      "action/login-claims": { id: adopt["action/login-claims"], ignoreChanges: ["deploy"] },
+    };
+    const r = await plan(t);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const client = r.plan.desired.resources.find((x) => x.type === RESOURCE_TYPES.Client && x.name === "billing")!;
+    expect(client.ignoreChanges).toEqual(["grantTypes", "oidcConformant"]);
+    const text = renderPlanText(summarize(r.plan, NOW), []);
+    expect(text).toMatch(/Client billing\s+adopts \S+\s+grantTypes, oidcConformant/);
+    expect(text).toContain(
+      "Second deployment: once the first pulumi up has imported everything, delete adopt:; the next pulumi up sets the 2 resource(s)",
+    );
+    // billing's grant is created next to an adopted client; orders-api's scopes next to an adopted API.
+    expect(text).toContain("ClientGrant billing/orders-api: if billing already holds a grant on orders-api, the provider takes it over");
+    expect(text).toContain("ResourceServerScopes orders-api: if API orders-api already has scopes, the provider refuses to create this");
+
+    const run = await underMocks({ stack: "dev", config: { "auth0-tenant:tenant": t } }, () => tenantProgram(project.root, { now: NOW }));
+    expect(run.error).toBeUndefined();
+    const registered = customResources(run.registered);
+    expect(registered.find((x) => x.type === RESOURCE_TYPES.Client && x.name === "billing")!.ignoreChanges).toEqual([
+      "grantTypes",
+      "oidcConformant",
+    ]);
+    expect(registered.find((x) => x.type === RESOURCE_TYPES.ResourceServer)!.ignoreChanges).toBeUndefined();
+  });
+
+  it("ignoreChanges names inputs of the entry's kind", async () => {
+    const t = tenantWithActions() as Tenant;
+    t.adopt = { "client/billing": { id: "x", ignoreChanges: ["privateKeyJwt"] }, "action/login-claims": { id: "y", ignore: [] } };
+    const errors = await errorsOf(t);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        path: "adopt.client/billing.ignoreChanges[0]",
+        message: expect.stringContaining('"privateKeyJwt" is not an input of a client (allowed: name, description, appType, grantTypes'),
+      }),
+      expect.objectContaining({ path: "adopt.action/login-claims.ignore", code: "unknown_field" }),
+    ]);
   });
 
   it("an adopt key of an entry that has errors of its own is not reported twice", async () => {

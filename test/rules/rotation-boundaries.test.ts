@@ -143,6 +143,24 @@ describe("what a step may change about a deployed key", () => {
       error: undefined,
     },
     { name: "algorithm not recorded", before: [prev("a", "tA")], after: [cred("a", "tA", { algorithm: "PS256" })], error: undefined },
+    {
+      name: "expiry removed (the provider keeps it)",
+      before: [prev("a", "tA", at(90 * DAY_MS))],
+      after: [cred("a", "tA")],
+      error: ["credentials[0].expiresAt", "rotation_expiry_cleared"],
+    },
+    {
+      name: "expiry moved",
+      before: [prev("a", "tA", at(90 * DAY_MS))],
+      after: [cred("a", "tA", { effectiveExpiresAt: at(120 * DAY_MS) })],
+      error: undefined,
+    },
+    {
+      name: "expiry added",
+      before: [prev("a", "tA")],
+      after: [cred("a", "tA", { effectiveExpiresAt: at(120 * DAY_MS) })],
+      error: undefined,
+    },
   ])("$name", ({ before, after, error }) => {
     const issues = checkRotation({ svc: before }, spec(app("svc", after)), NOW);
     if (!error) expect(issues).toEqual([]);

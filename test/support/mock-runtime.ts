@@ -14,6 +14,8 @@ export interface Registered {
   protect?: boolean;
   /** The `import` resource option: the id of an existing object the engine adopts instead of creating one. */
   importId?: string;
+  /** The `ignoreChanges` resource option. */
+  ignoreChanges?: string[];
 }
 
 /** urn:pulumi:stack::project::parent$type::name → "type::name" */
@@ -81,9 +83,13 @@ export async function underMocks<T>(
           return { id: args.name, state: { name: args.inputs.name, outputs: options.lastOutputs ?? {}, secretOutputNames: [] } };
         }
         registered.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
-        const imported = args.id ? options.imported?.(args.type, args.name, args.id) : undefined;
+        const stored = provider.state.get(`${args.type}::${args.name}`);
+        const imported = args.id && !stored ? options.imported?.(args.type, args.name, args.id) : undefined;
         if (imported) return { id: args.id!, state: imported };
-        return { id: mockId(args.name), state: provider.register(args.type, args.name, args.inputs) };
+        const state = provider.register(args.type, args.name, args.inputs);
+        // A resource the stack holds keeps its id and the ids Auth0 gave it (an update does not change them).
+        if (stored?.state.clientId !== undefined) state.clientId = stored.state.clientId;
+        return { id: stored?.id ?? mockId(args.name), state };
       },
       call: (args) => args.inputs,
     },
@@ -93,7 +99,10 @@ export async function underMocks<T>(
     "organization",
   );
   // Wrap the mock monitor to see each registration as the engine would: parent, dependencies, protect.
-  const graph = new Map<string, { parent?: string; dependencies: string[]; protect?: boolean; importId?: string }>();
+  const graph = new Map<
+    string,
+    { parent?: string; dependencies: string[]; protect?: boolean; importId?: string; ignoreChanges?: string[] }
+  >();
   const monitor = (settings as unknown as { getMonitor(): { registerResource(req: any, cb: unknown): unknown } }).getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: unknown) => {
@@ -102,6 +111,7 @@ export async function underMocks<T>(
       dependencies: (req.getDependenciesList() as string[]).map(addressOfUrn).sort(),
       protect: req.getProtect(),
       ...(req.getImportid() ? { importId: req.getImportid() } : {}),
+      ...(req.getIgnorechangesList().length > 0 ? { ignoreChanges: req.getIgnorechangesList() } : {}),
     });
     return register(req, cb);
   };

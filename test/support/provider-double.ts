@@ -7,20 +7,38 @@ import { RESOURCE_TYPES, type ResourceType } from "../../src/model";
  * conflicts), stores state the way the provider flattens it (canonical forms), and diffs a later program run
  * against that state with the provider's semantics (ordered lists, sets, optional+computed fields).
  *
+ * It also models the engine and the bridge around the provider: the `import` resource option (an import step that
+ * reads the object and compares it with the program's inputs), `ignoreChanges`, the bridge's planning of set elements
+ * (ProposedNew), and creates that adopt or refuse what already exists in the tenant (`LiveTenant`).
+ *
  * Every rule names its source: terraform-provider-auth0 v1.53.0 (TFP, paths under internal/auth0/), the Pulumi
- * bridge as configured by pulumi-auth0 v3.49.0 (PA) and pulumi-terraform-bridge (BR). Where the provider leaves a
- * behaviour to the Management API and its behaviour could not be read, the double takes the case our model must
- * survive and says so.
+ * bridge as configured by pulumi-auth0 v3.49.0 (PA), pulumi-terraform-bridge (BR) and the Pulumi engine (PE, paths
+ * under pkg/resource/deploy/ at the version named). Where the provider leaves a behaviour to the Management API and
+ * its behaviour could not be read, the double takes the case our model must survive and says so.
  */
 
 type Inputs = Record<string, any>;
 type State = Record<string, any>;
 
+/** What the tenant holds before this stack touches it: what an import reads, and what a create may run into. */
+export interface LiveTenant {
+  /** The state the provider's importer and Read return for an id (its input names); undefined: no such object. */
+  read(type: string, id: string): State | undefined;
+  /** The scopes of the client's existing client-credentials grant on the audience, in the API's order; undefined: none. */
+  grantScopes(clientId: string, audience: string): string[] | undefined;
+  /** The scopes the API with this identifier has today, in the API's order. */
+  apiScopes(identifier: string): { name: string; description: string }[];
+}
+
 interface Schema {
   /** Errors the provider (or the bridge) would raise for these inputs; empty when they are accepted. */
   validate(inputs: Inputs): string[];
-  /** The state the provider stores after a create or update with these inputs (its Read/flatten). */
+  /** The state the provider stores after a create with these inputs (its Read/flatten). */
   flatten(inputs: Inputs, name: string): State;
+  /** The state after an update of `state` with these inputs, when the provider does not simply store them. */
+  update?(state: State, inputs: Inputs, name: string): State;
+  /** A create that finds something in the tenant first: it adopts it (returns the state) or refuses (throws). */
+  createOver?(inputs: Inputs, live: LiveTenant): State | undefined;
   /** Input paths whose planned value differs from the stored state: what a preview would show as changed. */
   diff(state: State, inputs: Inputs): string[];
   /** Paths whose change forces replacement (ForceNew). */
@@ -37,15 +55,19 @@ const required = (path: string, value: unknown): string[] => (value === undefine
 const stringList = (path: string, value: unknown): string[] =>
   value === undefined ? [] : Array.isArray(value) && value.every(isString) ? [] : [`${path}: expected a list of strings`];
 
-/** Optional fields: a difference only when the program sets them. Optional+Computed: the same (absent keeps state). */
+/**
+ * Optional+Computed: a difference only when the program sets a value (absent keeps the stored one). Optional only
+ * (`computed: false`): absent is planned as a removal, a difference (BR: the SDKv2 diff of a null config value).
+ */
 function diffFields(state: State, inputs: Inputs, fields: { name: string; computed: boolean }[]): string[] {
   const out: string[] = [];
   for (const { name, computed } of fields) {
     const want = inputs[name];
     const have = state[name];
     if (want === undefined) {
-      // An optional, non-computed field the program no longer sets is planned to be removed.
-      if (!computed && have !== undefined && !(Array.isArray(have) && have.length === 0)) out.push(name);
+      // An optional, non-computed field the program no longer sets is planned to be removed; a stored zero value
+      // ("", false, 0, empty) is what an absent one reads as, so it is no difference (SDKv2 schema.go diffString).
+      if (!computed && have !== undefined && !isZero(have)) out.push(name);
       continue;
     }
     if (JSON.stringify(normalizeEmpty(want)) !== JSON.stringify(normalizeEmpty(have))) out.push(name);
@@ -55,6 +77,7 @@ function diffFields(state: State, inputs: Inputs, fields: { name: string; comput
 /** The SDK treats an empty list or map like an absent one. */
 const normalizeEmpty = (v: unknown) =>
   (Array.isArray(v) && v.length === 0) || (isPlainObject(v) && Object.keys(v).length === 0) ? undefined : v;
+const isZero = (v: unknown) => v === "" || v === false || v === 0 || normalizeEmpty(v) === undefined;
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** RFC 3339 as Go's time.Parse accepts it (TFP uses validation.IsRFC3339Time). */
@@ -71,6 +94,33 @@ function thumbprint(pem: string): string {
     .digest("base64url");
 }
 
+/** TFP client/resource.go#L23-28, ValidAppTypes. */
+const VALID_APP_TYPES = [
+  ...["native", "spa", "regular_web", "non_interactive", "resource_server", "rms", "box", "cloudbees", "concur"],
+  ...["dropbox", "mscrm", "echosign", "egnyte", "newrelic", "office365", "salesforce", "sentry", "sharepoint"],
+  ...["slack", "springcm", "sso_integration", "zendesk", "zoom", "express_configuration"],
+];
+
+/**
+ * Client fields that are Optional and not Computed (TFP client/resource.go schema). Leaving one out is planned as a
+ * removal, but expandClient builds its PATCH from the raw config (client/expand.go: value.String/Strings/Bool of a
+ * null attribute is nil, so the field is not sent): Auth0 keeps the value, the read puts it back, and the difference
+ * shows on every preview. The provider never clears such a field by its absence.
+ */
+const CLIENT_OPTIONAL_ONLY = [
+  "description",
+  "appType",
+  "logoUri",
+  "allowedLogoutUrls",
+  "allowedOrigins",
+  "webOrigins",
+  "clientMetadata",
+  "crossOriginAuth",
+  "crossOriginLoc",
+  "sso",
+  "ssoDisabled",
+];
+
 const client: Schema = {
   // TFP client/resource.go: L80-320 (schema), no CustomizeDiff.
   validate(i) {
@@ -80,7 +130,8 @@ const client: Schema = {
       ...(isString(i.description) && i.description.length > 140
         ? ["description: at most 140 characters (validation.StringLenBetween(0, 140))"]
         : []),
-      ...oneOf("appType", i.appType, ["native", "spa", "regular_web", "non_interactive", "resource_server"]),
+      // TFP client/resource.go ValidAppTypes (24 values).
+      ...oneOf("appType", i.appType, VALID_APP_TYPES),
       ...stringList("grantTypes", i.grantTypes),
       ...stringList("callbacks", i.callbacks),
       ...stringList("allowedLogoutUrls", i.allowedLogoutUrls),
@@ -104,18 +155,19 @@ const client: Schema = {
       jwtConfiguration: { lifetimeInSeconds: 36000, secretEncoded: false, ...i.jwtConfiguration },
     };
   },
+  update(s, i, name) {
+    const next: State = { ...s, ...client.flatten(i, name), clientId: s.clientId };
+    for (const f of CLIENT_OPTIONAL_ONLY) if (i[f] === undefined && s[f] !== undefined) next[f] = s[f];
+    return next;
+  },
   diff(s, i) {
     const out = diffFields(s, i, [
       { name: "name", computed: false },
-      { name: "description", computed: false },
-      { name: "appType", computed: false },
+      ...CLIENT_OPTIONAL_ONLY.map((name) => ({ name, computed: false })),
       { name: "isFirstParty", computed: true },
       { name: "oidcConformant", computed: true },
       { name: "callbacks", computed: true },
-      { name: "allowedLogoutUrls", computed: false },
       { name: "grantTypes", computed: true },
-      { name: "webOrigins", computed: false },
-      { name: "clientMetadata", computed: false },
     ]);
     // jwt_configuration is Optional+Computed; only alg is compared (the other sub-fields are computed).
     if (i.jwtConfiguration?.alg !== undefined && i.jwtConfiguration.alg !== s.jwtConfiguration?.alg) out.push("jwtConfiguration.alg");
@@ -126,6 +178,47 @@ const client: Schema = {
 
 /** TFP client/resource_credentials_schema.go#L11-L33: the set hash of one private_key_jwt credential. */
 const credentialHash = (c: Inputs) => [c.credentialType, c.pem, c.algorithm ?? "RS256", c.name ?? "", c.expiresAt ?? ""].join("\u0000");
+
+/**
+ * BR pkg/tfshim/sdk-v2/provider2.go (PlanResourceChange) plans with objchange.ProposedNew
+ * (pkg/vendored/opentofu/plans/objchange/objchange.go, proposedNewNestingSet): each configured set element is paired
+ * with a stored element that agrees on every attribute the config sets, and takes that element's value for each
+ * Optional+Computed attribute the config leaves out. For a credential that is `expires_at`: leaving it out of a
+ * deployed key keeps the stored expiry, so the plan shows nothing and nothing is sent.
+ */
+function proposedCredentials(stored: Inputs[], wanted: Inputs[]): Inputs[] {
+  const used = new Set<number>();
+  return wanted.map((c) => {
+    if (c.expiresAt !== undefined) return c;
+    const n = stored.findIndex(
+      (p, k) =>
+        !used.has(k) &&
+        p.credentialType === c.credentialType &&
+        p.pem === c.pem &&
+        (p.algorithm ?? "RS256") === (c.algorithm ?? "RS256") &&
+        (p.name ?? "") === (c.name ?? "") &&
+        Boolean(p.parseExpiryFromCert) === Boolean(c.parseExpiryFromCert),
+    );
+    if (n < 0) return c;
+    used.add(n);
+    return stored[n]!.expiresAt !== undefined ? { ...c, expiresAt: stored[n]!.expiresAt } : c;
+  });
+}
+
+/** A credential as TFP creates it and reads it back (client/flatten.go#L989-1017). */
+function createdCredential(c: Inputs): Inputs {
+  return {
+    ...c,
+    algorithm: c.algorithm ?? "RS256",
+    keyId: thumbprint(c.pem),
+    // client/flatten.go#L996-998: expires_at read back in the milliseconds layout; a certificate's from the certificate.
+    ...(c.expiresAt !== undefined
+      ? { expiresAt: flattenTime(c.expiresAt) }
+      : c.parseExpiryFromCert
+        ? { expiresAt: flattenTime(new X509Certificate(c.pem).validTo) }
+        : {}),
+  };
+}
 
 const clientCredentials: Schema = {
   // TFP client/resource_credentials_schema.go L39-190.
@@ -141,10 +234,8 @@ const clientCredentials: Schema = {
         "tls_client_auth",
         "self_signed_tls_client_auth",
       ]),
-      // resource_credentials.go#L40-60: create does nothing unless authentication_method is set.
-      ...(i.privateKeyJwt && i.authenticationMethod !== "private_key_jwt"
-        ? ["authenticationMethod: must be private_key_jwt for privateKeyJwt to be applied"]
-        : []),
+      // ConflictsWith (resource_credentials_schema.go L71-76, L107-115). TFP raises nothing when
+      // authentication_method is left out: create then applies no credentials (resource_credentials.go#L40-60).
       ...(i.privateKeyJwt && (i.clientSecret !== undefined || i.clientSecretWo !== undefined)
         ? ["privateKeyJwt conflicts with clientSecret"]
         : []),
@@ -161,35 +252,44 @@ const clientCredentials: Schema = {
     ];
   },
   flatten(i) {
-    const creds: Inputs[] = i.privateKeyJwt?.credentials ?? [];
-    return {
-      ...i,
-      privateKeyJwt: {
-        credentials: creds.map((c) => ({
-          ...c,
-          algorithm: c.algorithm ?? "RS256",
-          keyId: thumbprint(c.pem),
-          // client/flatten.go#L993-998: expires_at read back in the milliseconds layout; a certificate's from the certificate.
-          ...(c.expiresAt !== undefined
-            ? { expiresAt: flattenTime(c.expiresAt) }
-            : c.parseExpiryFromCert
-              ? { expiresAt: flattenTime(new X509Certificate(c.pem).validTo) }
-              : {}),
-          configured: Object.keys(c),
-        })),
-      },
-    };
+    // resource_credentials.go#L40-60: without an authentication_method create applies no credentials.
+    const creds: Inputs[] = i.authenticationMethod === "private_key_jwt" ? (i.privateKeyJwt?.credentials ?? []) : [];
+    return { ...i, privateKeyJwt: { credentials: creds.map(createdCredential) } };
+  },
+  /**
+   * TFP client/resource_credentials.go modifyPrivateKeyJWTCredentials + classifyCredentialChanges (L316-384): a
+   * configured credential is paired with a stored one by PEM (or, when the stored PEM is empty as after an import,
+   * by its key_id = the PEM's thumbprint) and algorithm. A paired credential is never re-created: its name is never
+   * sent (Auth0 keeps its own), and its expiry is PATCHed only when the config sets a different one (L357); an
+   * expiry is never cleared. Unpaired ones are created (name, expiry as configured); stored ones left over deleted.
+   * The read then takes each credential's PEM from state by id (client/flatten.go#L1004-1016).
+   */
+  update(s, i, name) {
+    if (i.authenticationMethod !== "private_key_jwt") return { ...s, ...i };
+    const stored: Inputs[] = s.privateKeyJwt?.credentials ?? [];
+    const used = new Set<number>();
+    const next = (i.privateKeyJwt?.credentials ?? []).map((c: Inputs) => {
+      const n = stored.findIndex(
+        (p, k) =>
+          !used.has(k) &&
+          (p.pem === c.pem || (p.pem === "" && p.keyId === thumbprint(c.pem))) &&
+          (p.algorithm ?? "RS256") === (c.algorithm ?? "RS256"),
+      );
+      if (n < 0) return createdCredential(c);
+      used.add(n);
+      const p = stored[n]!;
+      const expiresAt = c.expiresAt !== undefined ? flattenTime(c.expiresAt) : p.expiresAt;
+      return { ...p, pem: c.pem, ...(c.parseExpiryFromCert ? { parseExpiryFromCert: true } : {}), ...(expiresAt ? { expiresAt } : {}) };
+    });
+    return { ...s, ...i, clientId: s.clientId ?? name, privateKeyJwt: { credentials: next } };
   },
   diff(s, i) {
     const out = diffFields(s, i, [{ name: "authenticationMethod", computed: true }]);
     if (i.clientId !== s.clientId) out.push("clientId");
-    // A set: members are compared by hash. A stored member's computed expires_at (certificates) is not part of
-    // what the program configured, so it is hashed only when the program set it.
-    const stored = (s.privateKeyJwt?.credentials ?? []).map((c: Inputs) =>
-      credentialHash(c.configured.includes("expiresAt") ? c : { ...c, expiresAt: undefined }),
-    );
-    const wanted = (i.privateKeyJwt?.credentials ?? []).map(credentialHash);
-    const same = stored.length === wanted.length && stored.every((h: string) => wanted.includes(h));
+    const stored: Inputs[] = s.privateKeyJwt?.credentials ?? [];
+    const storedHashes = stored.map(credentialHash);
+    const wanted = proposedCredentials(stored, i.privateKeyJwt?.credentials ?? []).map(credentialHash);
+    const same = storedHashes.length === wanted.length && storedHashes.every((h: string) => wanted.includes(h));
     if (!same) out.push("privateKeyJwt.credentials");
     return out;
   },
@@ -200,7 +300,9 @@ const clientGrant: Schema = {
   // TFP client/resource_grant.go L34-81 and validateClientGrant (L214-232).
   validate(i) {
     return [
-      ...required("clientId", i.clientId),
+      // client_id is Optional, AtLeastOneOf client_id / default_for, ConflictsWith default_for (L34-41).
+      ...(i.clientId === undefined && i.defaultFor === undefined ? ["clientId: one of clientId, defaultFor is required"] : []),
+      ...(i.clientId !== undefined && i.defaultFor !== undefined ? ["clientId conflicts with defaultFor"] : []),
       ...required("audience", i.audience),
       ...(i.scopes === undefined
         ? ["scopes: either scopes must be provided or allow_all_scopes must be set to true (validateClientGrant)"]
@@ -214,6 +316,15 @@ const clientGrant: Schema = {
   // client/flatten.go#L786-808 reads scopes back in the Management API's order. Whether Auth0 keeps the order it was
   // sent in could not be read; the double returns them sorted, the order our model must survive either way.
   flatten: (i) => ({ ...i, scopes: [...(i.scopes ?? [])].sort() }),
+  /**
+   * TFP client/resource_grant.go#L116-143: create first lists the grants of this client on this audience and, when one
+   * of the same subject type exists, takes it over (sets its id, reads it) instead of creating: nothing is sent, the
+   * state holds the live scopes, and the configured ones are applied by the next update.
+   */
+  createOver(i, live) {
+    const scopes = i.clientId !== undefined ? live.grantScopes(i.clientId, i.audience) : undefined;
+    return scopes && { ...i, scopes: [...scopes] };
+  },
   diff(s, i) {
     const out: string[] = [];
     for (const f of ["clientId", "audience"]) if (i[f] !== s[f]) out.push(f);
@@ -230,7 +341,7 @@ const resourceServer: Schema = {
     const web = i.tokenLifetimeForWeb ?? 7200;
     return [
       ...required("identifier", i.identifier),
-      ...required("name", i.name),
+      // name is Optional+Computed (TFP resourceserver/resource.go#L37-42).
       ...oneOf("signingAlg", i.signingAlg, ["HS256", "RS256", "PS256"], true),
       ...(i.tokenLifetime !== undefined && !Number.isInteger(i.tokenLifetime) ? ["tokenLifetime: an integer"] : []),
       // Documented in the schema's Description ("Cannot be greater than the token_lifetime value"); the provider itself
@@ -275,6 +386,19 @@ const resourceServerScopes: Schema = {
     ];
   },
   flatten: (i) => ({ ...i }),
+  /**
+   * TFP resourceserver/resource_scopes.go#L60-88 and guardAgainstErasingUnwantedScopes (L131-154): create reads the
+   * API and refuses when it already has scopes that are not exactly (cmp.Equal, in order) the configured ones.
+   */
+  createOver(i, live) {
+    const existing = live.apiScopes(i.resourceServerIdentifier);
+    if (existing.length === 0) return undefined;
+    const wanted = (i.scopes ?? []).map((x: Inputs) => ({ name: x.name, description: x.description ?? "" }));
+    if (JSON.stringify(existing) === JSON.stringify(wanted)) return { ...i };
+    throw new Error(
+      `Resource Server with non empty scopes: The resource server already has scopes attached to it. Import the resource instead in order to proceed with the changes (${i.resourceServerIdentifier} has ${existing.map((x) => x.name).join(", ")})`,
+    );
+  },
   diff(s, i) {
     const key = (x: Inputs) => `${x.name}\u0000${x.description ?? ""}`;
     const a = new Set<string>((s.scopes ?? []).map(key));
@@ -297,7 +421,9 @@ const action: Schema = {
       ...(!isPlainObject(triggers) || !isString(triggers.id) || !isString(triggers.version)
         ? ["supportedTriggers: exactly one {id, version} (MinItems 1, MaxItems 1)"]
         : []),
-      ...oneOf("runtime", i.runtime, ["node12", "node16", "node18", "node22"]),
+      // TFP action/resource.go#L88-99 accepts node12, node16, node18 and node22; Auth0 has withdrawn node12 and
+      // node16 (its API refuses to create or update an action on them), so the double refuses them as the apply would.
+      ...oneOf("runtime", i.runtime, ["node18", "node22"]),
       ...(Array.isArray(i.secrets)
         ? i.secrets.flatMap((s: Inputs, n: number) => [
             ...required(`secrets[${n}].name`, s.name),
@@ -381,19 +507,61 @@ export const PROVIDER_SCHEMAS: Record<ResourceType, Schema> = {
 
 export interface PlannedChange {
   address: string;
-  op: "create" | "update" | "replace" | "delete";
+  /** `import`: the import step of a resource declared with the `import` option that the state does not hold yet. */
+  op: "create" | "update" | "replace" | "delete" | "import";
+  /** For an import: the inputs that differ from what the provider read (none for a clean import). */
   paths: string[];
+  /** What the provider will do that the operation alone does not say (a create that takes over an existing grant). */
+  note?: string;
 }
+
+/** One registration as the engine receives it. */
+export interface Registration {
+  type: string;
+  name: string;
+  inputs: Inputs;
+  /** The `import` resource option. */
+  importId?: string;
+  /** The `ignoreChanges` resource option: top-level input names. */
+  ignoreChanges?: string[];
+}
+
+/**
+ * The engine's import step, by version:
+ * - `legacy` (pulumi before v3.174.0, pkg/resource/deploy/step.go ImportStep.Apply at v3.173.0 L1445-1495): the step
+ *   reads the object, resets ignoreChanges paths to what was read, and diffs; any difference makes preview warn
+ *   "inputs to import do not match the existing resource: [paths]; importing this resource will fail" and up fail
+ *   with "inputs to import do not match the existing resource: [paths]".
+ * - `current` (v3.174.0 onwards, e.g. the v3.248.0 this project pins: step_generator.go L1001-1089 and ImportStep.Apply
+ *   in step.go): the import step only reads; the normal diff then runs against what it read (with ignoreChanges) and
+ *   an update follows in the same deployment. A difference that forces replacement fails: "previously-imported
+ *   resources that still specify an ID may not be replaced" (step_generator.go L1854-1878).
+ * Either way an adopt run with a difference is not import-only: the adoption contract is zero differences.
+ */
+export type ImportEngine = "legacy" | "current";
+
+export const IMPORT_MISMATCH = "inputs to import do not match the existing resource";
+
+/** A tenant with nothing in it: every create is a plain create. */
+const EMPTY_TENANT: LiveTenant = { read: () => undefined, grantScopes: () => undefined, apiScopes: () => [] };
 
 /**
  * The double's memory of one stack: its state after each "deployment", and what a later program run would change.
  * `apply` turns the registrations of a run into the new state (as `pulumi up` would); `plan` compares them with
- * the state (as `pulumi preview` would).
+ * the state (as `pulumi preview` would); `preview` and `up` add what the engine says and refuses.
  */
 export class ProviderDouble {
-  readonly state = new Map<string, { type: ResourceType; name: string; state: State }>();
+  /** By address; `id` is the adopted object's id for a resource that was imported (else the mocks' id). */
+  readonly state = new Map<string, { type: ResourceType; name: string; state: State; id?: string }>();
   /** Validation errors raised during the current run, by resource address. */
   readonly errors: string[] = [];
+  readonly engine: ImportEngine;
+  readonly live: LiveTenant;
+
+  constructor(options: { engine?: ImportEngine; live?: LiveTenant } = {}) {
+    this.engine = options.engine ?? "legacy";
+    this.live = options.live ?? EMPTY_TENANT;
+  }
 
   isAuth0(type: string): type is ResourceType {
     return type in PROVIDER_SCHEMAS;
@@ -413,32 +581,105 @@ export class ProviderDouble {
   }
 
   /** What a preview of these registrations would show against the stored state. */
-  plan(registrations: { type: string; name: string; inputs: Inputs }[]): PlannedChange[] {
+  plan(registrations: Registration[]): PlannedChange[] {
     const changes: PlannedChange[] = [];
     const seen = new Set<string>();
     for (const r of registrations) {
       if (!this.isAuth0(r.type)) continue;
       const address = `${r.type}::${r.name}`;
       seen.add(address);
-      const stored = this.state.get(address);
+      const schema = PROVIDER_SCHEMAS[r.type];
+      const stored = this.state.get(address)?.state ?? (r.importId !== undefined ? this.live.read(r.type, r.importId) : undefined);
       if (!stored) {
-        changes.push({ address, op: "create", paths: [] });
+        changes.push({ address, op: "create", paths: [], ...this.createNote(r) });
         continue;
       }
-      const schema = PROVIDER_SCHEMAS[r.type];
-      const paths = schema.diff(stored.state, r.inputs);
-      if (paths.length > 0) changes.push({ address, op: paths.some((p) => schema.forceNew.includes(p)) ? "replace" : "update", paths });
+      const paths = schema.diff(stored, withIgnored(r, stored));
+      if (!this.state.has(address)) changes.push({ address, op: "import", paths });
+      else if (paths.length > 0)
+        changes.push({ address, op: paths.some((p) => schema.forceNew.includes(p)) ? "replace" : "update", paths });
     }
     for (const address of this.state.keys()) if (!seen.has(address)) changes.push({ address, op: "delete", paths: [] });
     return changes;
   }
 
+  /** `pulumi preview`: the changes and the engine's warnings (a legacy engine warns of each import that would fail). */
+  preview(registrations: Registration[]): { changes: PlannedChange[]; warnings: string[] } {
+    const changes = this.plan(registrations);
+    const warnings =
+      this.engine === "legacy"
+        ? changes
+            .filter((c) => c.op === "import" && c.paths.length > 0)
+            .map((c) => `${c.address}: ${IMPORT_MISMATCH}: [${c.paths.join(" ")}]; importing this resource will fail`)
+        : [];
+    return { changes, warnings };
+  }
+
+  /**
+   * `pulumi up`: fails as the engine and the provider fail (an import that does not match on a legacy engine, a
+   * replacement of a resource that still specifies an import id, a create the provider refuses); otherwise stores
+   * the new state. Returns the changes it made.
+   */
+  up(registrations: Registration[]): PlannedChange[] {
+    const changes = this.plan(registrations);
+    for (const c of changes) {
+      if (c.op === "import" && c.paths.length > 0 && this.engine === "legacy")
+        throw new Error(`${c.address}: ${IMPORT_MISMATCH}: [${c.paths.join(" ")}]`);
+      const r = registrations.find((x) => `${x.type}::${x.name}` === c.address);
+      if (c.op === "import" && r && PROVIDER_SCHEMAS[r.type as ResourceType].forceNew.some((p) => c.paths.includes(p)))
+        throw new Error(
+          `${c.address}: previously-imported resources that still specify an ID may not be replaced; please remove the \`import\` declaration from your program`,
+        );
+    }
+    this.apply(registrations);
+    return changes;
+  }
+
   /** Stores the registrations of a successful run as the stack's state. */
-  apply(registrations: { type: string; name: string; inputs: Inputs }[]): void {
+  apply(registrations: Registration[]): void {
+    const before = new Map(this.state);
     this.state.clear();
     for (const r of registrations) {
       if (!this.isAuth0(r.type)) continue;
-      this.state.set(`${r.type}::${r.name}`, { type: r.type, name: r.name, state: PROVIDER_SCHEMAS[r.type].flatten(r.inputs, r.name) });
+      const schema = PROVIDER_SCHEMAS[r.type];
+      const address = `${r.type}::${r.name}`;
+      const old = before.get(address)?.state ?? (r.importId !== undefined ? this.live.read(r.type, r.importId) : undefined);
+      let next: State;
+      if (old) {
+        const inputs = withIgnored(r, old);
+        next =
+          schema.diff(old, inputs).length === 0
+            ? old
+            : schema.update
+              ? schema.update(old, inputs, r.name)
+              : { ...old, ...schema.flatten(inputs, r.name) };
+      } else next = schema.createOver?.(r.inputs, this.live) ?? schema.flatten(r.inputs, r.name);
+      const id = before.get(address)?.id ?? r.importId;
+      this.state.set(address, { type: r.type, name: r.name, state: next, ...(id !== undefined ? { id } : {}) });
     }
   }
+
+  /** A create that will not be a plain create: the provider takes over, or refuses, what the tenant already has. */
+  private createNote(r: Registration): { note?: string } {
+    try {
+      const adopted = PROVIDER_SCHEMAS[r.type as ResourceType].createOver?.(r.inputs, this.live);
+      return adopted ? { note: "takes over the existing object (nothing is created)" } : {};
+    } catch (e) {
+      return { note: `refused: ${(e as Error).message}` };
+    }
+  }
+}
+
+/**
+ * The inputs the engine diffs when `ignoreChanges` is set: each ignored path takes the old value (PE
+ * step_generator.go processIgnoreChanges, v3.248.0 L3076-3096; the import step applies it too).
+ */
+function withIgnored(r: Registration, old: State): Inputs {
+  if (!r.ignoreChanges?.length) return r.inputs;
+  const inputs = { ...r.inputs };
+  for (const path of r.ignoreChanges) {
+    if (old[path] === undefined) delete inputs[path];
+    else inputs[path] = old[path];
+  }
+  return inputs;
 }
