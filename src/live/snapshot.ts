@@ -1,4 +1,5 @@
 import { TRIGGER_IDS } from "../actions/triggers";
+import { dict } from "../dict";
 import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetimeForWeb } from "../spec/token-lifetimes";
 import type {
   ActionRecord,
@@ -110,8 +111,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 export function liveClient(c: ClientRecord, credentials: CredentialRecord[]): LiveClient {
   const attached = new Set((c.client_authentication_methods?.private_key_jwt?.credentials ?? []).map((x) => x.id));
-  const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(c.client_metadata ?? {})) if (typeof v === "string") metadata[k] = v;
+  const metadata = dict(Object.entries(c.client_metadata ?? {}));
   return {
     clientId: c.client_id,
     name: c.name ?? "",
