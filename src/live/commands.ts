@@ -12,6 +12,7 @@ import { inspectPublicKey } from "../spec/public-key";
 import { driftReport } from "./drift";
 import { clientIdsFromOutputs } from "./guard";
 import { importTenant, type ImportResult, type KeyFile } from "./import";
+import type { ReadLimits } from "./limits";
 import { localDomain } from "./local";
 import { TenantReader, type CallStats, type ReaderOptions } from "./reader";
 import { readerSettings } from "./settings";
@@ -31,6 +32,8 @@ export interface TenantFlags {
   clientId?: string;
   keyFile?: string;
   concurrency?: number;
+  /** Bounds of the read (--max-calls, --max-pages, --timeout). */
+  limits?: Partial<ReadLimits>;
 }
 
 export interface Io {
@@ -74,6 +77,7 @@ export async function readLiveTenant(
   });
   const reader = new TenantReader(settings, {
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(flags.limits ? { limits: flags.limits } : {}),
     ...(io.progress ? { progress: io.progress } : {}),
     ...io.reader,
   });
