@@ -142,21 +142,32 @@ export class TenantReader {
   /** The credentials of many clients, at most `concurrency` calls in flight; a client that no longer exists is left out. */
   async credentialsOf(clientIds: string[]): Promise<Map<string, CredentialRecord[]>> {
     const out = new Map<string, CredentialRecord[]>();
+    await this.each(clientIds, async (id) => {
+      const found = await this.credentials(id).catch((e: unknown) => {
+        if ((e as { cause?: unknown }).cause instanceof ManagementError && (e as { cause: ManagementError }).cause.statusCode === 404)
+          return undefined;
+        throw e;
+      });
+      if (found) out.set(id, found);
+      this.tick(`credentials ${out.size}/${clientIds.length}`);
+    });
+    return out;
+  }
+
+  /** The bindings of many triggers, at most `concurrency` calls in flight. */
+  async bindingsOf(triggers: string[]): Promise<Map<string, BindingRecord[]>> {
+    const out = new Map<string, BindingRecord[]>();
+    await this.each(triggers, async (trigger) => void out.set(trigger, await this.bindings(trigger)));
+    return out;
+  }
+
+  /** `work` for each item, at most `concurrency` at once. */
+  private async each<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
     const worker = async () => {
-      while (next < clientIds.length) {
-        const id = clientIds[next++]!;
-        const found = await this.credentials(id).catch((e: unknown) => {
-          if ((e as { cause?: unknown }).cause instanceof ManagementError && (e as { cause: ManagementError }).cause.statusCode === 404)
-            return undefined;
-          throw e;
-        });
-        if (found) out.set(id, found);
-        this.tick(`credentials ${out.size}/${clientIds.length}`);
-      }
+      while (next < items.length) await work(items[next++]!);
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, clientIds.length) }, worker));
-    return out;
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, items.length) }, worker));
   }
 
   /** Every client grant (checkpoint paging, as the SDK does it). */
@@ -334,7 +345,10 @@ export class TenantReader {
     try {
       return await op();
     } catch (e) {
-      throw this.fatal ?? readError(e, endpoint, this.settings, this.options.maxRetries);
+      const error = this.fatal ?? readError(e, endpoint, this.settings, this.options.maxRetries);
+      // One failed call fails the read: the calls still in flight are aborted (a client gone since the list is not a failure).
+      if (!(e instanceof ManagementError && e.statusCode === 404)) this.end(error);
+      throw error;
     }
   }
 }

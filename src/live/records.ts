@@ -142,12 +142,13 @@ export function parseRecords<S extends z.ZodType>(endpoint: string, schema: S, i
     const parsed = schema.safeParse(item, { reportInput: true });
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0]!;
-    const idOf =
-      typeof item === "object" && item !== null
-        ? ((item as Record<string, unknown>).client_id ?? (item as Record<string, unknown>).id)
-        : undefined;
+    const record = typeof item === "object" && item !== null ? (item as Record<string, unknown>) : {};
+    const idOf = record.id ?? record.client_id;
     const field = issue.path.length > 0 ? issue.path.map(String).join(".") : "the record";
-    const got = "input" in issue ? `, got ${excerpt(issue.input === undefined ? "nothing" : issue.input, 80)}` : "";
+    const got =
+      "input" in issue
+        ? `, got ${issue.input === undefined ? "nothing" : excerpt(typeof issue.input === "string" ? JSON.stringify(issue.input) : issue.input, 80)}`
+        : "";
     throw new TenantReadError(
       `${endpoint}: record ${offset + i}${typeof idOf === "string" ? ` (${excerpt(idOf, 80)})` : ""}: ${field}: ${describeIssue(issue)}${got}. The tenant's answer does not fit the Management API's schema; nothing was written`,
     );

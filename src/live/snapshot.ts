@@ -202,10 +202,7 @@ export async function readTenant(reader: TenantReader): Promise<LiveTenant> {
     reader.actions(),
   ]);
   const triggers = [...new Set([...TRIGGER_IDS, ...actions.flatMap((a) => (a.supported_triggers ?? []).map((t) => t.id))])].sort();
-  const [credentials, bindings] = await Promise.all([
-    reader.credentialsOf(clients.map((c) => c.client_id)),
-    Promise.all(triggers.map(async (t) => [t, (await reader.bindings(t)).map((b) => liveBinding(t, b))] as const)),
-  ]);
+  const [credentials, bindings] = await Promise.all([reader.credentialsOf(clients.map((c) => c.client_id)), reader.bindingsOf(triggers)]);
   reader.done();
   return {
     domain: reader.settings.domain,
@@ -214,6 +211,6 @@ export async function readTenant(reader: TenantReader): Promise<LiveTenant> {
     apis: apis.map(liveApi),
     grants: grants.map(liveGrant),
     actions: actions.map(liveAction),
-    bindings: Object.fromEntries(bindings),
+    bindings: Object.fromEntries(triggers.map((t) => [t, (bindings.get(t) ?? []).map((b) => liveBinding(t, b))])),
   };
 }
