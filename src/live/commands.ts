@@ -17,6 +17,7 @@ import { localDomain } from "./local";
 import { TenantReader, type CallStats, type ReaderOptions } from "./reader";
 import { readerSettings } from "./settings";
 import { readTenant, type LiveTenant } from "./snapshot";
+import { printable } from "../text/printable";
 import { dirFlag } from "../text/shell-word";
 
 /**
@@ -223,7 +224,7 @@ function importSummary(r: ImportResult, file: string, live: LiveTenant, stats: C
       ...r.updates.map((u) => `  ${u.subject}: ${u.text}`),
     );
   if (r.skipped.length) lines.push("", "Not imported:", ...r.skipped.map((s) => `  ${s.subject}: ${s.text}`));
-  return lines.join("\n") + "\n";
+  return lines.map(printable).join("\n") + "\n";
 }
 
 export interface DriftFlags extends TenantFlags {
