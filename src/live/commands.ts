@@ -1,9 +1,10 @@
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import * as path from "node:path";
 import { readRegularFile } from "../config/regular-file";
 import { projectName, stackFileName } from "../config/stack-file";
 import { TenantReadError } from "../errors";
+import { writeProjectFile } from "../fs/confined-write";
 import { EXIT } from "../exit-codes";
 import { planStack, readStackConfig, renderErrors } from "../plan";
 import { changesAtOrAbove, renderMarkdown } from "../review/render";
@@ -176,13 +177,15 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
+  // Every file through the project's confined writer: inside the project, through no symbolic link.
   for (const f of result.files) {
     const target = path.join(dir, f.path);
-    await mkdir(path.dirname(target), { recursive: true });
-    if (f.content !== undefined) await writeFile(target, f.content);
-    else if (f.copyFrom && !(await exists(target))) await copyFile(f.copyFrom, target);
+    if (f.content !== undefined) {
+      if (!(await exists(target)) || (await readFile(target, "utf8")) !== f.content)
+        await writeProjectFile(dir, f.path, f.content, { overwrite: flags.force === true });
+    } else if (f.copyFrom && !(await exists(target))) await writeProjectFile(dir, f.path, readRegularFile(f.copyFrom));
   }
-  await writeFile(path.join(dir, file), result.stackFile);
+  await writeProjectFile(dir, file, result.stackFile, { overwrite: flags.force === true });
   io.out(importSummary(result, file, live, stats));
   const planned = await phase(io, "plan the new stack", () => planStack(dir, flags.stack, now));
   if (planned.ok) {
