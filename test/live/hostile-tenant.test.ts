@@ -215,7 +215,8 @@ describe("lists that never end are bounded, and the message says how to raise th
   });
 });
 
-describe("import and drift as users run them (the executable, its own fetch): exit 4 and nothing written", () => {
+// The executable compiles itself on its first run after a source change: minutes on a busy machine.
+describe("import and drift as users run them (the executable, its own fetch): exit 4 and nothing written", { timeout: 240_000 }, () => {
   const keyFile = () => {
     const file = path.join(scratch, "reader.key");
     writeFileSync(file, readerKeyPair().privateKey, { mode: 0o600 });
