@@ -2,6 +2,7 @@ import { Option, type Command } from "commander";
 import { existing, privateKeyFile, stackName } from "./arguments";
 import { localDomain } from "../../src/live/local";
 import { UsageError, type Io } from "../io";
+import { DEFAULT_READ_LIMITS } from "../../src/live/limits";
 import { dirOption, intOption, knownStack } from "./shared";
 
 /** The flags that say which tenant to read and as whom (import, drift and plan --live). */
@@ -12,6 +13,9 @@ export interface TenantOptions {
   clientId?: string;
   keyFile?: string;
   concurrency?: string;
+  maxCalls?: string;
+  maxPages?: string;
+  timeout?: string;
   dir: string;
 }
 
@@ -27,6 +31,9 @@ export function withTenantOptions(command: Command, io: Io, domain = true): Comm
       privateKeyFile("--key-file", io.cwd),
     )
     .option("--concurrency <n>", "Management API calls in flight (1 to 4)")
+    .option("--max-calls <n>", `stop the read after this many Management API calls (default ${DEFAULT_READ_LIMITS.maxCalls})`)
+    .option("--max-pages <n>", `stop the read when one list has more pages (default ${DEFAULT_READ_LIMITS.maxPages})`)
+    .option("--timeout <seconds>", `stop the read after this long (default ${DEFAULT_READ_LIMITS.maxSeconds})`)
     .addOption(dirOption(io));
 }
 
@@ -51,6 +58,11 @@ export async function tenantFlags(opts: TenantOptions) {
     ...(opts.concurrency !== undefined
       ? { concurrency: intOption(opts.concurrency, "--concurrency", 1, 4, "Management API calls in flight") }
       : {}),
+    limits: {
+      ...(opts.maxCalls !== undefined ? { maxCalls: intOption(opts.maxCalls, "--max-calls", 1, 10_000_000, "Management API calls") } : {}),
+      ...(opts.maxPages !== undefined ? { maxPages: intOption(opts.maxPages, "--max-pages", 1, 1_000_000, "pages of one list") } : {}),
+      ...(opts.timeout !== undefined ? { maxSeconds: intOption(opts.timeout, "--timeout", 1, 86_400, "seconds for the read") } : {}),
+    },
   };
 }
 

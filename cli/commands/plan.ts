@@ -104,7 +104,10 @@ async function livePrevious(opts: PlanOptions) {
     ...(flags.keyFile ? { keyFile: flags.keyFile } : {}),
   });
   return {
-    previous: await liveCredentials(settings, clientIds, flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    previous: await liveCredentials(settings, clientIds, {
+      ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+      limits: flags.limits,
+    }),
     previousSource: `the credentials ${settings.domain} holds (read live for ${Object.keys(clientIds).length} applications)`,
   };
 }

@@ -81,11 +81,3 @@ const isMissing = (e: unknown) => ["ENOENT", "ENOTDIR"].includes((e as NodeJS.Er
  * a device is refused unread.
  */
 export const projectYamlReader = (root: string) => directoryReader(root);
-
-/** A directory the project writes into (keys/): its real path must be inside the project's. */
-export function assertInsideProject(root: string, dir: string, what: string): void {
-  const realRoot = realpathSync.native(path.resolve(root));
-  const real = realpathSync.native(dir);
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep))
-    throw new ProjectFileError(`${what} leads outside the project through a symbolic link (to ${real}); nothing was written`);
-}

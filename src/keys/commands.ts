@@ -1,9 +1,10 @@
-import { constants, existsSync, realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, readdir, unlink, writeFile } from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { lock } from "proper-lockfile";
-import { assertInsideProject, directoryReader, projectYamlReader } from "../config/files";
+import { directoryReader, projectYamlReader } from "../config/files";
+import { removeProjectFile, writeProjectFile } from "../fs/confined-write";
 import { layeredTenant } from "../config/layers";
 import { readRegularFile } from "../config/regular-file";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
@@ -235,8 +236,7 @@ async function replaceUnchanged(sf: { full: string; file: string; text: string }
   if ((await projectYamlReader(path.dirname(sf.full))(sf.file)) !== sf.text) {
     throw new KeysError(`${sf.file} changed while this command ran; nothing was written (run it again on the current file)`);
   }
-  // O_NOFOLLOW: the file is written in place, never through a symbolic link put there since it was read.
-  await writeFile(sf.full, newText, { flag: constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW });
+  await writeProjectFile(path.dirname(sf.full), sf.file, newText, { overwrite: true });
 }
 
 /** new / rotate / add: one new credential for an app (generated, or an existing public key). */
@@ -357,9 +357,7 @@ async function addKeyLocked(ctx: KeysContext, mode: "new" | "rotate" | "add", ap
       await writeFile(privateKey.path, privateKey.pem, { mode: 0o600, flag: "wx" });
       written.push(privateKey.path);
     }
-    assertInsideProject(ctx.dir, path.dirname(path.join(ctx.dir, publicKeyPath)), path.dirname(publicKeyPath));
-    await writeFile(path.join(ctx.dir, publicKeyPath), publicKeyPem, { flag: "wx" });
-    written.push(path.join(ctx.dir, publicKeyPath));
+    written.push(await writeProjectFile(ctx.dir, publicKeyPath, publicKeyPem));
     await replaceUnchanged(sf, newText);
   } catch (e) {
     await Promise.all(written.map((f) => unlink(f).catch(() => undefined)));
@@ -409,8 +407,7 @@ async function retireKeyLocked(
   if (options.dryRun) return { lines: [...lines, "dry run: nothing written"], written: [], removed: [] };
   await replaceUnchanged(sf, newText);
   const removed: string[] = [];
-  if (stillUsed.length === 0 && existsSync(path.join(ctx.dir, target.publicKey))) {
-    await unlink(path.join(ctx.dir, target.publicKey));
+  if (stillUsed.length === 0 && (await removeProjectFile(ctx.dir, target.publicKey))) {
     removed.push(target.publicKey);
     lines.push(`removed ${target.publicKey} (no stack uses it any more)`);
   } else if (stillUsed.length > 0) {

@@ -1,9 +1,10 @@
-import { copyFile, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { performance } from "node:perf_hooks";
 import * as path from "node:path";
 import { readRegularFile } from "../config/regular-file";
 import { projectName, stackFileName } from "../config/stack-file";
 import { TenantReadError } from "../errors";
+import { writeProjectFile } from "../fs/confined-write";
 import { EXIT } from "../exit-codes";
 import { planStack, readStackConfig, renderErrors } from "../plan";
 import { changesAtOrAbove, renderMarkdown, renderText } from "../review/render";
@@ -13,10 +14,12 @@ import { inspectPublicKey } from "../spec/public-key";
 import { driftReport } from "./drift";
 import { clientIdsFromOutputs } from "./guard";
 import { importTenant, type ImportResult, type KeyFile } from "./import";
+import type { ReadLimits } from "./limits";
 import { localDomain } from "./local";
 import { TenantReader, type CallStats, type ReaderOptions } from "./reader";
 import { readerSettings } from "./settings";
 import { readTenant, type LiveTenant } from "./snapshot";
+import { printable } from "../text/printable";
 import { dirFlag } from "../text/shell-word";
 
 /**
@@ -32,6 +35,8 @@ export interface TenantFlags {
   clientId?: string;
   keyFile?: string;
   concurrency?: number;
+  /** Bounds of the read (--max-calls, --max-pages, --timeout). */
+  limits?: Partial<ReadLimits>;
 }
 
 export interface Io {
@@ -78,6 +83,7 @@ export async function readLiveTenant(
   });
   const reader = new TenantReader(settings, {
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(flags.limits ? { limits: flags.limits } : {}),
     ...(io.progress ? { progress: io.progress } : {}),
     ...io.reader,
   });
@@ -175,13 +181,15 @@ export async function runImport(flags: ImportFlags, io: Io): Promise<number> {
       return EXIT.usage;
     }
   }
+  // Every file through the project's confined writer: inside the project, through no symbolic link.
   for (const f of result.files) {
     const target = path.join(dir, f.path);
-    await mkdir(path.dirname(target), { recursive: true });
-    if (f.content !== undefined) await writeFile(target, f.content);
-    else if (f.copyFrom && !(await exists(target))) await copyFile(f.copyFrom, target);
+    if (f.content !== undefined) {
+      if (!(await exists(target)) || (await readFile(target, "utf8")) !== f.content)
+        await writeProjectFile(dir, f.path, f.content, { overwrite: flags.force === true });
+    } else if (f.copyFrom && !(await exists(target))) await writeProjectFile(dir, f.path, readRegularFile(f.copyFrom));
   }
-  await writeFile(path.join(dir, file), result.stackFile);
+  await writeProjectFile(dir, file, result.stackFile, { overwrite: flags.force === true });
   io.out(importSummary(result, file, live, stats));
   const planned = await phase(io, "plan the new stack", () => planStack(dir, flags.stack, now));
   if (planned.ok) {
@@ -223,7 +231,7 @@ function importSummary(r: ImportResult, file: string, live: LiveTenant, stats: C
       ...r.updates.map((u) => `  ${u.subject}: ${u.text}`),
     );
   if (r.skipped.length) lines.push("", "Not imported:", ...r.skipped.map((s) => `  ${s.subject}: ${s.text}`));
-  return lines.join("\n") + "\n";
+  return lines.map(printable).join("\n") + "\n";
 }
 
 export interface DriftFlags extends TenantFlags {

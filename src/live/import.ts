@@ -3,6 +3,8 @@ import { TRIGGERS, ACTION_RUNTIMES, type Trigger } from "../actions/triggers";
 import { claimsInCode } from "../actions/literal-claims";
 import { dict } from "../dict";
 import { excerpt } from "../excerpt";
+import { printable } from "../text/printable";
+import { shellWord } from "../text/shell-word";
 import { API_SIGNING_ALGS, CREDENTIAL_ALGS, KEY_PATTERN, SCOPE_PATTERN, webUrlProblem } from "../spec/schema";
 import { DEFAULT_DESCRIPTION } from "../model/application";
 import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetimeForWeb } from "../spec/token-lifetimes";
@@ -265,7 +267,9 @@ export function importTenant(live: LiveTenant, options: ImportOptions): ImportRe
     if (a.secrets.length > 0) {
       spec.secrets = Object.fromEntries(a.secrets.map((s) => [s, { config: secretConfigKey(key, s) }]));
       for (const s of a.secrets)
-        secretCommands.push(`pulumi config set --secret --stack ${options.stack} ${secretConfigKey(key, s)} '<the value of ${s}>'`);
+        secretCommands.push(
+          `pulumi config set --secret --stack ${shellWord(options.stack)} ${secretConfigKey(key, s)} ${shellWord(`<the value of ${s}>`)}`,
+        );
       updates.push({
         subject: `action ${key}`,
         text: `its secrets (${a.secrets.join(", ")}) are sent again from Pulumi config, and the action is redeployed: Auth0 never returns secret values`,
@@ -431,7 +435,10 @@ const indent = (text: string, by: string) =>
     .split("\n")
     .map((l) => (l === "" ? l : by + l))
     .join("\n");
+/** Every value of the stack file is written by js-yaml (its quoting: a tenant's name is data, never syntax). */
 const yaml = (value: unknown) => dump(value, { lineWidth: -1, noRefs: true, quotingType: '"' }).trimEnd();
+/** Every comment line: one line whatever the text holds (names from the tenant appear in them). */
+const yamlComment = (indent: string, text: string) => `${indent}# ${printable(text)}`.trimEnd();
 
 /** The stack file: the spec section by section, each entry with its review comments, and the review list on top. */
 function renderStackFile(
@@ -441,7 +448,7 @@ function renderStackFile(
   comments: Map<string, string[]>,
 ): string {
   const out: string[] = [];
-  const say = (...lines: string[]) => out.push(...lines.map((l) => `# ${l}`.trimEnd()));
+  const say = (...lines: string[]) => out.push(...lines.map((l) => yamlComment("", l)));
   say(
     `Imported from the Auth0 tenant ${live.domain} by \`npx auth0-tenant import\` on ${options.now.toISOString().slice(0, 10)}: stack ${options.stack}.`,
     "",
@@ -475,7 +482,7 @@ function renderStackFile(
   const section = (key: string, title: string[]) => {
     const value = t[key];
     if (value === undefined) return;
-    out.push(...title.map((l) => `${INDENT}# ${l}`));
+    out.push(...title.map((l) => yamlComment(INDENT, l)));
     if (
       typeof value !== "object" ||
       value === null ||
@@ -489,7 +496,7 @@ function renderStackFile(
     }
     out.push(`${INDENT}${key}:`);
     for (const [entry, v] of Object.entries(value as Record<string, unknown>)) {
-      for (const c of comments.get(`${key}.${entry}`) ?? []) out.push(`${INDENT}  # ${c}`);
+      for (const c of comments.get(`${key}.${entry}`) ?? []) out.push(yamlComment(`${INDENT}  `, c));
       out.push(indent(yaml({ [entry]: v }), `${INDENT}  `));
     }
   };

@@ -1,6 +1,24 @@
 import { ManagementClient, ManagementError, ManagementTimeoutError } from "auth0";
 import { TenantReadError } from "../errors";
+import { z } from "zod";
 import { excerpt } from "../excerpt";
+import { DEFAULT_READ_LIMITS, limitReached, MAX_RESPONSE_BYTES, type ReadLimits } from "./limits";
+import {
+  actionRecord,
+  bindingRecord,
+  clientRecord,
+  credentialRecord,
+  grantRecord,
+  pageItems,
+  parseRecords,
+  resourceServerRecord,
+  type ActionRecord,
+  type BindingRecord,
+  type ClientRecord,
+  type CredentialRecord,
+  type GrantRecord,
+  type ResourceServerRecord,
+} from "./records";
 import type { ReaderSettings } from "./settings";
 
 /**
@@ -35,6 +53,8 @@ export interface ReaderOptions {
   fetch?: typeof fetch;
   /** Cancels every request (a preview's overall time limit). */
   signal?: AbortSignal;
+  /** Bounds of the whole read (calls, pages of a list, seconds); defaults DEFAULT_READ_LIMITS. */
+  limits?: Partial<ReadLimits>;
 }
 
 export const MAX_CONCURRENCY = 4;
@@ -60,90 +80,30 @@ export function endpointOf(method: string, url: string): string {
   return `${method.toUpperCase()} ${path}`;
 }
 
-/** Live Management API records, as the SDK returns them (only the fields this project reads are typed). */
-export interface ClientRecord {
-  client_id: string;
-  name?: string;
-  description?: string;
-  app_type?: string;
-  is_global?: boolean;
-  is_first_party?: boolean;
-  oidc_conformant?: boolean;
-  grant_types?: string[];
-  callbacks?: string[];
-  allowed_logout_urls?: string[];
-  web_origins?: string[];
-  client_metadata?: Record<string, unknown>;
-  jwt_configuration?: { alg?: string };
-  token_endpoint_auth_method?: string;
-  client_authentication_methods?: { private_key_jwt?: { credentials?: { id: string }[] } } | null;
-  [k: string]: unknown;
-}
-export interface CredentialRecord {
-  id: string;
-  name?: string;
-  kid?: string;
-  alg?: string;
-  credential_type?: string;
-  created_at?: string;
-  expires_at?: string;
-}
-export interface GrantRecord {
-  id: string;
-  client_id?: string;
-  audience: string;
-  scope?: string[];
-  subject_type?: string;
-}
-export interface ResourceServerRecord {
-  id: string;
-  identifier: string;
-  name?: string;
-  is_system?: boolean;
-  signing_alg?: string;
-  token_lifetime?: number;
-  token_lifetime_for_web?: number;
-  allow_offline_access?: boolean;
-  skip_consent_for_verifiable_first_party_clients?: boolean;
-  scopes?: { value: string; description?: string }[];
-}
-export interface ActionRecord {
-  id: string;
-  name: string;
-  code?: string;
-  runtime?: string;
-  supported_triggers?: { id: string; version?: string }[];
-  dependencies?: { name: string; version?: string }[];
-  secrets?: { name: string }[];
-  deployed_version?: {
-    id?: string;
-    code?: string;
-    runtime?: string;
-    deployed?: boolean;
-    dependencies?: { name: string; version?: string }[];
-  };
-  all_changes_deployed?: boolean;
-  integration?: unknown;
-  installed_integration_id?: string;
-}
-export interface BindingRecord {
-  id?: string;
-  trigger_id?: string;
-  display_name?: string;
-  action?: { id?: string; name?: string };
-}
+export type { ActionRecord, BindingRecord, ClientRecord, CredentialRecord, GrantRecord, ResourceServerRecord } from "./records";
+
+type Page = { response: unknown; hasNextPage(): boolean; getNextPage(): Promise<Page> };
 
 export class TenantReader {
   readonly stats: CallStats = { total: 0, byEndpoint: {}, byStatus: {}, busyMs: 0 };
   readonly settings: ReaderSettings;
+  readonly limits: ReadLimits;
   private readonly client: ManagementClient;
   private readonly options: Required<Pick<ReaderOptions, "concurrency" | "perPage" | "maxRetries" | "timeoutSeconds">> & ReaderOptions;
+  private readonly origin: string;
+  /** Aborts every request once the read has run out of time (or the caller's signal fires). */
+  private readonly stop = new AbortController();
+  private deadline: NodeJS.Timeout | undefined;
+  /** The error that ended the read inside the SDK's fetch (the SDK wraps what a fetch throws; this is what it was). */
+  private fatal: TenantReadError | undefined;
   private inFlight = 0;
   private busySince = 0;
   private lastProgress = 0;
 
   constructor(settings: ReaderSettings, options: ReaderOptions = {}) {
     this.settings = settings;
+    this.origin = `https://${settings.domain}`;
+    this.limits = { ...DEFAULT_READ_LIMITS, ...options.limits };
     this.options = {
       ...options,
       concurrency: Math.max(1, Math.min(MAX_CONCURRENCY, options.concurrency ?? MAX_CONCURRENCY)),
@@ -151,6 +111,7 @@ export class TenantReader {
       maxRetries: options.maxRetries ?? 2,
       timeoutSeconds: options.timeoutSeconds ?? 20,
     };
+    if (options.signal) options.signal.addEventListener("abort", () => this.stop.abort(options.signal!.reason), { once: true });
     this.client = new ManagementClient({
       domain: settings.domain,
       clientId: settings.clientId,
@@ -158,101 +119,107 @@ export class TenantReader {
       clientAssertionSigningAlg: settings.alg,
       maxRetries: this.options.maxRetries,
       timeoutInSeconds: this.options.timeoutSeconds,
-      fetch: this.countingFetch(options.fetch ?? globalThis.fetch),
+      fetch: this.guardedFetch(options.fetch ?? globalThis.fetch),
     });
   }
 
   /** Every client (paged), the legacy global client ("All Applications") left out; `fields` limits what each carries. */
   async clients(fields?: string[]): Promise<ClientRecord[]> {
-    const out: ClientRecord[] = [];
     const select = fields ? { fields: fields.join(","), include_fields: true } : {};
-    await this.call("GET /api/v2/clients", async () => {
-      for await (const c of await this.client.clients.list(
-        { per_page: this.options.perPage, is_global: false, ...select },
-        this.request(),
-      )) {
-        out.push(c as ClientRecord);
-        this.tick(`clients ${out.length}`);
-      }
-    });
-    return out;
+    return this.list("GET /api/v2/clients", "clients", clientRecord, () =>
+      this.client.clients.list({ per_page: this.options.perPage, is_global: false, ...select }),
+    );
   }
 
   /** One client's credentials (one call: the endpoint answers every credential in a bare array, unpaged). */
   async credentials(clientId: string): Promise<CredentialRecord[]> {
-    return this.call(
-      "GET /api/v2/clients/{id}/credentials",
-      async () => (await this.client.clients.credentials.list(clientId, this.request())) as CredentialRecord[],
+    const endpoint = "GET /api/v2/clients/{id}/credentials";
+    return this.call(endpoint, async () =>
+      parseRecords(endpoint, credentialRecord, pageItems(endpoint, undefined, await this.client.clients.credentials.list(clientId))),
     );
   }
 
   /** The credentials of many clients, at most `concurrency` calls in flight; a client that no longer exists is left out. */
   async credentialsOf(clientIds: string[]): Promise<Map<string, CredentialRecord[]>> {
     const out = new Map<string, CredentialRecord[]>();
+    await this.each(clientIds, async (id) => {
+      const found = await this.credentials(id).catch((e: unknown) => {
+        if ((e as { cause?: unknown }).cause instanceof ManagementError && (e as { cause: ManagementError }).cause.statusCode === 404)
+          return undefined;
+        throw e;
+      });
+      if (found) out.set(id, found);
+      this.tick(`credentials ${out.size}/${clientIds.length}`);
+    });
+    return out;
+  }
+
+  /** The bindings of many triggers, at most `concurrency` calls in flight. */
+  async bindingsOf(triggers: string[]): Promise<Map<string, BindingRecord[]>> {
+    const out = new Map<string, BindingRecord[]>();
+    await this.each(triggers, async (trigger) => void out.set(trigger, await this.bindings(trigger)));
+    return out;
+  }
+
+  /** `work` for each item, at most `concurrency` at once. */
+  private async each<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
     const worker = async () => {
-      while (next < clientIds.length) {
-        const id = clientIds[next++]!;
-        const found = await this.credentials(id).catch((e: unknown) => {
-          if ((e as { cause?: unknown }).cause instanceof ManagementError && (e as { cause: ManagementError }).cause.statusCode === 404)
-            return undefined;
-          throw e;
-        });
-        if (found) out.set(id, found);
-        this.tick(`credentials ${out.size}/${clientIds.length}`);
-      }
+      while (next < items.length) await work(items[next++]!);
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, clientIds.length) }, worker));
-    return out;
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, items.length) }, worker));
   }
 
   /** Every client grant (checkpoint paging, as the SDK does it). */
   async grants(): Promise<GrantRecord[]> {
-    const out: GrantRecord[] = [];
-    await this.call("GET /api/v2/client-grants", async () => {
-      for await (const g of await this.client.clientGrants.list({ take: this.options.perPage }, this.request())) {
-        out.push(g as GrantRecord);
-        this.tick(`grants ${out.length}`);
-      }
-    });
-    return out;
+    return this.list("GET /api/v2/client-grants", "client_grants", grantRecord, () =>
+      this.client.clientGrants.list({ take: this.options.perPage }),
+    );
   }
 
   async resourceServers(): Promise<ResourceServerRecord[]> {
-    const out: ResourceServerRecord[] = [];
-    await this.call("GET /api/v2/resource-servers", async () => {
-      for await (const rs of await this.client.resourceServers.list({ per_page: this.options.perPage }, this.request()))
-        out.push(rs as ResourceServerRecord);
-    });
-    return out;
+    return this.list("GET /api/v2/resource-servers", "resource_servers", resourceServerRecord, () =>
+      this.client.resourceServers.list({ per_page: this.options.perPage }),
+    );
   }
 
   async actions(): Promise<ActionRecord[]> {
-    const out: ActionRecord[] = [];
-    await this.call("GET /api/v2/actions/actions", async () => {
-      for await (const a of await this.client.actions.list({ per_page: this.options.perPage }, this.request())) out.push(a as ActionRecord);
-    });
-    return out;
+    return this.list("GET /api/v2/actions/actions", "actions", actionRecord, () =>
+      this.client.actions.list({ per_page: this.options.perPage }),
+    );
   }
 
   /** A trigger's bindings, in execution order. */
   async bindings(trigger: string): Promise<BindingRecord[]> {
-    const out: BindingRecord[] = [];
-    await this.call(`GET /api/v2/actions/triggers/{trigger}/bindings`, async () => {
-      const page = await this.client.actions.triggers.bindings.list(trigger as never, { per_page: this.options.perPage }, this.request());
-      for await (const b of page) out.push(b as BindingRecord);
-    });
-    return out;
+    return this.list("GET /api/v2/actions/triggers/{trigger}/bindings", "bindings", bindingRecord, () =>
+      this.client.actions.triggers.bindings.list(trigger as never, { per_page: this.options.perPage }),
+    );
   }
 
-  /** Ends the progress line (if one was drawn). */
+  /** Ends the progress line (if one was drawn) and the read's clock. */
   done(): void {
     if (this.lastProgress > 0) this.options.progress?.("");
     this.lastProgress = 0;
+    clearTimeout(this.deadline);
   }
 
-  private request() {
-    return this.options.signal ? { abortSignal: this.options.signal } : {};
+  /**
+   * Every page of a list, each checked at the edge: the page is the object the Management API answers with the
+   * records under `key`, each record fits `schema`, and the pages end within the page limit.
+   */
+  private async list<S extends z.ZodType>(endpoint: string, key: string, schema: S, first: () => Promise<unknown>): Promise<z.infer<S>[]> {
+    return this.call(endpoint, async () => {
+      const out: z.infer<S>[] = [];
+      let page = (await first()) as Page;
+      for (let n = 1; ; n++) {
+        out.push(...parseRecords(endpoint, schema, pageItems(endpoint, key, page.response), out.length));
+        this.tick(`${key.replace(/_/g, " ")} ${out.length}`);
+        if (!page.hasNextPage()) return out;
+        if (n >= this.limits.maxPages)
+          throw limitReached("maxPages", this.limits.maxPages, `${endpoint} still had more after ${n} pages (${out.length} records)`);
+        page = await page.getNextPage();
+      }
+    });
   }
 
   private tick(what: string) {
@@ -262,28 +229,115 @@ export class TenantReader {
     this.options.progress(`reading ${this.settings.domain}: ${what} (${this.stats.total} calls)`);
   }
 
-  /** The fetch the SDK calls (token requests included): counts each call and reads the body inside the call's time. */
-  private countingFetch(inner: typeof fetch): typeof fetch {
+  /** Ends the read: every request in flight is aborted, and the read fails with `error` (the first such error wins). */
+  private end(error: TenantReadError): void {
+    this.fatal ??= error;
+    this.stop.abort(error);
+  }
+
+  private fail(error: TenantReadError): never {
+    this.end(error);
+    throw error;
+  }
+
+  /**
+   * The fetch the SDK calls (token requests included). Each call stays on the tenant's origin over HTTPS, follows no
+   * redirect (a 3xx is an error naming where it pointed: the signed client assertion is never sent anywhere else),
+   * counts against the call and time limits, reads at most MAX_RESPONSE_BYTES, and must answer JSON when it succeeds.
+   */
+  private guardedFetch(inner: typeof fetch): typeof fetch {
     return async (input, init) => {
-      const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
+      const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
       const method = init?.method ?? (typeof input === "object" && "method" in input ? input.method : "GET");
-      const endpoint = endpointOf(method, url);
+      const endpoint = endpointOf(method, url.href);
+      if (url.origin !== this.origin)
+        this.fail(new TenantReadError(`refused to call ${url.origin} (${endpoint}): the reader talks to ${this.origin} only`));
+      if (this.fatal) throw this.fatal;
+      if (this.stats.total >= this.limits.maxCalls)
+        this.fail(
+          limitReached(
+            "maxCalls",
+            this.limits.maxCalls,
+            `${this.stats.total} Management API calls made, and ${endpoint} would be one more`,
+          ),
+        );
+      this.deadline ??= setTimeout(
+        () => this.end(limitReached("maxSeconds", this.limits.maxSeconds, `the read took longer than ${this.limits.maxSeconds} s`)),
+        this.limits.maxSeconds * 1000,
+      ).unref();
       this.stats.total++;
       this.stats.byEndpoint[endpoint] = (this.stats.byEndpoint[endpoint] ?? 0) + 1;
       if (this.inFlight++ === 0) this.busySince = performance.now();
       try {
-        const response = await inner(input, init);
-        const body = await response.arrayBuffer();
+        const signal = init?.signal ? AbortSignal.any([init.signal, this.stop.signal]) : this.stop.signal;
+        const response = await inner(input, { ...init, redirect: "manual", signal });
         this.stats.byStatus[response.status] = (this.stats.byStatus[response.status] ?? 0) + 1;
+        if (response.status >= 300 && response.status < 400) {
+          const location = response.headers.get("location");
+          let where = "nowhere (no Location)";
+          try {
+            if (location) where = new URL(location, url).origin;
+          } catch {
+            where = "an address that is not a URL";
+          }
+          this.fail(
+            new TenantReadError(
+              `${endpoint} answered ${response.status}, a redirect to ${where}: the reader follows no redirect (it talks to ${this.origin} only, and never sends its client assertion or token anywhere else); check the domain`,
+            ),
+          );
+        }
+        const body = await this.boundedBody(response, endpoint);
+        if (response.ok) this.checkJson(endpoint, response, body);
         return new Response(response.status === 204 ? null : body, {
           status: response.status,
           statusText: response.statusText,
           headers: response.headers,
         });
+      } catch (e) {
+        if (this.fatal) throw this.fatal;
+        throw e;
       } finally {
         if (--this.inFlight === 0) this.stats.busyMs += performance.now() - this.busySince;
       }
     };
+  }
+
+  /** The body, read up to MAX_RESPONSE_BYTES (a tenant answering without end is cut off, not buffered). */
+  private async boundedBody(response: Response, endpoint: string): Promise<Uint8Array> {
+    if (!response.body) return new Uint8Array();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > MAX_RESPONSE_BYTES)
+        this.fail(new TenantReadError(`${endpoint} answered more than ${MAX_RESPONSE_BYTES} bytes in one response; the reader refuses it`));
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
+  }
+
+  /** A successful answer is JSON (an HTML page, a captive portal, an empty body is never read as "no records"). */
+  private checkJson(endpoint: string, response: Response, body: Uint8Array) {
+    const text = Buffer.from(body).toString("utf8");
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.fail(
+        new TenantReadError(
+          `${endpoint} answered ${response.status} with ${response.headers.get("content-type") ?? "no content type"}, not JSON (${text.length === 0 ? "an empty body" : `it begins ${excerpt(JSON.stringify(text.slice(0, 60)))}`}): is ${this.origin} the tenant's Management API?`,
+        ),
+      );
+    }
+    if (endpoint === "POST /oauth/token") {
+      const token = tokenAnswer.safeParse(value);
+      if (!token.success)
+        this.fail(
+          new TenantReadError(
+            `${endpoint}: the token endpoint's answer has no usable access_token and expires_in (${token.error.issues[0]!.path.join(".")}: ${token.error.issues[0]!.message})`,
+          ),
+        );
+    }
   }
 
   /** Runs one SDK operation, turning its failures into a TenantReadError that says what to do. */
@@ -291,10 +345,21 @@ export class TenantReader {
     try {
       return await op();
     } catch (e) {
-      throw readError(e, endpoint, this.settings, this.options.maxRetries);
+      const error = this.fatal ?? readError(e, endpoint, this.settings, this.options.maxRetries);
+      // One failed call fails the read: the calls still in flight are aborted (a client gone since the list is not a failure).
+      if (!(e instanceof ManagementError && e.statusCode === 404)) this.end(error);
+      throw error;
     }
   }
 }
+
+const tokenAnswer = z.object({
+  access_token: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
+  expires_in: z.number().int().positive(),
+});
 
 /** A `.cause` chain's first errno-style code (ECONNREFUSED, ENOTFOUND, a TLS verification code…). */
 function causeCode(e: unknown): string | undefined {

@@ -1,4 +1,5 @@
 import { TRIGGER_IDS } from "../actions/triggers";
+import { dict } from "../dict";
 import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetimeForWeb } from "../spec/token-lifetimes";
 import type {
   ActionRecord,
@@ -110,8 +111,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 export function liveClient(c: ClientRecord, credentials: CredentialRecord[]): LiveClient {
   const attached = new Set((c.client_authentication_methods?.private_key_jwt?.credentials ?? []).map((x) => x.id));
-  const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(c.client_metadata ?? {})) if (typeof v === "string") metadata[k] = v;
+  const metadata = dict(Object.entries(c.client_metadata ?? {}));
   return {
     clientId: c.client_id,
     name: c.name ?? "",
@@ -202,10 +202,7 @@ export async function readTenant(reader: TenantReader): Promise<LiveTenant> {
     reader.actions(),
   ]);
   const triggers = [...new Set([...TRIGGER_IDS, ...actions.flatMap((a) => (a.supported_triggers ?? []).map((t) => t.id))])].sort();
-  const [credentials, bindings] = await Promise.all([
-    reader.credentialsOf(clients.map((c) => c.client_id)),
-    Promise.all(triggers.map(async (t) => [t, (await reader.bindings(t)).map((b) => liveBinding(t, b))] as const)),
-  ]);
+  const [credentials, bindings] = await Promise.all([reader.credentialsOf(clients.map((c) => c.client_id)), reader.bindingsOf(triggers)]);
   reader.done();
   return {
     domain: reader.settings.domain,
@@ -214,6 +211,6 @@ export async function readTenant(reader: TenantReader): Promise<LiveTenant> {
     apis: apis.map(liveApi),
     grants: grants.map(liveGrant),
     actions: actions.map(liveAction),
-    bindings: Object.fromEntries(bindings),
+    bindings: Object.fromEntries(triggers.map((t) => [t, (bindings.get(t) ?? []).map((b) => liveBinding(t, b))])),
   };
 }

@@ -1,4 +1,5 @@
 import { formatIssue } from "../spec";
+import { printable } from "../text/printable";
 import { PLAIN, type Style } from "../text/style";
 import { RISK_ORDER, SECTIONS, type Change } from "./changes";
 import { byRisk, type ReviewReport } from "./review";
@@ -10,10 +11,27 @@ export const COMMENT_MARKER = "<!-- auth0-tenant-review -->";
 const MAX_MEDIUM_IN_SUMMARY = 8;
 
 const LABEL = { high: "HIGH", medium: "MEDIUM", low: "low", info: "info" } as const;
-const escape = (s: string) => s.replace(/\|/g, "\\|");
+const HTML: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+
+/**
+ * Text in the Markdown report: the one way names (from a spec, a pull request or a live tenant) reach it. No HTML (a
+ * `<!--` would hide the rest of the comment), no link, image, code span, emphasis or table cell boundary, one line.
+ * An `_` between letters or digits stays as it is: it never opens or closes emphasis there (CommonMark, 6.2).
+ */
+export const markdownText = (s: string): string =>
+  printable(s)
+    .replace(/[&<>]/g, (c) => HTML[c]!)
+    .replace(/[\\`*[\]|~]|_(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])_/gu, "\\$&");
+
+/** Text as a code span: fenced by more backticks than it holds, on one line. */
+const markdownCode = (s: string): string => {
+  const text = printable(s);
+  const fence = "`".repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length)) + 1);
+  return `${fence} ${text} ${fence}`;
+};
 
 export function renderMarkdown(report: ReviewReport): string {
-  const out: string[] = [COMMENT_MARKER, `## ${report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`}`, ""];
+  const out: string[] = [COMMENT_MARKER, `## ${markdownText(report.title ?? `Auth0 tenant review: ${report.base} → ${report.head}`)}`, ""];
   const all = report.stacks.flatMap((s) => s.changes).sort(byRisk);
   const invalid = report.stacks.filter((s) => s.invalid);
   const counts = RISK_ORDER.filter((r) => report.counts[r] > 0)
@@ -29,17 +47,18 @@ export function renderMarkdown(report: ReviewReport): string {
   const shownMedium = medium.slice(0, MAX_MEDIUM_IN_SUMMARY);
   if (high.length || medium.length || invalid.length) {
     out.push("");
-    for (const s of invalid) out.push(`- **INVALID** ${s.stack}: the spec has errors; this review cannot vouch for it (see below)`);
-    for (const c of [...high, ...shownMedium]) out.push(`- **${LABEL[c.risk]}** ${c.stack}: ${c.text}`);
+    for (const s of invalid)
+      out.push(`- **INVALID** ${markdownText(s.stack)}: the spec has errors; this review cannot vouch for it (see below)`);
+    for (const c of [...high, ...shownMedium]) out.push(`- **${LABEL[c.risk]}** ${markdownText(c.stack)}: ${markdownText(c.text)}`);
     if (medium.length > shownMedium.length) out.push(`- … and ${medium.length - shownMedium.length} more medium-risk changes below`);
   }
   for (const s of report.stacks) {
-    out.push("", `### ${s.stack} (${s.status})`);
+    out.push("", `### ${markdownText(s.stack)} (${s.status})`);
     for (const inv of s.invalid ?? []) {
       out.push(
         "",
-        `${inv.revision === "base" ? "Base" : "Head"} revision is invalid (${inv.source}):`,
-        ...inv.errors.map((e) => `- \`${formatIssue(e)}\``),
+        `${inv.revision === "base" ? "Base" : "Head"} revision is invalid (${markdownText(inv.source)}):`,
+        ...inv.errors.map((e) => `- ${markdownCode(formatIssue(e))}`),
       );
     }
     if (s.changes.length === 0 && !s.invalid) {
@@ -51,7 +70,7 @@ export function renderMarkdown(report: ReviewReport): string {
       if (rows.length === 0) continue;
       out.push("", `#### ${title}`, "", "| risk | change |", "| --- | --- |");
       for (const c of rows)
-        out.push(`| ${LABEL[c.risk]} | ${escape(c.text)}${c.details ? `<br>${c.details.map(escape).join("<br>")}` : ""} |`);
+        out.push(`| ${LABEL[c.risk]} | ${markdownText(c.text)}${c.details ? `<br>${c.details.map(markdownText).join("<br>")}` : ""} |`);
     }
   }
   out.push("", "<sub>Risk levels are defined in src/review/risk.ts. Secret values are never shown.</sub>");
@@ -85,11 +104,11 @@ export function renderText(report: ReviewReport, look: Style = PLAIN, width = 10
       out.push(`  ${look.dim(title)}`);
       for (const c of rows) {
         out.push(
-          ...wrap(`    ${LABEL[c.risk].padEnd(6)} ${c.text}`, width, "           ").map((l, i) =>
+          ...wrap(`    ${LABEL[c.risk].padEnd(6)} ${printable(c.text)}`, width, "           ").map((l, i) =>
             i === 0 ? l.replace(LABEL[c.risk].padEnd(6), tag(c)) : l,
           ),
         );
-        for (const d of c.details ?? []) out.push(...wrap(`           ${d}`, width, "           "));
+        for (const d of c.details ?? []) out.push(...wrap(`           ${printable(d)}`, width, "           "));
       }
     }
   }
