@@ -225,28 +225,288 @@ function lockDownProcess() {
   for (const key of ["binding", "_linkedBinding", "dlopen", "getBuiltinModule"]) deny(process, key, `process.${key}`, NOT_AVAILABLE);
 }
 
+/* ---------------------------------------------------------------- what actions share ------------------------ */
+
 /**
- * The host starts this process with --frozen-intrinsics (Object.prototype, Array.prototype… of this realm are
- * frozen); the Node classes and objects handed to action contexts are frozen here too, so an action cannot change
- * them under this runner or under another action loaded in the same process.
+ * Every action loaded in this process reaches the same runner-realm objects: the allowed modules, the classes and
+ * functions handed to each context as globals, and the prototypes of the objects they return. Anything one action
+ * can change there, another action (and this runner) would see, so before any action code loads, everything
+ * reachable from them is frozen (docs/action-sandbox.md, "What actions share"). --frozen-intrinsics has already
+ * frozen the realm's JavaScript intrinsics (Object.prototype, Array.prototype, ...); this covers Node's own objects.
  */
-function freezeSharedGlobals() {
-  for (const C of [Buffer, URL, URLSearchParams, TextEncoder, TextDecoder]) {
-    Object.freeze(C.prototype);
-    Object.freeze(C);
+const SHARED_STATE_WHY = "it is shared by every action in the local action runtime";
+
+/** Objects of this runner that are reachable by nothing an action gets (walking into them would freeze live state). */
+const notShared = new Set([globalThis, process, stdin, stdout, process.stderr]);
+const liveAgents = new Set();
+/** Shared settings whose setter cannot be replaced: { object, key, value } as they were before any action loaded. */
+const settingsToRestore = [];
+
+function restoreSettings() {
+  for (const { object, key, value } of settingsToRestore) {
+    if (!Object.is(object[key], value)) object[key] = value;
   }
-  const webcrypto = globalThis.crypto;
-  if (webcrypto) {
-    for (const o of [webcrypto.subtle, Object.getPrototypeOf(webcrypto.subtle), Object.getPrototypeOf(webcrypto), webcrypto])
-      Object.freeze(o);
+}
+
+/**
+ * Instances whose prototypes are not exported by any allowed module (timers, key objects, hashes, ...): their
+ * prototypes are shared all the same. Each factory returns one instance.
+ */
+function sampleInstances(modules) {
+  const samples = [];
+  const take = (make) => {
+    try {
+      const value = make();
+      if (value !== null && (typeof value === "object" || typeof value === "function")) samples.push(value);
+    } catch {}
+  };
+  const crypto = modules.crypto;
+  take(() => {
+    const t = realSetTimeout(() => {}, 1);
+    realClearTimeout(t);
+    return t;
+  });
+  take(() => {
+    const t = realSetInterval(() => {}, 1000);
+    realClearInterval(t);
+    return t;
+  });
+  take(() => {
+    const t = realSetImmediate(() => {});
+    realClearImmediate(t);
+    return t;
+  });
+  take(() => crypto.createHash("sha256"));
+  take(() => crypto.createHmac("sha256", "k"));
+  take(() => crypto.createSign("sha256"));
+  take(() => crypto.createVerify("sha256"));
+  take(() => crypto.createCipheriv("aes-128-gcm", Buffer.alloc(16), Buffer.alloc(12)));
+  take(() => crypto.createDecipheriv("aes-128-gcm", Buffer.alloc(16), Buffer.alloc(12)));
+  take(() => crypto.createECDH("prime256v1"));
+  take(() => crypto.createSecretKey(Buffer.alloc(16)));
+  take(() => {
+    const pair = crypto.generateKeyPairSync("ed25519");
+    samples.push(pair.privateKey);
+    return pair.publicKey;
+  });
+  take(() => new URL("http://a.invalid/?b=1").searchParams);
+  take(() => new URLSearchParams("a=1").entries());
+  take(() => new modules.string_decoder.StringDecoder("utf8"));
+  take(() => modules.zlib.createGzip());
+  take(() => modules.zlib.createInflateRaw());
+  take(() => new modules.stream.PassThrough());
+  take(() => modules.stream.Readable.from([]));
+  take(() => new modules["stream/web"].ReadableStream().getReader());
+  take(() => new modules["stream/web"].WritableStream().getWriter());
+  take(() => modules["timers/promises"].setInterval(1000));
+  take(() => modules.events.on(new modules.events.EventEmitter(), "x"));
+  take(() => new TextEncoder());
+  take(() => new TextDecoder());
+  take(() => Buffer.alloc(1).entries());
+  take(() => modules.util.promisify(() => {}));
+  take(() => new AbortController());
+  return samples;
+}
+
+/** A data property on a prototype, as a getter and a setter that gives an instance its own property (SES calls this
+ * "enablePropertyOverrides"): frozen, `instance.x = v` would otherwise throw for every `x` the prototype has, and
+ * Node's own code assigns such properties (EventEmitter's `_events`, a stream's `destroy`, ...). */
+function overridable(object, key, descriptor, made) {
+  const value = descriptor.value;
+  // Accessor methods, not functions: they have no `prototype` object of their own to share.
+  const { get: getter, set: setter } = Object.getOwnPropertyDescriptor(
+    {
+      get value() {
+        return value;
+      },
+      set value(next) {
+        if (this === object) throw new TypeError(`Cannot assign to read only property '${String(key)}': ${SHARED_STATE_WHY}`);
+        Object.defineProperty(this, key, { value: next, writable: true, enumerable: true, configurable: true });
+      },
+    },
+    "value",
+  );
+  made.push(getter, setter);
+  Object.defineProperty(object, key, { get: getter, set: setter, enumerable: descriptor.enumerable, configurable: false });
+}
+
+/** A setter on a shared object other than a prototype (util.inspect.defaultOptions, ...) changes state every action
+ * reads: it throws instead. */
+function refusingSetter(key, made) {
+  const { set: setter } = Object.getOwnPropertyDescriptor(
+    {
+      set value(_) {
+        throw new TypeError(`Cannot set ${String(key)}: ${SHARED_STATE_WHY}`);
+      },
+    },
+    "value",
+  );
+  made.push(setter);
+  return setter;
+}
+
+/**
+ * EventEmitter.prototype[kCapture] is writable and cannot be reconfigured, so freezing it would break every emitter
+ * (EventEmitter.init assigns it on the instance, which a read-only inherited property forbids). Each emitter gets
+ * its own property first; EventEmitter calls `EventEmitter.init` through the property, so this is seen by all.
+ */
+function ownCaptureFlag(EventEmitter) {
+  const kCapture = Object.getOwnPropertySymbols(EventEmitter.prototype).find((s) => s.description === "kCapture");
+  if (kCapture === undefined) return;
+  const originalInit = EventEmitter.init;
+  EventEmitter.init = function init(...args) {
+    if (this !== null && typeof this === "object" && !Object.prototype.hasOwnProperty.call(this, kCapture))
+      Object.defineProperty(this, kCapture, { value: false, writable: true, enumerable: false, configurable: true });
+    return Reflect.apply(originalInit, this, args);
+  };
+  Object.defineProperty(EventEmitter.prototype, kCapture, { writable: false });
+}
+
+/** Functions that change hidden state every action reads, wrapped to refuse that use. */
+function refuseGlobalSettings(modules) {
+  const events = modules.events;
+  ownCaptureFlag(events.EventEmitter);
+  const setMaxListeners = events.setMaxListeners;
+  if (typeof setMaxListeners === "function") {
+    const guarded = function setMaxListeners(n, ...targets) {
+      if (targets.length === 0) throw new TypeError(`events.setMaxListeners() without targets: ${SHARED_STATE_WHY}`);
+      return Reflect.apply(setMaxListeners, this, [n, ...targets]);
+    };
+    for (const owner of [events, events.EventEmitter]) {
+      if (owner.setMaxListeners === setMaxListeners)
+        Object.defineProperty(owner, "setMaxListeners", { value: guarded, writable: false, enumerable: true, configurable: false });
+    }
   }
-  Object.freeze(structuredClone);
+  for (const [mod, names] of [
+    ["stream", ["setDefaultHighWaterMark"]],
+    ["crypto", ["setEngine", "setFips"]],
+    ["dns", ["setServers", "setDefaultResultOrder"]],
+    ["dns/promises", ["setServers", "setDefaultResultOrder"]],
+  ]) {
+    if (!modules[mod]) continue;
+    for (const name of names) {
+      deny(modules[mod], name, `${mod}.${name}`, SHARED_STATE_WHY);
+      if (Object.getOwnPropertyDescriptor(modules[mod], name)) Object.defineProperty(modules[mod], name, { writable: false });
+    }
+  }
+}
+
+/** Freezes everything reachable from `roots` (own properties, accessors' functions, prototypes). */
+function freezeReachable(roots) {
+  const seen = new Set();
+  const prototypes = new Set();
+  const reachedUnshared = new Set();
+  const queue = [...roots];
+  const visit = (value) => {
+    if (value === null || (typeof value !== "object" && typeof value !== "function") || seen.has(value)) return;
+    if (liveAgents.has(value)) return;
+    if (notShared.has(value)) reachedUnshared.add(value);
+    else queue.push(value);
+  };
+  while (queue.length > 0) {
+    const object = queue.pop();
+    if (seen.has(object)) continue;
+    seen.add(object);
+    const proto = Object.getPrototypeOf(object);
+    if (proto !== null) prototypes.add(proto);
+    visit(proto);
+    for (const key of Reflect.ownKeys(object)) {
+      const descriptor = Object.getOwnPropertyDescriptor(object, key);
+      if (!descriptor) continue;
+      if ("value" in descriptor) {
+        visit(descriptor.value);
+        if (key === "prototype" && typeof object === "function" && descriptor.value) prototypes.add(descriptor.value);
+      } else {
+        visit(descriptor.get);
+        visit(descriptor.set);
+        // A lazily created module property (crypto.webcrypto, events.EventEmitterAsyncResource, ...) is shared too.
+        if (descriptor.get && (typeof object === "function" || !prototypes.has(object))) {
+          try {
+            visit(descriptor.get.call(object));
+          } catch {}
+        }
+      }
+    }
+  }
+  const made = [];
+  for (const object of seen) {
+    if (Object.isFrozen(object)) continue;
+    const isPrototype = prototypes.has(object);
+    let stillWritable = false;
+    for (const key of Reflect.ownKeys(object)) {
+      const descriptor = Object.getOwnPropertyDescriptor(object, key);
+      if (!descriptor) continue;
+      if (!descriptor.configurable && descriptor.set && descriptor.get && (!isPrototype || typeof object === "function")) {
+        // A setter Node made non-configurable (events.defaultMaxListeners): put back before every load and call.
+        settingsToRestore.push({ object, key, value: descriptor.get.call(object) });
+        continue;
+      }
+      if (!descriptor.configurable) {
+        // Such a property cannot become an accessor, and freezing it would break every instance's assignment to it
+        // (ownCaptureFlag handles the one Node 20 has); it stays writable, and test/actions/isolation.test.ts fails.
+        if (isPrototype && descriptor.writable && !(key === "prototype" && typeof object === "function")) stillWritable = true;
+        continue;
+      }
+      if ("value" in descriptor) {
+        if (isPrototype && descriptor.writable) overridable(object, key, descriptor, made);
+      } else if (descriptor.set && (!isPrototype || typeof object === "function")) {
+        Object.defineProperty(object, key, {
+          get: descriptor.get,
+          set: refusingSetter(key, made),
+          enumerable: descriptor.enumerable,
+          configurable: false,
+        });
+      }
+    }
+    if (stillWritable) {
+      for (const key of Reflect.ownKeys(object)) {
+        const descriptor = Object.getOwnPropertyDescriptor(object, key);
+        if (descriptor.configurable || (key === "prototype" && typeof object === "function"))
+          Object.defineProperty(object, key, "value" in descriptor ? { writable: false, configurable: false } : { configurable: false });
+      }
+      Object.preventExtensions(object);
+    } else Object.freeze(object);
+  }
+  for (const fn of made) Object.freeze(fn);
+  // Reaching this process or its global from an allowed module would be a way out of the context, not only a channel.
+  if (reachedUnshared.size > 0) throw new Error(`the action runtime's shared objects lead to the runner's own objects`);
+  return seen.size;
+}
+
+function freezeShared() {
+  const names = [...ACTION_MODULES, ...(NETWORK ? NETWORK_ACTION_MODULES : [])];
+  const modules = {};
+  for (const name of names) modules[name] = require(`node:${name}`);
+  // The connection agents are live objects (their sockets and queues change with every request): not frozen. They
+  // exist only with --allow-network, which the `action` command offers for its one action.
+  if (NETWORK) for (const name of ["http", "https"]) liveAgents.add(modules[name].globalAgent);
+  // Pooled Buffers are slices of one shared ArrayBuffer: an action holding one would read what is written after it
+  // (another action's Buffer.from(secret), this runner's replies). Every Buffer gets its own memory instead.
+  Buffer.poolSize = 0;
+  refuseGlobalSettings(modules);
+  const roots = [
+    ...Object.values(modules),
+    Buffer,
+    URL,
+    URLSearchParams,
+    TextEncoder,
+    TextDecoder,
+    structuredClone,
+    globalThis.crypto,
+    ...(NETWORK && typeof fetch === "function" ? [fetch] : []),
+    // Their prototypes only: an instance's own state is its own.
+    ...sampleInstances(modules).map((instance) => Object.getPrototypeOf(instance)),
+  ];
+  const frozen = freezeReachable(roots);
+  // Not frozen, but no action can add to them or swap their prototype.
+  for (const agent of liveAgents) Object.preventExtensions(agent);
+  return frozen;
 }
 
 if (!NETWORK) lockDownNetwork();
 lockDownProcess();
 nodeModule.syncBuiltinESMExports();
-freezeSharedGlobals();
+const sharedObjectsFrozen = freezeShared();
 
 const permission = process.permission;
 const permissionState = {
@@ -651,9 +911,17 @@ async function call(request) {
 }
 
 async function handle(request) {
+  restoreSettings();
   if (request.type === "load") return load(request);
   if (request.type === "call") return call(request);
   return failure(request.id, "internal", `unknown request type ${String(request.type)}`);
 }
 
-send({ type: "ready", node: process.version, network: NETWORK ? "allowed" : "blocked", permission: permissionState, lockdown });
+send({
+  type: "ready",
+  node: process.version,
+  network: NETWORK ? "allowed" : "blocked",
+  permission: permissionState,
+  lockdown,
+  shared: sharedObjectsFrozen,
+});

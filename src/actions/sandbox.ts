@@ -22,6 +22,15 @@ export { ActionLoadError, ActionRunError };
 
 export const sha256 = (code: string) => createHash("sha256").update(code).digest("hex");
 
+/**
+ * A limit that the environment variable `name` may lower, never raise (test harnesses use it so that a hostile
+ * action's case does not wait out the full limit; docs/action-sandbox.md).
+ */
+export function lowerable(limit: number, name: string): number {
+  const lowered = Number(process.env[name]);
+  return Number.isInteger(lowered) && lowered > 0 && lowered < limit ? lowered : limit;
+}
+
 export const HOST_LIMITS = {
   /** V8 heap of the child (--max-old-space-size). */
   heapMb: 64,
@@ -35,7 +44,7 @@ export const HOST_LIMITS = {
   /** Largest reply frame the host accepts; the runner itself caps replies at 1 MiB. */
   frameBytes: 2 * 1024 * 1024,
   /** Default limit for a bundle's top level. */
-  loadTimeoutMs: 5_000,
+  loadTimeoutMs: lowerable(5_000, "AUTH0_TENANT_ACTION_LOAD_LIMIT_MS"),
   /** How long a fresh child may take to start and report its permissions. */
   startTimeoutMs: 10_000,
   stderrTailBytes: 8 * 1024,

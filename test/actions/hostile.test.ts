@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BundleError, buildAction } from "../../src/actions/bundle";
 import { credentialsExchangeEvent } from "../../src/actions/events";
 import { runAction } from "../../src/actions/runtime";
-import { ActionHost, childArguments, inspectBundle, permissionFlag } from "../../src/actions/sandbox";
+import { ActionHost, childArguments, inspectBundle, lowerable, permissionFlag } from "../../src/actions/sandbox";
 import { directoryReader } from "../../src/config/files";
 
 /**
@@ -653,6 +653,28 @@ describe("how the child is started", () => {
         "--max-old-space-size=64",
       ]),
     );
+  });
+
+  it("a harness may lower the load limit through the environment, never raise it", () => {
+    const name = "AUTH0_TENANT_HOSTILE_TEST_LIMIT";
+    try {
+      for (const [value, expected] of [
+        ["1500", 1500],
+        ["50000", 5000],
+        ["5000", 5000],
+        ["0", 5000],
+        ["-1", 5000],
+        ["1e3", 1000],
+        ["1.5", 5000],
+        ["abc", 5000],
+        ["", 5000],
+      ] as const) {
+        process.env[name] = value;
+        expect(lowerable(5000, name), value).toBe(expected);
+      }
+    } finally {
+      delete process.env[name];
+    }
   });
 
   it("allowNetwork keeps fs and processes blocked", async () => {
