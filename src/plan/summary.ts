@@ -1,6 +1,6 @@
 import { addressOf, RESOURCE_TYPES, type DesiredResource } from "../model";
 import { claimsInCode } from "../actions/literal-claims";
-import { daysLeft } from "../rotation/expiry";
+import { daysLeft } from "../spec/expiry";
 import type { Plan } from "./plan";
 
 export interface CredentialSummary {

@@ -1,4 +1,4 @@
-import { isProductionStack } from "../config/stacks";
+import { isProductionStack } from "../spec/stacks";
 import type { ChangeKind, Finding, Risk } from "./changes";
 
 /**

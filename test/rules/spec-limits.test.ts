@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTION_LIMITS } from "../../src/actions/triggers";
+import { ACTION_LIMITS } from "../../src/spec/triggers";
 import { directoryReader } from "../../src/config/files";
 import { TOKEN_LIFETIME, validateTenant, type SpecContext } from "../../src/spec";
 import { projectRoot, tenantWithActions } from "../support/temp-project";

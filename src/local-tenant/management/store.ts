@@ -1,5 +1,5 @@
 import { inspectPublicKey, type PublicKeyInfo } from "../../spec/public-key";
-import { ACTION_LIMITS } from "../../actions/triggers";
+import { ACTION_LIMITS } from "../../spec/triggers";
 import { DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_LIFETIME_FOR_WEB, defaultTokenLifetimeForWeb } from "../../spec/token-lifetimes";
 import {
   actionNotFound,
