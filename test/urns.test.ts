@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Registered } from "./support/mock-runtime";
 import { runIndex } from "./support/run-index";
+import { acmeRoot } from "./support/temp-project";
 
 /**
  * The full URN of every resource of the example stacks, against a committed snapshot. A URN is a resource's identity
@@ -32,7 +33,7 @@ export function fullUrns(stack: string, project: string, registered: Registered[
 
 describe.each(["dev", "prod"])("stack %s", (stack) => {
   it("keeps the URN of every resource (name, parent chain, type) as the committed snapshot says", async () => {
-    const run = await runIndex(stack);
+    const run = await runIndex(stack, acmeRoot);
     expect(run.error).toBeUndefined();
     const text = fullUrns(stack, "auth0-tenant", run.registered).join("\n") + "\n";
     const at = path.join(__dirname, "golden", `urns-${stack}.txt`);

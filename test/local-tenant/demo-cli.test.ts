@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot, tempProject } from "../support/temp-project";
+import { acmeRoot, projectRoot, tempProject } from "../support/temp-project";
 
 const run = promisify(execFile);
 /** The `auth0-tenant` executable itself (package.json bin), as `npx auth0-tenant` runs it. */
@@ -17,7 +17,7 @@ let server: ChildProcess | undefined;
 
 beforeAll(() => {
   project = tempProject();
-  for (const f of ["Pulumi.dev.yaml", "tenant.yaml"]) copyFileSync(path.join(projectRoot, f), path.join(project.root, f));
+  for (const f of ["Pulumi.dev.yaml", "tenant.yaml"]) copyFileSync(path.join(acmeRoot, f), path.join(project.root, f));
   keyDir = mkdtempSync(path.join(tmpdir(), "demo-key-"));
 });
 afterAll(() => {
