@@ -212,9 +212,9 @@ export function planJson(plan: Plan, now: Date) {
 }
 
 /**
- * planJson's compact JSON text in pieces that join to exactly JSON.stringify(planJson(plan, now)). A tenant of 10,000
- * applications plans 50,000 resources (32 MB of JSON): printed a thousand resources at a time, each piece's objects
- * die young instead of all of them, and one 32 MB string, living until the end.
+ * planJson's compact JSON text in pieces that join to exactly JSON.stringify(planJson(plan, now)). A big tenant's plan is
+ * tens of megabytes of JSON: printed a thousand resources at a time, each piece's objects die young instead of all of
+ * them, and one whole string, living until the end.
  */
 export function* planJsonPieces(plan: Plan, now: Date, resourcesPerPiece = 1000): Generator<string> {
   const head = JSON.stringify({ ok: true, ...summarize(plan, now), warnings: plan.warnings });
