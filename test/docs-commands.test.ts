@@ -160,18 +160,22 @@ describe("the documentation's shell blocks", () => {
     );
   });
 
-  it.each(documents)("%s: each block runs in a fresh copy of the project, in order, with the exit status it says", async (file) => {
-    const { blocks } = shellBlocks(file, readFileSync(path.join(projectRoot, file), "utf8"));
-    const runnable = blocks.filter((b) => b.notRun === undefined);
-    if (runnable.length === 0) return;
-    const project = throwawayProject();
-    try {
-      for (const block of runnable) {
-        const { code, output } = await runBlock(block, project.dir, project.home);
-        expect(code, `${file}:${block.line}\n${block.code}\n--- output ---\n${output}`).toBe(block.exit);
+  it.each(documents)(
+    "%s: each block runs in a fresh copy of the project, in order, with the exit status it says",
+    async (file) => {
+      const { blocks } = shellBlocks(file, readFileSync(path.join(projectRoot, file), "utf8"));
+      const runnable = blocks.filter((b) => b.notRun === undefined);
+      if (runnable.length === 0) return;
+      const project = throwawayProject();
+      try {
+        for (const block of runnable) {
+          const { code, output } = await runBlock(block, project.dir, project.home);
+          expect(code, `${file}:${block.line}\n${block.code}\n--- output ---\n${output}`).toBe(block.exit);
+        }
+      } finally {
+        project.cleanup();
       }
-    } finally {
-      project.cleanup();
-    }
-  });
+    },
+    600_000,
+  ); // one child process per block, each up to 120 s
 });

@@ -124,5 +124,5 @@ describe("a README journey on a copy of the user's tenant leaves these checks gr
     );
     expect(format.out, format.out).toContain("All matched files use Prettier code style");
     expect(format.code).toBe(0);
-  });
+  }, 300_000); // several plans, the program under mocks and two child processes: minutes on a loaded machine
 });
