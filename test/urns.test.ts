@@ -10,7 +10,7 @@ import { acmeRoot } from "./support/temp-project";
  * in Pulumi's state: a change of name, parent or type (here or anywhere up its parent chain) makes `pulumi up` delete
  * the deployed resource and create a new one (for a client: a new client_id, its callers locked out). When a change
  * is intended, regenerate with `UPDATE_GOLDEN=1 npx vitest run test/urns.test.ts`, and keep the old identity with
- * `aliases` (README, "Renaming without replacing").
+ * `aliases` (docs/spec.md, "Renaming without replacing").
  */
 
 /**

@@ -26,9 +26,9 @@ afterAll(() => {
   rmSync(keyDir, { recursive: true, force: true });
 });
 
-describe("the README's local demo, through the real commands", () => {
-  // Over 5 s: the README's demo end to end, each step a fresh process of the real executable (key, local tenant with
-  // its TLS CA, token, a second token, the no-tenant case).
+describe("the local demo of docs/local-tenant.md, through the real commands", () => {
+  // Over 5 s: the demo end to end, each step a fresh process of the real executable (key, local tenant with its TLS
+  // CA, token, a second token, the no-tenant case).
   it("make a key, start the local tenant, get a verified token with the action's claims", async () => {
     const key = path.join(keyDir, "reporting.pem");
     await tenantCli(["keys", "rotate", "reporting", "--out", key, "--dir", project.root], projectRoot);

@@ -22,7 +22,7 @@ import { checkBody, checkStringArray, jsonType, type FieldType } from "./validat
  * records and never leaves the store.
  */
 
-/** An Auth0 client in the Management API's form (no client_secret, no signing_keys: see the README). */
+/** An Auth0 client in the Management API's form (no client_secret, no signing_keys: see docs/live-tenant.md). */
 export interface ClientRecord {
   client_id: string;
   name: string;
