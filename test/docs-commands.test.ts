@@ -44,6 +44,7 @@ export function shellBlocks(file: string, text: string): { blocks: Block[]; prob
         problems.push(`${file}:${i + 1}: "${marker[3]}" is not an allowed reason (allowed: ${NOT_RUN_REASONS.join("; ")})`);
       continue;
     }
+    if (/^\s+```(sh|bash)/.test(lines[i]!)) problems.push(`${file}:${i + 1}: an indented shell block (not checked; unindent it)`);
     if (!/^```(sh|bash)$/.test(lines[i]!)) {
       if (lines[i]!.startsWith("```")) i = lines.indexOf("```", i + 1); // skip other fenced blocks whole
       if (i === -1) break;
