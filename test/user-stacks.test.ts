@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLocalTenant, type LocalTenant } from "../src/local-tenant";
+import { loadUsers } from "../src/local-tenant/login/users";
 import { READ_SCOPES } from "../src/local-tenant/management";
 import { planStack } from "../src/plan";
 import { cli } from "./support/cli";
@@ -19,13 +20,16 @@ import { userStackProblems, userStacks } from "./support/user-stacks";
  */
 /** The files a team that adopts this repository edits: its tenant. */
 const USER_FILES = (dir: string) =>
-  readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f) || ["Pulumi.yaml", "tenant.yaml", "actions", "keys"].includes(f));
+  readdirSync(dir).filter((f) => /^Pulumi\..+\.yaml$/.test(f) || ["Pulumi.yaml", "tenant.yaml", "actions", "keys", "local"].includes(f));
 
 describe("the user's stacks", async () => {
   const stacks = await userStacks(projectRoot);
   it("there is at least one stack to check", () => expect(stacks.length).toBeGreaterThan(0));
   it.each(stacks)("stack %s plans, declares what it plans and passes the policy pack", async (stack) => {
     expect(await userStackProblems(projectRoot, stack)).toEqual([]);
+  });
+  it.runIf(existsSync(path.join(projectRoot, "local/users.yaml")))("the local tenant's test users (local/users.yaml) load", () => {
+    expect(() => loadUsers(path.join(projectRoot, "local/users.yaml"))).not.toThrow();
   });
 });
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { compactVerify, createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose";
-import { runPostLogin, type PlannedTenant } from "../../actions/bound";
+import { runPostLogin, type PlannedTenant } from "../bound";
 import type { UserInfo } from "../../actions/events";
 import type { ApiSpec } from "../../spec/types";
 import { invalidClient, invalidRequest, OAuthError } from "../errors";
