@@ -27,9 +27,10 @@ export default {
     "src/spec/strict.ts",
     "src/keys/limits.ts",
     // claim rules
-    "src/actions/claim-rules.ts",
+    "src/spec/claim-rules.ts",
     // rotation rules
     "src/rotation/*.ts",
+    "src/spec/expiry.ts",
     // the local tenant's assertion and token checks and replay cache
     "src/local-tenant/assertion.ts",
     "src/local-tenant/token-endpoint.ts",

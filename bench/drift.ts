@@ -97,7 +97,7 @@ function writeProject(apps: number, keys: string[]): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, "keys"), { recursive: true });
   writeFileSync(path.join(dir, "Pulumi.yaml"), readFileSync(path.join(root, "Pulumi.yaml")));
-  cpSync(path.join(root, "actions"), path.join(dir, "actions"), { recursive: true });
+  cpSync(path.join(root, "test/fixtures/acme/actions"), path.join(dir, "actions"), { recursive: true }); // the example's actions, not the user's
   const apis = Object.fromEntries(
     [...Array(API_COUNT).keys()].map((i) => [
       `api-${i}`,

@@ -237,7 +237,7 @@ async function main() {
     mkdirSync(path.join(dir, "keys"));
     mkdirSync(path.join(dir, "actions/lib"), { recursive: true });
     for (const f of ["actions/client-claims.ts", "actions/login-claims.ts", "actions/lib/mapping.ts", "actions/lib/auth0.ts"])
-      writeFileSync(path.join(dir, f), readFileSync(path.join(root, f)));
+      writeFileSync(path.join(dir, f), readFileSync(path.join(root, "test/fixtures/acme", f)));
     writeFileSync(path.join(dir, "keys/svc.pem"), publicKey);
     writeFileSync(path.join(dir, "Pulumi.yaml"), "name: auth0-tenant\nruntime: nodejs\n");
     writeFileSync(

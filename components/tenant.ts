@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Trigger } from "../src/actions/triggers";
+import type { Trigger } from "../src/spec/triggers";
 import { assertNever } from "../src/errors";
 import { componentsInOrder, TENANT_COMPONENT, type OutputsModel, type TenantModel } from "../src/model";
 import { Api } from "./api";

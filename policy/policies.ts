@@ -7,9 +7,9 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { declaredClaimsOf } from "../src/actions/bundle";
-import { claimNameProblem } from "../src/actions/claim-rules";
-import type { TokenKind } from "../src/actions/triggers";
-import { isProductionStack } from "../src/config/stacks";
+import { claimNameProblem } from "../src/spec/claim-rules";
+import type { TokenKind } from "../src/spec/triggers";
+import { isProductionStack } from "../src/spec/stacks";
 import { RESOURCE_TYPES } from "../src/model/desired";
 import { MAX_CREDENTIALS } from "../src/spec/schema";
 

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { cli } from "./support/cli";
 import { throwawayRepo } from "./support/git-repo";
+import { acmeRoot } from "./support/temp-project";
 
 const root = path.resolve(__dirname, "..");
 const ANSI = /\x1b\[/;
@@ -63,7 +64,7 @@ describe("auth0-tenant: one executable", () => {
       "error: --concurrency 9: Management API calls in flight (1 to 4)",
     ],
   ])("usage errors exit 2, name the argument in one line, then where the help is: %j", async (args, message) => {
-    const r = await cli(args, { cwd: root });
+    const r = await cli(args, { cwd: acmeRoot });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stderr).not.toContain("Usage: auth0-tenant");
@@ -73,33 +74,33 @@ describe("auth0-tenant: one executable", () => {
   });
 
   it("the exit-code table: 0 ok, 1 findings or invalid input, 2 usage, 3 denied, 4 unreadable", async () => {
-    expect((await cli(["plan"], { cwd: root })).code).toBe(0);
-    expect((await cli(["keys", "status", "--window", "365", "--fail-on", "expiring"], { cwd: root })).code).toBe(1);
-    expect((await cli(["plan", "--stack", "nope"], { cwd: root })).code).toBe(2);
+    expect((await cli(["plan"], { cwd: acmeRoot })).code).toBe(0);
+    expect((await cli(["keys", "status", "--window", "365", "--fail-on", "expiring"], { cwd: acmeRoot })).code).toBe(1);
+    expect((await cli(["plan", "--stack", "nope"], { cwd: acmeRoot })).code).toBe(2);
     // A command group without its subcommand shows the help as a usage error; asking for help is not an error.
-    for (const args of [[], ["keys"], ["tenant"]]) expect((await cli(args, { cwd: root })).code, args.join(" ")).toBe(2);
-    for (const args of [["--help"], ["keys", "--help"]]) expect((await cli(args, { cwd: root })).code, args.join(" ")).toBe(0);
-    expect((await cli(["keys", "rotate", "biling", "--dry-run"], { cwd: root })).code).toBe(2);
-    expect((await cli(["action", "client-claims", "--event", "actions/events/m2m-disabled.json"], { cwd: root })).code).toBe(3);
+    for (const args of [[], ["keys"], ["tenant"]]) expect((await cli(args, { cwd: acmeRoot })).code, args.join(" ")).toBe(2);
+    for (const args of [["--help"], ["keys", "--help"]]) expect((await cli(args, { cwd: acmeRoot })).code, args.join(" ")).toBe(0);
+    expect((await cli(["keys", "rotate", "biling", "--dry-run"], { cwd: acmeRoot })).code).toBe(2);
+    expect((await cli(["action", "client-claims", "--event", "actions/events/m2m-disabled.json"], { cwd: acmeRoot })).code).toBe(3);
     // 4: the tenant could not be read (here: no reader credentials anywhere), with what is missing, before any request.
     const env = { AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" };
-    const unreadable = await cli(["drift", "--stack", "dev", "--domain", "acme-dev.eu.auth0.com"], { cwd: root, env });
+    const unreadable = await cli(["drift", "--stack", "dev", "--domain", "acme-dev.eu.auth0.com"], { cwd: acmeRoot, env });
     expect(unreadable.code).toBe(4);
     expect(unreadable.stderr).toContain("cannot read the tenant: missing");
   });
 
   it("a misspelt stack is a usage error naming the option it came from, with did-you-mean, in every command", async () => {
-    const drift = await cli(["drift", "--stack", "prd", "--domain", "acme.eu.auth0.com"], { cwd: root });
+    const drift = await cli(["drift", "--stack", "prd", "--domain", "acme.eu.auth0.com"], { cwd: acmeRoot });
     expect(drift.code).toBe(2);
     expect(drift.stderr).toContain("--stack prd: no Pulumi.prd.yaml in");
     expect(drift.stderr).toContain('did you mean "prod"?');
-    const compare = await cli(["plan", "--compare", "dev", "prd"], { cwd: root });
+    const compare = await cli(["plan", "--compare", "dev", "prd"], { cwd: acmeRoot });
     expect(compare.code).toBe(2);
     expect(compare.stderr).toContain("--compare prd: no Pulumi.prd.yaml in");
   });
 
   it("plan --live without a deployed client id to read is a usage error saying what to pass", async () => {
-    const r = await cli(["plan", "--live"], { cwd: root, env: { AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" } });
+    const r = await cli(["plan", "--live"], { cwd: acmeRoot, env: { AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" } });
     expect(r.stderr).toContain("--live: no deployed client id is known");
     expect(r.code).toBe(2);
   });
@@ -110,7 +111,7 @@ describe("auth0-tenant: one executable", () => {
       writeFileSync(path.join(dir, "outputs.json"), "not json");
       const env = { AUTH0_CLIENT_ID: "reader", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "x" };
       const r = await cli(["plan", "--live", "--previous", path.join(dir, "outputs.json")], {
-        cwd: root,
+        cwd: acmeRoot,
         env,
       });
       expect(r.stderr).toContain(`--previous ${path.join(dir, "outputs.json")}: `);
@@ -127,13 +128,13 @@ describe("output for people and for programs", () => {
     const repo = throwawayRepo();
     try {
       const outputs = [
-        await cli(["plan", "--json"], { cwd: root }),
-        await cli(["plan", "--compare", "dev", "prod", "--json"], { cwd: root }),
-        await cli(["keys", "status", "--json"], { cwd: root }),
+        await cli(["plan", "--json"], { cwd: acmeRoot }),
+        await cli(["plan", "--compare", "dev", "prod", "--json"], { cwd: acmeRoot }),
+        await cli(["keys", "status", "--json"], { cwd: acmeRoot }),
         await cli(["review", "--dir", repo.dir, "--base", "main", "--format", "json"]),
-        await cli(["action", "login-claims", "--event", "actions/events/login-google.json"], { cwd: root }),
+        await cli(["action", "login-claims", "--event", "actions/events/login-google.json"], { cwd: acmeRoot }),
         await cli(["login", "--app", "web-portal", "--user", "actions/events/user-ada.json", "--connection", "google-oauth2"], {
-          cwd: root,
+          cwd: acmeRoot,
         }),
       ];
       for (const r of outputs) {
@@ -166,39 +167,43 @@ describe("output for people and for programs", () => {
   it("through a pipe from the real executable and from `npm run -s`: pure JSON, no colour", async () => {
     const run = promisify(execFile);
     const bin = await run(process.execPath, [path.join(root, "cli/auth0-tenant.mjs"), "plan", "--json"], {
-      cwd: root,
+      cwd: acmeRoot,
       maxBuffer: 16 << 20,
     });
     expect(JSON.parse(bin.stdout).ok).toBe(true);
-    const npm = await run("npm", ["run", "-s", "plan", "--", "--json"], { cwd: root, maxBuffer: 16 << 20 });
+    const npm = await run("npm", ["run", "-s", "plan", "--", "--json", "--dir", acmeRoot], { cwd: root, maxBuffer: 16 << 20 });
     expect(JSON.parse(npm.stdout).ok).toBe(true);
     expect(bin.stdout).not.toMatch(ANSI);
   });
 
   it("a reader that stops early (| head) ends the command quietly, without an EPIPE error", async () => {
     // `true` exits before the plan is written: every write then meets a closed pipe.
-    const { stderr } = await promisify(execFile)("sh", ["-c", `"${process.execPath}" cli/auth0-tenant.mjs plan --json | true`], {
-      cwd: root,
-    });
+    const { stderr } = await promisify(execFile)(
+      "sh",
+      ["-c", `"${process.execPath}" cli/auth0-tenant.mjs plan --json --dir test/fixtures/acme | true`],
+      {
+        cwd: root,
+      },
+    );
     expect(stderr).not.toContain("EPIPE");
   });
 
   it("JSON is indented on a terminal and one line in a pipe, the same document either way", async () => {
-    const tty = await cli(["plan", "--json"], { cwd: root, tty: true });
-    const pipe = await cli(["plan", "--json"], { cwd: root });
+    const tty = await cli(["plan", "--json"], { cwd: acmeRoot, tty: true });
+    const pipe = await cli(["plan", "--json"], { cwd: acmeRoot });
     expect(tty.stdout.split("\n").length).toBeGreaterThan(100);
     expect(pipe.stdout.split("\n")).toHaveLength(2); // the document and the final newline
     expect(JSON.parse(pipe.stdout)).toEqual(JSON.parse(tty.stdout));
   });
 
   it("on a terminal: colour (unless NO_COLOR or --no-color), risk levels highlighted, tables fitted to the width", async () => {
-    const tty = await cli(["plan"], { cwd: root, tty: true, columns: 80 });
+    const tty = await cli(["plan"], { cwd: acmeRoot, tty: true, columns: 80 });
     expect(tty.stdout.split("\n").every((line) => line.length <= 80)).toBe(true);
     expect(tty.stdout).not.toContain("…"); // wrapped, never cut
-    const pipe = await cli(["plan"], { cwd: root });
+    const pipe = await cli(["plan"], { cwd: acmeRoot });
     expect(pipe.stdout.split("\n").some((line) => line.length > 80)).toBe(true); // nothing cut in a pipe
     const compare = (options: Parameters<typeof cli>[1], ...extra: string[]) =>
-      cli(["plan", "--compare", "dev", "prod", ...extra], { cwd: root, ...options });
+      cli(["plan", "--compare", "dev", "prod", ...extra], { cwd: acmeRoot, ...options });
     expect((await compare({ tty: true })).stdout).toMatch(ANSI);
     expect((await compare({ tty: true })).stdout).toContain("How prod differs from dev");
     expect((await compare({ tty: true, env: { NO_COLOR: "1" } })).stdout).not.toMatch(ANSI);
@@ -254,7 +259,7 @@ describe("errors that say what to do", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const port = (server.address() as { port: number }).port;
     try {
-      const r = await cli(["tenant", "local", "--port", String(port), "--http"], { cwd: root });
+      const r = await cli(["tenant", "local", "--port", String(port), "--http"], { cwd: acmeRoot });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain(`--port ${port} is in use (another local tenant?): stop it, or pick another port with --port <n>`);
     } finally {
@@ -263,9 +268,9 @@ describe("errors that say what to do", () => {
   });
 
   it("a misspelt app or stack gets a did-you-mean", async () => {
-    const app = await cli(["token", "--local", "--app", "reportng", "--key", "test/fixtures/invalid/private-key.pem"], { cwd: root });
+    const app = await cli(["token", "--local", "--app", "reportng", "--key", path.join(root, "test/fixtures/invalid/private-key.pem")], { cwd: acmeRoot });
     expect(app.stderr).toContain('--app reportng: no such application (did you mean "reporting"?');
-    const stack = await cli(["plan", "--stack", "prd"], { cwd: root });
+    const stack = await cli(["plan", "--stack", "prd"], { cwd: acmeRoot });
     expect(stack.stderr).toContain("--stack prd: no Pulumi.prd.yaml");
     expect(stack.stderr).toContain('did you mean "prod"?');
   });

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { planFromConfig, planJson, planJsonPieces, planStack, renderPlanText, summarize } from "../src/plan";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 const NOW = new Date("2026-11-22T12:00:00Z");
 
 /**

@@ -14,7 +14,7 @@ import { tempProject, validTenant } from "./support/temp-project";
  */
 
 const NOW = new Date("2026-11-22T12:00:00Z");
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 
 async function up(
   dir: string,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 let dir: string | undefined;
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -50,9 +50,7 @@ describe("key facts are cached by content hash", () => {
     vi.resetModules();
     const mod = await import("../src/spec/public-key");
     const cache = await import("../src/spec/key-facts-cache");
-    await expect(mod.inspectPublicKey(readFileSync(path.join(root, "test/fixtures/keys/rsa-1024.pem"), "utf8"))).rejects.toThrow(
-      "1024 bits",
-    );
+    await expect(mod.inspectPublicKey(readFileSync(path.join(root, "../keys/rsa-1024.pem"), "utf8"))).rejects.toThrow("1024 bits");
     cache.flushKeyFacts();
     expect(readFileSync(path.join(dir, "public-keys.v1.json"), "utf8")).toBe("{ not json");
     expect((await mod.inspectPublicKey(readFileSync(path.join(root, "keys/billing-2026-q3.pem"), "utf8"))).bits).toBe(2048);

@@ -9,7 +9,7 @@ import { planStack } from "../src/plan";
 import { renderMarkdown } from "../src/review/render";
 import { compareStacks } from "../src/review/compare";
 import { keyPool } from "./support/key-pool";
-import { projectRoot, tempProject } from "./support/temp-project";
+import { acmeRoot, tempProject } from "./support/temp-project";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 let project: ReturnType<typeof tempProject>;
@@ -208,7 +208,7 @@ describe("the key tool writes to the stack's own file", () => {
 describe("the promotion view", () => {
   it("says how one stack differs from another in auth terms", async () => {
     mkdirSync(path.join(project.root, "keys", "prod"), { recursive: true });
-    copyFileSync(path.join(projectRoot, "keys/prod-billing-2026-q3.pem"), path.join(project.root, "keys/prod/billing.pem"));
+    copyFileSync(path.join(acmeRoot, "keys/prod-billing-2026-q3.pem"), path.join(project.root, "keys/prod/billing.pem"));
     stack("dev", { extends: "tenant.yaml" });
     stack("prod", {
       extends: "tenant.yaml",

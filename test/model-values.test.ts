@@ -11,7 +11,7 @@ import { ProviderDouble } from "./support/provider-double";
  * the provider double, which names its sources) and Auth0's rules (../shared/AUTH0-FACTS.md).
  */
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 const NOW = new Date("2026-11-22T12:00:00Z");
 
 async function desired(stack: string) {

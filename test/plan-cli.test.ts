@@ -9,7 +9,7 @@ import { cli } from "./support/cli";
 import { tempProject, validTenant } from "./support/temp-project";
 
 const run = promisify(execFile);
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 
 const plan = (args: string[]) => cli(["plan", ...args], { cwd: root });
 

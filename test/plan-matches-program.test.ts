@@ -5,7 +5,7 @@ import { planStack } from "../src/plan";
 import { customResources, mockValueOf } from "./support/mock-runtime";
 import { runIndex } from "./support/run-index";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 
 describe.each(["dev", "prod"])("stack %s: the offline plan is what pulumi up declares", (stack) => {
   it("registers exactly the planned resources, with the planned inputs", async () => {
@@ -14,7 +14,7 @@ describe.each(["dev", "prod"])("stack %s: the offline plan is what pulumi up dec
     const { desired, spec } = planned.plan;
     const identifiers = Object.fromEntries(Object.values(spec.apis).map((a) => [a.key, a.identifier]));
 
-    const run = await runIndex(stack);
+    const run = await runIndex(stack, root);
     expect(run.error).toBeUndefined();
     const registered = customResources(run.registered);
 
@@ -46,7 +46,7 @@ describe.each(["dev", "prod"])("stack %s: the offline plan is what pulumi up dec
   it("exports each app's client id and credential fingerprints", async () => {
     const planned = await planStack(root, stack);
     if (!planned.ok) throw new Error("plan failed");
-    const run = await runIndex(stack);
+    const run = await runIndex(stack, root);
     const outputs = run.result as unknown as { applications: Record<string, { clientId: string; credentials: { thumbprint: string }[] }> };
     for (const app of Object.values(planned.plan.spec.applications)) {
       expect(outputs.applications[app.key]!.clientId).toBe(`${app.key}-client-id`);

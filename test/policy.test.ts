@@ -13,7 +13,7 @@ import { bundleAction } from "../src/actions/bundle";
 import { directoryReader } from "../src/config/files";
 import { RESOURCE_TYPES } from "../src/model";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 
 function resource(
   type: string,

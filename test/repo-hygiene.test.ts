@@ -44,7 +44,7 @@ describe("repository hygiene", () => {
 });
 
 describe("the provider version", () => {
-  it("stays at @pulumi/auth0 3.48 or later (unordered credential set since 3.44, interleaved rotation since 3.48; README, Provider version)", () => {
+  it("stays at @pulumi/auth0 3.48 or later (unordered credential set since 3.44, interleaved rotation since 3.48; docs/contributing.md, Provider version)", () => {
     const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { dependencies: Record<string, string> };
     const [major, minor] = /^\^?(\d+)\.(\d+)/.exec(pkg.dependencies["@pulumi/auth0"]!)!.slice(1).map(Number) as [number, number];
     expect(major === 3 ? minor >= 48 : major > 3).toBe(true);

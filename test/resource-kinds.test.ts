@@ -6,10 +6,10 @@ import { CHANGE_KINDS } from "../src/review/changes";
 import { DETECTORS } from "../src/review/detectors";
 import { RISK_RULES } from "../src/review/risk";
 
-const root = path.resolve(__dirname, "..");
+const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
 const types = Object.values(RESOURCE_TYPES) as ResourceType[];
 
-/** Adding a resource kind is a recipe (README, "Adding a resource kind"): this test fails until every step is done. */
+/** Adding a resource kind is a recipe (docs/contributing.md, "Adding a resource kind"): this test fails until every step is done. */
 describe.each(types)("resource type %s", (type) => {
   it("has a section in the text plan", async () => {
     const planned = await planStack(root, "dev");

@@ -3,13 +3,14 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Registered } from "./support/mock-runtime";
 import { runIndex } from "./support/run-index";
+import { acmeRoot } from "./support/temp-project";
 
 /**
  * The full URN of every resource of the example stacks, against a committed snapshot. A URN is a resource's identity
  * in Pulumi's state: a change of name, parent or type (here or anywhere up its parent chain) makes `pulumi up` delete
  * the deployed resource and create a new one (for a client: a new client_id, its callers locked out). When a change
  * is intended, regenerate with `UPDATE_GOLDEN=1 npx vitest run test/urns.test.ts`, and keep the old identity with
- * `aliases` (README, "Renaming without replacing").
+ * `aliases` (docs/spec.md, "Renaming without replacing").
  */
 
 /**
@@ -32,7 +33,7 @@ export function fullUrns(stack: string, project: string, registered: Registered[
 
 describe.each(["dev", "prod"])("stack %s", (stack) => {
   it("keeps the URN of every resource (name, parent chain, type) as the committed snapshot says", async () => {
-    const run = await runIndex(stack);
+    const run = await runIndex(stack, acmeRoot);
     expect(run.error).toBeUndefined();
     const text = fullUrns(stack, "auth0-tenant", run.registered).join("\n") + "\n";
     const at = path.join(__dirname, "golden", `urns-${stack}.txt`);

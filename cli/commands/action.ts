@@ -126,7 +126,7 @@ export function actionCommand(program: Command, io: Io, run: (f: () => Promise<n
           const user = await fileOption(opts.user, "--user", "a user profile");
           if (typeof user.user_id !== "string") throw new UsageError(`--user ${opts.user}: needs a "user_id" string`);
           const { localClientId } = await import("../../src/local-tenant/clients");
-          const { boundActions, runPostLogin } = await import("../../src/actions/bound");
+          const { boundActions, runPostLogin } = await import("../../src/local-tenant/bound");
           const clientId = localClientId(plan.spec.stack, app.key);
           const result = await runPostLogin(plan, app.key, {
             user: user as { user_id: string },

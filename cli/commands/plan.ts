@@ -24,7 +24,10 @@ export function planCommand(program: Command, io: Io, run: (f: () => Promise<num
       existing("--previous", io.cwd),
     )
     .option("--compare <stacks...>", "the promotion view: how the second stack differs from the first (e.g. --compare dev prod)")
-    .option("--live", "check rotation steps against the credentials Auth0 holds, as `pulumi preview` does (README, the live guard)");
+    .option(
+      "--live",
+      "check rotation steps against the credentials Auth0 holds, as `pulumi preview` does (docs/rotation.md, the live rotation guard)",
+    );
   withTenantOptions(plan, io, false).action((opts: PlanOptions) =>
     run(async () => {
       if (opts.compare) return compare(io, opts.dir, opts.compare, opts.json === true);

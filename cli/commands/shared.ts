@@ -44,7 +44,7 @@ export function intOption(value: string, option: string, min: number, max: numbe
 }
 
 /**
- * A command's JSON result: indented for a person at a terminal, one line for a program (a 10,000-application plan is
- * half the size and written three times faster; `| jq .` indents it).
+ * A command's JSON result: indented for a person at a terminal, one line for a program (smaller and faster to write
+ * for a big plan; `| jq .` indents it).
  */
 export const json = (value: unknown, io: Pick<Io, "isTTY">) => JSON.stringify(value, null, io.isTTY ? 2 : undefined) + "\n";

@@ -4,7 +4,7 @@ import type { ActionSpec, TenantSpec } from "../spec/types";
 import type { Bundle, FileReader } from "./bundle";
 import { commandBudget } from "../command-budget";
 import { HOST_LIMITS, inspectBundle, sha256 } from "./sandbox";
-import { ACTION_LIMITS, TRIGGERS } from "./triggers";
+import { ACTION_LIMITS, TRIGGERS } from "../spec/triggers";
 
 export interface BuildContext {
   /** Reads project files (a working tree or a git revision). */

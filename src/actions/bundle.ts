@@ -3,7 +3,7 @@ import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { build, type ImportKind, type Loader, type Metafile, type Plugin } from "esbuild";
 import { sha256 } from "./sandbox";
-import type { ActionRuntime } from "./triggers";
+import type { ActionRuntime } from "../spec/triggers";
 
 export interface Bundle {
   code: string;

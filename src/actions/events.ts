@@ -1,5 +1,5 @@
 import { assertNever } from "../errors";
-import type { Trigger } from "./triggers";
+import type { Trigger } from "../spec/triggers";
 
 /** Builders of Auth0-shaped events for the local runtime, with the fields actions commonly read. */
 

@@ -1,4 +1,4 @@
-import type { TokenKind } from "./triggers";
+import type { TokenKind } from "../spec/triggers";
 
 /** The first line of every bundle this project builds (see bundle.ts CLAIMS_BANNER): the claims its spec declared. */
 const CLAIMS_BANNER = "/* auth0-tenant:claims ";

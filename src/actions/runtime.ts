@@ -1,10 +1,10 @@
 import { performance } from "node:perf_hooks";
 import { commandBudget } from "../command-budget";
-import { claimNameProblem, customClaimsBytes } from "./claim-rules";
+import { claimNameProblem, customClaimsBytes } from "../spec/claim-rules";
 import { ActionLoadError, ActionRunError, actionHost, type ActionHost, type CallReply } from "./sandbox";
-import { ACTION_LIMITS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
+import { ACTION_LIMITS, TRIGGERS, type TokenKind, type Trigger } from "../spec/triggers";
 
-export type { Trigger } from "./triggers";
+export type { Trigger } from "../spec/triggers";
 export { ActionRunError } from "./sandbox";
 
 /**

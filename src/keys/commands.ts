@@ -10,7 +10,7 @@ import { readRegularFile } from "../config/regular-file";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn } from "../config/stack-file";
 import { stackFileConfigLookup } from "../config/config-keys";
 import { providerTime } from "../model/provider-form";
-import { credentialState, DAY_MS, type CredentialState } from "../rotation/expiry";
+import { credentialState, DAY_MS, type CredentialState } from "../spec/expiry";
 import type { PreviousCredentials } from "../rotation/fingerprints";
 import { checkRotation } from "../rotation/rules";
 import { didYouMean, formatIssue, inspectPublicKey, listOrNone, validateTenant } from "../spec";

@@ -1,4 +1,4 @@
-import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
+import { TRIGGER_IDS, type Trigger } from "../spec/triggers";
 import type { Plan } from "../plan";
 import { RISK_ORDER, type Change, type ChangeKind, type Finding, type Risk } from "../review/changes";
 import { runtimeText } from "../review/detectors/actions";

@@ -1,5 +1,5 @@
 import { dump } from "js-yaml";
-import { TRIGGERS, ACTION_RUNTIMES, type Trigger } from "../actions/triggers";
+import { TRIGGERS, ACTION_RUNTIMES, type Trigger } from "../spec/triggers";
 import { claimsInCode } from "../actions/literal-claims";
 import { dict } from "../dict";
 import { excerpt } from "../excerpt";

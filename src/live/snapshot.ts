@@ -1,4 +1,4 @@
-import { TRIGGER_IDS } from "../actions/triggers";
+import { TRIGGER_IDS } from "../spec/triggers";
 import { dict } from "../dict";
 import { DEFAULT_TOKEN_LIFETIME, defaultTokenLifetimeForWeb } from "../spec/token-lifetimes";
 import type {

@@ -2,7 +2,7 @@ import { createPrivateKey, KeyObject, webcrypto, X509Certificate } from "node:cr
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
-import { DAY_MS } from "../rotation/expiry";
+import { DAY_MS } from "../spec/expiry";
 
 /**
  * The local tenant's HTTPS material: a local CA and a certificate for localhost, 127.0.0.1 and ::1 signed by it,

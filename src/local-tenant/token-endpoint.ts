@@ -1,5 +1,5 @@
 import { SignJWT } from "jose";
-import { runCredentialsExchange, type PlannedTenant } from "../actions/bound";
+import { runCredentialsExchange, type PlannedTenant } from "./bound";
 import type { ApiSpec, TenantSpec } from "../spec";
 import { grantsOf } from "../spec/grants";
 import { ASSERTION_TYPE, verifyClientAssertion } from "./assertion";

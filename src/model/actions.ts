@@ -1,6 +1,6 @@
 import type * as auth0 from "@pulumi/auth0";
 import type { Bundle } from "../actions/bundle";
-import { TRIGGERS, type Trigger } from "../actions/triggers";
+import { TRIGGERS, type Trigger } from "../spec/triggers";
 import type { ActionSpec } from "../spec";
 import {
   child,

@@ -1,5 +1,5 @@
 import type { Bundle } from "../actions/bundle";
-import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
+import { TRIGGER_IDS, type Trigger } from "../spec/triggers";
 import { dict } from "../dict";
 import { assertNever } from "../errors";
 import type { CredentialFingerprint } from "../rotation/fingerprints";

@@ -1,6 +1,6 @@
 import { addressOf, RESOURCE_TYPES, type DesiredResource } from "../model";
 import { claimsInCode } from "../actions/literal-claims";
-import { daysLeft } from "../rotation/expiry";
+import { daysLeft } from "../spec/expiry";
 import type { Plan } from "./plan";
 
 export interface CredentialSummary {
@@ -253,9 +253,9 @@ export function planJson(plan: Plan, now: Date) {
 }
 
 /**
- * planJson's compact JSON text in pieces that join to exactly JSON.stringify(planJson(plan, now)). A tenant of 10,000
- * applications plans 50,000 resources (32 MB of JSON): printed a thousand resources at a time, each piece's objects
- * die young instead of all of them, and one 32 MB string, living until the end.
+ * planJson's compact JSON text in pieces that join to exactly JSON.stringify(planJson(plan, now)). A big tenant's plan is
+ * tens of megabytes of JSON: printed a thousand resources at a time, each piece's objects die young instead of all of
+ * them, and one whole string, living until the end.
  */
 export function* planJsonPieces(plan: Plan, now: Date, resourcesPerPiece = 1000): Generator<string> {
   const head = JSON.stringify({ ok: true, ...summarize(plan, now), warnings: plan.warnings });

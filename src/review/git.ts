@@ -65,7 +65,7 @@ export async function gitRevision(repoDir: string, ref: string, options: Revisio
   const cache = new Map<string, Promise<string | undefined>>();
   const blobs = new BlobReader(repoDir, commandBudget());
   // Blob ids by path, one `git ls-tree` per directory: asking cat-file for `<commit>:<path>` walks the directory's
-  // tree for every file (10,000 keys in one directory took git 12 s of CPU); by blob id each read is a lookup.
+  // tree for every file (quadratic in a directory of many keys); by blob id each read is a lookup.
   const listings = new Map<string, Promise<Map<string, { id: string; regular: boolean }>>>();
   const blobIdsIn = (dir: string) => {
     let listing = listings.get(dir);

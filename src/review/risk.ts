@@ -1,4 +1,4 @@
-import { isProductionStack } from "../config/stacks";
+import { isProductionStack } from "../spec/stacks";
 import { RISK_ORDER, type ChangeKind, type Finding, type Risk } from "./changes";
 
 /**

@@ -1,6 +1,6 @@
 import { formatPath, type SpecIssue } from "../spec/issues";
 import type { TenantSpec } from "../spec/types";
-import { credentialState } from "./expiry";
+import { credentialState } from "../spec/expiry";
 import type { PreviousCredentials } from "./fingerprints";
 
 /**

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { dict, toDict } from "../dict";
 import { excerpt } from "../excerpt";
-import { claimNameProblem, isNamespaced } from "../actions/claim-rules";
-import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "../actions/triggers";
+import { claimNameProblem, isNamespaced } from "./claim-rules";
+import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
 import { didYouMean, formatPath, listOrNone, type PathSegment, type SpecIssue } from "./issues";
 import { parseAt } from "./parse";
 import { KEY_PATTERN, resourceKey } from "./schema";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { dict, toDict } from "../dict";
 import { excerpt } from "../excerpt";
-import { TRIGGER_IDS, type Trigger } from "../actions/triggers";
+import { TRIGGER_IDS, type Trigger } from "./triggers";
 import { didYouMean, formatPath, type SpecIssue } from "./issues";
 import { parseAt } from "./parse";
 import { SCOPE_PATTERN } from "./schema";

@@ -5,7 +5,7 @@ import * as path from "node:path";
 
 /**
  * What inspecting a public key found (format, size, RFC 7638 thumbprint, a certificate's end), kept by the SHA-256 of
- * the file's text. Parsing a key is the most expensive step of a plan (about 0.2–0.6 ms a key), so a tenant of 10,000
+ * the file's text. Parsing a key is the most expensive step of a plan (docs/benchmarks.md), so a tenant of 10,000
  * applications reuses what earlier runs found: in the process (a review plans two revisions with mostly the same
  * keys) and on disk between runs. Only successful inspections are kept; the key material itself is always the file's.
  * The disk copy lives in the user's cache directory ($AUTH0_TENANT_CACHE_DIR, else $XDG_CACHE_HOME/auth0-tenant, else

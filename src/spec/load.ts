@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { isProductionStack } from "../config/stacks";
+import { isProductionStack } from "./stacks";
 import { dict, prototypeKeys } from "../dict";
 import { excerpt } from "../excerpt";
 import { assertNever, ProjectFileError, PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
-import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../rotation/expiry";
+import { DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "./expiry";
 import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { adoptableKeys, parseUnmanaged, resolveAdopt, type AdoptEntry } from "./adopt";
 import { parseAt } from "./parse";

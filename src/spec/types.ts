@@ -1,5 +1,5 @@
 import type { ParsedApi, ParsedCredential, ParsedM2MApplication, ParsedWebApplication } from "./schema";
-import type { ActionRuntime, TokenKind, Trigger } from "../actions/triggers";
+import type { ActionRuntime, TokenKind, Trigger } from "./triggers";
 import type { PublicKeyInfo } from "./public-key";
 
 /** The validated tenant spec (keys inspected, actions not yet bundled): the input of the model (src/model). */

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli } from "../support/cli";
 
-const root = path.resolve(__dirname, "../..");
+const root = path.resolve(__dirname, "../../test/fixtures/acme"); // the acme example, not the user's own stacks
 const run = (command: string, args: string[]) => cli([command, ...args], { cwd: root });
 
 describe("npm run action / npm run login on the dev stack", () => {

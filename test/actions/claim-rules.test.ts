@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { claimNameProblem } from "../../src/actions/claim-rules";
+import { claimNameProblem } from "../../src/spec/claim-rules";
 import { directoryReader } from "../../src/config/files";
 import { validateTenant } from "../../src/spec";
 import { tempProject, tenantWithActions } from "../support/temp-project";

@@ -6,7 +6,7 @@ import { localClientId } from "../../src/local-tenant";
 import { inspectPublicKey } from "../../src/spec/public-key";
 import { tenantProgram } from "../../src/program";
 import { underMocks } from "../support/mock-runtime";
-import { projectRoot, validTenant } from "../support/temp-project";
+import { acmeRoot, validTenant } from "../support/temp-project";
 import { liveFixture, READER_ID, readerKeyPair, trustingFetch, type LiveFixture } from "./support";
 
 // The live rotation guard: during preview/up the program checks each rotation step against the credentials Auth0
@@ -21,7 +21,7 @@ const lastOutputs = async () => ({
     billing: {
       clientId: BILLING,
       credentials: [
-        { name: "billing-1", thumbprint: (await inspectPublicKey(readFileSync(path.join(projectRoot, Q3.publicKey), "utf8"))).thumbprint },
+        { name: "billing-1", thumbprint: (await inspectPublicKey(readFileSync(path.join(acmeRoot, Q3.publicKey), "utf8"))).thumbprint },
       ],
     },
   },
@@ -68,7 +68,7 @@ describe("the rotation guard reads the credentials Auth0 holds", () => {
     const added = await store.createCredential(BILLING, {
       credential_type: "public_key",
       name: "dashboard-key",
-      pem: readFileSync(path.join(projectRoot, "keys/payments-2026-q4.pem"), "utf8"),
+      pem: readFileSync(path.join(acmeRoot, "keys/payments-2026-q4.pem"), "utf8"),
     });
     store.updateClient(BILLING, { client_authentication_methods: { private_key_jwt: { credentials: [{ id: added.id }] } } });
     for (const id of before) store.deleteCredential(BILLING, id);

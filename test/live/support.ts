@@ -11,7 +11,7 @@ import type { ReaderSettings } from "../../src/live/settings";
 import { directoryReader } from "../../src/config/files";
 import { layeredTenant } from "../../src/config/layers";
 import { readStackConfig } from "../../src/plan";
-import { projectRoot, tempProject } from "../support/temp-project";
+import { acmeRoot, tempProject } from "../support/temp-project";
 
 /**
  * A fetch that trusts one CA, for readers run inside the test process (NODE_EXTRA_CA_CERTS is read only when a
@@ -116,7 +116,7 @@ export async function liveFixture(options: {
 
 /** An example stack's config with its tenant merged over tenant.yaml (extends resolved), for a project of one file. */
 export async function exampleStackConfig(stack: string): Promise<Record<string, unknown>> {
-  const config = await readStackConfig(projectRoot, stack);
-  const { tenant } = await layeredTenant(config.values["auth0-tenant:tenant"], `Pulumi.${stack}.yaml`, directoryReader(projectRoot));
+  const config = await readStackConfig(acmeRoot, stack);
+  const { tenant } = await layeredTenant(config.values["auth0-tenant:tenant"], `Pulumi.${stack}.yaml`, directoryReader(acmeRoot));
   return { ...config.values, "auth0-tenant:tenant": tenant };
 }

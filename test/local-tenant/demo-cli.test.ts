@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot, tempProject } from "../support/temp-project";
+import { acmeRoot, projectRoot, tempProject } from "../support/temp-project";
 
 const run = promisify(execFile);
 /** The `auth0-tenant` executable itself (package.json bin), as `npx auth0-tenant` runs it. */
@@ -17,7 +17,7 @@ let server: ChildProcess | undefined;
 
 beforeAll(() => {
   project = tempProject();
-  for (const f of ["Pulumi.dev.yaml", "tenant.yaml"]) copyFileSync(path.join(projectRoot, f), path.join(project.root, f));
+  for (const f of ["Pulumi.dev.yaml", "tenant.yaml"]) copyFileSync(path.join(acmeRoot, f), path.join(project.root, f));
   keyDir = mkdtempSync(path.join(tmpdir(), "demo-key-"));
 });
 afterAll(() => {
@@ -26,9 +26,9 @@ afterAll(() => {
   rmSync(keyDir, { recursive: true, force: true });
 });
 
-describe("the README's local demo, through the real commands", () => {
-  // Over 5 s: the README's demo end to end, each step a fresh process of the real executable (key, local tenant with
-  // its TLS CA, token, a second token, the no-tenant case).
+describe("the local demo of docs/local-tenant.md, through the real commands", () => {
+  // Over 5 s: the demo end to end, each step a fresh process of the real executable (key, local tenant with its TLS
+  // CA, token, a second token, the no-tenant case).
   it("make a key, start the local tenant, get a verified token with the action's claims", async () => {
     const key = path.join(keyDir, "reporting.pem");
     await tenantCli(["keys", "rotate", "reporting", "--out", key, "--dir", project.root], projectRoot);

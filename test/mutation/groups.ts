@@ -33,7 +33,7 @@ export const MUTATION_GROUPS: MutationGroup[] = [
   },
   {
     name: "claims",
-    mutate: ["src/actions/claim-rules.ts"],
+    mutate: ["src/spec/claim-rules.ts"],
     tests: [
       "test/rules/claim-case.test.ts",
       "test/actions/claim-rules.test.ts",
@@ -43,7 +43,7 @@ export const MUTATION_GROUPS: MutationGroup[] = [
   },
   {
     name: "rotation",
-    mutate: ["src/rotation/*.ts"],
+    mutate: ["src/rotation/*.ts", "src/spec/expiry.ts"],
     tests: ["test/rules/rotation-boundaries.test.ts", "test/rotation/rotation.test.ts", "test/live/guard.test.ts"],
   },
   {

@@ -13,7 +13,7 @@ import { cli } from "../support/cli";
 import { planStack } from "../../src/plan";
 import { keyPool } from "../support/key-pool";
 import { gitEnv } from "../support/git-repo";
-import { projectRoot, tempProject, validTenant } from "../support/temp-project";
+import { acmeRoot, projectRoot, tempProject, validTenant } from "../support/temp-project";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const runFile = promisify(execFile);
@@ -189,7 +189,7 @@ describe("keys add (an existing public key)", () => {
   });
   it("refuses a truncated PEM", async () => {
     const truncated = path.join(home, "trunc.pem");
-    writeFileSync(truncated, readFileSync(path.join(projectRoot, "keys/billing-2026-q3.pem"), "utf8").slice(0, 200));
+    writeFileSync(truncated, readFileSync(path.join(acmeRoot, "keys/billing-2026-q3.pem"), "utf8").slice(0, 200));
     await refused(() => addKey(ctx, "add", "billing", { publicKey: truncated }), "truncated");
   });
   it("refuses an EC key", () =>
@@ -203,7 +203,7 @@ describe("keys add (an existing public key)", () => {
     refused(() => addKey(ctx, "add", "billing", { publicKey: fixture("keys/expired.crt") }), "the certificate expired on 2021-01-01"));
   it("registers a valid certificate", async () => {
     await addKey(ctx, "add", "billing", {
-      publicKey: path.join(projectRoot, "keys/reporting-2026.crt"),
+      publicKey: path.join(acmeRoot, "keys/reporting-2026.crt"),
       name: "billing-cert",
       expires: "2028-01-01",
     });
@@ -318,11 +318,11 @@ describe("edits change only the lines they must", () => {
   it.each(["dev", "prod"])(
     "keys rotate on the example stack %s adds exactly the credential's lines, every other byte unchanged",
     async (stack) => {
-      const original = readFileSync(path.join(projectRoot, `Pulumi.${stack}.yaml`), "utf8");
-      copyFileSync(path.join(projectRoot, "tenant.yaml"), path.join(project.root, "tenant.yaml"));
+      const original = readFileSync(path.join(acmeRoot, `Pulumi.${stack}.yaml`), "utf8");
+      copyFileSync(path.join(acmeRoot, "tenant.yaml"), path.join(project.root, "tenant.yaml"));
       writeFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), original);
-      for (const f of readdirSync(path.join(projectRoot, "keys")))
-        copyFileSync(path.join(projectRoot, "keys", f), path.join(project.root, "keys", f));
+      for (const f of readdirSync(path.join(acmeRoot, "keys")))
+        copyFileSync(path.join(acmeRoot, "keys", f), path.join(project.root, "keys", f));
       await addKey({ ...ctx, stack }, "rotate", "billing", { name: "billing-next" });
       const edited = readFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), "utf8").split("\n");
       const before = original.split("\n");

@@ -9,7 +9,7 @@ import { addKey, retireKey, type KeysContext } from "../../src/keys/commands";
 import { RESOURCE_TYPES } from "../../src/model";
 import { planStack } from "../../src/plan";
 import { selfReferenceName, tenantProgram } from "../../src/program";
-import { credentialState } from "../../src/rotation/expiry";
+import { credentialState } from "../../src/spec/expiry";
 import type { PreviousCredentials } from "../../src/rotation/fingerprints";
 import { checkRotation } from "../../src/rotation/rules";
 import { SpecError } from "../../src/spec";

@@ -6,7 +6,7 @@ import {
   customClaimsBytes,
   isAuth0Audience,
   isNamespaced,
-} from "../../src/actions/claim-rules";
+} from "../../src/spec/claim-rules";
 import { validateTenant } from "../../src/spec";
 import { rsaPublicKeyOfBits } from "../support/rsa-keys";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isProductionStack } from "../../src/config/stacks";
+import { isProductionStack } from "../../src/spec/stacks";
 import type { Plan } from "../../src/plan";
 import type { ChangeKind, Finding, Risk } from "../../src/review/changes";
 import { grants } from "../../src/review/detectors/grants";

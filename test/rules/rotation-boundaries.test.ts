@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { credentialState, DAY_MS, daysLeft, DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../../src/rotation/expiry";
+import { credentialState, DAY_MS, daysLeft, DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../../src/spec/expiry";
 import { fingerprintOf, previousFromOutputs, previousFromSpec, type PreviousCredential } from "../../src/rotation/fingerprints";
 import { checkRotation } from "../../src/rotation/rules";
 import type { ApplicationSpec, CredentialSpec, TenantSpec } from "../../src/spec";

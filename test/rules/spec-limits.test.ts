@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ACTION_LIMITS } from "../../src/actions/triggers";
+import { ACTION_LIMITS } from "../../src/spec/triggers";
 import { directoryReader } from "../../src/config/files";
 import { TOKEN_LIFETIME, validateTenant, type SpecContext } from "../../src/spec";
-import { projectRoot, tenantWithActions } from "../support/temp-project";
+import { acmeRoot, tenantWithActions } from "../support/temp-project";
 
 /**
  * Every length, count and range limit of the tenant spec at limit −1, the limit and +1, and the name rules in upper and
@@ -16,7 +16,7 @@ type Row = { name: string; edit: (t: Tenant) => void; error?: [path: string, tex
 async function validate(edit: (t: Tenant) => void, ctx: Partial<SpecContext> = {}) {
   const t = tenantWithActions();
   edit(t);
-  return validateTenant(t, { stack: "dev", now: NOW, readFile: directoryReader(projectRoot), project: "auth0-tenant", ...ctx });
+  return validateTenant(t, { stack: "dev", now: NOW, readFile: directoryReader(acmeRoot), project: "auth0-tenant", ...ctx });
 }
 
 function expectOutcome(r: Awaited<ReturnType<typeof validate>>, error: Row["error"]) {

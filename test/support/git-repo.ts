@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { projectRoot } from "./temp-project";
+import { acmeRoot } from "./temp-project";
 
 /** An environment in which git commits without a user configuration. */
 export const gitEnv = {
@@ -13,11 +13,11 @@ export const gitEnv = {
   GIT_COMMITTER_EMAIL: "t@example.com",
 };
 
-/** A throwaway git repository holding a copy of this project's tenant files, committed as the base revision. */
+/** A throwaway git repository holding a copy of the acme example's tenant files, committed as the base revision. */
 export function throwawayRepo() {
   const dir = mkdtempSync(path.join(tmpdir(), "review-repo-"));
   for (const f of ["Pulumi.yaml", "tenant.yaml", "Pulumi.dev.yaml", "Pulumi.prod.yaml", "keys", "actions"])
-    cpSync(path.join(projectRoot, f), path.join(dir, f), { recursive: true });
+    cpSync(path.join(acmeRoot, f), path.join(dir, f), { recursive: true });
   const git = (...args: string[]) =>
     execFileSync("git", args, {
       cwd: dir,

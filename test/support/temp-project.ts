@@ -5,15 +5,22 @@ import * as path from "node:path";
 export const projectRoot = path.resolve(__dirname, "../..");
 
 /**
- * A throwaway project directory with this project's keys plus the test fixtures' bad keys under keys/,
+ * The acme example tenant the tool's own tests run on: a copy of the stacks, tenant.yaml, actions/ and keys/ this
+ * repository ships with. The files at the repository's root are the user's to edit (rotate, import, add); the tool's
+ * tests never read them, so `npm test` stays green after a README journey (test/user-stacks.test.ts).
+ */
+export const acmeRoot = path.join(projectRoot, "test/fixtures/acme");
+
+/**
+ * A throwaway project directory with the acme example's keys and actions plus the test fixtures' bad keys under keys/,
  * so specs can point at both without touching the real tree.
  */
 export function tempProject(extraFiles: Record<string, string> = {}): { root: string; cleanup: () => void } {
   const root = mkdtempSync(path.join(tmpdir(), "auth0-tenant-"));
-  cpSync(path.join(projectRoot, "keys"), path.join(root, "keys"), { recursive: true });
+  cpSync(path.join(acmeRoot, "keys"), path.join(root, "keys"), { recursive: true });
   cpSync(path.join(projectRoot, "test/fixtures/keys"), path.join(root, "keys/fixtures"), { recursive: true });
-  cpSync(path.join(projectRoot, "actions"), path.join(root, "actions"), { recursive: true });
-  cpSync(path.join(projectRoot, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+  cpSync(path.join(acmeRoot, "actions"), path.join(root, "actions"), { recursive: true });
+  cpSync(path.join(acmeRoot, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
   for (const [file, text] of Object.entries(extraFiles)) {
     mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     writeFileSync(path.join(root, file), text);

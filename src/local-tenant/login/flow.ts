@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { compactVerify, createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose";
-import { runPostLogin, type PlannedTenant } from "../../actions/bound";
+import { runPostLogin, type PlannedTenant } from "../bound";
 import type { UserInfo } from "../../actions/events";
 import type { ApiSpec } from "../../spec/types";
 import { invalidClient, invalidRequest, OAuthError } from "../errors";
@@ -77,7 +77,7 @@ function eventUser(user: TestUser): UserInfo {
 /**
  * The user login of the local tenant: /authorize, the login form, the authorization_code and refresh_token grants,
  * /userinfo and the two logout endpoints, over the plan's web applications and the test users. The bound post-login
- * actions run in the same action runtime the client-credentials path uses (src/actions/bound.ts).
+ * actions run in the same action runtime the client-credentials path uses (src/local-tenant/bound.ts).
  */
 export class LoginFlow {
   readonly clients: Map<string, WebClient>;

@@ -57,7 +57,7 @@ export interface IssuedTokens {
  * (the authorization code flow, PKCE included, uses "Token Expiration", not the one for browser flows:
  * https://auth0.com/docs/secure/tokens/access-tokens/update-access-token-lifetime). The ID token (only with `openid`)
  * carries nonce, auth_time and sid, and the profile claims of the scopes; custom claims come first so that no action
- * can overwrite a standard one (the runtime has dropped such names already, src/actions/claim-rules.ts).
+ * can overwrite a standard one (the runtime has dropped such names already, src/spec/claim-rules.ts).
  * The spec declares no RBAC / token dialect for APIs, so no `permissions` claim is issued.
  */
 export async function issueTokens(grant: LoginGrant, issuer: string, signingKeys: SigningKeys, now: Date): Promise<IssuedTokens> {

@@ -29,7 +29,7 @@ export const MANAGEMENT_SCOPES = [
 export type ManagementScope = (typeof MANAGEMENT_SCOPES)[number]["value"];
 export const ALL_MANAGEMENT_SCOPES: ManagementScope[] = MANAGEMENT_SCOPES.map((s) => s.value);
 
-/** What a tenant reader (import, drift, the rotation guard) needs, and the README's "previewer" holds. */
+/** What a tenant reader (import, drift, the rotation guard) needs, and the previewer of docs/ci-github.md holds. */
 export const READ_SCOPES: ManagementScope[] = [
   "read:clients",
   "read:client_credentials",

@@ -1,5 +1,5 @@
 import { inspectPublicKey, type PublicKeyInfo } from "../../spec/public-key";
-import { ACTION_LIMITS } from "../../actions/triggers";
+import { ACTION_LIMITS } from "../../spec/triggers";
 import { DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_LIFETIME_FOR_WEB, defaultTokenLifetimeForWeb } from "../../spec/token-lifetimes";
 import {
   actionNotFound,
@@ -22,7 +22,7 @@ import { checkBody, checkStringArray, jsonType, type FieldType } from "./validat
  * records and never leaves the store.
  */
 
-/** An Auth0 client in the Management API's form (no client_secret, no signing_keys: see the README). */
+/** An Auth0 client in the Management API's form (no client_secret, no signing_keys: see docs/live-tenant.md). */
 export interface ClientRecord {
   client_id: string;
   name: string;

@@ -1,5 +1,5 @@
 import { RESOURCE_TYPES } from "../../model";
-import { TRIGGER_IDS } from "../../actions/triggers";
+import { TRIGGER_IDS } from "../../spec/triggers";
 import type { ActionSpec, ClaimSpec } from "../../spec";
 import type { Detector, Finding } from "../changes";
 

@@ -1,5 +1,5 @@
 import { RESOURCE_TYPES } from "../../model";
-import { credentialState } from "../../rotation/expiry";
+import { credentialState } from "../../spec/expiry";
 import { previousFromSpec } from "../../rotation/fingerprints";
 import { checkRotation } from "../../rotation/rules";
 import type { CredentialSpec } from "../../spec";

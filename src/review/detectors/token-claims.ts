@@ -1,5 +1,5 @@
 import { RESOURCE_TYPES } from "../../model";
-import { runCredentialsExchange } from "../../actions/bound";
+import { runCredentialsExchange } from "../../local-tenant/bound";
 import { CommandLimitError } from "../../errors";
 import type { Plan } from "../../plan";
 import type { Detector, Finding } from "../changes";

@@ -1,5 +1,5 @@
-import { formatPath, type SpecIssue } from "../spec/issues";
-import type { ApplicationSpec, CredentialSpec } from "../spec/types";
+import { formatPath, type SpecIssue } from "./issues";
+import type { ApplicationSpec, CredentialSpec } from "./types";
 
 export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
 export const DAY_MS = 86_400_000;

@@ -1,9 +1,9 @@
-import { localClientId } from "../local-tenant/clients";
+import { localClientId } from "./clients";
 import type { TenantModel } from "../model";
 import type { ApplicationSpec, TenantSpec } from "../spec/types";
-import { credentialsExchangeEvent, postLoginEvent, type UserInfo } from "./events";
-import { runTrigger, type ActionRunResult } from "./runtime";
-import { ACTION_LIMITS, type Trigger } from "./triggers";
+import { credentialsExchangeEvent, postLoginEvent, type UserInfo } from "../actions/events";
+import { runTrigger, type ActionRunResult } from "../actions/runtime";
+import { ACTION_LIMITS, type Trigger } from "../spec/triggers";
 
 /**
  * Running the actions bound to a trigger for one application, as Auth0 would: one event builder and one time

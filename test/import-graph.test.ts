@@ -1,0 +1,126 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const root = path.resolve(__dirname, "..");
+
+/** The units whose imports must flow one way: each folder under src/, each file directly in src/, cli/ and components/. */
+function unitOf(file: string): string | undefined {
+  const rel = path.relative(root, file).split(path.sep);
+  if (rel[0] === "cli" || rel[0] === "components") return rel[0];
+  if (rel[0] === "src" && rel.length >= 2) return rel.length === 2 ? `src/${rel[1]!.replace(/\.[cm]?[jt]s$/, "")}` : `src/${rel[1]}`;
+  return undefined;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const at = path.join(dir, name);
+    if (statSync(at).isDirectory()) return sourceFiles(at);
+    return /\.(ts|mts|cts|cjs|mjs)$/.test(name) && !name.endsWith(".d.ts") ? [at] : [];
+  });
+}
+
+function resolve(from: string, specifier: string): string | undefined {
+  if (!specifier.startsWith(".")) return undefined;
+  const base = path.resolve(path.dirname(from), specifier);
+  const candidates = [base, ...[".ts", ".cjs", ".mjs", ".js", ".json"].map((e) => base + e), path.join(base, "index.ts")];
+  return candidates.find((c) => existsSync(c) && statSync(c).isFile());
+}
+
+/** Unit → unit → one file-level import that makes the edge (for the message). Type-only imports count too. */
+function unitGraph(): Map<string, Map<string, string>> {
+  const graph = new Map<string, Map<string, string>>();
+  const files = ["src", "cli", "components"].flatMap((d) => sourceFiles(path.join(root, d)));
+  for (const file of files) {
+    const from = unitOf(file)!;
+    if (!graph.has(from)) graph.set(from, new Map());
+    // preProcessFile lists static imports, exports-from, import() and require() calls.
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+    for (const { fileName } of importedFiles) {
+      const target = resolve(file, fileName);
+      const to = target && unitOf(target);
+      if (!to || to === from || graph.get(from)!.has(to)) continue;
+      graph.get(from)!.set(to, `${path.relative(root, file)} imports ${fileName}`);
+    }
+  }
+  return graph;
+}
+
+/** Strongly connected components with more than one unit (Tarjan), each sorted, then one cycle path inside each. */
+function cycles(graph: Map<string, Map<string, string>>): string[][] {
+  let index = 0;
+  const indexOf = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    indexOf.set(v, index);
+    low.set(v, index++);
+    stack.push(v);
+    for (const w of graph.get(v)?.keys() ?? []) {
+      if (!indexOf.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (stack.includes(w)) low.set(v, Math.min(low.get(v)!, indexOf.get(w)!));
+    }
+    if (low.get(v) === indexOf.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do component.push((w = stack.pop()!));
+      while (w !== v);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const v of [...graph.keys()].sort()) if (!indexOf.has(v)) visit(v);
+  return found.sort((a, b) => a[0]!.localeCompare(b[0]!));
+}
+
+/** The shortest path from a back to a (a cycle through a), by breadth-first search inside the component. */
+function cyclePath(graph: Map<string, Map<string, string>>, component: string[]): string[] {
+  const start = component[0]!;
+  const previous = new Map<string, string>();
+  const queue = [start];
+  while (queue.length > 0) {
+    const v = queue.shift()!;
+    for (const w of graph.get(v)?.keys() ?? []) {
+      if (!component.includes(w)) continue;
+      if (w === start) {
+        const path = [v];
+        while (path[0] !== start) path.unshift(previous.get(path[0]!)!);
+        return [...path, start];
+      }
+      if (!previous.has(w)) {
+        previous.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  return component;
+}
+
+describe("imports flow one way between the source folders", () => {
+  it("the scan sees the imports (a cycle planted in a graph is found, with its path)", () => {
+    const planted = new Map([
+      ["src/spec", new Map([["src/actions", "x"]])],
+      ["src/actions", new Map([["src/model", "y"]])],
+      ["src/model", new Map([["src/spec", "z"]])],
+      ["cli", new Map([["src/spec", "w"]])],
+    ]);
+    expect(cycles(planted)).toEqual([["src/actions", "src/model", "src/spec"]]);
+    expect(cyclePath(planted, ["src/actions", "src/model", "src/spec"])).toEqual(["src/actions", "src/model", "src/spec", "src/actions"]);
+    const real = unitGraph();
+    expect(real.get("cli")?.has("src/plan")).toBe(true);
+    expect(real.get("src/model")?.has("src/spec")).toBe(true);
+  });
+
+  it("no cycle between src/<folder>, the files in src/, cli/ and components/", () => {
+    const graph = unitGraph();
+    const report = cycles(graph).map((component) => {
+      const route = cyclePath(graph, component);
+      const edges = route.slice(1).map((to, i) => `  ${route[i]} -> ${to}: ${graph.get(route[i]!)!.get(to)}`);
+      return [`cycle among ${component.join(", ")}:`, ...edges].join("\n");
+    });
+    expect(report.join("\n")).toBe("");
+  });
+});
