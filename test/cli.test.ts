@@ -268,7 +268,9 @@ describe("errors that say what to do", () => {
   });
 
   it("a misspelt app or stack gets a did-you-mean", async () => {
-    const app = await cli(["token", "--local", "--app", "reportng", "--key", path.join(root, "test/fixtures/invalid/private-key.pem")], { cwd: acmeRoot });
+    const app = await cli(["token", "--local", "--app", "reportng", "--key", path.join(root, "test/fixtures/invalid/private-key.pem")], {
+      cwd: acmeRoot,
+    });
     expect(app.stderr).toContain('--app reportng: no such application (did you mean "reporting"?');
     const stack = await cli(["plan", "--stack", "prd"], { cwd: acmeRoot });
     expect(stack.stderr).toContain("--stack prd: no Pulumi.prd.yaml");
