@@ -50,7 +50,7 @@ describe("auth0-tenant: one executable", () => {
     [["action", "login-claims"], "error: required option '--event <file>' not specified"],
     [["keys", "status", "--window", "400"], "error: --window 400: a whole number of days (0 to 365)"],
     [
-      ["token", "--app", "reporting", "--key", "test/fixtures/invalid/private-key.pem"],
+      ["token", "--app", "reporting", "--key", path.join(root, "test/fixtures/invalid/private-key.pem")],
       "error: give exactly one of --local (the local tenant) and --domain <tenant domain>",
     ],
     [["drift", "--domain", "acme.eu.auth0.com"], "error: required option '-s, --stack <name>' not specified"],
