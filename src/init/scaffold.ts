@@ -1,6 +1,7 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync } from "node:fs";
 import * as path from "node:path";
 import { ProjectError } from "../errors";
+import { removeProjectFile, writeProjectFile } from "../fs/confined-write";
 import { addKey, type KeysContext } from "../keys/commands";
 import { APP, COPIED, templates, type Scaffold } from "./templates";
 
@@ -21,8 +22,9 @@ export interface InitOptions extends Scaffold {
 
 /**
  * Writes a new tenant repository into `dir`, then adds the app's first key with the key tool (the private half
- * outside the repository). Refuses, writing nothing, when any file it would write exists; each file is created with
- * O_EXCL ('wx'), so one that appears meanwhile is not overwritten either; on a failure the files it wrote are removed.
+ * outside the repository). Refuses, writing nothing, when any file it would write exists; each file goes through the
+ * confined writer without overwrite, so one that appears meanwhile is not overwritten either, and a linked directory
+ * cannot lead a file out of the repository; on a failure the files it wrote are removed.
  */
 export async function init(options: InitOptions): Promise<{ files: string[]; keyLines: string[] }> {
   const files: Record<string, string> = { ...templates(options) };
@@ -33,11 +35,11 @@ export async function init(options: InitOptions): Promise<{ files: string[]; key
       `${options.dir}: ${there.join(", ")} already exist${there.length === 1 ? "s" : ""}; init never overwrites (use an empty directory)`,
     );
   const written: string[] = [];
+  const dirsBefore = new Set(parentsOf(Object.keys(files)).filter((d) => existsSync(path.join(options.dir, d))));
+  mkdirSync(options.dir, { recursive: true });
   try {
     for (const [rel, text] of Object.entries(files)) {
-      const file = path.join(options.dir, rel);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, text, { flag: "wx" });
+      await writeProjectFile(options.dir, rel, text);
       written.push(rel);
     }
     mkdirSync(path.join(options.dir, "keys"), { recursive: true });
@@ -51,7 +53,18 @@ export async function init(options: InitOptions): Promise<{ files: string[]; key
     const key = await addKey(ctx, "new", APP, { ...(options.keyOut ? { out: options.keyOut } : {}) });
     return { files: written, keyLines: key.lines };
   } catch (e) {
-    for (const rel of written.reverse()) rmSync(path.join(options.dir, rel), { force: true });
+    for (const rel of written.reverse()) await removeProjectFile(options.dir, rel);
+    for (const d of parentsOf(written)) {
+      const full = path.join(options.dir, d);
+      if (!dirsBefore.has(d) && existsSync(full) && readdirSync(full).length === 0) rmdirSync(full);
+    }
     throw e;
   }
+}
+
+/** The directories above these project files, deepest first. */
+function parentsOf(files: readonly string[]): string[] {
+  const dirs = new Set<string>();
+  for (const rel of files) for (let d = path.dirname(rel); d !== "."; d = path.dirname(d)) dirs.add(d);
+  return [...dirs].sort((a, b) => b.split("/").length - a.split("/").length);
 }

@@ -75,4 +75,17 @@ describe("auth0-tenant init: a new tenant repository that plans and tests green"
     const again = await cli(["init", path.join(scratch, "acme-auth")], { cwd: scratch, env });
     expect(again.code).toBe(1);
   });
+
+  it("writes through the confined writer: a linked directory in the target cannot lead a file out of it", async () => {
+    const target = path.join(scratch, "linked");
+    const outside = path.join(scratch, "outside");
+    mkdirSync(target);
+    mkdirSync(outside);
+    symlinkSync(outside, path.join(target, ".github"));
+    const r = await cli(["init", target], { cwd: scratch, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("symbolic link");
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(target)).toEqual([".github"]);
+  });
 });
