@@ -90,8 +90,9 @@ class ManagementRouter extends Router {
           this.respond(ctx, new ManagementApiError(405, `${method} is not allowed on this path (allowed: ${allow})`), { allow }),
       };
     }
-    const scope = unservedEndpointScope(method, pathname.slice(MANAGEMENT_BASE_PATH.length));
-    if (scope) return { params: {}, handler: (ctx) => this.unserved(ctx, method, pathname, scope) };
+    // `pathname` is the path under the mount point (/users for /api/v2/users).
+    const scope = unservedEndpointScope(method, pathname);
+    if (scope) return { params: {}, handler: (ctx) => this.unserved(ctx, method, ctx.url.pathname, scope) };
     // Recorded for unknown paths: {"statusCode":404,"error":"Not Found","message":"Not Found"}.
     return { params: {}, handler: (ctx) => this.respond(ctx, notFound("Not Found")) };
   }

@@ -13,10 +13,10 @@ export interface TenantSettings {
 export const MODELLED_SETTINGS = ["default_audience"] as const;
 
 export function updateTenantSettings(settings: TenantSettings, body: unknown): TenantSettings {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw payloadError("Expected type object but found type " + typeof body);
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw payloadError("Expected type object but found type " + typeof body);
   const other = Object.keys(body).filter((k) => !(MODELLED_SETTINGS as readonly string[]).includes(k));
-  if (other.length > 0)
-    throw payloadError(`the local tenant models ${MODELLED_SETTINGS.join(", ")} only, not ${other.join(", ")}`);
+  if (other.length > 0) throw payloadError(`the local tenant models ${MODELLED_SETTINGS.join(", ")} only, not ${other.join(", ")}`);
   const audience = (body as { default_audience?: unknown }).default_audience;
   if (audience !== undefined) {
     if (typeof audience !== "string") throw payloadError(`Expected type string but found type ${typeof audience}`, "default_audience");
