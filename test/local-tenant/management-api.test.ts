@@ -817,6 +817,8 @@ describe("the emulator's gaps closed (issue 27 item 5)", () => {
     expect(holder.body).toMatchObject({ statusCode: 501, error: "Not Implemented", errorCode: "not_served_locally" });
     expect(holder.body.message).toMatch(/^GET \/api\/v2\/users is an Auth0 Management API endpoint the local tenant does not serve/);
     expect((await get("/no-such-collection")).status).toBe(404);
+    expect((await api("DELETE", "/logs/abc")).status).toBe(404); // Auth0 has no delete:logs: no such endpoint
+    expect((await get("/constructor")).status).toBe(404);
   });
 
   it("the tenant's legacy global client: listed with global: true, selected by is_global, read-only", async () => {

@@ -3,7 +3,8 @@ import { payloadError } from "./errors";
 /**
  * The tenant settings the local tenant models (`GET/PATCH /api/v2/tenants/settings`): `default_audience`, the API
  * a token request without `audience` gets a token for (Auth0: "Default Audience" under the tenant's API
- * Authorization Settings; the empty string clears it). The other settings are Auth0's alone: a PATCH of one is refused
+ * Authorization Settings; support.auth0.com, "Value of the Audience Attribute in Access Token Requests and its
+ * Significance": a tenant's default audience is applied to requests that name none; the empty string clears it). The other settings are Auth0's alone: a PATCH of one is refused
  * rather than acknowledged and dropped.
  */
 export interface TenantSettings {
