@@ -879,7 +879,7 @@ describe("the emulator's gaps closed (issue 27 item 5)", () => {
       rateLimit: parseRateLimit("1/60"),
     });
     try {
-      expect(describeManagementApi(limited)).toContain("rate limit enforced: 1 requests per 60 s");
+      expect(describeManagementApi(limited)).toContain("rate limit enforced: at most 1 per 60 s");
       const statuses = [];
       for (let i = 0; i < 2; i++) {
         const r = await fetch(`${limited.url}/api/v2/clients`);

@@ -72,7 +72,7 @@ export function describeManagementApi(tenant: LocalTenant): string {
   const clients = management.managementClients;
   const lines = [`Management API  ${url}/api/v2/ (audience ${url}/api/v2/ or ${management.audience}), seeded from the plan as if deployed`];
   const limit = management.rateLimit;
-  if (limit.enforce) lines.push(`  rate limit enforced: ${limit.limit} requests per ${limit.windowSeconds} s, then 429 with retry-after`);
+  if (limit.enforce) lines.push(`  rate limit enforced: at most ${limit.limit} per ${limit.windowSeconds} s, then 429 with retry-after`);
   if (clients.length === 0) {
     lines.push("  no management client: start with --management-key <public.pem> to register one");
   } else {
