@@ -881,12 +881,14 @@ describe("the emulator's gaps closed (issue 27 item 5)", () => {
     try {
       expect(describeManagementApi(limited)).toContain("rate limit enforced: at most 1 per 60 s");
       const statuses = [];
-      for (let i = 0; i < 2; i++) {
-        const r = await fetch(`${limited.url}/api/v2/clients`);
+      for (const p of ["/clients", "/clients", "/users", "/no-such-collection"]) {
+        const r = await fetch(`${limited.url}/api/v2${p}`);
         statuses.push([r.status, r.headers.get("retry-after") !== null, r.headers.get("x-ratelimit-remaining")]);
       }
       expect(statuses).toEqual([
         [401, false, "0"],
+        [429, true, "0"],
+        [429, true, "0"], // the limit is the tenant's: unserved and unknown paths count and are refused too
         [429, true, "0"],
       ]);
     } finally {

@@ -1,7 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { Router, type Handler, type RequestContext } from "../router";
 import { requireScope, verifyBearer, type BearerToken, type ManagementAuth } from "./auth";
-import { invalidQuery, ManagementApiError, notFound, notServedLocally } from "./errors";
+import { invalidQuery, ManagementApiError, notFound, notServedLocally, tooManyRequests } from "./errors";
 import { faultError, type Faults, type RateLimiter } from "./faults";
 import { booleanParam, checkpointPage, isCheckpoint, offsetPage, offsetParams, protoPage } from "./paging";
 import type { ManagementScope } from "./scopes";
@@ -115,9 +115,11 @@ export function managementRouter(rc: RouteContext): { router: Router; endpoints:
   const { store } = rc;
   const endpoints: EndpointDescription[] = [];
 
-  const respond = (ctx: RequestContext, error: ManagementApiError, headers: Record<string, string> = {}) => {
+  const respond = (ctx: RequestContext, answer: ManagementApiError, headers: Record<string, string> = {}) => {
     const limit = rc.rateLimit.take(rc.now().getTime());
-    send(ctx.res, error.status, error.toJSON(), { ...limit.headers, ...headers, ...error.headers });
+    // The limit is the tenant's, whatever the path: an enforced one refuses unknown and unserved paths too.
+    const error = limit.limited ? tooManyRequests({ "retry-after": String(limit.retryAfter) }) : answer;
+    send(ctx.res, error.status, error.toJSON(), { ...limit.headers, ...(limit.limited ? {} : headers), ...error.headers });
     rc.log({ method: ctx.req.method ?? "GET", path: `${ctx.url.pathname}${ctx.url.search}`, status: error.status, at: rc.now() });
   };
   const router = new ManagementRouter(respond, rc);
@@ -136,11 +138,7 @@ export function managementRouter(rc: RouteContext): { router: Router; endpoints:
           status = error.status;
           return send(ctx.res, status, body ?? error.toJSON(), { ...headers, ...error.headers });
         }
-        if (limit.limited) {
-          throw new ManagementApiError(429, "Global limit has been reached", "too_many_requests", {
-            "retry-after": String(limit.retryAfter),
-          });
-        }
+        if (limit.limited) throw tooManyRequests({ "retry-after": String(limit.retryAfter) });
         const token = await verifyBearer(ctx.req.headers.authorization, ctx.origin, rc);
         requireScope(token, scopes);
         checkQuery(ctx.url.searchParams, queryParams);
