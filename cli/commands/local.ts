@@ -20,6 +20,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
     .option("--management-key <public.pem>", "register a Management API client with this public key", existing("--management-key", io.cwd))
     .option("--management-client-id <id>", "its client id")
     .option("--management-scopes <scopes>", "its scopes: read, all, or a list", "read")
+    .option("--rate-limit <n[/seconds]>", "enforce a Management API rate limit: 429 past n requests per second (or per window)")
     .option(
       "--users <file>",
       "test users who can log in to the web applications (default: local/users.yaml when it exists)",
@@ -36,6 +37,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
         managementKey?: string;
         managementClientId?: string;
         managementScopes: string;
+        rateLimit?: string;
         users?: string;
         dir: string;
       }) =>
@@ -49,7 +51,8 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           if (typeof plan === "number") return plan;
           const { startLocalTenant } = await import("../../src/local-tenant");
           const { describeLocalTenant } = await import("../../src/local-tenant/describe");
-          const { describeManagementApi, managementClientFromFlags } = await import("../../src/local-tenant/management/cli");
+          const { describeManagementApi, managementClientFromFlags, parseRateLimit } =
+            await import("../../src/local-tenant/management/cli");
           const management = opts.managementKey
             ? await managementClientFromFlags({
                 stack: opts.stack,
@@ -58,6 +61,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
                 scopes: opts.managementScopes,
               })
             : undefined;
+          const rateLimit = opts.rateLimit !== undefined ? parseRateLimit(opts.rateLimit) : undefined;
           const { defaultUsersFile, loadUsers, UsersFileError } = await import("../../src/local-tenant/login/users");
           const usersFile = opts.users ?? defaultUsersFile(opts.dir);
           let users;
@@ -81,6 +85,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
               ...(opts.tlsDir ? { tlsDir: opts.tlsDir } : {}),
               ...(opts.customDomain ? { customDomain: opts.customDomain } : {}),
               ...(management ? { managementClients: [management] } : {}),
+              ...(rateLimit ? { rateLimit } : {}),
               users,
             });
           } catch (e) {

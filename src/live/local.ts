@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { TenantReadError } from "../errors";
@@ -40,6 +41,9 @@ export function localDomain(url: string): string {
 export async function reexecTrustingLocalCa(ca: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
   if (env[REEXEC_MARK]) return undefined;
   const file = path.resolve(ca ?? path.join(defaultTlsDir(env), "ca.pem"));
+  // A local tenant started with --tls-dir has its CA elsewhere: the user's own NODE_EXTRA_CA_CERTS is kept (a wrong one
+  // meets the reader's "certificate this process does not trust" error).
+  if (!existsSync(file) && ca === undefined && env.NODE_EXTRA_CA_CERTS) return undefined;
   if (!existsSync(file))
     throw new TenantReadError(
       `no local CA at ${file}: start \`npm run tenant:local\` once (it creates the CA), or pass --ca <file>, or set NODE_EXTRA_CA_CERTS yourself`,
@@ -55,13 +59,22 @@ export async function reexecTrustingLocalCa(ca: string | undefined, env: NodeJS.
   });
 }
 
-/** NODE_EXTRA_CA_CERTS names a file that holds the local CA already (e.g. the user exported tenant:local's line). */
-function alreadyTrusted(extra: string | undefined, ca: string): boolean {
+/**
+ * NODE_EXTRA_CA_CERTS names a file that holds the local CA already (tenant:local's line, or a bundle with it among
+ * others): compared certificate by certificate, so line endings and the bundle's layout do not matter.
+ */
+export function alreadyTrusted(extra: string | undefined, ca: string): boolean {
   if (!extra) return false;
   try {
-    const wanted = readFileSync(ca, "utf8").trim();
-    return wanted !== "" && readFileSync(extra, "utf8").includes(wanted);
+    const wanted = fingerprints(readFileSync(ca, "utf8"));
+    const have = new Set(fingerprints(readFileSync(extra, "utf8")));
+    return wanted.length > 0 && wanted.every((f) => have.has(f));
   } catch {
     return false;
   }
 }
+
+const fingerprints = (pem: string): string[] =>
+  (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
+    (block) => new X509Certificate(block).fingerprint256,
+  );

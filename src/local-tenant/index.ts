@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import { planStack, renderErrors, type Plan } from "../plan";
 import type { Router } from "./router";
-import { LocalManagementApi, type ManagementClientOption } from "./management";
+import { LocalManagementApi, type ManagementClientOption, type RateLimitOptions } from "./management";
 import { listen, localServer, tenantRouter } from "./server";
 import { LoginFlow } from "./login/flow";
 import { corsHeaders, loginRoutes } from "./login/routes";
@@ -47,6 +47,8 @@ export async function startLocalTenant(options: {
   actionSecrets?: Record<string, string>;
   /** Clients that may get a Management API token (private_key_jwt) with the scopes given. */
   managementClients?: readonly ManagementClientOption[];
+  /** The Management API's rate limit; `enforce: true` answers 429 past it (tenant local --rate-limit). */
+  rateLimit?: RateLimitOptions;
   now?: () => Date;
   /** The stack's plan, when the caller has it already (the command line plans first to report spec errors). */
   plan?: Plan;
@@ -72,6 +74,7 @@ export async function startLocalTenant(options: {
     domain: plan.domain,
     signingKeys,
     ...(options.managementClients ? { managementClients: options.managementClients } : {}),
+    ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
   const endpoint = management.tokenEndpoint(plan.spec, {

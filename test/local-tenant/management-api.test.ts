@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { calculateJwkThumbprint, decodeJwt, exportJWK } from "jose";
+import { calculateJwkThumbprint, decodeJwt, exportJWK, SignJWT } from "jose";
 import { createPublicKey } from "node:crypto";
 import { dump } from "js-yaml";
 const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
@@ -15,7 +15,9 @@ import {
   describeManagementApi,
   managementClientFromFlags,
   parseManagementScopes,
+  parseRateLimit,
 } from "../../src/local-tenant/management/cli";
+import { globalClient } from "../../src/local-tenant/management/global-client";
 import { SigningKeys } from "../../src/local-tenant/signing-keys";
 import { tempProject } from "../support/temp-project";
 
@@ -47,6 +49,7 @@ let project: ReturnType<typeof tempProject>;
 let tenant: LocalTenant;
 let clock = new Date();
 const tokens: Record<string, string> = {};
+const signingKeys = SigningKeys.generate();
 
 beforeAll(async () => {
   project = tempProject();
@@ -106,6 +109,7 @@ beforeAll(async () => {
     stack: STACK,
     protocol: "http",
     now: () => clock,
+    signingKeys,
     managementClients: [
       { clientId: "mgmt-reader", publicKeyPem: reader.publicKey, scopes: READ_SCOPES },
       { clientId: "mgmt-writer", publicKeyPem: writer.publicKey, scopes: ALL_MANAGEMENT_SCOPES },
@@ -222,8 +226,10 @@ describe("the local Management API: the plan as if deployed", () => {
     expect(r.status).toBe(200);
     expect(Object.keys(r.body)).toEqual(["total", "start", "limit", "clients"]);
     const byId = new Map<string, any>(r.body.clients.map((c: { client_id: string }) => [c.client_id, c]));
-    expect([...byId.keys()]).toEqual([SVC, PORTAL, "mgmt-reader", "mgmt-writer", "mgmt-narrow"]);
-    expect(r.body).toMatchObject({ total: 5, start: 0, limit: 100 });
+    const globalId = globalClient(tenant.management.store).client_id;
+    expect([...byId.keys()]).toEqual([globalId, SVC, PORTAL, "mgmt-reader", "mgmt-writer", "mgmt-narrow"]);
+    expect(r.body).toMatchObject({ total: 6, start: 0, limit: 100 });
+    byId.delete(globalId); // its own test: "the tenant's legacy global client"
     const credentials = tenant.management.store.credentialsOf(SVC).map((c) => ({ id: c.id }));
     expect(byId.get(SVC)).toMatchObject({
       name: "Service",
@@ -378,10 +384,10 @@ describe("the local Management API: the plan as if deployed", () => {
 
 describe("paging as Auth0 pages", () => {
   it("offset: envelope with include_totals, a bare array without, an empty page past the end, per_page at most 100", async () => {
-    const page1 = await get("/clients?page=1&per_page=2&include_totals=true");
+    const page1 = await get("/clients?page=1&per_page=2&include_totals=true&is_global=false");
     expect(page1.body).toMatchObject({ total: 5, start: 2, limit: 2 });
     expect(page1.body.clients.map((c: any) => c.client_id)).toEqual(["mgmt-reader", "mgmt-writer"]);
-    const bare = await get("/clients?page=2&per_page=2");
+    const bare = await get("/clients?page=2&per_page=2&is_global=false");
     expect(bare.body.map((c: any) => c.client_id)).toEqual(["mgmt-narrow"]);
     expect((await get("/clients?page=9&per_page=2")).body).toEqual([]);
     const tooMany = await get("/clients?per_page=101");
@@ -546,7 +552,7 @@ describe("errors as Auth0 sends them", () => {
     });
     expect((await get("/client-grants/cgr_nope")).body).toMatchObject({ statusCode: 404, errorCode: "inexistent_client_grant" });
     expect((await get(`/clients/${SVC}/credentials/cred_nope`)).status).toBe(404);
-    expect((await get("/users")).body).toEqual({ statusCode: 404, error: "Not Found", message: "Not Found" });
+    expect((await get("/no-such-collection")).body).toEqual({ statusCode: 404, error: "Not Found", message: "Not Found" });
     const wrongMethod = await api("PUT", "/clients");
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toBe("GET, POST, HEAD");
@@ -773,5 +779,120 @@ describe("tenant:local --management-key", () => {
     writeFileSync(privateFile, reader.privateKey, { mode: 0o600 });
     await expect(managementClientFromFlags({ stack: STACK, keyFile: privateFile })).rejects.toThrow(/holds a PRIVATE key/);
     expect(describeManagementApi(tenant)).toContain(`management client mgmt-reader: ${READ_SCOPES.join(" ")}`);
+  });
+});
+
+describe("the emulator's gaps closed (issue 27 item 5)", () => {
+  /** A Management API token signed with the tenant's keys holding `scope` (no local client can be granted an unserved scope). */
+  async function tokenWithScope(scope: string) {
+    const key = (await signingKeys).forAlg("RS256");
+    return new SignJWT({ scope, azp: "mgmt-writer" })
+      .setProtectedHeader({ alg: "RS256", kid: key.kid })
+      .setIssuer(tenant.issuer)
+      .setSubject("mgmt-writer@clients")
+      .setAudience(`${tenant.url}/api/v2/`)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(key.privateKey);
+  }
+
+  it("an Auth0 endpoint it has no model of answers by the caller's scopes (401, 403 insufficient_scope), never 404 or a success", async () => {
+    expect((await get("/users", tokens["mgmt-reader"])).body).toEqual({
+      statusCode: 403,
+      error: "Forbidden",
+      message: "Insufficient scope, expected any of: read:users",
+      errorCode: "insufficient_scope",
+    });
+    expect((await api("DELETE", "/roles/rol_123")).body).toMatchObject({
+      statusCode: 403,
+      message: "Insufficient scope, expected any of: delete:roles",
+    });
+    expect((await api("POST", "/organizations", { body: { name: "x" } })).body.message).toBe(
+      "Insufficient scope, expected any of: create:organizations",
+    );
+    expect((await api("PATCH", "/guardian/factors/sms", { body: {} })).body.message).toMatch(/update:guardian_factors$/);
+    expect((await get("/logs", null)).status).toBe(401);
+    const holder = await get("/users?q=x", await tokenWithScope("read:users"));
+    expect(holder.status).toBe(501);
+    expect(holder.body).toMatchObject({ statusCode: 501, error: "Not Implemented", errorCode: "not_served_locally" });
+    expect(holder.body.message).toMatch(/^GET \/api\/v2\/users is an Auth0 Management API endpoint the local tenant does not serve/);
+    expect((await get("/no-such-collection")).status).toBe(404);
+    expect((await api("DELETE", "/logs/abc")).status).toBe(404); // Auth0 has no delete:logs: no such endpoint
+    expect((await get("/constructor")).status).toBe(404);
+  });
+
+  it("the tenant's legacy global client: listed with global: true, selected by is_global, read-only", async () => {
+    const id = globalClient(tenant.management.store).client_id;
+    const only = await get("/clients?is_global=true", tokens["mgmt-reader"]);
+    expect(only.body).toEqual([expect.objectContaining({ client_id: id, name: "All Applications", global: true })]);
+    expect(only.body[0]).not.toHaveProperty("client_secret");
+    const others = await get("/clients?is_global=false", tokens["mgmt-reader"]);
+    expect(others.body.map((c: { client_id: string }) => c.client_id)).not.toContain(id);
+    expect(others.body.length).toBeGreaterThan(0);
+    expect((await get(`/clients/${id}?fields=global`)).body).toEqual({ global: true });
+    expect((await api("PATCH", `/clients/${id}`, { body: { name: "mine" } })).body).toMatchObject({ statusCode: 403 });
+    expect((await api("DELETE", `/clients/${id}`)).status).toBe(403);
+    expect((await get(`/clients/${id}`)).body.name).toBe("All Applications");
+  });
+
+  it("tenant settings default_audience: a token request without audience gets one for it; cleared with the empty string", async () => {
+    const svcToken = async () => {
+      const assertion = await clientAssertion({ clientId: SVC, privateKeyPem: svc.privateKey, alg: "RS256", audience: tenant.issuer });
+      return requestToken(`${tenant.url}/oauth/token`, {
+        grant_type: "client_credentials",
+        client_assertion_type: ASSERTION_TYPE,
+        client_assertion: assertion,
+      });
+    };
+    const before = await svcToken();
+    expect(before.body).toMatchObject({ error: "access_denied", error_description: expect.stringMatching(/no default audience/) });
+    expect((await get("/tenants/settings")).body).toEqual({});
+    expect((await get("/tenants/settings", tokens["mgmt-reader"])).status).toBe(403);
+    const set = await api("PATCH", "/tenants/settings", { body: { default_audience: "https://orders.mgmt.test" } });
+    expect(set.status).toBe(200);
+    expect(set.body).toEqual({ default_audience: "https://orders.mgmt.test" });
+    const after = await svcToken();
+    expect(after.status, JSON.stringify(after.body)).toBe(200);
+    expect(decodeJwt(String(after.body.access_token))).toMatchObject({
+      aud: "https://orders.mgmt.test",
+      scope: "orders:write orders:read",
+    });
+    const bad = await api("PATCH", "/tenants/settings", { body: { friendly_name: "Acme" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/models default_audience only, not friendly_name/);
+    expect((await api("PATCH", "/tenants/settings", { body: { default_audience: 42 } })).status).toBe(400);
+    expect((await api("PATCH", "/tenants/settings", { body: { default_audience: "" } })).body).toEqual({});
+    expect((await svcToken()).body.error).toBe("access_denied");
+  });
+
+  it("tenant local --rate-limit enforces the limit from the start: parsed, refused when bad, and past it a 429 with retry-after", async () => {
+    expect(parseRateLimit("2")).toEqual({ limit: 2, windowSeconds: 1, enforce: true });
+    expect(parseRateLimit("50/60")).toEqual({ limit: 50, windowSeconds: 60, enforce: true });
+    for (const bad of ["0", "fast", "2/0", "-1", "1/99999"])
+      expect(() => parseRateLimit(bad)).toThrow(/^--rate-limit .*: give requests per second/);
+    const limited = await startLocalTenant({
+      dir: project.root,
+      stack: STACK,
+      protocol: "http",
+      plan: tenant.plan,
+      signingKeys,
+      rateLimit: parseRateLimit("1/60"),
+    });
+    try {
+      expect(describeManagementApi(limited)).toContain("rate limit enforced: at most 1 per 60 s");
+      const statuses = [];
+      for (const p of ["/clients", "/clients", "/users", "/no-such-collection"]) {
+        const r = await fetch(`${limited.url}/api/v2${p}`);
+        statuses.push([r.status, r.headers.get("retry-after") !== null, r.headers.get("x-ratelimit-remaining")]);
+      }
+      expect(statuses).toEqual([
+        [401, false, "0"],
+        [429, true, "0"],
+        [429, true, "0"], // the limit is the tenant's: unserved and unknown paths count and are refused too
+        [429, true, "0"],
+      ]);
+    } finally {
+      await limited.close();
+    }
   });
 });

@@ -194,13 +194,13 @@ describe("the official auth0 v7 ManagementClient against the local Management AP
 
     // Reads, paging across 13 pages of clients (1203 clients, 100 a page).
     expect(out.rateLimitHeader).toBe("50");
-    expect(out.clientIds.length).toBe(WEB_APPS + 3);
+    expect(out.clientIds.length).toBe(WEB_APPS + 4); // with the tenant's global client
     expect(new Set(out.clientIds).size).toBe(out.clientIds.length);
     expect(out.clientIds).toEqual(expect.arrayContaining([SVC, localClientId(STACK, "web-1199"), "sdk-writer", "sdk-narrow"]));
     const clientPages = log
       .filter((r) => r.status === 200 && r.path.startsWith("/api/v2/clients?") && r.path.includes("per_page=100"))
       .map((r) => new URL(r.path, "x:/").searchParams.get("page"));
-    // The first page once for its headers, then the iteration: pages 0 to 12, the last one short (3 clients).
+    // The first page once for its headers, then the iteration: pages 0 to 12, the last one short (4 clients).
     expect(clientPages).toEqual(["0", ...Array.from({ length: 13 }, (_, i) => String(i))]);
     expect(out.svc).toMatchObject({ client_id: SVC, app_type: "non_interactive" });
     expect(out.credentials).toEqual([
@@ -267,5 +267,45 @@ describe("the official auth0 v7 ManagementClient against the local Management AP
     expect(out.serverError).toMatchObject({ management: true, statusCode: 500 });
     expect(failing).toMatchObject({ hits: 1 });
     expect(elapsed).toBeLessThan(15_000);
+  });
+});
+
+/** The SDK's own retry, unconfigured: it must see the enforced limit's 429s and back off until each call is served. */
+const BACKOFF_CHILD = String.raw`
+import { readFileSync } from "node:fs";
+import { ManagementClient } from "auth0";
+const input = JSON.parse(process.argv[1]);
+const m = new ManagementClient({ domain: input.domain, clientId: "sdk-writer", clientAssertionSigningKey: readFileSync(input.writerKey, "utf8"), clientAssertionSigningAlg: "RS256" });
+const started = Date.now();
+const names = [];
+for (let i = 0; i < 4; i++) names.push((await m.resourceServers.get("https://orders.sdk.test")).identifier);
+console.log(JSON.stringify({ names, ms: Date.now() - started }));
+`;
+
+describe("an enforced rate limit (tenant local --rate-limit) against the official SDK's backoff", () => {
+  it("past the limit the SDK meets 429s (retry-after: 1), waits, and every call is served in the end", async () => {
+    const limiter = tenant.management.rateLimit;
+    Object.assign(limiter, { enforce: true, limit: 2, windowSeconds: 1 });
+    const from = tenant.management.requests.length;
+    try {
+      const { stdout } = await run(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          BACKOFF_CHILD,
+          JSON.stringify({ domain: new URL(tenant.url).host, writerKey: path.join(scratch, "writer.key") }),
+        ],
+        { cwd: projectRoot, env: { ...process.env, NODE_EXTRA_CA_CERTS: tenant.tls!.caPath }, timeout: 30_000 },
+      );
+      const out = JSON.parse(stdout) as { names: string[]; ms: number };
+      expect(out.names).toEqual(Array(4).fill("https://orders.sdk.test"));
+      const statuses = tenant.management.requests.slice(from).map((r) => r.status);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(4);
+      expect(statuses).toContain(429); // the SDK met the limit and retried
+      expect(out.ms).toBeGreaterThanOrEqual(900); // it waited for the window to refill (retry-after: 1)
+    } finally {
+      Object.assign(limiter, { enforce: false, limit: 50, windowSeconds: 1 });
+    }
   });
 });

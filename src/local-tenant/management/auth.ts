@@ -97,6 +97,10 @@ export class ManagementTokenEndpoint extends TokenEndpoint {
   }
 
   override async token(params: Record<string, string | undefined>, request: { issuer: string }): Promise<TokenResponse> {
+    // The tenant's default audience stands in for a missing one (tenant-settings.ts); login grants carry theirs from /authorize.
+    const defaultAudience = this.mgmt.store.settings.default_audience;
+    if (!params.audience && defaultAudience && params.grant_type === "client_credentials")
+      params = { ...params, audience: defaultAudience };
     const audience = params.audience;
     if (audience !== undefined && managementAudiences(request.issuer, this.mgmt.store).includes(audience)) {
       return this.managementToken(params, request, audience);

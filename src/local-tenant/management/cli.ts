@@ -3,6 +3,7 @@ import { InputFileError, UsageError } from "../../errors";
 import { localClientId } from "../clients";
 import type { LocalTenant } from "..";
 import { ALL_MANAGEMENT_SCOPES, isManagementScope, READ_SCOPES } from "./scopes";
+import type { RateLimitOptions } from "./faults";
 import type { ManagementClientOption } from "./seed";
 
 /** The client id `tenant:local --management-key` registers when none is given: stable per stack ("@" is never in an app key). */
@@ -20,6 +21,22 @@ export function parseManagementScopes(value: string | undefined): string[] {
     );
   }
   return scopes;
+}
+
+/**
+ * `--rate-limit <n>[/<seconds>]`: Auth0's Management API rate limit, ENFORCED: past n requests per window (1 second
+ * by default) the API answers 429 with retry-after and x-ratelimit-*, so a client's backoff can be tested.
+ */
+export function parseRateLimit(value: string): RateLimitOptions {
+  const m = /^(\d+)(?:\/(\d+))?$/.exec(value.trim());
+  const limit = m ? Number(m[1]) : NaN;
+  const windowSeconds = m?.[2] !== undefined ? Number(m[2]) : 1;
+  if (!m || limit < 1 || limit > 100_000 || windowSeconds < 1 || windowSeconds > 3600) {
+    throw new UsageError(
+      `--rate-limit ${JSON.stringify(value)}: give requests per second (e.g. 2), or requests per window in seconds (e.g. 50/60); 1 to 100000 requests, a window of 1 to 3600 s`,
+    );
+  }
+  return { limit, windowSeconds, enforce: true };
 }
 
 /** The management client of `tenant:local --management-key <public.pem> [--management-client-id] [--management-scopes]`. */
@@ -54,6 +71,8 @@ export function describeManagementApi(tenant: LocalTenant): string {
   // From the start options, not the store: reading the store would build every record of a big tenant before it serves.
   const clients = management.managementClients;
   const lines = [`Management API  ${url}/api/v2/ (audience ${url}/api/v2/ or ${management.audience}), seeded from the plan as if deployed`];
+  const limit = management.rateLimit;
+  if (limit.enforce) lines.push(`  rate limit enforced: at most ${limit.limit} per ${limit.windowSeconds} s, then 429 with retry-after`);
   if (clients.length === 0) {
     lines.push("  no management client: start with --management-key <public.pem> to register one");
   } else {

@@ -13,6 +13,7 @@ export const REASONS: Record<number, string> = {
   413: "Payload Too Large",
   429: "Too Many Requests",
   500: "Internal Server Error",
+  501: "Not Implemented",
   502: "Bad Gateway",
   503: "Service Unavailable",
   504: "Gateway Timeout",
@@ -84,3 +85,11 @@ export const insufficientScope = (anyOf: readonly string[]) =>
 /** Reported for Auth0's 429s (auth0-extensions/auth0-reset-tenant#31). */
 export const tooManyRequests = (headers: Record<string, string>) =>
   new ManagementApiError(429, "Global limit has been reached", "too_many_requests", headers);
+
+/** Not Auth0's: the local tenant has no model of an endpoint the caller may use (management/unserved.ts). */
+export const notServedLocally = (method: string, path: string) =>
+  new ManagementApiError(
+    501,
+    `${method} ${path} is an Auth0 Management API endpoint the local tenant does not serve (it has no model of it); run this call against a real tenant`,
+    "not_served_locally",
+  );

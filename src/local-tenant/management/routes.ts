@@ -1,11 +1,14 @@
 import type { ServerResponse } from "node:http";
 import { Router, type Handler, type RequestContext } from "../router";
 import { requireScope, verifyBearer, type BearerToken, type ManagementAuth } from "./auth";
-import { invalidQuery, ManagementApiError, notFound } from "./errors";
+import { invalidQuery, ManagementApiError, notFound, notServedLocally, tooManyRequests } from "./errors";
 import { faultError, type Faults, type RateLimiter } from "./faults";
 import { booleanParam, checkpointPage, isCheckpoint, offsetPage, offsetParams, protoPage } from "./paging";
 import type { ManagementScope } from "./scopes";
+import { globalClient, globalClientReadOnly, isGlobalClient } from "./global-client";
 import { TRIGGER_VERSIONS } from "./store";
+import { tenantSettingsView, updateTenantSettings } from "./tenant-settings";
+import { unservedEndpointScope } from "./unserved";
 import { actionView, bindingView, clientView, credentialView, deployedView, grantView, resourceServerView, selectFields } from "./views";
 import { parseJsonBody } from "./validate";
 
@@ -69,7 +72,10 @@ const list = (query: URLSearchParams, name: string): string[] | undefined => {
  * 405 in the same shape, instead of the token endpoint's OAuth errors.
  */
 class ManagementRouter extends Router {
-  constructor(private readonly respond: (ctx: RequestContext, error: ManagementApiError, headers?: Record<string, string>) => void) {
+  constructor(
+    private readonly respond: (ctx: RequestContext, error: ManagementApiError, headers?: Record<string, string>) => void,
+    private readonly auth: ManagementAuth,
+  ) {
     super();
   }
 
@@ -84,8 +90,23 @@ class ManagementRouter extends Router {
           this.respond(ctx, new ManagementApiError(405, `${method} is not allowed on this path (allowed: ${allow})`), { allow }),
       };
     }
+    // `pathname` is the path under the mount point (/users for /api/v2/users).
+    const scope = unservedEndpointScope(method, pathname);
+    if (scope) return { params: {}, handler: (ctx) => this.unserved(ctx, method, ctx.url.pathname, scope) };
     // Recorded for unknown paths: {"statusCode":404,"error":"Not Found","message":"Not Found"}.
     return { params: {}, handler: (ctx) => this.respond(ctx, notFound("Not Found")) };
+  }
+
+  /** An Auth0 endpoint with no local model: the caller's token decides between 401, 403 and a plain "not served". */
+  private async unserved(ctx: RequestContext, method: string, pathname: string, scope: string) {
+    try {
+      const token = await verifyBearer(ctx.req.headers.authorization, ctx.origin, this.auth);
+      requireScope(token, [scope]);
+      this.respond(ctx, notServedLocally(method, pathname));
+    } catch (e) {
+      if (!(e instanceof ManagementApiError)) throw e;
+      this.respond(ctx, e);
+    }
   }
 }
 
@@ -94,12 +115,14 @@ export function managementRouter(rc: RouteContext): { router: Router; endpoints:
   const { store } = rc;
   const endpoints: EndpointDescription[] = [];
 
-  const respond = (ctx: RequestContext, error: ManagementApiError, headers: Record<string, string> = {}) => {
+  const respond = (ctx: RequestContext, answer: ManagementApiError, headers: Record<string, string> = {}) => {
     const limit = rc.rateLimit.take(rc.now().getTime());
-    send(ctx.res, error.status, error.toJSON(), { ...limit.headers, ...headers, ...error.headers });
+    // The limit is the tenant's, whatever the path: an enforced one refuses unknown and unserved paths too.
+    const error = limit.limited ? tooManyRequests({ "retry-after": String(limit.retryAfter) }) : answer;
+    send(ctx.res, error.status, error.toJSON(), { ...limit.headers, ...(limit.limited ? {} : headers), ...error.headers });
     rc.log({ method: ctx.req.method ?? "GET", path: `${ctx.url.pathname}${ctx.url.search}`, status: error.status, at: rc.now() });
   };
-  const router = new ManagementRouter(respond);
+  const router = new ManagementRouter(respond, rc);
 
   const route = (method: string, path: string, scopes: readonly ManagementScope[], queryParams: readonly string[], op: Operation) => {
     endpoints.push({ method, path: `${MANAGEMENT_BASE_PATH}${path}`, scopes });
@@ -115,11 +138,7 @@ export function managementRouter(rc: RouteContext): { router: Router; endpoints:
           status = error.status;
           return send(ctx.res, status, body ?? error.toJSON(), { ...headers, ...error.headers });
         }
-        if (limit.limited) {
-          throw new ManagementApiError(429, "Global limit has been reached", "too_many_requests", {
-            "retry-after": String(limit.retryAfter),
-          });
-        }
+        if (limit.limited) throw tooManyRequests({ "retry-after": String(limit.retryAfter) });
         const token = await verifyBearer(ctx.req.headers.authorization, ctx.origin, rc);
         requireScope(token, scopes);
         checkQuery(ctx.url.searchParams, queryParams);
@@ -153,11 +172,10 @@ export function managementRouter(rc: RouteContext): { router: Router; endpoints:
       const global = booleanParam(query, "is_global");
       const fields = list(query, "fields");
       const include = booleanParam(query, "include_fields") ?? true;
-      const clients = [...store.clients.values()]
+      const clients = [globalClient(store), ...store.clients.values()]
         .filter((c) => !appTypes || appTypes.includes(String(c.app_type)))
         .filter((c) => firstParty === undefined || c.is_first_party === firstParty)
-        // No local client is Auth0's global client (the legacy "All Applications" one).
-        .filter(() => global !== true)
+        .filter((c) => global === undefined || (c.global === true) === global)
         .map((c) => selectFields(clientView(c), fields, include));
       return { status: 200, body: offsetPage(clients, "clients", paging) };
     },
@@ -166,15 +184,17 @@ export function managementRouter(rc: RouteContext): { router: Router; endpoints:
     status: 201,
     body: clientView(await store.createClient(json())),
   }));
-  route("GET", "/clients/:id", ["read:clients"], ["fields", "include_fields"], ({ ctx, query }) => ({
-    status: 200,
-    body: selectFields(clientView(store.client(ctx.params.id!)), list(query, "fields"), booleanParam(query, "include_fields") ?? true),
-  }));
-  route("PATCH", "/clients/:id", ["update:clients"], [], ({ ctx, json }) => ({
-    status: 200,
-    body: clientView(store.updateClient(ctx.params.id!, json())),
-  }));
+  route("GET", "/clients/:id", ["read:clients"], ["fields", "include_fields"], ({ ctx, query }) => {
+    const id = ctx.params.id!;
+    const client = isGlobalClient(store, id) ? globalClient(store) : store.client(id);
+    return { status: 200, body: selectFields(clientView(client), list(query, "fields"), booleanParam(query, "include_fields") ?? true) };
+  });
+  route("PATCH", "/clients/:id", ["update:clients"], [], ({ ctx, json }) => {
+    if (isGlobalClient(store, ctx.params.id!)) throw globalClientReadOnly();
+    return { status: 200, body: clientView(store.updateClient(ctx.params.id!, json())) };
+  });
   route("DELETE", "/clients/:id", ["delete:clients"], [], ({ ctx }) => {
+    if (isGlobalClient(store, ctx.params.id!)) throw globalClientReadOnly();
     store.deleteClient(ctx.params.id!);
     return { status: 204 };
   });
@@ -355,6 +375,16 @@ export function managementRouter(rc: RouteContext): { router: Router; endpoints:
   route("PATCH", "/actions/triggers/:triggerId/bindings", ["update:actions"], [], ({ ctx, json }) => ({
     status: 200,
     body: { bindings: store.setBindings(ctx.params.triggerId!, json()).map((b) => bindingView(store, b)) },
+  }));
+
+  // ---- tenant settings (default_audience only: tenant-settings.ts) ----
+  route("GET", "/tenants/settings", ["read:tenant_settings"], ["fields", "include_fields"], () => ({
+    status: 200,
+    body: tenantSettingsView(store.settings),
+  }));
+  route("PATCH", "/tenants/settings", ["update:tenant_settings"], [], ({ json }) => ({
+    status: 200,
+    body: tenantSettingsView(updateTenantSettings(store.settings, json())),
   }));
 
   return { router, endpoints };

@@ -24,6 +24,8 @@ export const MANAGEMENT_SCOPES = [
   { value: "create:client_credentials", description: "Create Client Credentials" },
   { value: "update:client_credentials", description: "Update Client Credentials" },
   { value: "delete:client_credentials", description: "delete Client Credentials" },
+  { value: "read:tenant_settings", description: "Read Tenant Settings" },
+  { value: "update:tenant_settings", description: "Update Tenant Settings" },
 ] as const;
 
 export type ManagementScope = (typeof MANAGEMENT_SCOPES)[number]["value"];

@@ -14,6 +14,7 @@ import {
 import { newId } from "./ids";
 import { MANAGEMENT_SCOPES } from "./scopes";
 import { checkBody, checkStringArray, jsonType, type FieldType } from "./validate";
+import type { TenantSettings } from "./tenant-settings";
 
 /**
  * The local tenant's Management API data: what Auth0 would hold after `pulumi up` of the plan (seed.ts), changed
@@ -275,6 +276,8 @@ interface Tables {
 export class TenantStore {
   readonly domain: string;
   readonly now: () => Date;
+  /** GET/PATCH /tenants/settings; read by the token endpoint, so kept out of the lazily seeded tables. */
+  readonly settings: TenantSettings = {};
   /** Insertion order of grants, for checkpoint paging that survives deletions. */
   private readonly grantSeq = new Map<string, number>();
   private nextSeq = 1;
