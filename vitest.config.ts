@@ -9,8 +9,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     isolate: false,
     // Vitest's default is one worker per core less one: a single worker on a 2-core machine. Much of the suite waits
-    // on child processes (the CLI, the action host, SDK clients), so two workers finish in ~2/3 of the time.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // on child processes (the CLI, the action host, SDK clients) and timers, so one worker more than the cores keeps
+    // the cores busy while a file waits.
+    maxWorkers: availableParallelism() + 1,
     // Tests keep the key-facts cache in memory; test/key-facts-cache.test.ts exercises the disk copy.
     env: { AUTH0_TENANT_CACHE_DIR: "off" },
     reporters: ["default", new SlowestFilesReporter()],
