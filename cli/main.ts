@@ -132,9 +132,11 @@ function allCommands(c: Command): Command[] {
 }
 
 /**
- * The process entry. The exit code and output come from run()'s result and nothing else: the code is set through
- * process.exitCode (so output still being written to a pipe is not cut off), and a process whose event loop drains
- * before run() settles (work left waiting on a handle nothing keeps alive) ends as an internal error, never as exit 0.
+ * The process entry. The exit code and output come from run()'s result and nothing else: once run() settles, the
+ * process ends with its code as soon as stdout and stderr are flushed (a library's timer left armed, such as the auth0
+ * SDK's request timeout after a refused answer, cannot hold a finished command open), and a process whose event loop
+ * drains before run() settles (work left waiting on a handle nothing keeps alive) ends as an internal error, never as
+ * exit 0.
  */
 export function main(): void {
   const argv = process.argv.slice(2);
@@ -155,16 +157,22 @@ export function main(): void {
     if (result !== undefined) process.exit(result);
   });
   run(argv, processIo(argv)).then(
-    (code) => {
-      result = code;
-      process.exitCode = code;
-    },
+    (code) => endWith(code),
     (e: unknown) => {
-      result = EXIT.internal;
       process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-      process.exitCode = EXIT.internal;
+      endWith(EXIT.internal);
     },
   );
+  function endWith(code: number): void {
+    result = code;
+    process.exitCode = code;
+    let pending = 2;
+    const flushed = () => {
+      if (--pending === 0) process.exit(code);
+    };
+    process.stdout.write("", flushed);
+    process.stderr.write("", flushed);
+  }
 }
 
 if (require.main === module) main();

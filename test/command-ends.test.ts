@@ -215,6 +215,20 @@ main();
   });
 });
 
+describe("the entry point: work left armed after the command's result", () => {
+  it("does not hold a finished command open (a library's timer, e.g. the auth0 SDK's request timeout)", async () => {
+    // A timer armed for longer than the test's bound, kept alive (ref'd), as a library may leave one behind.
+    const linger = path.join(work, "linger.cjs");
+    writeFileSync(linger, "setTimeout(() => {}, 10 * 60_000);\n");
+    const started = Date.now();
+    const r = await runBin(["plan", "--json"], project(), { env: { NODE_OPTIONS: `--require ${linger}` } });
+    expect(r.signal, "killed at the test's bound: the process outlived its result").toBeNull();
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty("resourceTotal");
+    expect(Date.now() - started).toBeLessThan(COMMAND_BOUND_MS);
+  });
+});
+
 describe("an action that keeps the event loop busy or loops in what it throws: plan, action and review say so and fail", () => {
   const cases: [string, string, string[]][] = [];
   for (const [name, code] of Object.entries({ microtaskLoop: HOSTILE.microtaskLoop, loopingMessage: HOSTILE.loopingMessage }))
