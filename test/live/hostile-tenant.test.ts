@@ -215,10 +215,9 @@ describe("lists that never end are bounded, and the message says how to raise th
   });
 });
 
-// Over 5 s: each command here outlives its result by ~20 s. The reader's fetch refuses the HTML page by throwing, and
-// the SDK clears its per-request timer (timeoutSeconds, 20 s) only when the fetch resolves (auth0 7.1.0,
-// dist/cjs/management/core/fetcher/makeRequest.js), so that timer keeps the finished process alive; no CLI option
-// lowers it. The executable also compiles itself on its first run after a source change.
+// Over 5 s: each case starts the executable (which compiles itself on its first run after a source change) once or
+// twice. The SDK leaves its per-request timer (timeoutSeconds, 20 s) armed when the reader refuses an answer (auth0
+// 7.1.0, dist/cjs/management/core/fetcher/makeRequest.js); the CLI's entry ends a command on its result all the same.
 describe("import and drift as users run them (the executable, its own fetch): exit 4 and nothing written", { timeout: 240_000 }, () => {
   const keyFile = () => {
     const file = path.join(scratch, "reader.key");
