@@ -790,6 +790,12 @@ function tokenApi(rec, token) {
   return {
     setCustomClaim(name, value) {
       const claim = String(name);
+      if (typeof value === "string" && value.length > LIMITS.claimBytes) {
+        // Past the budget by its length alone (every character is at least one byte): counted without copying it,
+        // so a huge value cannot exhaust the child's small heap on the way to being dropped.
+        overflowed(rec, token, claim, byteLength(claim, "utf8") + value.length + 2);
+        return;
+      }
       let json;
       try {
         json = stringify(value);
@@ -804,16 +810,20 @@ function tokenApi(rec, token) {
       }
       const bytes = byteLength(claim, "utf8") + (json === undefined ? 0 : byteLength(json, "utf8"));
       if (rec.claimBytes + bytes > LIMITS.claimBytes) {
-        // Past the budget only the size and (a bounded list of) names are kept: the host drops the token's claims.
-        const over = rec.overflow[token] || (rec.overflow[token] = { bytes: 0, names: [] });
-        over.bytes += bytes;
-        if (over.names.length < 100) over.names.push(clip(claim, 256));
+        overflowed(rec, token, claim, bytes);
         return;
       }
       rec.claimBytes += bytes;
       rec.ops.push(json === undefined ? { op: "claim", token, name: claim } : { op: "claim", token, name: claim, json });
     },
   };
+}
+
+/** Past the claim budget only the size and (a bounded list of) names are kept: the host drops the token's claims. */
+function overflowed(rec, token, claim, bytes) {
+  const over = rec.overflow[token] || (rec.overflow[token] = { bytes: 0, names: [] });
+  over.bytes += bytes;
+  if (over.names.length < 100) over.names.push(clip(claim, 256));
 }
 
 function text(value) {

@@ -467,6 +467,17 @@ describe("resource exhaustion: every load and call finishes, and the host recove
     await assertContained(output, Date.now() - started);
   });
 
+  it("a claim value of over half the child's heap is dropped by its length, without a copy that would exhaust it", async () => {
+    const r = await runAction(
+      "exports.onExecuteCredentialsExchange = async (e, api) => { api.accessToken.setCustomClaim('https://t.example/big', 'z'.repeat(40e6)); };",
+      "credentials-exchange",
+      event(),
+      { host },
+    );
+    expect(r.accessTokenClaims).toEqual({});
+    expect(r.dropped[0]!.reason).toMatch(/the access token's custom claims total at least \d+ bytes \(at most 102400\)/);
+  });
+
   it("exporting a huge number of names is refused", async () => {
     const { output, ms } = await load("for (let i = 0; i < 100000; i++) exports['x' + i] = i;");
     expect(output).toMatch(/ActionLoadError: the action exports 100000 names \(at most 1000\)/);
