@@ -10,6 +10,7 @@ import { planStack } from "../src/plan";
 import { BlobReader } from "../src/review/git-blobs";
 import { gitEnv } from "./support/git-repo";
 import { tempProject } from "./support/temp-project";
+import { timed } from "./support/timed";
 
 /**
  * What one command may spend on inputs a pull request controls (a 60 MB stack file, many files, alias expansion
@@ -26,15 +27,6 @@ afterAll(() => project.cleanup());
 
 const writeStack = (stack: string, text: string | Buffer) => writeFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), text);
 const stackOf = (body: string) => `config:\n  auth0-tenant:tenant:\n${body}`;
-
-async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  try {
-    return await work();
-  } finally {
-    console.log(`${what}: ${(performance.now() - start).toFixed(0)} ms`);
-  }
-}
 
 describe("class: costs a pull request controls are bounded for the whole command", () => {
   it("a YAML file larger than the limit is refused unread, naming the limit and how to raise it", async () => {

@@ -9,6 +9,7 @@ import { tenantProgram } from "../src/program";
 import { SpecError } from "../src/spec";
 import { underMocks } from "./support/mock-runtime";
 import { tempProject, validTenant } from "./support/temp-project";
+import { timed } from "./support/timed";
 
 /**
  * Inputs that used to end unclearly: a cyclic alias ("Converting circular structure to JSON"), a cyclic overlay or a
@@ -33,15 +34,6 @@ afterAll(() => {
 
 const writeStack = (stack: string, text: string | Buffer) => writeFileSync(path.join(project.root, `Pulumi.${stack}.yaml`), text);
 const stackOf = (body: string) => `config:\n  auth0-tenant:tenant:\n${body}`;
-
-async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  try {
-    return await work();
-  } finally {
-    console.log(`${what}: ${(performance.now() - start).toFixed(0)} ms`);
-  }
-}
 
 describe("class: cyclic documents are refused naming the file and the path", () => {
   it("an alias inside the node it names (signingAlg: &s [*s])", async () => {

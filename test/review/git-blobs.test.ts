@@ -6,17 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProjectFileError } from "../../src/errors";
 import { BlobReader } from "../../src/review/git-blobs";
 import { gitEnv } from "../support/git-repo";
+import { timed } from "../support/timed";
 
 /** The review reads the base revision's files from git: a blob is bounded from its header, before its body is kept. */
-
-async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
-  const start = performance.now();
-  try {
-    return await work();
-  } finally {
-    console.log(`${what}: ${(performance.now() - start).toFixed(0)} ms`);
-  }
-}
 
 describe("git blobs are bounded from their header", () => {
   let repo: string;
