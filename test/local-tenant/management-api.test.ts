@@ -17,7 +17,7 @@ import {
   parseManagementScopes,
   parseRateLimit,
 } from "../../src/local-tenant/management/cli";
-import { globalClient } from "../../src/local-tenant/management/global-client";
+import { globalClient } from "@auth0-tenant/management-api-emulator";
 import { SigningKeys } from "../../src/local-tenant/signing-keys";
 import { tempProject } from "../support/temp-project";
 
@@ -230,7 +230,7 @@ describe("the local Management API: the plan as if deployed", () => {
     expect([...byId.keys()]).toEqual([globalId, SVC, PORTAL, "mgmt-reader", "mgmt-writer", "mgmt-narrow"]);
     expect(r.body).toMatchObject({ total: 6, start: 0, limit: 100 });
     byId.delete(globalId); // its own test: "the tenant's legacy global client"
-    const credentials = tenant.management.store.credentialsOf(SVC).map((c) => ({ id: c.id }));
+    const credentials = tenant.management.store.credentials.of(SVC).map((c) => ({ id: c.id }));
     expect(byId.get(SVC)).toMatchObject({
       name: "Service",
       description: "Managed by Pulumi",
@@ -803,9 +803,9 @@ describe("the emulator's gaps closed (issue 27 item 5)", () => {
       message: "Insufficient scope, expected any of: read:users",
       errorCode: "insufficient_scope",
     });
-    expect((await api("DELETE", "/roles/rol_123")).body).toMatchObject({
+    expect((await api("DELETE", "/connections/con_123")).body).toMatchObject({
       statusCode: 403,
-      message: "Insufficient scope, expected any of: delete:roles",
+      message: "Insufficient scope, expected any of: delete:connections",
     });
     expect((await api("POST", "/organizations", { body: { name: "x" } })).body.message).toBe(
       "Insufficient scope, expected any of: create:organizations",
