@@ -21,8 +21,7 @@ function sourceHash() {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== "node_modules") walk(rel);
-      }
-      else if (entry.isFile())
+      } else if (entry.isFile())
         hash
           .update(`${rel}\0`)
           .update(readFileSync(path.join(root, rel)))

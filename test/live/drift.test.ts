@@ -59,23 +59,28 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-/** The store's state, to undo each case's edits before the next. */
+/** The store's state, to undo each case's edits before the next (each collection's records, and the grants' and roles' own). */
+const COLLECTIONS = ["clients", "credentials", "grants", "resourceServers", "actions", "bindings", "roles"] as const;
+type Internals = { grants: { seq: Map<string, number>; nextSeq: number }; roles: { permissions: Map<string, unknown> } };
 function snapshot(store: LocalStore) {
-  const s = store as unknown as Record<string, any>;
+  const s = store as unknown as Internals;
   return structuredClone({
-    maps: Object.fromEntries(
-      ["clients", "credentials", "grants", "resourceServers", "actions", "bindings", "grantSeq"].map((k) => [k, [...s[k]]]),
-    ),
-    nextSeq: s.nextSeq as number,
+    maps: Object.fromEntries(COLLECTIONS.map((k) => [k, [...(store[k] as Map<string, unknown>)]])),
+    seq: [...s.grants.seq],
+    nextSeq: s.grants.nextSeq,
+    permissions: [...s.roles.permissions],
   });
 }
 function restore(store: LocalStore, snap: ReturnType<typeof snapshot>) {
-  const s = store as unknown as Record<string, any>;
+  const s = store as unknown as Internals;
   for (const [k, entries] of Object.entries(structuredClone(snap.maps))) {
-    s[k].clear();
-    for (const [key, value] of entries as [string, unknown][]) s[k].set(key, value);
+    const map = store[k as (typeof COLLECTIONS)[number]] as Map<string, unknown>;
+    map.clear();
+    for (const [key, value] of entries as [string, unknown][]) map.set(key, value);
   }
-  s.nextSeq = snap.nextSeq;
+  s.grants.seq = new Map(snap.seq);
+  s.grants.nextSeq = snap.nextSeq;
+  s.roles.permissions = new Map(structuredClone(snap.permissions));
 }
 
 async function drift() {

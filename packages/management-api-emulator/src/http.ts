@@ -70,7 +70,13 @@ export interface Call {
 export type Result = { status: number; body?: unknown };
 export type Operation = (call: Call) => Result | Promise<Result>;
 /** Declares one endpoint: its method, path under /api/v2, the scopes that allow it, its query parameters. */
-export type Route = (method: string, path: string, scopes: readonly ManagementScope[], queryParams: readonly string[], op: Operation) => void;
+export type Route = (
+  method: string,
+  path: string,
+  scopes: readonly ManagementScope[],
+  queryParams: readonly string[],
+  op: Operation,
+) => void;
 
 export interface EndpointDescription {
   method: string;

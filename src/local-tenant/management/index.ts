@@ -1,9 +1,4 @@
-import {
-  ManagementApi,
-  type ClientRecord,
-  type RateLimitOptions,
-  type TenantStore,
-} from "@auth0-tenant/management-api-emulator";
+import { ManagementApi, type ClientRecord, type RateLimitOptions, type TenantStore } from "@auth0-tenant/management-api-emulator";
 import type { Plan } from "../../plan";
 import { inspectPublicKey, type PublicKeyInfo } from "../../spec/public-key";
 import { localClientId } from "../clients";

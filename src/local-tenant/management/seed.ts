@@ -165,7 +165,10 @@ export function seedStore(plan: Plan, store: LocalStore): LocalStore {
 
   for (const r of byType(ROLE_TYPES.Role)) {
     const i = inputsOf<{ name: string; description?: string }>(r);
-    store.roles.create({ name: i.name, ...(i.description !== undefined ? { description: i.description } : {}) }, { id: roleIds.get(r.name)! });
+    store.roles.create(
+      { name: i.name, ...(i.description !== undefined ? { description: i.description } : {}) },
+      { id: roleIds.get(r.name)! },
+    );
   }
   for (const r of byType(ROLE_TYPES.RolePermissions)) {
     const i = inputsOf<{ roleId: string; permissions: { name: string; resourceServerIdentifier: string }[] }>(r);

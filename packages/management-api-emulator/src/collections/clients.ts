@@ -266,7 +266,10 @@ export function clientRoutes(route: Route, store: TenantStore): void {
   route("GET", "/clients/:id", ["read:clients"], ["fields", "include_fields"], ({ ctx, query }) => {
     const id = ctx.params.id!;
     const client = isGlobalClient(store, id) ? globalClient(store) : store.clients.require(id);
-    return { status: 200, body: selectFields(clientView(client), listParam(query, "fields"), booleanParam(query, "include_fields") ?? true) };
+    return {
+      status: 200,
+      body: selectFields(clientView(client), listParam(query, "fields"), booleanParam(query, "include_fields") ?? true),
+    };
   });
   route("PATCH", "/clients/:id", ["update:clients"], [], ({ ctx, json }) => {
     if (isGlobalClient(store, ctx.params.id!)) throw globalClientReadOnly();

@@ -121,7 +121,18 @@ export function grantRoutes(route: Route, store: TenantStore): void {
     "GET",
     "/client-grants",
     ["read:client_grants"],
-    ["per_page", "page", "include_totals", "from", "take", "audience", "client_id", "allow_any_organization", "subject_type", "default_for"],
+    [
+      "per_page",
+      "page",
+      "include_totals",
+      "from",
+      "take",
+      "audience",
+      "client_id",
+      "allow_any_organization",
+      "subject_type",
+      "default_for",
+    ],
     ({ query }) => {
       const audience = query.get("audience");
       const clientId = query.get("client_id");

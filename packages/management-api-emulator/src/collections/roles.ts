@@ -152,7 +152,9 @@ export function rolePermissionView(store: TenantStore, p: RolePermission) {
 export function roleRoutes(route: Route, store: TenantStore): void {
   route("GET", "/roles", ["read:roles"], ["page", "per_page", "include_totals", "name_filter"], ({ query }) => {
     const filter = query.get("name_filter");
-    const items = [...store.roles.values()].filter((r) => filter === null || r.name.toLowerCase().includes(filter.toLowerCase())).map(roleView);
+    const items = [...store.roles.values()]
+      .filter((r) => filter === null || r.name.toLowerCase().includes(filter.toLowerCase()))
+      .map(roleView);
     return { status: 200, body: offsetPage(items, "roles", offsetParams(query)) };
   });
   route("POST", "/roles", ["create:roles"], [], ({ json }) => ({ status: 200, body: roleView(store.roles.create(json())) }));
