@@ -45,7 +45,7 @@ export async function call(
   method: string,
   path: string,
   options: { body?: unknown; scopes?: string } = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -55,5 +55,5 @@ export async function call(
     ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
   });
   const text = await response.text();
-  return { status: response.status, body: text === "" ? undefined : JSON.parse(text) };
+  return { status: response.status, body: text === "" ? undefined : JSON.parse(text), headers: response.headers };
 }

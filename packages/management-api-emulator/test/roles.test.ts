@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hostedApi, call } from "./host";
+import { hostedApi, call as callWithHeaders } from "./host";
+
+const call = async (...args: Parameters<typeof callWithHeaders>) => {
+  const { status, body } = await callWithHeaders(...args);
+  return { status, body };
+};
 
 // Roles as Auth0 answers them (terraform-provider-auth0 v1.53.0 recordings TestAccRole, TestAccRolePermissions,
 // TestAccDataSourceRole): statuses, bodies, offset paging, and the errors for an unknown role, API or scope.
