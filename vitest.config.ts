@@ -4,7 +4,7 @@ import SlowestFilesReporter from "./test/support/slowest-files-reporter";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    include: ["test/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     isolate: false,

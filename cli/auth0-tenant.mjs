@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCE_DIRS = ["cli", "src", "components"];
+const SOURCE_DIRS = ["cli", "src", "components", "packages"];
 /** Files the bundle loads by path at run time, copied beside it (the action runner and the key inspector's workers are started by path). */
 const BESIDE = ["src/actions/runner.cjs", "src/spec/key-inspector.cjs"];
 
@@ -19,8 +19,9 @@ function sourceHash() {
   const walk = (dir) => {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const rel = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(rel);
-      else if (entry.isFile())
+      if (entry.isDirectory()) {
+        if (entry.name !== "node_modules") walk(rel);
+      } else if (entry.isFile())
         hash
           .update(`${rel}\0`)
           .update(readFileSync(path.join(root, rel)))
@@ -32,6 +33,28 @@ function sourceHash() {
   hash.update(JSON.stringify({ node: process.versions.node, esbuild: createRequire(import.meta.url)("esbuild/package.json").version }));
   return hash.digest("hex").slice(0, 16);
 }
+
+/**
+ * The workspace packages (packages/*) are TypeScript sources: bundled from their "exports", where every other package
+ * is left to node_modules.
+ */
+const workspacePackages = {
+  name: "workspace-packages",
+  setup(build) {
+    const packages = new Map(
+      readdirSync(path.join(root, "packages")).map((dir) => {
+        const manifest = JSON.parse(readFileSync(path.join(root, "packages", dir, "package.json"), "utf8"));
+        return [manifest.name, { dir: path.join(root, "packages", dir), exports: manifest.exports }];
+      }),
+    );
+    build.onResolve({ filter: /^@auth0-tenant\// }, (args) => {
+      const name = args.path.split("/").slice(0, 2).join("/");
+      const found = packages.get(name);
+      const target = found?.exports[`.${args.path.slice(name.length)}`];
+      return target ? { path: path.join(found.dir, target) } : undefined;
+    });
+  },
+};
 
 async function compiled() {
   const cache = path.join(root, "node_modules", ".cache", "auth0-tenant");
@@ -48,6 +71,7 @@ async function compiled() {
     format: "cjs",
     target: `node${process.versions.node.split(".")[0]}`,
     packages: "external", // resolved from the project's node_modules at run time
+    plugins: [workspacePackages],
     outfile: path.join(tmp, "main.cjs"),
     logLevel: "error",
   });

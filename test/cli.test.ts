@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -149,7 +149,7 @@ describe("output for people and for programs", () => {
   it("the executable runs the compiled sources, and compiles again after any source file changes", async () => {
     const copy = mkdtempSync(path.join(tmpdir(), "bin-"));
     try {
-      for (const dir of ["cli", "src", "components"]) cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
+      for (const dir of ["cli", "src", "components", "packages"]) cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
       cpSync(path.join(root, "package.json"), path.join(copy, "package.json"));
       symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
       const help = () => promisify(execFile)(process.execPath, [path.join(copy, "cli/auth0-tenant.mjs"), "--help"], { cwd: copy });
@@ -159,6 +159,14 @@ describe("output for people and for programs", () => {
       const description = /\.description\("([^"]+)"\)/.exec(text)![1]!;
       writeFileSync(main, text.replace(description, "Edited after the first run"));
       expect((await help()).stdout).toContain("Edited after the first run");
+      // A workspace package is bundled from its sources too: an edit to one is compiled in.
+      const errors = path.join(copy, "packages/management-api-emulator/src/errors.ts");
+      const marker = `The role is not there ${Date.now()}`;
+      writeFileSync(errors, readFileSync(errors, "utf8").replace("The role does not exist", marker));
+      await help();
+      const cache = path.join(root, "node_modules/.cache/auth0-tenant");
+      const bundles = readdirSync(cache).filter((d) => d.startsWith("cli-") && existsSync(path.join(cache, d, "main.cjs")));
+      expect(bundles.some((d) => readFileSync(path.join(cache, d, "main.cjs"), "utf8").includes(marker))).toBe(true);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

@@ -81,7 +81,17 @@ function throwawayProject(): { dir: string; home: string; cleanup: () => void } 
   const dir = path.join(top, "project");
   const home = path.join(top, "home");
   mkdirSync(home);
-  for (const f of ["cli", "src", "components", "policy", "package.json", "tsconfig.json", ".prettierrc.json", ".prettierignore"])
+  for (const f of [
+    "cli",
+    "src",
+    "components",
+    "packages",
+    "policy",
+    "package.json",
+    "tsconfig.json",
+    ".prettierrc.json",
+    ".prettierignore",
+  ])
     cpSync(path.join(projectRoot, f), path.join(dir, f), { recursive: true });
   for (const f of readdirSync(acmeRoot)) cpSync(path.join(acmeRoot, f), path.join(dir, f), { recursive: true });
   symlinkSync(path.join(projectRoot, "node_modules"), path.join(dir, "node_modules"));

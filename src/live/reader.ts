@@ -12,12 +12,16 @@ import {
   pageItems,
   parseRecords,
   resourceServerRecord,
+  rolePermissionRecord,
+  roleRecord,
   type ActionRecord,
   type BindingRecord,
   type ClientRecord,
   type CredentialRecord,
   type GrantRecord,
   type ResourceServerRecord,
+  type RolePermissionRecord,
+  type RoleRecord,
 } from "./records";
 import type { ReaderSettings } from "./settings";
 
@@ -75,12 +79,21 @@ export function endpointOf(method: string, url: string): string {
   const path = pathname
     .replace(/^(\/api\/v2\/clients\/)[^/]+/, "$1{id}")
     .replace(/^(\/api\/v2\/clients\/\{id\}\/credentials\/)[^/]+/, "$1{id}")
-    .replace(/^(\/api\/v2\/(client-grants|resource-servers|actions\/actions)\/)[^/]+/, "$1{id}")
+    .replace(/^(\/api\/v2\/(client-grants|resource-servers|actions\/actions|roles)\/)[^/]+/, "$1{id}")
     .replace(/^(\/api\/v2\/actions\/triggers\/)[^/]+/, "$1{trigger}");
   return `${method.toUpperCase()} ${path}`;
 }
 
-export type { ActionRecord, BindingRecord, ClientRecord, CredentialRecord, GrantRecord, ResourceServerRecord } from "./records";
+export type {
+  ActionRecord,
+  BindingRecord,
+  ClientRecord,
+  CredentialRecord,
+  GrantRecord,
+  ResourceServerRecord,
+  RolePermissionRecord,
+  RoleRecord,
+} from "./records";
 
 type Page = { response: unknown; hasNextPage(): boolean; getNextPage(): Promise<Page> };
 
@@ -186,6 +199,18 @@ export class TenantReader {
   async actions(): Promise<ActionRecord[]> {
     return this.list("GET /api/v2/actions/actions", "actions", actionRecord, () =>
       this.client.actions.list({ per_page: this.options.perPage }),
+    );
+  }
+
+  /** Every role (paged by offset). */
+  async roles(): Promise<RoleRecord[]> {
+    return this.list("GET /api/v2/roles", "roles", roleRecord, () => this.client.roles.list({ per_page: this.options.perPage }));
+  }
+
+  /** A role's permissions (paged by offset): each a scope of one API. */
+  async rolePermissions(roleId: string): Promise<RolePermissionRecord[]> {
+    return this.list("GET /api/v2/roles/{id}/permissions", "permissions", rolePermissionRecord, () =>
+      this.client.roles.permissions.list(roleId, { per_page: this.options.perPage }),
     );
   }
 

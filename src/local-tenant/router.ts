@@ -45,11 +45,16 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** A router mounted under a prefix (another Router, or the Management API's): asked for paths under the prefix. */
+export interface Mountable {
+  resolve(method: string, pathname: string): ReturnType<Router["resolve"]>;
+}
+
 const split = (p: string) => p.split("/").filter((s) => s !== "");
 
 export class Router {
   private readonly routes: Route[] = [];
-  private readonly mounts: { segments: string[]; router: Router }[] = [];
+  private readonly mounts: { segments: string[]; router: Mountable }[] = [];
 
   get(path: string, handler: Handler) {
     return this.on("GET", path, handler);
@@ -69,7 +74,7 @@ export class Router {
     return this;
   }
 
-  mount(prefix: string, router: Router): this {
+  mount(prefix: string, router: Mountable): this {
     this.mounts.push({ segments: split(prefix), router });
     return this;
   }

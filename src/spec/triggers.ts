@@ -11,14 +11,4 @@ export const TRIGGER_IDS = Object.keys(TRIGGERS) as Trigger[];
 export const ACTION_RUNTIMES = ["node22", "node18"] as const;
 export type ActionRuntime = (typeof ACTION_RUNTIMES)[number];
 
-/** Auth0's limits for actions. */
-export const ACTION_LIMITS = {
-  codeBytes: 100 * 1024,
-  actionsPerTrigger: 20,
-  actionsPerTenant: 100,
-  secretsPerAction: 30,
-  secretValueChars: 4096,
-  customClaimsBytesPerToken: 100 * 1024,
-  /** Auth0 stops an action after 20 s; the local runtime applies the same limit to each action it runs. */
-  executionMs: 20_000,
-} as const;
+export { ACTION_LIMITS } from "@auth0-tenant/management-api-emulator/auth0-limits";

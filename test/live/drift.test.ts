@@ -2,7 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { ManagementClient } from "auth0";
 import { calculateJwkThumbprint, exportJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ALL_MANAGEMENT_SCOPES, READ_SCOPES, type TenantStore } from "../../src/local-tenant/management";
+import { ALL_MANAGEMENT_SCOPES, READ_SCOPES, type LocalStore } from "../../src/local-tenant/management";
 import { localClientId } from "../../src/local-tenant";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -59,23 +59,28 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-/** The store's state, to undo each case's edits before the next. */
-function snapshot(store: TenantStore) {
-  const s = store as unknown as Record<string, any>;
+/** The store's state, to undo each case's edits before the next (each collection's records, and the grants' and roles' own). */
+const COLLECTIONS = ["clients", "credentials", "grants", "resourceServers", "actions", "bindings", "roles"] as const;
+type Internals = { grants: { seq: Map<string, number>; nextSeq: number }; roles: { permissions: Map<string, unknown> } };
+function snapshot(store: LocalStore) {
+  const s = store as unknown as Internals;
   return structuredClone({
-    maps: Object.fromEntries(
-      ["clients", "credentials", "grants", "resourceServers", "actions", "bindings", "grantSeq"].map((k) => [k, [...s[k]]]),
-    ),
-    nextSeq: s.nextSeq as number,
+    maps: Object.fromEntries(COLLECTIONS.map((k) => [k, [...(store[k] as Map<string, unknown>)]])),
+    seq: [...s.grants.seq],
+    nextSeq: s.grants.nextSeq,
+    permissions: [...s.roles.permissions],
   });
 }
-function restore(store: TenantStore, snap: ReturnType<typeof snapshot>) {
-  const s = store as unknown as Record<string, any>;
+function restore(store: LocalStore, snap: ReturnType<typeof snapshot>) {
+  const s = store as unknown as Internals;
   for (const [k, entries] of Object.entries(structuredClone(snap.maps))) {
-    s[k].clear();
-    for (const [key, value] of entries as [string, unknown][]) s[k].set(key, value);
+    const map = store[k as (typeof COLLECTIONS)[number]] as Map<string, unknown>;
+    map.clear();
+    for (const [key, value] of entries as [string, unknown][]) map.set(key, value);
   }
-  s.nextSeq = snap.nextSeq;
+  s.grants.seq = new Map(snap.seq);
+  s.grants.nextSeq = snap.nextSeq;
+  s.roles.permissions = new Map(structuredClone(snap.permissions));
 }
 
 async function drift() {
@@ -85,7 +90,7 @@ async function drift() {
 const grantOf = async (clientId: string, audience: string) =>
   [...f.tenant.management.store.grants.values()].find((g) => g.client_id === clientId && g.audience === audience)!;
 const actionId = (name: string) => [...f.tenant.management.store.actions.values()].find((a) => a.name === name)!.id;
-const rsId = (identifier: string) => f.tenant.management.store.resourceServerByIdentifier(identifier)!.id;
+const rsId = (identifier: string) => f.tenant.management.store.resourceServers.byIdentifier(identifier)!.id;
 const code = (handler: string) => `exports.${handler} = async (event, api) => {};\n`;
 
 const catalogue: { edit: string; make: () => Promise<unknown>; expect: [string, string][] }[] = [
@@ -113,7 +118,7 @@ const catalogue: { edit: string; make: () => Promise<unknown>; expect: [string, 
         pem: uploaded.publicKey,
         alg: "RS256",
       });
-      const current = f.tenant.management.store.privateKeyJwtCredentials(id("billing")).map((c) => ({ id: c.record.id }));
+      const current = f.tenant.management.store.credentials.privateKeyJwt(id("billing")).map((c) => ({ id: c.record.id }));
       await m.clients.update(id("billing"), {
         client_authentication_methods: { private_key_jwt: { credentials: [...current, { id: cred.id! }] } },
       });
@@ -132,7 +137,7 @@ const catalogue: { edit: string; make: () => Promise<unknown>; expect: [string, 
   {
     edit: "billing's key given another expiry",
     make: async () => {
-      const cred = f.tenant.management.store.privateKeyJwtCredentials(id("billing"))[0]!.record;
+      const cred = f.tenant.management.store.credentials.privateKeyJwt(id("billing"))[0]!.record;
       await m.clients.credentials.update(id("billing"), cred.id, { expires_at: "2028-01-31T00:00:00Z" });
     },
     expect: [["credential.expiry-changed", "medium"]],
@@ -157,7 +162,7 @@ const catalogue: { edit: string; make: () => Promise<unknown>; expect: [string, 
     edit: "a scope added to orders-api",
     make: () =>
       m.resourceServers.update(rsId(ORDERS), {
-        scopes: [...f.tenant.management.store.resourceServer(ORDERS).scopes!, { value: "orders:purge", description: "Purge" }],
+        scopes: [...f.tenant.management.store.resourceServers.require(ORDERS).scopes!, { value: "orders:purge", description: "Purge" }],
       }),
     expect: [["api.scope-added", "low"]],
   },
@@ -165,7 +170,7 @@ const catalogue: { edit: string; make: () => Promise<unknown>; expect: [string, 
     edit: "orders:delete removed from orders-api",
     make: () =>
       m.resourceServers.update(rsId(ORDERS), {
-        scopes: f.tenant.management.store.resourceServer(ORDERS).scopes!.filter((x) => x.value !== "orders:delete"),
+        scopes: f.tenant.management.store.resourceServers.require(ORDERS).scopes!.filter((x) => x.value !== "orders:delete"),
       }),
     expect: [["api.scope-removed", "high"]],
   },

@@ -64,14 +64,14 @@ describe("the rotation guard reads the credentials Auth0 holds", () => {
 
   it("a key rotated outside Pulumi: the outputs still list the old key, Auth0 holds another; the live guard refuses to swap it back", async () => {
     const store = f.tenant.management.store;
-    const before = store.privateKeyJwtCredentials(BILLING).map((c) => c.record.id);
-    const added = await store.createCredential(BILLING, {
+    const before = store.credentials.privateKeyJwt(BILLING).map((c) => c.record.id);
+    const added = await store.credentials.create(BILLING, {
       credential_type: "public_key",
       name: "dashboard-key",
       pem: readFileSync(path.join(acmeRoot, "keys/payments-2026-q4.pem"), "utf8"),
     });
-    store.updateClient(BILLING, { client_authentication_methods: { private_key_jwt: { credentials: [{ id: added.id }] } } });
-    for (const id of before) store.deleteCredential(BILLING, id);
+    store.clients.update(BILLING, { client_authentication_methods: { private_key_jwt: { credentials: [{ id: added.id }] } } });
+    for (const id of before) store.credentials.remove(BILLING, id);
     try {
       const live = await preview();
       expect(String(live.error)).toContain(`Pulumi.dev.yaml (rotation against the credentials ${f.settings.domain} holds`);
@@ -81,7 +81,7 @@ describe("the rotation guard reads the credentials Auth0 holds", () => {
       expect(outputs.error).toBeUndefined();
       expect(outputs.result!.rotationGuard.kind).toBe("outputs");
     } finally {
-      store.updateClient(BILLING, { client_authentication_methods: null });
+      store.clients.update(BILLING, { client_authentication_methods: null });
     }
   });
 

@@ -1,6 +1,6 @@
 import { X509Certificate } from "node:crypto";
 import { RESOURCE_TYPES } from "../../src/model";
-import type { TenantStore } from "../../src/local-tenant/management";
+import type { LocalStore } from "../../src/local-tenant/management";
 import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { readStackConfig } from "../../src/plan";
 import { tenantProgram } from "../../src/program";
@@ -13,7 +13,7 @@ import { ProviderDouble, type ImportEngine, type LiveTenant, type PlannedChange 
  * (client/flatten.go#L1004-1016: taken from state, empty on import), an action's secret values and its `deploy` flag
  * (action/flatten.go sets neither). A grant's scopes keep the Management API's order (client/flatten.go).
  */
-export function importedState(store: TenantStore, type: string, id: string): Record<string, unknown> | undefined {
+export function importedState(store: LocalStore, type: string, id: string): Record<string, unknown> | undefined {
   switch (type) {
     case RESOURCE_TYPES.Client: {
       const c = store.clients.get(id);
@@ -42,7 +42,7 @@ export function importedState(store: TenantStore, type: string, id: string): Rec
     }
     case RESOURCE_TYPES.ClientCredentials: {
       if (!store.clients.has(id)) return undefined;
-      const attached = store.privateKeyJwtCredentials(id);
+      const attached = store.credentials.privateKeyJwt(id);
       return {
         clientId: id,
         authenticationMethod: attached.length > 0 ? "private_key_jwt" : store.clients.get(id)!.token_endpoint_auth_method,
@@ -78,7 +78,7 @@ export function importedState(store: TenantStore, type: string, id: string): Rec
       );
     }
     case RESOURCE_TYPES.ResourceServerScopes: {
-      const rs = store.resourceServerByIdentifier(id);
+      const rs = store.resourceServers.byIdentifier(id);
       return (
         rs && {
           resourceServerIdentifier: rs.identifier,
@@ -117,7 +117,7 @@ export const certificateNotAfter = (pem: string) =>
   pem.includes("CERTIFICATE") ? new Date(new X509Certificate(pem).validTo).toISOString() : undefined;
 
 /** The tenant as the provider double sees it: what imports read and what a create runs into. */
-export function liveTenant(store: TenantStore): LiveTenant {
+export function liveTenant(store: LocalStore): LiveTenant {
   return {
     read: (type, id) => importedState(store, type, id),
     grantScopes: (clientId, audience) => {
@@ -127,7 +127,7 @@ export function liveTenant(store: TenantStore): LiveTenant {
       return g && [...(g.scope ?? [])];
     },
     apiScopes: (identifier) =>
-      (store.resourceServerByIdentifier(identifier)?.scopes ?? []).map((s) => ({ name: s.value, description: s.description ?? "" })),
+      (store.resourceServers.byIdentifier(identifier)?.scopes ?? []).map((s) => ({ name: s.value, description: s.description ?? "" })),
   };
 }
 
@@ -159,7 +159,7 @@ export interface AdoptionRuns {
 export async function adoptionRuns(options: {
   root: string;
   stack: string;
-  store: TenantStore;
+  store: LocalStore;
   secretKeys: string[];
   now: Date;
   engine: ImportEngine;

@@ -57,14 +57,14 @@ describe("reading the tenant", () => {
     const store = f.tenant.management.store;
     const before = store.clients.size;
     for (let i = 0; i < 1050; i++)
-      store.addClient({
+      store.clients.add({
         client_id: `spa-${String(i).padStart(4, "0")}`,
         name: `Single page app ${i}`,
         app_type: "spa",
         is_first_party: true,
       });
     for (let i = 0; i < 250; i++)
-      store.addGrant({
+      store.grants.add({
         id: `cgr_bulk${String(i).padStart(8, "0")}`,
         client_id: `spa-${String(i).padStart(4, "0")}`,
         audience: "https://orders.acme.example",
@@ -86,7 +86,7 @@ describe("reading the tenant", () => {
       expect(f.tenant.management.requests.filter((r) => r.path.startsWith("/api/v2/clients?")).at(-1)!.path).toContain("per_page=100");
     } finally {
       for (let i = 0; i < 1050; i++) store.clients.delete(`spa-${String(i).padStart(4, "0")}`);
-      for (let i = 0; i < 250; i++) store.deleteGrant(`cgr_bulk${String(i).padStart(8, "0")}`);
+      for (let i = 0; i < 250; i++) store.grants.remove(`cgr_bulk${String(i).padStart(8, "0")}`);
     }
   });
 
@@ -104,7 +104,7 @@ describe("reading the tenant", () => {
       }
     };
     const store = f.tenant.management.store;
-    for (let i = 0; i < 40; i++) store.addClient({ client_id: `m2m-${i}`, name: `Service ${i}`, app_type: "non_interactive" });
+    for (let i = 0; i < 40; i++) store.clients.add({ client_id: `m2m-${i}`, name: `Service ${i}`, app_type: "non_interactive" });
     const lines: string[] = [];
     try {
       const reader = new TenantReader(f.settings, { fetch, concurrency: 9, progress: (l) => lines.push(l) });

@@ -140,7 +140,7 @@ describe("import → the imported stack's plan is the tenant that was deployed",
       // The provider pairs each declared key with the live credential whose kid is its thumbprint, same algorithm and
       // expiry (client/resource_credentials.go classifyCredentialChanges): nothing is uploaded, detached or deleted.
       for (const r of registered.filter((x) => x.type === RESOURCE_TYPES.ClientCredentials)) {
-        const live = store.privateKeyJwtCredentials(r.importId!).map((c) => c.record);
+        const live = store.credentials.privateKeyJwt(r.importId!).map((c) => c.record);
         const declared = r.inputs.privateKeyJwt.credentials as { pem: string; algorithm: string; expiresAt?: string }[];
         expect(declared.length).toBe(live.length);
         for (const d of declared) {

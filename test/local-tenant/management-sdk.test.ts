@@ -249,7 +249,7 @@ describe("the official auth0 v7 ManagementClient against the local Management AP
     expect(out.deletes).toEqual([{ ok: true }, { ok: true }, { ok: true }, { ok: true }]);
     expect(out.bindingsAfter).toEqual(["login-claims"]);
     expect(store.clients.has(out.clientUpdated.client_id)).toBe(false);
-    expect(store.resourceServerByIdentifier("https://new.sdk.test")).toBeUndefined();
+    expect(store.resourceServers.byIdentifier("https://new.sdk.test")).toBeUndefined();
 
     // Errors as the SDK surfaces them.
     expect(out.notFound).toMatchObject({

@@ -1,3 +1,4 @@
+import { invalidToken, missingAuthentication, type Authenticate } from "@auth0-tenant/management-api-emulator";
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
 import type { CredentialAlgorithm, M2MApplicationSpec, TenantSpec } from "../../spec";
 import { ASSERTION_TYPE, verifyClientAssertion } from "../assertion";
@@ -6,12 +7,11 @@ import { accessDenied, invalidRequest, OAuthError } from "../errors";
 import { LOCAL_HOSTS } from "../server";
 import type { SigningKeys } from "../signing-keys";
 import { TokenEndpoint, type TokenResponse } from "../token-endpoint";
-import { insufficientScope, invalidToken, missingAuthentication } from "./errors";
-import type { TenantStore } from "./store";
+import type { LocalStore } from ".";
 
 /** What the Management API's routes need to issue and check its access tokens. */
 export interface ManagementAuth {
-  store: TenantStore;
+  store: LocalStore;
   signingKeys: SigningKeys;
   now: () => Date;
 }
@@ -28,47 +28,39 @@ function localOrigins(origin: string): string[] {
  * SDK asks for with `domain: "localhost:4010"`), the same on the other local host names, and Auth0's own identifier
  * `https://<auth0:domain>/api/v2/`.
  */
-export function managementAudiences(issuer: string, store: TenantStore): string[] {
-  return [...new Set([...localOrigins(issuer.replace(/\/$/, "")).map((o) => `${o}/api/v2/`), store.managementAudience])];
-}
-
-export interface BearerToken {
-  clientId: string;
-  scopes: Set<string>;
-  payload: JWTPayload;
+export function managementAudiences(issuer: string, domain: string): string[] {
+  return [...new Set([...localOrigins(issuer.replace(/\/$/, "")).map((o) => `${o}/api/v2/`), `https://${domain}/api/v2/`])];
 }
 
 /**
- * Checks `Authorization: Bearer <token>`: a token the local tenant issued (its signing keys; not expired) for the
- * Management API, as Auth0's 401s say it (hapi's messages).
+ * Token authentication of the local Management API: `Authorization: Bearer <token>` holding a token the local
+ * tenant issued (its signing keys; not expired) for the Management API, refused as Auth0's 401s say it (hapi's
+ * messages).
  */
-export async function verifyBearer(authorization: string | undefined, origin: string, auth: ManagementAuth): Promise<BearerToken> {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-  if (!match) throw missingAuthentication();
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(match[1]!, createLocalJWKSet(auth.signingKeys.jwks()), {
-      algorithms: ["RS256", "PS256"],
-      currentDate: auth.now(),
-    }));
-  } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) throw invalidToken("Expired token received for JSON Web Token validation");
-    if (e instanceof joseErrors.JWSSignatureVerificationFailed)
-      throw invalidToken("Invalid signature received for JSON Web Token validation");
-    throw invalidToken();
-  }
-  const issuers = localOrigins(origin).map((o) => `${o}/`);
-  if (typeof payload.iss !== "string" || !issuers.includes(payload.iss)) throw invalidToken();
-  const audiences = managementAudiences(`${origin}/`, auth.store);
-  const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
-  if (!aud.some((a) => typeof a === "string" && audiences.includes(a))) throw invalidToken(`Bad audience: ${aud.join(" ")}`);
-  const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter((s) => s !== "") : []);
-  return { clientId: String(payload.azp ?? payload.sub ?? ""), scopes, payload };
-}
-
-/** 403 unless the token holds one of the scopes an endpoint accepts. */
-export function requireScope(token: BearerToken, anyOf: readonly string[]) {
-  if (!anyOf.some((s) => token.scopes.has(s))) throw insufficientScope(anyOf);
+export function localAuthentication(options: { domain: string; signingKeys: SigningKeys; now: () => Date }): Authenticate {
+  return async (authorization, origin) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+    if (!match) throw missingAuthentication();
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(match[1]!, createLocalJWKSet(options.signingKeys.jwks()), {
+        algorithms: ["RS256", "PS256"],
+        currentDate: options.now(),
+      }));
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired) throw invalidToken("Expired token received for JSON Web Token validation");
+      if (e instanceof joseErrors.JWSSignatureVerificationFailed)
+        throw invalidToken("Invalid signature received for JSON Web Token validation");
+      throw invalidToken();
+    }
+    const issuers = localOrigins(origin).map((o) => `${o}/`);
+    if (typeof payload.iss !== "string" || !issuers.includes(payload.iss)) throw invalidToken();
+    const audiences = managementAudiences(`${origin}/`, options.domain);
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!aud.some((a) => typeof a === "string" && audiences.includes(a))) throw invalidToken(`Bad audience: ${aud.join(" ")}`);
+    const scopes = new Set(typeof payload.scope === "string" ? payload.scope.split(" ").filter((s) => s !== "") : []);
+    return { clientId: String(payload.azp ?? payload.sub ?? ""), scopes, payload };
+  };
 }
 
 function assertionIssuer(params: Record<string, string | undefined>): string | undefined {
@@ -102,7 +94,7 @@ export class ManagementTokenEndpoint extends TokenEndpoint {
     if (!params.audience && defaultAudience && params.grant_type === "client_credentials")
       params = { ...params, audience: defaultAudience };
     const audience = params.audience;
-    if (audience !== undefined && managementAudiences(request.issuer, this.mgmt.store).includes(audience)) {
+    if (audience !== undefined && managementAudiences(request.issuer, this.mgmt.store.domain).includes(audience)) {
       return this.managementToken(params, request, audience);
     }
     const iss = assertionIssuer(params);
@@ -156,7 +148,7 @@ export class ManagementTokenEndpoint extends TokenEndpoint {
       authenticationMethod: "private_key_jwt",
       metadata: {},
       grants: {},
-      credentials: this.mgmt.store.privateKeyJwtCredentials(clientId).map((c) => ({
+      credentials: this.mgmt.store.credentials.privateKeyJwt(clientId).map((c) => ({
         name: c.record.name,
         publicKey: `keys/${c.record.id}.pem`,
         algorithm: c.record.alg as CredentialAlgorithm,
@@ -184,7 +176,7 @@ export class ManagementTokenEndpoint extends TokenEndpoint {
     const notGranted = requested.filter((s) => !granted.includes(s));
     if (notGranted.length > 0) throw accessDenied(`Client has not been granted scopes: ${notGranted.join(", ")}`);
     const scopes = requested.length > 0 ? requested : granted;
-    const api = store.resourceServerByIdentifier(store.managementAudience)!;
+    const api = store.resourceServers.byIdentifier(store.managementAudience)!;
     const lifetime = (api.token_lifetime as number | undefined) ?? 86400;
     const key = this.mgmt.signingKeys.forAlg((api.signing_alg as string | undefined) ?? "RS256");
     const iat = Math.floor(this.mgmt.now().getTime() / 1000);

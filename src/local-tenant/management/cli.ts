@@ -2,8 +2,7 @@ import { readFile } from "node:fs/promises";
 import { InputFileError, UsageError } from "../../errors";
 import { localClientId } from "../clients";
 import type { LocalTenant } from "..";
-import { ALL_MANAGEMENT_SCOPES, isManagementScope, READ_SCOPES } from "./scopes";
-import type { RateLimitOptions } from "./faults";
+import { ALL_MANAGEMENT_SCOPES, isManagementScope, READ_SCOPES, type RateLimitOptions } from "@auth0-tenant/management-api-emulator";
 import type { ManagementClientOption } from "./seed";
 
 /** The client id `tenant:local --management-key` registers when none is given: stable per stack ("@" is never in an app key). */

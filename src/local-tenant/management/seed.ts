@@ -1,35 +1,43 @@
+import {
+  auth0Time,
+  CLIENT_DEFAULTS,
+  isManagementScope,
+  JWT_CONFIGURATION_DEFAULTS,
+  newId,
+  type ClientRecord,
+  type CredentialRecord,
+  type ResourceServerRecord,
+} from "@auth0-tenant/management-api-emulator";
 import { RESOURCE_TYPES, resolveRefs, type DesiredResource, type Ref } from "../../model";
 import type { Plan } from "../../plan";
 import { inspectPublicKey, type PublicKeyInfo } from "../../spec/public-key";
 import { localClientId } from "../clients";
-import { newId } from "./ids";
-import { isManagementScope } from "./scopes";
-import {
-  auth0Time,
-  CLIENT_DEFAULTS,
-  JWT_CONFIGURATION_DEFAULTS,
-  TenantStore,
-  type ClientRecord,
-  type CredentialRecord,
-  type ResourceServerRecord,
-} from "./store";
+import type { LocalStore } from ".";
+
+/** The role kinds' type tokens (terraform-provider-auth0 v1.53.0 as bridged by @pulumi/auth0 3.49). */
+export const ROLE_TYPES = {
+  Role: "auth0:index/role:Role",
+  RolePermissions: "auth0:index/rolePermissions:RolePermissions",
+} as const;
 
 /**
  * The store "as if deployed": every resource of the plan's desired state (the inputs `pulumi up` would send, in the
  * provider's form) as Auth0 would hold it afterwards, in the Management API's JSON form. Ids are derived from the
  * stack and the resource (the same on every start); client ids are the token endpoint's (localClientId).
  */
-export function seedStore(plan: Plan, store: TenantStore): TenantStore {
+export function seedStore(plan: Plan, store: LocalStore): LocalStore {
   const stack = plan.spec.stack;
   const now = auth0Time(store.now());
   const byType = (type: string) => plan.desired.resources.filter((r) => r.type === type);
   const identifiers = new Map(byType(RESOURCE_TYPES.ResourceServer).map((r) => [r.name, (r.inputs as { identifier: string }).identifier]));
   const actionIds = new Map(byType(RESOURCE_TYPES.Action).map((r) => [r.name, newId("action", `${stack}/${r.name}`)]));
+  const roleIds = new Map(byType(ROLE_TYPES.Role).map((r) => [r.name, newId("role", `${stack}/${r.name}`)]));
   const resolve = (ref: Ref): unknown => {
     const { type, name, output } = ref.$ref;
     if (type === RESOURCE_TYPES.Client && output === "clientId") return localClientId(stack, name);
     if (type === RESOURCE_TYPES.ResourceServer && output === "identifier") return identifiers.get(name);
     if (type === RESOURCE_TYPES.Action && output === "id") return actionIds.get(name);
+    if ((type as string) === ROLE_TYPES.Role && output === "id") return roleIds.get(name);
     throw new Error(`seeding the local Management API: no value for ${type}::${name}.${output}`);
   };
   // Secret values are never known locally (and never returned by Auth0): only their names are kept.
@@ -53,8 +61,10 @@ export function seedStore(plan: Plan, store: TenantStore): TenantStore {
       token_lifetime_for_web: i.tokenLifetimeForWeb ?? 7200,
       signing_alg: i.signingAlg ?? "RS256",
       ...((scopesByApi.get(r.name) ?? []).length > 0 ? { scopes: scopesByApi.get(r.name) } : {}),
+      ...(i.enforcePolicies !== undefined ? { enforce_policies: i.enforcePolicies } : {}),
+      ...(i.tokenDialect !== undefined ? { token_dialect: i.tokenDialect } : {}),
     };
-    store.addResourceServer(record);
+    store.resourceServers.add(record);
   }
 
   const credentialsByApp = new Map<string, { id: string }[]>();
@@ -77,7 +87,7 @@ export function seedStore(plan: Plan, store: TenantStore): TenantStore {
         updated_at: now,
         ...(expires ? { expires_at: auth0Time(expires) } : {}),
       };
-      store.addCredential({ clientId: i.clientId, record, key });
+      store.credentials.add({ clientId: i.clientId, record, key });
       ids.push({ id: record.id });
     }
     credentialsByApp.set(r.name, ids);
@@ -110,12 +120,12 @@ export function seedStore(plan: Plan, store: TenantStore): TenantStore {
         ? { client_authentication_methods: { private_key_jwt: { credentials } } }
         : { token_endpoint_auth_method: "client_secret_post" }),
     };
-    store.addClient(record);
+    store.clients.add(record);
   }
 
   for (const r of byType(RESOURCE_TYPES.ClientGrant)) {
     const i = inputsOf<{ clientId: string; audience: string; scopes: string[] }>(r);
-    store.addGrant({
+    store.grants.add({
       id: newId("grant", `${stack}/${i.clientId}/${i.audience}`),
       client_id: i.clientId,
       audience: i.audience,
@@ -128,7 +138,7 @@ export function seedStore(plan: Plan, store: TenantStore): TenantStore {
     const i = inputsOf<ActionArgs>(r);
     const id = actionIds.get(r.name)!;
     const triggers = Array.isArray(i.supportedTriggers) ? i.supportedTriggers : [i.supportedTriggers];
-    store.addAction({
+    store.actions.add({
       id,
       name: i.name,
       code: i.code,
@@ -141,16 +151,31 @@ export function seedStore(plan: Plan, store: TenantStore): TenantStore {
       versions: [],
       dirty: true,
     });
-    if (i.deploy) store.deployAction(id, { versionId: newId("version", `${stack}/${r.name}/${i.code}`) });
+    if (i.deploy) store.actions.deploy(id, { versionId: newId("version", `${stack}/${r.name}/${i.code}`) });
   }
 
   for (const r of byType(RESOURCE_TYPES.TriggerActions)) {
     const i = inputsOf<{ trigger: string; actions: { id: string; displayName: string }[] }>(r);
-    store.setBindings(
+    store.bindings.replace(
       i.trigger,
       { bindings: i.actions.map((a) => ({ ref: { type: "action_id", value: a.id }, display_name: a.displayName })) },
       { ids: i.actions.map((a, n) => newId("binding", `${stack}/${i.trigger}/${n}/${a.id}`)) },
     );
+  }
+
+  for (const r of byType(ROLE_TYPES.Role)) {
+    const i = inputsOf<{ name: string; description?: string }>(r);
+    store.roles.create(
+      { name: i.name, ...(i.description !== undefined ? { description: i.description } : {}) },
+      { id: roleIds.get(r.name)! },
+    );
+  }
+  for (const r of byType(ROLE_TYPES.RolePermissions)) {
+    const i = inputsOf<{ roleId: string; permissions: { name: string; resourceServerIdentifier: string }[] }>(r);
+    if (i.permissions.length === 0) continue;
+    store.roles.addPermissions(i.roleId, {
+      permissions: i.permissions.map((p) => ({ permission_name: p.name, resource_server_identifier: p.resourceServerIdentifier })),
+    });
   }
   return store;
 }
@@ -172,12 +197,12 @@ export interface ManagementClientOption {
  * Registers a management client as it would exist in Auth0: a non-interactive client with one private_key_jwt
  * credential and a client grant for the Management API with its scopes (so it is listed by GET /clients too).
  */
-export async function addManagementClient(store: TenantStore, option: ManagementClientOption): Promise<ClientRecord> {
+export async function addManagementClient(store: LocalStore, option: ManagementClientOption): Promise<ClientRecord> {
   return (await managementClientSeed(option))(store);
 }
 
 /** Checks a management client and inspects its key now; the returned step adds it to a store (see seedOnFirstUse). */
-export async function managementClientSeed(option: ManagementClientOption): Promise<(store: TenantStore) => ClientRecord> {
+export async function managementClientSeed(option: ManagementClientOption): Promise<(store: LocalStore) => ClientRecord> {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(option.clientId)) {
     throw new Error(`management client id "${option.clientId}": 1 to 64 letters, digits, '.', '_' or '-'`);
   }
@@ -188,7 +213,7 @@ export async function managementClientSeed(option: ManagementClientOption): Prom
   return (store) => addInspected(store, option, key);
 }
 
-function addInspected(store: TenantStore, option: ManagementClientOption, key: PublicKeyInfo): ClientRecord {
+function addInspected(store: LocalStore, option: ManagementClientOption, key: PublicKeyInfo): ClientRecord {
   if (store.clients.has(option.clientId)) throw new Error(`management client id "${option.clientId}" is already a client of this tenant`);
   const now = auth0Time(store.now());
   const credential: CredentialRecord = {
@@ -200,8 +225,8 @@ function addInspected(store: TenantStore, option: ManagementClientOption, key: P
     created_at: now,
     updated_at: now,
   };
-  store.addCredential({ clientId: option.clientId, record: credential, key });
-  const record = store.addClient({
+  store.credentials.add({ clientId: option.clientId, record: credential, key });
+  const record = store.clients.add({
     name: option.name ?? `Management API client ${option.clientId}`,
     client_id: option.clientId,
     app_type: "non_interactive",
@@ -216,7 +241,7 @@ function addInspected(store: TenantStore, option: ManagementClientOption, key: P
     refresh_token: structuredClone(CLIENT_DEFAULTS.refresh_token),
     client_authentication_methods: { private_key_jwt: { credentials: [{ id: credential.id }] } },
   });
-  store.addGrant({
+  store.grants.add({
     id: newId("grant", `management/${option.clientId}`),
     client_id: option.clientId,
     audience: store.managementAudience,
@@ -235,6 +260,8 @@ interface ResourceServerArgs {
   tokenLifetimeForWeb?: number;
   allowOfflineAccess?: boolean;
   skipConsentForVerifiableFirstPartyClients?: boolean;
+  enforcePolicies?: boolean;
+  tokenDialect?: string;
 }
 interface CredentialsArgs {
   clientId: string;

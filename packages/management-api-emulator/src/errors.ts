@@ -93,3 +93,5 @@ export const notServedLocally = (method: string, path: string) =>
     `${method} ${path} is an Auth0 Management API endpoint the local tenant does not serve (it has no model of it); run this call against a real tenant`,
     "not_served_locally",
   );
+/** Not recorded (no recording of an unknown role): modelled on the client one. */
+export const roleNotFound = () => notFound("The role does not exist", "inexistent_role");

@@ -24,6 +24,11 @@ export const MANAGEMENT_SCOPES = [
   { value: "create:client_credentials", description: "Create Client Credentials" },
   { value: "update:client_credentials", description: "Update Client Credentials" },
   { value: "delete:client_credentials", description: "delete Client Credentials" },
+  // Recorded without descriptions.
+  { value: "read:roles" },
+  { value: "create:roles" },
+  { value: "update:roles" },
+  { value: "delete:roles" },
   { value: "read:tenant_settings", description: "Read Tenant Settings" },
   { value: "update:tenant_settings", description: "Update Tenant Settings" },
 ] as const;
@@ -38,6 +43,7 @@ export const READ_SCOPES: ManagementScope[] = [
   "read:client_grants",
   "read:resource_servers",
   "read:actions",
+  "read:roles",
 ];
 
 export const isManagementScope = (s: string): s is ManagementScope => (ALL_MANAGEMENT_SCOPES as string[]).includes(s);

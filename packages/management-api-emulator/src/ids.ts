@@ -23,7 +23,7 @@ function uuidFrom(bytes: Buffer): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-export type IdKind = "client" | "credential" | "grant" | "resourceServer" | "action" | "version" | "binding";
+export type IdKind = "client" | "credential" | "grant" | "resourceServer" | "action" | "version" | "binding" | "role";
 
 /** `seed` given: derived from it; otherwise random. */
 export function newId(kind: IdKind, seed?: string): string {
@@ -35,6 +35,8 @@ export function newId(kind: IdKind, seed?: string): string {
       return `cred_${base62(bytes, 22)}`; // cred_gekrTRyhtchHhs399o7bsV
     case "grant":
       return `cgr_${base62(bytes, 16)}`; // cgr_e40jKy0Rq2IfvoyQ
+    case "role":
+      return `rol_${base62(bytes, 16)}`; // rol_n1z6LFTpIHVtfM8R (recorded)
     case "resourceServer":
       return bytes.subarray(0, 12).toString("hex"); // a Mongo ObjectId: 69a006b6f39293776f28ab5d
     case "action":
