@@ -38,8 +38,12 @@ export async function inspectKeyBlocks(blocks: KeyBlock[], options: PoolOptions 
   const chunk = (start: number) => blocks.slice(start, start + size);
   const store = (start: number, reports: BlockReport[]) => reports.forEach((r, i) => (results[start + i] = r));
 
+  // Between its chunks this thread lets the workers' answers in (inspection is synchronous), or it would take them all.
   const inThread = async () => {
-    for (let start = queue.shift(); start !== undefined; start = queue.shift()) store(start, await inspectBlocks(chunk(start)));
+    for (let start = queue.shift(); start !== undefined; start = queue.shift()) {
+      store(start, inspectBlocks(chunk(start)));
+      await new Promise(setImmediate);
+    }
   };
   const onWorker = (worker: Worker) =>
     new Promise<void>((resolve) => {
