@@ -61,7 +61,7 @@ function rsaThumbprint(key) {
 /**
  * For each { label, pem } (label: CERTIFICATE, PUBLIC KEY or RSA PUBLIC KEY), either { parseError } with OpenSSL's
  * message, or { keyType, bits, thumbprint, notAfter }: bits and the RFC 7638 thumbprint for RSA keys only, notAfter
- * (ISO 8601) for certificates only. Synchronous: a key takes tens of microseconds.
+ * (ISO 8601) for certificates only. Synchronous: the pool (key-inspector-pool.ts) yields between chunks.
  */
 function inspectBlocks(blocks) {
   return blocks.map(({ label, pem }) => {
