@@ -6,11 +6,13 @@
  * the calls made, by endpoint; peak RSS. Target: credentials calls ≤ one per application, the other lists paged (no
  * call per grant or scope), and the wall time dominated by the calls, not by our code.
  *
- * When auth0-deploy-cli is installed (`a0deploy` on PATH, or --deploy-cli PATH; never required), its `export` of the
- * same kinds (clients, resource servers, client grants, actions) from the same server runs beside ours, and the two
- * wall times are printed with their ratio.
+ * The local tenant counts the Management API calls it serves (bench/count-calls.cjs), beside what our reader counted.
+ * When auth0-deploy-cli is installed (`a0deploy` on PATH, or --deploy-cli PATH; never required, never a dependency),
+ * its `export` of the same kinds (clients, resource servers, client grants, actions) from the same server runs beside
+ * our import in --pairs pairs (ours, theirs, ours, theirs …): each tool's wall time and the calls the server counted,
+ * and the per-pair wall-time ratio. When it is not installed the output says so and the rest runs as before.
  *
- *   npm run bench:drift [-- --apps 1000 --deploy-cli /path/to/a0deploy]
+ *   npm run bench:drift [-- --apps 1000 --deploy-cli /path/to/a0deploy --pairs 3]
  */
 import { spawn, spawnSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -19,13 +21,14 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { dump } from "js-yaml";
-import type { CallStats } from "../src/live/reader";
+import { endpointOf, type CallStats } from "../src/live/reader";
 import { benchArgs } from "./args";
 import { benchPublicKeys } from "./keys";
 
 const root = path.resolve(__dirname, "..");
 const cache = path.join(root, ".bench");
 const rssReporter = path.join(__dirname, "rss-at-exit.cjs");
+const callCounter = path.join(__dirname, "count-calls.cjs");
 const API_COUNT = 10;
 const READER = "bench-reader";
 
@@ -36,6 +39,7 @@ const values = benchArgs(__filename, {
   dir: { type: "string" },
   key: { type: "string" },
   "deploy-cli": { type: "string" },
+  pairs: { type: "string", default: "3" },
 });
 
 interface ChildReport {
@@ -140,10 +144,24 @@ function writeProject(apps: number, keys: string[]): string {
   return dir;
 }
 
-async function startTenant(dir: string, publicKeyFile: string, tlsDir: string): Promise<{ url: string; stop: () => void }> {
+interface ServedCalls {
+  total: number;
+  byEndpoint: Record<string, number>;
+}
+
+interface LocalTenant {
+  url: string;
+  /** The Management API calls the tenant served since the last ask. */
+  calls: () => Promise<ServedCalls>;
+  stop: () => void;
+}
+
+async function startTenant(dir: string, publicKeyFile: string, tlsDir: string): Promise<LocalTenant> {
   const server = spawn(
     process.execPath,
     [
+      "-r",
+      callCounter,
       path.join(root, "cli/auth0-tenant.mjs"),
       "tenant",
       "local",
@@ -160,7 +178,7 @@ async function startTenant(dir: string, publicKeyFile: string, tlsDir: string): 
       "--management-client-id",
       READER,
     ],
-    { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+    { cwd: root, stdio: ["ignore", "pipe", "inherit", "ipc"] },
   );
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
@@ -175,7 +193,20 @@ async function startTenant(dir: string, publicKeyFile: string, tlsDir: string): 
     });
     server.on("exit", (code) => reject(new Error(`the local tenant exited (${code}): ${out}`)));
   });
-  return { url, stop: () => server.kill() };
+  const calls = () =>
+    new Promise<ServedCalls>((resolve) => {
+      server.once("message", (raw: Record<string, number>) => {
+        const byEndpoint: Record<string, number> = {};
+        for (const [call, n] of Object.entries(raw)) {
+          const [method, pathname] = call.split(" ") as [string, string];
+          const endpoint = endpointOf(method, new URL(pathname, url).href);
+          byEndpoint[endpoint] = (byEndpoint[endpoint] ?? 0) + n;
+        }
+        resolve({ total: Object.values(byEndpoint).reduce((a, b) => a + b, 0), byEndpoint });
+      });
+      server.send("calls");
+    });
+  return { url, calls, stop: () => server.kill() };
 }
 
 function measure(command: string, url: string, dir: string, key: string, ca: string): ChildReport & { wallMs: number; rssMb: number } {
@@ -224,8 +255,11 @@ function measureDeployCli(bin: string, url: string, key: string, ca: string, scr
       maxBuffer: 64 * 1024 * 1024,
     },
   );
-  return { wallMs: performance.now() - start, status: run.status, tail: `${run.stdout}${run.stderr}`.slice(-1500) };
+  const tail = run.error ? `${run.error.message}` : `${run.stdout}${run.stderr}`.slice(-1500);
+  return { wallMs: performance.now() - start, status: run.status, tail };
 }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   const apps = Math.max(1, Math.min(5000, Number(values.apps)));
@@ -249,7 +283,10 @@ async function main() {
     const ca = path.join(tlsDir, "ca.pem");
     const key = path.join(scratch, "reader.key");
     measure("drift", tenant.url, dir, key, ca); // warm-up: the server's first TLS handshakes and JIT
-    const results = [measure("import", tenant.url, dir, key, ca), measure("drift", tenant.url, dir, key, ca)];
+    await tenant.calls();
+    const results: (ReturnType<typeof measure> & { served: ServedCalls })[] = [];
+    for (const command of ["import", "drift"])
+      results.push({ ...measure(command, tenant.url, dir, key, ca), served: await tenant.calls() });
     for (const r of results) {
       const ours = r.commandMs - r.busyMs;
       console.log(`\n${r.command} (${r.detail})`);
@@ -260,7 +297,9 @@ async function main() {
         `  the command: Management API calls in flight ${r.busyMs.toFixed(0)} ms (${((100 * r.busyMs) / r.commandMs).toFixed(0)}%), our code ${ours.toFixed(0)} ms (${((100 * ours) / r.commandMs).toFixed(0)}%)`,
       );
       console.log(`  phases: ${r.phases.map(([n, ms]) => `${n} ${ms.toFixed(0)} ms`).join(", ")}`);
-      console.log(`  peak RSS ${r.rssMb.toFixed(0)} MB; ${r.calls} calls (statuses ${JSON.stringify(r.byStatus)})`);
+      console.log(
+        `  peak RSS ${r.rssMb.toFixed(0)} MB; ${r.calls} calls (statuses ${JSON.stringify(r.byStatus)}); the server counted ${r.served.total}`,
+      );
       for (const [endpoint, n] of Object.entries(r.byEndpoint).sort()) console.log(`    ${String(n).padStart(6)}  ${endpoint}`);
       const credentials = r.byEndpoint["GET /api/v2/clients/{id}/credentials"] ?? 0;
       const perItem = Object.keys(r.byEndpoint).filter((e) =>
@@ -271,18 +310,39 @@ async function main() {
       );
     }
     const peer = deployCli();
-    if (!peer)
-      console.log("\nauth0-deploy-cli: not installed (optional: `npm i -g auth0-deploy-cli` or --deploy-cli PATH); side by side skipped");
-    else {
-      measureDeployCli(peer, tenant.url, key, ca, scratch); // warm-up, as for ours
-      const theirs = measureDeployCli(peer, tenant.url, key, ca, scratch);
-      const ours = results[0]!.wallMs;
-      if (theirs.status !== 0) console.log(`\nauth0-deploy-cli export failed (exit ${theirs.status}), no comparison:\n${theirs.tail}`);
-      else
-        console.log(
-          `\nauth0-deploy-cli export (${peer}) of the same kinds: wall ${theirs.wallMs.toFixed(0)} ms; our import ${ours.toFixed(0)} ms; theirs / ours ${(theirs.wallMs / ours).toFixed(2)}`,
-        );
+    if (!peer) {
+      console.log(
+        "\nauth0-deploy-cli: NOT INSTALLED, side by side skipped (optional, never a dependency: `npm i -g auth0-deploy-cli` puts a0deploy on PATH, or pass --deploy-cli PATH)",
+      );
+      return;
     }
+    const pairs = Math.max(1, Math.min(10, Number(values.pairs)));
+    measureDeployCli(peer, tenant.url, key, ca, scratch); // warm-up, as for ours
+    await tenant.calls();
+    const rounds: { ours: number; theirs: number; ourCalls: ServedCalls; theirCalls: ServedCalls }[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const ours = measure("import", tenant.url, dir, key, ca).wallMs;
+      const ourCalls = await tenant.calls();
+      const theirs = measureDeployCli(peer, tenant.url, key, ca, scratch);
+      const theirCalls = await tenant.calls();
+      if (theirs.status !== 0) {
+        console.log(`\nauth0-deploy-cli export (${peer}) failed (exit ${theirs.status}), no comparison:\n${theirs.tail}`);
+        return;
+      }
+      rounds.push({ ours, theirs: theirs.wallMs, ourCalls, theirCalls });
+    }
+    const ratios = rounds.map((r) => r.theirs / r.ours);
+    console.log(`\nauth0-deploy-cli export (${peer}) of the same kinds beside our import, ${pairs} pair(s), ours first in each:`);
+    for (const r of rounds)
+      console.log(
+        `  ours ${r.ours.toFixed(0)} ms, ${r.ourCalls.total} calls | theirs ${r.theirs.toFixed(0)} ms, ${r.theirCalls.total} calls | theirs / ours ${(r.theirs / r.ours).toFixed(2)}`,
+      );
+    console.log(
+      `  wall time theirs / ours: median ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+    );
+    console.log("  their calls, by endpoint:");
+    for (const [endpoint, n] of Object.entries(rounds[0]!.theirCalls.byEndpoint).sort())
+      console.log(`    ${String(n).padStart(6)}  ${endpoint}`);
   } finally {
     tenant.stop();
     rmSync(scratch, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 import { PublicKeyError } from "../errors";
 import type { BlockReport, KeyBlock } from "./key-inspector.cjs";
-import { inspectKeyBlocks } from "./key-inspector-pool";
+import { keyBlockInspection } from "./key-inspector-pool";
 import { cachedFacts, contentHash, rememberFacts, type KeyFacts } from "./key-facts-cache";
 
 /** What we know about one uploaded credential's key; Auth0 never returns key material, so this is our record. */
@@ -37,29 +37,56 @@ export async function inspectPublicKey(text: string): Promise<PublicKeyInfo> {
  * when there are many (src/spec/key-inspector-pool.ts).
  */
 export async function inspectPublicKeys(texts: string[]): Promise<(PublicKeyInfo | PublicKeyError)[]> {
-  const results: (PublicKeyInfo | PublicKeyError)[] = new Array(texts.length);
+  const inspection = publicKeyInspection();
+  inspection.add(texts);
+  return inspection.results();
+}
+
+export interface PublicKeyInspection {
+  /** Files' texts, as they are read. */
+  add(texts: string[]): void;
+  /** What each file added holds, in the order they were added. Call once, after the last add. */
+  results(): Promise<(PublicKeyInfo | PublicKeyError)[]>;
+}
+
+/**
+ * inspectPublicKeys for files that come in batches (a tenant's key files are read a few hundred at a time): keys not in
+ * the facts cache start being parsed on the other cores while the next batches are read.
+ */
+export function publicKeyInspection(): PublicKeyInspection {
+  const results: (PublicKeyInfo | PublicKeyError | undefined)[] = [];
   const pending: { at: number; hash: string; block: KeyBlock }[] = [];
-  for (const [at, text] of texts.entries()) {
-    const block = pemBlock(text);
-    if (block instanceof PublicKeyError) results[at] = block;
-    else {
-      const hash = contentHash(block.pem);
-      const known = cachedFacts(hash);
-      if (known) results[at] = info(block.pem, known);
-      else pending.push({ at, hash, block });
-    }
-  }
-  if (pending.length === 0) return results;
-  const reports = await inspectKeyBlocks(pending.map((p) => p.block));
-  for (const [i, { at, hash, block }] of pending.entries()) {
-    const facts = checked(block, reports[i]!);
-    if (facts instanceof PublicKeyError) results[at] = facts;
-    else {
-      rememberFacts(hash, facts);
-      results[at] = info(block.pem, facts);
-    }
-  }
-  return results;
+  const blocks = keyBlockInspection();
+  return {
+    add(texts) {
+      const added = pending.length;
+      for (const text of texts) {
+        const at = results.length;
+        results.push(undefined);
+        const block = pemBlock(text);
+        if (block instanceof PublicKeyError) results[at] = block;
+        else {
+          const hash = contentHash(block.pem);
+          const known = cachedFacts(hash);
+          if (known) results[at] = info(block.pem, known);
+          else pending.push({ at, hash, block });
+        }
+      }
+      if (pending.length > added) blocks.add(pending.slice(added).map((p) => p.block));
+    },
+    async results() {
+      const reports = await blocks.done();
+      for (const [i, { at, hash, block }] of pending.entries()) {
+        const facts = checked(block, reports[i]!);
+        if (facts instanceof PublicKeyError) results[at] = facts;
+        else {
+          rememberFacts(hash, facts);
+          results[at] = info(block.pem, facts);
+        }
+      }
+      return results as (PublicKeyInfo | PublicKeyError)[];
+    },
+  };
 }
 
 function pemBlock(text: string): KeyBlock | PublicKeyError {

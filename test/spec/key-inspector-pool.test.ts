@@ -1,9 +1,11 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { inspectBlocks, type KeyBlock } from "../../src/spec/key-inspector.cjs";
-import { inspectKeyBlocks } from "../../src/spec/key-inspector-pool";
+import { inspectKeyBlocks, keyBlockInspection } from "../../src/spec/key-inspector-pool";
+import { inspectPublicKeys, publicKeyInspection } from "../../src/spec/public-key";
 import { FIXTURE_PUBLIC_KEY_PEM, rsaPublicKeyOfBits } from "../support/rsa-keys";
 
 /** Over the worker pool or in this thread, the same blocks get the same reports, in their order. */
@@ -44,5 +46,50 @@ describe("key inspection over worker threads", () => {
     const script = path.join(mkdtempSync(path.join(tmpdir(), "key-pool-")), "never.cjs");
     writeFileSync(script, "process.exit(3);\n");
     await expect(inspectKeyBlocks(given, { workers: 2, script })).resolves.toEqual(await inspectBlocks(given));
+  });
+
+  it("blocks added in batches, before and after the workers start, get the same reports in their order", async () => {
+    const given = blocks();
+    const inspection = keyBlockInspection({ workers: 2, threshold: 20, chunk: 8 });
+    for (let i = 0; i < given.length; i += 13) {
+      inspection.add(given.slice(i, i + 13));
+      await new Promise((resolve) => setTimeout(resolve, 5)); // the caller reading its next batch
+    }
+    await expect(inspection.done()).resolves.toEqual(inspectBlocks(given));
+  });
+
+  it("workers left waiting by a caller that never calls done() do not keep the process alive", async () => {
+    const script = path.join(mkdtempSync(path.join(tmpdir(), "key-pool-")), "abandon.ts");
+    const pool = path.join(__dirname, "../../src/spec/key-inspector-pool.ts");
+    const pem = JSON.stringify(blocks()[0]!.pem);
+    writeFileSync(
+      script,
+      `import { keyBlockInspection } from ${JSON.stringify(pool)};
+const inspection = keyBlockInspection({ workers: 1, threshold: 1, chunk: 1 });
+inspection.add([{ label: "PUBLIC KEY", pem: ${pem} }]);
+// The worker answers its chunk and waits for more; this caller fails before done().
+setTimeout(() => console.log("left"), 500);
+`,
+    );
+    const started = Date.now();
+    const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        ["--import", "tsx", script],
+        { cwd: path.join(__dirname, "../.."), timeout: 30_000 },
+        (e, stdout, stderr) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.stdout).toBe("left\n");
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+
+  it("key files added in batches answer as inspectPublicKeys of them all: cached, parsed and refused, in order", async () => {
+    const texts = [...blocks().map((b) => `${b.pem}\n`), "not a key", FIXTURE_PUBLIC_KEY_PEM, FIXTURE_PUBLIC_KEY_PEM];
+    const expected = await inspectPublicKeys(texts);
+    const inspection = publicKeyInspection();
+    for (let i = 0; i < texts.length; i += 7) inspection.add(texts.slice(i, i + 7));
+    await expect(inspection.results()).resolves.toEqual(expected);
   });
 });

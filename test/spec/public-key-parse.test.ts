@@ -1,7 +1,10 @@
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createPublicKey, generateKeyPairSync, X509Certificate } from "node:crypto";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { calculateJwkThumbprint, exportJWK } from "jose";
 import { describe, expect, it } from "vitest";
 import { inspectPublicKey } from "../../src/spec";
+import { inspectBlocks, type KeyBlock } from "../../src/spec/key-inspector.cjs";
 import { rsaPublicKeyOfBits } from "../support/rsa-keys";
 
 /**
@@ -66,5 +69,22 @@ describe("public key parse: every SPKI block gets OpenSSL's verdict and facts", 
     if (ref.type !== "rsa") return void (await expect(ours).rejects.toThrow(`is a ${ref.type?.toUpperCase()} key`));
     if (ref.bits < 2048 || ref.bits > 4096) return void (await expect(ours).rejects.toThrow(`is an RSA key of ${ref.bits} bits`));
     await expect(ours).resolves.toMatchObject({ format: "spki", bits: ref.bits, thumbprint: ref.thumbprint });
+  });
+});
+
+describe("RFC 7638 thumbprints", () => {
+  it("are jose's calculateJwkThumbprint for keys in every form and for a certificate's key", async () => {
+    const cert = readFileSync(path.join(__dirname, "../fixtures/keys/expired.crt"), "utf8");
+    const blocks: KeyBlock[] = [
+      ...[2048, 2049, 3072, 4096].map((bits) => ({ label: "PUBLIC KEY" as const, pem: rsaPublicKeyOfBits(bits).trimEnd() })),
+      { label: "PUBLIC KEY", pem: pemOf(der(rsaPublicKeyOfBits(2048)), 76).trimEnd() },
+      { label: "RSA PUBLIC KEY", pem: rsaPublicKeyOfBits(3072, "pkcs1").trimEnd() },
+      { label: "CERTIFICATE", pem: cert.trimEnd() },
+    ];
+    const reports = inspectBlocks(blocks);
+    for (const [i, { pem }] of blocks.entries()) {
+      const key = i === blocks.length - 1 ? new X509Certificate(pem).publicKey : createPublicKey(pem);
+      expect(reports[i]).toMatchObject({ keyType: "rsa", thumbprint: await calculateJwkThumbprint(await exportJWK(key), "sha256") });
+    }
   });
 });
