@@ -115,10 +115,10 @@ export function keyBlockInspection(options: PoolOptions = {}): KeyBlockInspectio
     }
   };
 
-  // Between its chunks this thread lets the workers' answers in (inspection is synchronous), or it would take them all.
+  // Between its chunks this thread lets the workers' answers in, or it would take them all.
   const inThread = async () => {
     for (let start = queue.shift(); start !== undefined; start = queue.shift()) {
-      store(start, inspectBlocks(chunkAt(start)));
+      store(start, await inspectBlocks(chunkAt(start)));
       await new Promise(setImmediate);
     }
   };

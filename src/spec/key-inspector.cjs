@@ -8,7 +8,7 @@
  * As a worker: receives { id, blocks } messages and answers { id, results }.
  */
 
-const { createPublicKey, hash, X509Certificate } = require("node:crypto");
+const { createPublicKey, X509Certificate } = require("node:crypto");
 
 /** DER of the SPKI AlgorithmIdentifier of an RSA key: rsaEncryption (1.2.840.113549.1.1.1) with NULL parameters. */
 const RSA_ENCRYPTION = Buffer.from("300d06092a864886f70d0101010500", "hex");
@@ -47,41 +47,41 @@ function canonicalRsaSpki(pem) {
   }
 }
 
-/**
- * The RFC 7638 thumbprint of an RSA key (SHA-256, base64url): the hash of its required JWK members e, kty, n in that
- * order, without white space. jose's calculateJwkThumbprint (the reference in test/spec/public-key-parse.test.ts)
- * hashes through WebCrypto, whose asynchronous job costs more than parsing the key; node:crypto's hash is synchronous.
- * n and e are base64url, so they need no JSON escaping.
- */
-function rsaThumbprint(key) {
-  const { e, n } = key.export({ format: "jwk" });
-  return hash("sha256", `{"e":"${e}","kty":"RSA","n":"${n}"}`, "base64url");
-}
+let jose;
+/** The two parts of jose this needs, not the whole library: a worker loads them on its start. */
+const loadJose = async () => {
+  const [thumbprint, exporter] = await Promise.all([import("jose/jwk/thumbprint"), import("jose/key/export")]);
+  return { calculateJwkThumbprint: thumbprint.calculateJwkThumbprint, exportJWK: exporter.exportJWK };
+};
 
 /**
  * For each { label, pem } (label: CERTIFICATE, PUBLIC KEY or RSA PUBLIC KEY), either { parseError } with OpenSSL's
  * message, or { keyType, bits, thumbprint, notAfter }: bits and the RFC 7638 thumbprint for RSA keys only, notAfter
- * (ISO 8601) for certificates only. Synchronous: the pool (key-inspector-pool.ts) yields between chunks.
+ * (ISO 8601) for certificates only. JWK work (the thumbprint) is jose's.
  */
-function inspectBlocks(blocks) {
-  return blocks.map(({ label, pem }) => {
-    let key;
-    let notAfter;
-    try {
-      if (label === "CERTIFICATE") {
-        const cert = new X509Certificate(pem);
-        key = cert.publicKey;
-        notAfter = new Date(cert.validTo).toISOString();
-      } else {
-        key = (label === "PUBLIC KEY" && canonicalRsaSpki(pem)) || createPublicKey({ key: pem, format: "pem" });
+async function inspectBlocks(blocks) {
+  const { calculateJwkThumbprint, exportJWK } = await (jose ??= loadJose());
+  return Promise.all(
+    blocks.map(async ({ label, pem }) => {
+      let key;
+      let notAfter;
+      try {
+        if (label === "CERTIFICATE") {
+          const cert = new X509Certificate(pem);
+          key = cert.publicKey;
+          notAfter = new Date(cert.validTo).toISOString();
+        } else {
+          key = (label === "PUBLIC KEY" && canonicalRsaSpki(pem)) || createPublicKey({ key: pem, format: "pem" });
+        }
+      } catch (e) {
+        return { parseError: e.message };
       }
-    } catch (e) {
-      return { parseError: e.message };
-    }
-    const keyType = key.asymmetricKeyType;
-    if (keyType !== "rsa") return { keyType, notAfter };
-    return { keyType, bits: key.asymmetricKeyDetails.modulusLength, thumbprint: rsaThumbprint(key), notAfter };
-  });
+      const keyType = key.asymmetricKeyType;
+      if (keyType !== "rsa") return { keyType, notAfter };
+      const thumbprint = await calculateJwkThumbprint(await exportJWK(key), "sha256");
+      return { keyType, bits: key.asymmetricKeyDetails.modulusLength, thumbprint, notAfter };
+    }),
+  );
 }
 
 module.exports = { inspectBlocks };
@@ -89,10 +89,9 @@ module.exports = { inspectBlocks };
 const { parentPort, workerData } = require("node:worker_threads");
 if (parentPort && workerData === "auth0-tenant key inspector") {
   parentPort.on("message", ({ id, blocks }) => {
-    try {
-      parentPort.postMessage({ id, results: inspectBlocks(blocks) });
-    } catch (e) {
-      parentPort.postMessage({ id, error: String(e && e.message) });
-    }
+    inspectBlocks(blocks).then(
+      (results) => parentPort.postMessage({ id, results }),
+      (e) => parentPort.postMessage({ id, error: String(e && e.message) }),
+    );
   });
 }

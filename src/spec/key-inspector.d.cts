@@ -6,4 +6,4 @@ export interface KeyBlock {
 export type BlockReport =
   { parseError: string } | { keyType: string | undefined; bits?: number; thumbprint?: string; notAfter?: string; parseError?: undefined };
 
-export function inspectBlocks(blocks: KeyBlock[]): BlockReport[];
+export function inspectBlocks(blocks: KeyBlock[]): Promise<BlockReport[]>;

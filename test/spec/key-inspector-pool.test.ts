@@ -55,7 +55,7 @@ describe("key inspection over worker threads", () => {
       inspection.add(given.slice(i, i + 13));
       await new Promise((resolve) => setTimeout(resolve, 5)); // the caller reading its next batch
     }
-    await expect(inspection.done()).resolves.toEqual(inspectBlocks(given));
+    await expect(inspection.done()).resolves.toEqual(await inspectBlocks(given));
   });
 
   it("workers left waiting by a caller that never calls done() do not keep the process alive", async () => {

@@ -81,7 +81,7 @@ describe("RFC 7638 thumbprints", () => {
       { label: "RSA PUBLIC KEY", pem: rsaPublicKeyOfBits(3072, "pkcs1").trimEnd() },
       { label: "CERTIFICATE", pem: cert.trimEnd() },
     ];
-    const reports = inspectBlocks(blocks);
+    const reports = await inspectBlocks(blocks);
     for (const [i, { pem }] of blocks.entries()) {
       const key = i === blocks.length - 1 ? new X509Certificate(pem).publicKey : createPublicKey(pem);
       expect(reports[i]).toMatchObject({ keyType: "rsa", thumbprint: await calculateJwkThumbprint(await exportJWK(key), "sha256") });
