@@ -5,8 +5,8 @@ const SHOWN = 10;
 const LONG_TEST_MS = 5_000;
 
 /**
- * Prints the ten slowest test files (import plus tests, as the worker spent them) with the CPU time each cost (its
- * child processes included; test/support/file-cpu.ts), the suite's CPU time, and every test over 5 s.
+ * Prints the ten slowest test files (import plus tests, as the worker spent them), the ten that cost the most CPU time
+ * (child processes included; test/support/file-cpu.ts), the suite's CPU time, and every test over 5 s.
  */
 export default class SlowestFilesReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>) {
@@ -18,8 +18,13 @@ export default class SlowestFilesReporter implements Reporter {
     const s = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? "?" : `${(ms / 1000).toFixed(1)} s`).padStart(7);
     const lines = [`the ${files.length} slowest test files (import + tests; CPU with child processes):`];
     for (const f of files) lines.push(`${s(f.ms)}  ${s(f.cpu)} CPU  ${f.file}  (import ${s(f.collect).trim()})`);
+    const costliest = [...all].sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0)).slice(0, SHOWN);
+    lines.push(`the ${costliest.length} test files that cost the most CPU time:`);
+    for (const f of costliest) lines.push(`${s(f.cpu)} CPU  ${s(f.ms)}  ${f.file}`);
     const cpu = all.reduce((sum, f) => sum + (f.cpu ?? Number.NaN), 0);
     lines.push(`CPU time of all ${all.length} files: ${s(cpu).trim()}`);
+    if (process.env.TEST_CPU_TABLE)
+      for (const f of [...all].sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0))) lines.push(`cpu-table ${f.cpu} ${Math.round(f.ms)} ${f.file}`);
     const long = modules.flatMap((m) =>
       [...m.children.allTests()]
         .map((t) => ({ name: `${m.relativeModuleId} > ${t.fullName}`, ms: t.diagnostic()?.duration ?? 0 }))
