@@ -23,8 +23,6 @@ export default class SlowestFilesReporter implements Reporter {
     for (const f of costliest) lines.push(`${s(f.cpu)} CPU  ${s(f.ms)}  ${f.file}`);
     const cpu = all.reduce((sum, f) => sum + (f.cpu ?? Number.NaN), 0);
     lines.push(`CPU time of all ${all.length} files: ${s(cpu).trim()}`);
-    if (process.env.TEST_CPU_TABLE)
-      for (const f of [...all].sort((a, b) => (b.cpu ?? 0) - (a.cpu ?? 0))) lines.push(`cpu-table ${f.cpu} ${Math.round(f.ms)} ${f.file}`);
     const long = modules.flatMap((m) =>
       [...m.children.allTests()]
         .map((t) => ({ name: `${m.relativeModuleId} > ${t.fullName}`, ms: t.diagnostic()?.duration ?? 0 }))
