@@ -1,3 +1,4 @@
+import { appendFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 const SHOWN = 10;
@@ -6,7 +7,8 @@ const LONG_TEST_MS = 5_000;
 
 /**
  * Prints the ten slowest test files (import plus tests, as the worker spent them), the ten that cost the most CPU time
- * (child processes included; test/support/file-cpu.ts), the suite's CPU time, and every test over 5 s.
+ * (child processes included; test/support/file-cpu.ts), the suite's CPU time, and every test over 5 s; in a GitHub
+ * Actions job also on the job's summary page.
  */
 export default class SlowestFilesReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>) {
@@ -30,5 +32,7 @@ export default class SlowestFilesReporter implements Reporter {
     );
     if (long.length > 0) lines.push(`tests over ${LONG_TEST_MS / 1000} s:`, ...long.map((t) => `${s(t.ms)}  ${t.name}`));
     process.stdout.write(lines.join("\n") + "\n");
+    const summary = process.env.GITHUB_STEP_SUMMARY;
+    if (summary) appendFileSync(summary, ["### Test time", "```", ...lines, "```", ""].join("\n"));
   }
 }
