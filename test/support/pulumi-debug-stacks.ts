@@ -1,8 +1,8 @@
 /**
  * Setup file (vitest.config.ts). @pulumi/pulumi captures a stack trace for every promise it makes
- * (runtime/debuggable.js, kept only for its leak message at exit); under Vitest each of those stacks is formatted
- * through Vite's source-map rewrite, which made up a fifth of a Pulumi-under-mocks test's time. Those stacks are
- * formatted the way Node formats them; every other stack keeps its source-mapped form.
+ * (runtime/debuggable.js, kept only for its leak message at exit); under Vitest each of those stacks would be formatted
+ * through Vite's source-map rewrite, a large share of a Pulumi-under-mocks test's time. Those stacks are formatted
+ * the way Node formats them; every other stack keeps its source-mapped form.
  */
 const CAPTURED_BY = /[\\/]@pulumi[\\/]pulumi[\\/]runtime[\\/]debuggable\.js$/;
 const INSTALLED = Symbol.for("auth0-tenant.test.pulumi-debug-stacks");

@@ -26,7 +26,7 @@ const GENERATE = {
 
 /**
  * For globalSetup: the run's shared pairs, read from `cacheFile` or generated once (together, on the thread pool)
- * and kept there. A pair costs ~0.2 s of CPU to generate; the suite used to generate some eighty.
+ * and kept there: generating RSA pairs was a visible share of the suite's CPU time when each file made its own.
  */
 export async function loadOrGenerateKeyPairs(cacheFile: string): Promise<PemKeyPair[]> {
   if (existsSync(cacheFile)) {
