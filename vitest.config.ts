@@ -14,6 +14,8 @@ export default defineConfig({
     maxWorkers: availableParallelism() + 1,
     // Tests keep the key-facts cache in memory; test/key-facts-cache.test.ts exercises the disk copy.
     env: { AUTH0_TENANT_CACHE_DIR: "off" },
+    globalSetup: ["test/support/global-setup.ts"],
+    setupFiles: ["test/support/pulumi-debug-stacks.ts", "test/support/file-cpu.ts"],
     reporters: ["default", new SlowestFilesReporter()],
   },
 });

@@ -1,5 +1,4 @@
 import { execFile, spawn } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -7,6 +6,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandPaths } from "../cli/main";
 import { EXIT } from "../src/exit-codes";
+import { keyDealer } from "./support/rsa-key-pairs";
 import { throwawayRepo } from "./support/git-repo";
 import { projectRoot } from "./support/temp-project";
 
@@ -57,7 +57,8 @@ function runBin(args: string[], cwd: string, options: { untilOutput?: boolean; e
  * For the cases whose action is meant to hit the load limit: a lower limit (the variable can only lower it) ends
  * them sooner; what they prove, that the command ends with its result when the limit is hit, is the same.
  */
-const HIT_THE_LIMIT_SOONER = { AUTH0_TENANT_ACTION_LOAD_LIMIT_MS: "1500" };
+const LOWERED_LOAD_LIMIT_MS = 500;
+const HIT_THE_LIMIT_SOONER = { AUTH0_TENANT_ACTION_LOAD_LIMIT_MS: String(LOWERED_LOAD_LIMIT_MS) };
 
 function runBinNow(args: string[], cwd: string, options: { untilOutput?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Ended> {
   return new Promise((resolve, reject) => {
@@ -112,7 +113,7 @@ function project(hostile?: string): string {
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "command-ends-"));
   privateKey = path.join(work, "reader.pem");
-  writeFileSync(privateKey, generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }));
+  writeFileSync(privateKey, keyDealer()().privateKey);
   // A port nothing listens on: the commands that read a tenant fail to connect, quickly.
   const server = createServer();
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -242,6 +243,6 @@ describe("an action that keeps the event loop busy or loops in what it throws: p
     expectAnEndWithAResult(r, command);
     expect(r.code, r.stderr).toBe(EXIT.findings);
     expect(r.stdout + r.stderr).toMatch(/actions\.client-claims/);
-    if (hostile === "microtaskLoop") expect(r.stdout + r.stderr).toContain("did not finish within 1500 ms");
+    if (hostile === "microtaskLoop") expect(r.stdout + r.stderr).toContain(`did not finish within ${LOWERED_LOAD_LIMIT_MS} ms`);
   });
 });

@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -10,6 +9,7 @@ import { loadUsers } from "../src/local-tenant/login/users";
 import { READ_SCOPES } from "../src/local-tenant/management";
 import { planStack } from "../src/plan";
 import { cli } from "./support/cli";
+import { keyDealer } from "./support/rsa-key-pairs";
 import { acmeRoot, projectRoot } from "./support/temp-project";
 import { userStackProblems, userStacks } from "./support/user-stacks";
 
@@ -83,7 +83,8 @@ describe("a README journey on a copy of the user's tenant leaves these checks gr
     const rotated = await cli(["keys", "rotate", app, "--stack", "dev", "--out", path.join(scratch, "rotated.pem")], { cwd: copy });
     expect(rotated.code, rotated.stderr).toBe(0);
     // A partner's public key registered for another stack's application.
-    const partner = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "pem" });
+    const keyPair = keyDealer();
+    const partner = keyPair().publicKey;
     writeFileSync(path.join(scratch, "partner.pem"), partner);
     const added = await cli(
       ["keys", "add", await appWithOneKey(copy, "prod"), "--stack", "prod", "--public-key", path.join(scratch, "partner.pem")],
@@ -92,9 +93,9 @@ describe("a README journey on a copy of the user's tenant leaves these checks gr
     expect(added.code, added.stderr).toBe(0);
 
     // Adopting a tenant (README "Adopting an existing tenant"), from the local tenant serving the edited dev stack.
-    const reader = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const reader = keyPair();
     const readerKey = path.join(scratch, "reader.pem");
-    writeFileSync(readerKey, reader.privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+    writeFileSync(readerKey, reader.privateKey, { mode: 0o600 });
     tenant = await startLocalTenant({
       dir: copy,
       stack: "dev",
@@ -102,7 +103,7 @@ describe("a README journey on a copy of the user's tenant leaves these checks gr
       managementClients: [
         {
           clientId: "reader",
-          publicKeyPem: reader.publicKey.export({ type: "spki", format: "pem" }) as string,
+          publicKeyPem: reader.publicKey,
           scopes: READ_SCOPES,
           name: "reader",
         },

@@ -1,9 +1,9 @@
-import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cli } from "../support/cli";
+import { keyDealer } from "../support/rsa-key-pairs";
 
 const root = path.resolve(__dirname, "../..");
 const scratch = mkdtempSync(path.join(tmpdir(), "exit-codes-"));
@@ -88,10 +88,7 @@ const MISTAKES: { command: string; kind: string; args: string[]; says: string }[
 
 describe("exit code 2 for a missing or wrong argument, in every command", () => {
   const privateKey = path.join(scratch, "private.pem");
-  writeFileSync(
-    privateKey,
-    generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  );
+  writeFileSync(privateKey, keyDealer()().privateKey);
   it.each(MISTAKES.map((m) => [m.command, m.kind, m] as const))("%s, %s", async (_, __, m) => {
     const args = m.args.map((a) => (a === "K" ? privateKey : a));
     const r = await cli(args, { cwd: root, env });

@@ -16,14 +16,16 @@ import { DETECTORS } from "../../src/review/detectors";
 import { renderMarkdown } from "../../src/review/render";
 import { riskOf } from "../../src/review/risk";
 import { changesAtOrAbove } from "../../src/review/render";
+import { keyDealer } from "../support/rsa-key-pairs";
 import { projectRoot } from "../support/temp-project";
-import { exampleStackConfig, keyPair, liveFixture, READER_ID, readerKeyPair, trustingFetch, type LiveFixture } from "./support";
+import { exampleStackConfig, liveFixture, READER_ID, readerKeyPair, trustingFetch, type LiveFixture } from "./support";
 
 // The drift catalogue (scenario 10): hand edits made through the official auth0 SDK, as the dashboard makes them, on
 // the prod stack deployed to the local tenant. Each is reported with its kind and risk, and nothing else is.
 
 const STACK = "prod";
 const WRITER = "sdk-writer";
+const keyPair = keyDealer();
 const writerKey = keyPair();
 const uploaded = keyPair();
 let f: LiveFixture;

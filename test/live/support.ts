@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { Agent, request } from "node:https";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +10,7 @@ import type { ReaderSettings } from "../../src/live/settings";
 import { directoryReader } from "../../src/config/files";
 import { layeredTenant } from "../../src/config/layers";
 import { readStackConfig } from "../../src/plan";
+import { sharedKeyPair } from "../support/rsa-key-pairs";
 import { acmeRoot, tempProject } from "../support/temp-project";
 
 /**
@@ -45,22 +45,13 @@ export function trustingFetch(ca: string): typeof fetch {
     });
 }
 
-export const keyPair = () =>
-  generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
-
-/** One key pair for every reader of the test run (RSA generation is the slow part). */
-let readerKey: ReturnType<typeof keyPair> | undefined;
-export const readerKeyPair = () => (readerKey ??= keyPair());
+/** One key pair for every reader of the test run (the run's shared pairs; test/support/rsa-key-pairs.ts). */
+export const readerKeyPair = () => sharedKeyPair(0);
 
 export const READER_ID = "live-reader";
 
 /** A second key pair (a key that is not the reader's, a narrow reader's). */
-let otherKey: ReturnType<typeof keyPair> | undefined;
-export const otherKeyPair = () => (otherKey ??= keyPair());
+export const otherKeyPair = () => sharedKeyPair(1);
 
 export interface LiveFixture {
   project: ReturnType<typeof tempProject>;

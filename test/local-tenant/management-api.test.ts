@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { calculateJwkThumbprint, decodeJwt, exportJWK, SignJWT } from "jose";
@@ -20,18 +19,14 @@ import {
 import { globalClient } from "@auth0-tenant/management-api-emulator";
 import { SigningKeys } from "../../src/local-tenant/signing-keys";
 import { tempProject } from "../support/temp-project";
+import { keyDealer } from "../support/rsa-key-pairs";
 
 // The local Management API over plain HTTP, in process (the routes and rules are the same over HTTPS; the official
 // SDK over HTTPS is in management-sdk.test.ts).
 
 const DOMAIN = "acme-mgmt.eu.auth0.com";
 const STACK = "mgmt";
-const keyPair = () =>
-  generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
+const keyPair = keyDealer();
 const svc = keyPair();
 const reader = keyPair();
 const writer = keyPair();

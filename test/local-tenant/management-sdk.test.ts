@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { createPublicKey, generateKeyPairSync } from "node:crypto";
+import { createPublicKey } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localClientId, startLocalTenant, type LocalTenant } from "../../src/local-tenant";
 import { ALL_MANAGEMENT_SCOPES } from "../../src/local-tenant/management";
 import { projectRoot, tempProject } from "../support/temp-project";
+import { keyDealer } from "../support/rsa-key-pairs";
 
 // The official `auth0` v7 ManagementClient, unmodified, against the local tenant over HTTPS: private_key_jwt with a
 // PKCS#8 key, paging across 1200+ clients, an edit of each kind, its error classes, and its retry on a 429. It runs in
@@ -19,12 +20,7 @@ import { projectRoot, tempProject } from "../support/temp-project";
 const run = promisify(execFile);
 const STACK = "sdk";
 const WEB_APPS = 1200;
-const keyPair = () =>
-  generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
+const keyPair = keyDealer();
 const svc = keyPair();
 const writer = keyPair();
 const narrow = keyPair();

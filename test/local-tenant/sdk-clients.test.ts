@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -9,13 +8,10 @@ const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localClientId, startLocalTenant, type LocalTenant } from "../../src/local-tenant";
 import { tempProject } from "../support/temp-project";
+import { keyDealer } from "../support/rsa-key-pairs";
 
 const run = promisify(execFile);
-const key = generateKeyPairSync("rsa", {
-  modulusLength: 2048,
-  publicKeyEncoding: { type: "spki", format: "pem" },
-  privateKeyEncoding: { type: "pkcs8", format: "pem" },
-});
+const key = keyDealer()();
 let project: ReturnType<typeof tempProject>;
 let scratch: string;
 let tenant: LocalTenant;

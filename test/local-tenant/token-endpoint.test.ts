@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import * as path from "node:path";
@@ -11,15 +11,11 @@ import { startLocalTenant, localClientId, localKid, type LocalTenant } from "../
 import { ASSERTION_TYPE } from "../../src/local-tenant/assertion";
 import { clientAssertion, requestToken } from "../../src/local-tenant/client";
 import { tempProject } from "../support/temp-project";
+import { keyDealer } from "../support/rsa-key-pairs";
 
 const DOMAIN = "acme-test.eu.auth0.com";
 const AUD = `https://${DOMAIN}/`;
-const pem = (bits = 2048) =>
-  generateKeyPairSync("rsa", {
-    modulusLength: bits,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
+const pem = keyDealer();
 
 const svc = pem();
 const svcPs = pem();

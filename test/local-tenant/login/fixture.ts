@@ -1,10 +1,10 @@
-import { generateKeyPairSync } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { dump } from "js-yaml";
 import { localClientId, startLocalTenant, type LocalTenant } from "../../../src/local-tenant";
 import { parseUsers } from "../../../src/local-tenant/login/users";
 import { tempProject } from "../../support/temp-project";
+import { keyDealer } from "../../support/rsa-key-pairs";
 
 /**
  * A stack with two web applications (a public one, as a SPA is, and a confidential one with a private_key_jwt
@@ -89,11 +89,7 @@ export async function startLoginTenant(
   options: { protocol?: "http" | "https"; tlsDir?: string; spaCallbacks?: string[]; spaOrigins?: string[] } = {},
 ): Promise<LoginFixture> {
   const project = tempProject();
-  const key = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
+  const key = keyDealer()();
   mkdirSync(path.join(project.root, "keys/login"), { recursive: true });
   writeFileSync(path.join(project.root, "keys/login/portal.pem"), key.publicKey);
   writeFileSync(path.join(project.root, `Pulumi.${STACK}.yaml`), dump({ config: loginTenantConfig(options) }));
