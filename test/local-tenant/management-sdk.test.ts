@@ -177,13 +177,11 @@ describe("the official auth0 v7 ManagementClient against the local Management AP
       narrowKey: path.join(scratch, "narrow.key"),
       uploadedPem: uploaded.publicKey,
     };
-    const started = Date.now();
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", CHILD, JSON.stringify(input)], {
       cwd: projectRoot, // where `auth0` resolves from
       env: { ...process.env, NODE_EXTRA_CA_CERTS: tenant.tls!.caPath },
       timeout: 30_000,
     });
-    const elapsed = Date.now() - started;
     const out = JSON.parse(stdout) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON from the child
     const store = tenant.management.store;
     const log = tenant.management.requests;
@@ -262,7 +260,6 @@ describe("the official auth0 v7 ManagementClient against the local Management AP
     expect(out.unauthorized).toMatchObject({ name: "UnauthorizedError", statusCode: 401, body: { message: "Invalid token" } });
     expect(out.serverError).toMatchObject({ management: true, statusCode: 500 });
     expect(failing).toMatchObject({ hits: 1 });
-    expect(elapsed).toBeLessThan(15_000);
   });
 });
 
