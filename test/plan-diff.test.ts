@@ -166,6 +166,30 @@ describe("resources", () => {
   });
 });
 
+describe("inputs the plan may leave out", () => {
+  const creds = (c: Record<string, unknown>) =>
+    child(RESOURCE_TYPES.ClientCredentials, "app", parent, false, { privateKeyJwt: { credentials: [{ name: "k", pem: "P", ...c }] } });
+  const stored = {
+    privateKeyJwt: { credentials: [{ name: "k", pem: "P", expiresAt: "2029-01-30T00:00:00.000Z", parseExpiryFromCert: true }] },
+  };
+
+  it("a credential's expiresAt (Optional+Computed) left out keeps the stored one; a different one is a change", () => {
+    const r = creds({ parseExpiryFromCert: true });
+    expect(diffResources([r], checkpoint([base(r, stored)])).counts.same).toBe(1);
+    const other = creds({ parseExpiryFromCert: true, expiresAt: "2030-01-01T00:00:00.000Z" });
+    expect(diffResources([other], checkpoint([base(other, stored)])).resources[0]!.changes.map((c) => c.path)).toEqual([
+      "privateKeyJwt.credentials[0].expiresAt",
+    ]);
+  });
+
+  it("parseExpiryFromCert is never in the tenant: against it, no change; against a checkpoint, a change", () => {
+    const r = creds({ parseExpiryFromCert: true });
+    const tenantSide = { privateKeyJwt: { credentials: [{ name: "k", pem: "P", expiresAt: "2029-01-30T00:00:00.000Z" }] } };
+    expect(diffResources([r], { source: "tenant", match: "identity", resources: [base(r, tenantSide)] }).counts.same).toBe(1);
+    expect(diffResources([r], checkpoint([base(r, tenantSide)])).counts.update).toBe(1);
+  });
+});
+
 describe("matching by identity (the live tenant)", () => {
   it("by adopt id, else by ForceNew inputs, else by a unique name; an unmatched object is a delete only when the stack owns its id", () => {
     const desired = [api({}, { importId: "rs_1" }), child(RESOURCE_TYPES.Client, "billing", parent, false, { name: "Billing" })];

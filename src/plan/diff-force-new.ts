@@ -28,3 +28,29 @@ export const FORCE_NEW: Record<ResourceType, readonly string[]> = {
 
 /** The ForceNew paths of a type; none for a type the table does not know (a checkpoint may hold others). */
 export const forceNewPaths = (type: string): readonly string[] => (Object.hasOwn(FORCE_NEW, type) ? FORCE_NEW[type as ResourceType] : []);
+
+/**
+ * Inputs the plan may leave out without changing anything: Optional+Computed fields, which the bridge plans with
+ * Terraform's ProposedNew (pulumi-terraform-bridge pkg/tfshim/sdk-v2/provider2.go, objchange.ProposedNew: a set element
+ * left without one keeps its stored value). Listed: those the model leaves out. `[]` stands for any element.
+ */
+export const KEPT_WHEN_LEFT_OUT: Partial<Record<ResourceType, readonly string[]>> = {
+  // internal/auth0/client/resource_credentials_schema.go: expires_at of a private_key_jwt credential is Optional+Computed (L182-186).
+  "auth0:index/clientCredentials:ClientCredentials": ["privateKeyJwt.credentials[].expiresAt"],
+};
+
+/**
+ * Inputs the provider keeps from its own state and never reads from Auth0: the live tenant cannot show them, so
+ * against the tenant their absence is no change.
+ */
+export const NOT_IN_TENANT: Partial<Record<ResourceType, readonly string[]>> = {
+  // internal/auth0/client/flatten.go L1003-1016: pem and parse_expiry_from_cert come from the state
+  // (findCredentialInState); the PEM is matched by its thumbprint, which the import mapping does with the key files.
+  "auth0:index/clientCredentials:ClientCredentials": ["privateKeyJwt.credentials[].parseExpiryFromCert"],
+};
+
+/** Whether a change's path (`privateKeyJwt.credentials[1].expiresAt`) is one of the table's paths for its type. */
+export function listedPath(table: Partial<Record<ResourceType, readonly string[]>>, type: string, path: string): boolean {
+  const paths = Object.hasOwn(table, type) ? table[type as ResourceType]! : [];
+  return paths.includes(path.replace(/\[\d+\]/g, "[]"));
+}

@@ -83,7 +83,7 @@ export function renderDiffText(diff: ResourceDiff, thumbprints: Thumbprints, loo
           : look.risk("medium", s);
   const out = [look.heading(printable(`Resource diff against ${diff.baseline}`)), ""];
   for (const r of diff.resources) {
-    const name = printable(r.baselineName ? `${r.name} (${r.baselineName} there)` : r.name);
+    const name = printable(r.name);
     const protect = r.protect && (r.op === "replace" || r.op === "delete") ? " [protected: pulumi up stops here]" : "";
     out.push(`${paint(r.op, SYMBOL[r.op].padEnd(2))} ${r.type} ${look.bold(name)} (${opText(r)})${protect}`);
     for (const c of r.changes) {

@@ -1,5 +1,5 @@
 import { addressOf, resolveRefs, type DesiredResource, type Ref } from "../model/desired";
-import { forceNewPaths } from "./diff-force-new";
+import { forceNewPaths, KEPT_WHEN_LEFT_OUT, listedPath, NOT_IN_TENANT } from "./diff-force-new";
 
 /**
  * The resource-level diff of `plan --diff`: the plan's desired resources against a baseline (the last deployment's
@@ -218,7 +218,10 @@ export function diffResources(desired: readonly DesiredResource[], baseline: Bas
       // ignoreChanges inputs keep what the baseline holds (the engine sends the old value).
       const ignored = r.ignoreChanges ?? [];
       const changes = diffValues(b.inputs, inputs).filter(
-        (c) => !ignored.some((p) => c.path === p || c.path.startsWith(`${p}.`) || c.path.startsWith(`${p}[`)),
+        (c) =>
+          !ignored.some((p) => c.path === p || c.path.startsWith(`${p}.`) || c.path.startsWith(`${p}[`)) &&
+          !(c.kind === "delete" && listedPath(KEPT_WHEN_LEFT_OUT, r.type, c.path)) &&
+          !(c.kind === "add" && baseline.match === "identity" && listedPath(NOT_IN_TENANT, r.type, c.path)),
       );
       const forceNew = forceNewPaths(r.type);
       const replacedBy = new Set<string>();
