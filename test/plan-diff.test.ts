@@ -185,7 +185,10 @@ describe("inputs the plan may leave out", () => {
   it("parseExpiryFromCert is never in the tenant: against it, no change; against a checkpoint, a change", () => {
     const r = creds({ parseExpiryFromCert: true });
     const tenantSide = { privateKeyJwt: { credentials: [{ name: "k", pem: "P", expiresAt: "2029-01-30T00:00:00.000Z" }] } };
-    expect(diffResources([r], { source: "tenant", match: "identity", resources: [base(r, tenantSide)] }).counts.same).toBe(1);
+    const adopted = { ...r, importId: "app-id" };
+    expect(diffResources([adopted], { source: "tenant", match: "identity", resources: [base(r, tenantSide, "app-id")] }).counts.same).toBe(
+      1,
+    );
     expect(diffResources([r], checkpoint([base(r, tenantSide)])).counts.update).toBe(1);
   });
 });
