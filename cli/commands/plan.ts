@@ -112,7 +112,7 @@ async function diffAction(io: Io, opts: PlanOptions, plan: Plan, file: PreviousF
   if (opts.live) {
     const { clientIdsFromOutputs } = await import("../../src/live/guard");
     const { readLiveTenant } = await import("../../src/live/commands");
-    const { liveBaseline } = await import("../../src/plan/diff-live");
+    const { liveBaseline } = await import("../../src/live/diff-baseline");
     const owned = new Set<string>([
       ...Object.values(plan.spec.adopt),
       ...Object.values(clientIdsFromOutputs(outputs ?? {})),

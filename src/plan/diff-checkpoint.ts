@@ -66,7 +66,9 @@ export type PreviousFile =
   | { kind: "outputs"; outputs: unknown };
 
 const bad = (file: string, problem: string) =>
-  new UsageError(`--previous ${file}: ${problem} (expected \`pulumi stack export\` or \`pulumi stack output --json\` output)`);
+  new UsageError(
+    `--previous ${file}: ${problem} (expected the output of \`pulumi stack output --json\`, or of \`pulumi stack export\` for a resource diff)`,
+  );
 
 /** Reads --previous: a checkpoint (resource-level) or stack outputs (client ids and key fingerprints only). */
 export function readPreviousFile(file: string): PreviousFile {

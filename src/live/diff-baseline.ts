@@ -1,16 +1,17 @@
 import * as path from "node:path";
 import { directoryReader } from "../config/files";
 import { TenantReadError } from "../errors";
-import { keyFiles, tenantDomain, type Io } from "../live/commands";
-import { importTenant } from "../live/import";
-import type { LiveTenant } from "../live/snapshot";
+import { keyFiles, tenantDomain, type Io } from "./commands";
+import { importTenant } from "./import";
+import type { LiveTenant } from "./snapshot";
 import { addressOf, refsIn, resolveRefs } from "../model/desired";
 import { formatIssue } from "../spec/issues";
-import { SECRET, type Baseline, type BaselineResource } from "./diff";
-import { planFromConfig, type Plan } from "./plan";
+import { SECRET, type Baseline, type BaselineResource } from "../plan/diff";
+import { planFromConfig, type Plan } from "../plan/plan";
 
 /**
- * The live tenant as a baseline of the same shape as the plan: read, mapped to a spec by the import mapping
+ * The live tenant as the baseline of `plan --diff --live` (src/plan/diff.ts compares; this module lives beside the
+ * reader because src/live imports src/plan, never the reverse): read of the same shape as the plan: read, mapped to a spec by the import mapping
  * (src/live/import.ts, with the project's keys/ matched by thumbprint), planned like any stack, so both sides are
  * desired resources and compared alike. Each resource carries the Auth0 id the mapping adopts it by.
  */
