@@ -3,7 +3,11 @@ import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, secretRef, type DesiredRes
 import { diffResources, diffValues, failsOn, SECRET, UNKNOWN, type Baseline, type BaselineResource } from "../src/plan/diff";
 import { parsePrevious } from "../src/plan/diff-checkpoint";
 import { FORCE_NEW } from "../src/plan/diff-force-new";
-import { diffJson, diffSummary, renderDiffText } from "../src/plan/diff-render";
+import { diffJson, diffSummary, renderDiffText, thumbprintsIn } from "../src/plan/diff-render";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { inspectPublicKey } from "../src/spec/public-key";
+import { acmeRoot } from "./support/temp-project";
 import { UsageError } from "../src/errors";
 import { PROVIDER_SCHEMAS } from "./support/provider-double";
 import { checkpointOf } from "./support/checkpoint";
@@ -12,6 +16,7 @@ import { checkpointOf } from "./support/checkpoint";
 // fields (one table, shared with the provider double), and the checkpoint it reads.
 
 const parent = { type: COMPONENT_TYPES.Api, name: "orders-api" };
+const KEY = "billing-2026-q3.pem";
 const api = (inputs: Record<string, unknown>, extra: Partial<DesiredResource> = {}): DesiredResource => ({
   ...child(RESOURCE_TYPES.ResourceServer, "orders-api", parent, false, { identifier: "https://orders", name: "Orders", ...inputs }),
   ...extra,
@@ -163,6 +168,23 @@ describe("resources", () => {
     expect(failsOn(updated, "change")).toHaveLength(1);
     expect(failsOn(updated, "replace")).toEqual([]);
     expect(failsOn(updated, undefined)).toEqual([]);
+  });
+});
+
+describe("how values are shown", () => {
+  it("a public key by its RFC 7638 thumbprint, long text by size and hash, never the PEM or the code", async () => {
+    const pem = readFileSync(path.join(acmeRoot, "keys", KEY), "utf8");
+    const r = child(RESOURCE_TYPES.ClientCredentials, "app", parent, false, {
+      privateKeyJwt: { credentials: [{ name: "k", pem }] },
+      code: "x".repeat(500),
+    });
+    const d = diffResources([r], checkpoint([base(r, { privateKeyJwt: { credentials: [{ name: "k", pem: "old" }] }, code: "y" })]));
+    const text = renderDiffText(d, await thumbprintsIn(d));
+    expect(text).toContain(
+      `~ privateKeyJwt.credentials[0].pem: "old" => <public key, thumbprint ${(await inspectPublicKey(pem)).thumbprint}>`,
+    );
+    expect(text).toMatch(/~ code: "y" => <500 bytes, sha256 [0-9a-f]{16}>/);
+    expect(text).not.toContain("BEGIN");
   });
 });
 

@@ -104,9 +104,8 @@ function checkStack(file: { stack: string; project: string }, opts: PlanOptions)
  */
 async function diffAction(io: Io, opts: PlanOptions, plan: Plan, file: PreviousFile | undefined, outputs: unknown): Promise<number> {
   const { diffResources, failsOn } = await import("../../src/plan/diff");
-  const { diffJson, pemsIn, renderDiffText } = await import("../../src/plan/diff-render");
+  const { diffJson, renderDiffText, thumbprintsIn } = await import("../../src/plan/diff-render");
   const { planJson, renderPlanText, summarize } = await import("../../src/plan");
-  const { inspectPublicKeys } = await import("../../src/spec/public-key");
   const now = new Date();
   let baseline;
   if (opts.live) {
@@ -118,15 +117,11 @@ async function diffAction(io: Io, opts: PlanOptions, plan: Plan, file: PreviousF
       ...Object.values(clientIdsFromOutputs(outputs ?? {})),
       ...(file?.kind === "checkpoint" ? file.baseline.resources.flatMap((r) => (r.id !== undefined ? [r.id] : [])) : []),
     ]);
-    const { live } = await readLiveTenant(await tenantFlags(opts), (await readStackConfigValues(opts)) ?? {}, io);
+    const { live } = await readLiveTenant(await tenantFlags(opts), await readStackConfigValues(opts), io);
     baseline = await liveBaseline(plan, opts.dir, live, owned, { out: io.out, err: io.err });
   } else baseline = (file as Extract<PreviousFile, { kind: "checkpoint" }>).baseline;
   const diff = diffResources(plan.desired.resources, baseline);
-  const pems = pemsIn(diff);
-  const facts = await inspectPublicKeys(pems);
-  const thumbprints = new Map(
-    pems.flatMap((p, i) => ("thumbprint" in facts[i]! && facts[i]!.thumbprint ? [[p, facts[i]!.thumbprint as string]] : [])),
-  );
+  const thumbprints = await thumbprintsIn(diff);
   if (opts.json) io.out(json({ ...planJson(plan, now), diff: diffJson(diff, thumbprints) }, io));
   else io.out(renderPlanText(summarize(plan, now), plan.warnings, io.columns) + "\n\n" + renderDiffText(diff, thumbprints, io.look));
   const failing = failsOn(diff, opts.failOn);

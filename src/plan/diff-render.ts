@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { inspectPublicKeys } from "../spec/public-key";
 import { printable } from "../text/printable";
 import { PLAIN, type Style } from "../text/style";
 import { Opaque, type PropertyChange, type ResourceChange, type ResourceDiff, type ResourceOp } from "./diff";
@@ -12,7 +13,7 @@ import { Opaque, type PropertyChange, type ResourceChange, type ResourceDiff, ty
 const SYMBOL: Record<ResourceOp, string> = { create: "+", import: "=", update: "~", replace: "+-", delete: "-" };
 const PROPERTY: Record<PropertyChange["kind"], string> = { add: "+", update: "~", delete: "-" };
 
-/** The thumbprint of each public key PEM the diff holds (the caller computes them: it is asynchronous). */
+/** The thumbprint of each public key PEM the diff holds. */
 export type Thumbprints = ReadonlyMap<string, string>;
 
 const PEM = /^-----BEGIN [A-Z ]+-----/;
@@ -35,8 +36,19 @@ export function shown(value: unknown, thumbprints: Thumbprints): unknown {
   return value;
 }
 
-/** Every PEM string in the diff (for the caller to compute thumbprints). */
-export function pemsIn(diff: ResourceDiff): string[] {
+/** The RFC 7638 thumbprint of every public key PEM in the diff. */
+export async function thumbprintsIn(diff: ResourceDiff): Promise<Thumbprints> {
+  const pems = pemsIn(diff);
+  const facts = await inspectPublicKeys(pems);
+  return new Map(
+    pems.flatMap((pem, i) => {
+      const f = facts[i];
+      return f && !(f instanceof Error) ? [[pem, f.thumbprint] as const] : [];
+    }),
+  );
+}
+
+function pemsIn(diff: ResourceDiff): string[] {
   const found = new Set<string>();
   const walk = (v: unknown): void => {
     if (typeof v === "string" && PEM.test(v)) found.add(v);
