@@ -166,20 +166,36 @@ export function diffResources(desired: readonly DesiredResource[], baseline: Bas
   const visiting = new Set<string>();
   const notes = [...(baseline.notes ?? [])];
 
-  const candidates = (r: DesiredResource, inputs: Plain): BaselineResource | undefined => {
-    const free = (b: BaselineResource) => b.type === r.type && !claimed.has(addressOf(b));
-    if (baseline.match === "address") {
-      const b = base.get(addressOf(r));
-      return b && free(b) ? b : undefined;
+  // Identity matching looks objects up by id, or by the values at some paths, each index built once per type.
+  const byId = new Map(baseline.resources.flatMap((b) => (b.id !== undefined ? [[`${b.type}\u0000${b.id}`, b] as const] : [])));
+  const indexes = new Map<string, Map<string, BaselineResource[]>>();
+  const signature = (value: unknown, paths: readonly string[]) => JSON.stringify(paths.map((p) => get(value, p) ?? null));
+  const byValues = (type: string, paths: readonly string[], value: unknown): BaselineResource[] => {
+    const key = `${type}\u0000${paths.join("\u0000")}`;
+    let index = indexes.get(key);
+    if (!index) {
+      index = new Map();
+      for (const b of baseline.resources) {
+        if (b.type !== type) continue;
+        const sig = signature(b.inputs, paths);
+        index.set(sig, [...(index.get(sig) ?? []), b]);
+      }
+      indexes.set(key, index);
     }
-    const pool = baseline.resources.filter(free);
-    if (r.importId !== undefined) return pool.find((b) => b.id === r.importId);
+    return index.get(signature(value, paths)) ?? [];
+  };
+
+  const candidates = (r: DesiredResource, inputs: Plain): BaselineResource | undefined => {
+    const free = (b: BaselineResource | undefined) => (b && b.type === r.type && !claimed.has(addressOf(b)) ? b : undefined);
+    if (baseline.match === "address") return free(base.get(addressOf(r)));
+    if (r.importId !== undefined) return free(byId.get(`${r.type}\u0000${r.importId}`));
     // Without an id: the object whose ForceNew inputs (what makes it another object) are the same; for types
     // without one that the program sets, the one object of that type with the same name.
-    const keys = forceNewPaths(r.type).filter((p) => get(inputs, p) !== undefined && !(get(inputs, p) instanceof Opaque));
-    const same = (b: BaselineResource, paths: string[]) =>
-      paths.every((p) => JSON.stringify(get(b.inputs, p)) === JSON.stringify(get(inputs, p)));
-    const found = pool.filter((b) => (keys.length > 0 ? same(b, keys) : inputs.name !== undefined && same(b, ["name"])));
+    const set = (p: string) => get(inputs, p) !== undefined && !(get(inputs, p) instanceof Opaque);
+    const keys = forceNewPaths(r.type).filter(set);
+    const paths = keys.length > 0 ? keys : set("name") ? ["name"] : [];
+    if (paths.length === 0) return undefined;
+    const found = byValues(r.type, paths, inputs).filter((b) => free(b));
     return found.length === 1 ? found[0] : undefined;
   };
 
