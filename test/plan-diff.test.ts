@@ -3,7 +3,7 @@ import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, secretRef, type DesiredRes
 import { diffResources, diffValues, failsOn, SECRET, UNKNOWN, type Baseline, type BaselineResource } from "../src/plan/diff";
 import { parsePrevious } from "../src/plan/diff-checkpoint";
 import { FORCE_NEW } from "../src/plan/diff-force-new";
-import { diffJson, diffSummary, renderDiffText, thumbprintsIn } from "../src/plan/diff-render";
+import { diffJson, diffSummary, failingText, renderDiffText, thumbprintsIn } from "../src/plan/diff-render";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { inspectPublicKey } from "../src/spec/public-key";
@@ -291,6 +291,17 @@ describe("the checkpoint (pulumi stack export)", () => {
     const read = parsePrevious("state.json", file);
     if (read.kind !== "checkpoint") throw new Error("not a checkpoint");
     expect(read.baseline.resources[0]!.inputs).toMatchObject({ name: SECRET, tokenLifetime: UNKNOWN });
+  });
+
+  it("names and types from the file reach the terminal without their control characters", () => {
+    const file = exported();
+    file.deployment.resources[3].urn = file.deployment.resources[3].urn.replace(/::orders-api$/, "::evil\u001b[2J");
+    const read = parsePrevious("state.json", file);
+    if (read.kind !== "checkpoint") throw new Error("not a checkpoint");
+    const d = diffResources(desired, read.baseline);
+    expect(d.resources.find((r) => r.op === "delete")!.name).toBe("evil\u001b[2J");
+    expect(renderDiffText(d, new Map())).not.toContain("\u001b");
+    expect(failingText(failsOn(d, "delete"))).not.toContain("\u001b");
   });
 
   it("stack outputs are recognised as such (no resource-level diff from them)", () => {

@@ -104,7 +104,7 @@ function checkStack(file: { stack: string; project: string }, opts: PlanOptions)
  */
 async function diffAction(io: Io, opts: PlanOptions, plan: Plan, file: PreviousFile | undefined, outputs: unknown): Promise<number> {
   const { diffResources, failsOn } = await import("../../src/plan/diff");
-  const { diffJson, renderDiffText, thumbprintsIn } = await import("../../src/plan/diff-render");
+  const { diffJson, failingText, renderDiffText, thumbprintsIn } = await import("../../src/plan/diff-render");
   const { planJson, renderPlanText, summarize } = await import("../../src/plan");
   const now = new Date();
   let baseline;
@@ -126,12 +126,7 @@ async function diffAction(io: Io, opts: PlanOptions, plan: Plan, file: PreviousF
   else io.out(renderPlanText(summarize(plan, now), plan.warnings, io.columns) + "\n\n" + renderDiffText(diff, thumbprints, io.look));
   const failing = failsOn(diff, opts.failOn);
   if (failing.length === 0) return EXIT.ok;
-  io.err(
-    `--fail-on ${opts.failOn}: ${failing.length} resource(s): ${failing
-      .slice(0, 5)
-      .map((r) => `${r.op} ${r.type.split(":").at(-1)} ${r.name}`)
-      .join(", ")}${failing.length > 5 ? ", …" : ""}\n`,
-  );
+  io.err(`--fail-on ${opts.failOn}: ${failingText(failing)}\n`);
   return EXIT.findings;
 }
 

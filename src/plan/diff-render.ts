@@ -97,7 +97,7 @@ export function renderDiffText(diff: ResourceDiff, thumbprints: Thumbprints, loo
   for (const r of diff.resources) {
     const name = printable(r.name);
     const protect = r.protect && (r.op === "replace" || r.op === "delete") ? " [protected: pulumi up stops here]" : "";
-    out.push(`${paint(r.op, SYMBOL[r.op].padEnd(2))} ${r.type} ${look.bold(name)} (${opText(r)})${protect}`);
+    out.push(`${paint(r.op, SYMBOL[r.op].padEnd(2))} ${printable(r.type)} ${look.bold(name)} (${printable(opText(r))})${protect}`);
     for (const c of r.changes) {
       const value =
         c.kind === "add"
@@ -140,4 +140,10 @@ export function diffJson(diff: ResourceDiff, thumbprints: Thumbprints) {
     unmanaged: diff.unmanaged,
     notes: diff.notes,
   };
+}
+
+/** What `--fail-on` stopped on, for stderr: "replace ClientGrant reporting/orders-api, delete Client legacy-batch". */
+export function failingText(failing: readonly ResourceChange[], listed = 5): string {
+  const names = failing.slice(0, listed).map((r) => printable(`${r.op} ${r.type.split(":").at(-1)} ${r.name}`));
+  return `${failing.length} resource(s): ${names.join(", ")}${failing.length > listed ? ", …" : ""}`;
 }
