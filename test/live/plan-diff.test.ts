@@ -60,8 +60,8 @@ describe("plan --diff --live", () => {
 
   it("a change made in the tenant shows as the update pulumi up makes to undo it, and --fail-on change fails", async () => {
     const store = f.tenant.management.store;
-    const api = [...store.resourceServers.values()].find((a) => a.identifier === "https://orders.acme.example")!;
-    store.updateResourceServer(api.id, { token_lifetime: 7200 });
+    const orders = "https://orders.acme.example";
+    store.resourceServers.update(orders, { token_lifetime: 7200 });
     try {
       const r = await plan(["--fail-on", "change"]);
       expect(r.code).toBe(1);
@@ -70,13 +70,18 @@ describe("plan --diff --live", () => {
       expect(diff).toContain("\n0 to add, 1 to change, 0 to replace, 0 to delete (18 unchanged)\n");
       expect(r.stderr).toBe("--fail-on change: 1 resource(s): update ResourceServer orders-api\n");
     } finally {
-      store.updateResourceServer(api.id, { token_lifetime: 3600 });
+      store.resourceServers.update(orders, { token_lifetime: 3600 });
     }
   });
 
   it("an object the stack does not manage is listed, not deleted, unless its id is the stack's (its last deployment's outputs)", async () => {
     const store = f.tenant.management.store;
-    store.addClient({ client_id: "hand-made", name: "Hand made portal", app_type: "regular_web", callbacks: ["https://hand.example/cb"] });
+    store.clients.add({
+      client_id: "hand-made",
+      name: "Hand made portal",
+      app_type: "regular_web",
+      callbacks: ["https://hand.example/cb"],
+    });
     try {
       const listed = diffOf((await plan([])).stdout);
       expect(listed).toContain("\n0 to add, 0 to change, 0 to replace, 0 to delete (19 unchanged)\n");
@@ -90,7 +95,7 @@ describe("plan --diff --live", () => {
       expect(diffOf(owned.stdout)).toContain("-  auth0:index/client:Client hand-made-portal (delete)\n");
       expect(owned.stderr).toBe("--fail-on delete: 1 resource(s): delete Client hand-made-portal\n");
     } finally {
-      store.deleteClient("hand-made");
+      store.clients.delete("hand-made");
     }
   });
 });
