@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, X509Certificate } from "node:crypto";
 import { RESOURCE_TYPES, type ResourceType } from "../../src/model";
+import { FORCE_NEW } from "../../src/plan/diff-force-new";
 
 /**
  * A test double of the Auth0 provider for the resource types this project declares, faithful to what
@@ -41,8 +42,8 @@ interface Schema {
   createOver?(inputs: Inputs, live: LiveTenant): State | undefined;
   /** Input paths whose planned value differs from the stored state: what a preview would show as changed. */
   diff(state: State, inputs: Inputs): string[];
-  /** Paths whose change forces replacement (ForceNew). */
-  forceNew: string[];
+  /** Paths whose change forces replacement (ForceNew): the table the plan's diff reads (src/plan/diff-force-new.ts). */
+  forceNew: readonly string[];
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";
@@ -173,7 +174,7 @@ const client: Schema = {
     if (i.jwtConfiguration?.alg !== undefined && i.jwtConfiguration.alg !== s.jwtConfiguration?.alg) out.push("jwtConfiguration.alg");
     return out;
   },
-  forceNew: ["jwtConfiguration.secretEncoded"],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.Client],
 };
 
 /** TFP client/resource_credentials_schema.go#L11-L33: the set hash of one private_key_jwt credential. */
@@ -293,7 +294,7 @@ const clientCredentials: Schema = {
     if (!same) out.push("privateKeyJwt.credentials");
     return out;
   },
-  forceNew: ["clientId"],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.ClientCredentials],
 };
 
 const clientGrant: Schema = {
@@ -331,7 +332,7 @@ const clientGrant: Schema = {
     if (JSON.stringify(i.scopes ?? []) !== JSON.stringify(s.scopes ?? [])) out.push("scopes"); // TypeList: order matters
     return out;
   },
-  forceNew: ["clientId", "audience"],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.ClientGrant],
 };
 
 const resourceServer: Schema = {
@@ -371,7 +372,7 @@ const resourceServer: Schema = {
     if (i.signingAlg !== undefined && i.signingAlg !== s.signingAlg) out.push("signingAlg");
     return out;
   },
-  forceNew: ["identifier"],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.ResourceServer],
 };
 
 const resourceServerScopes: Schema = {
@@ -408,7 +409,7 @@ const resourceServerScopes: Schema = {
     if (a.size !== b.size || [...a].some((x) => !b.has(x))) out.push("scopes");
     return out;
   },
-  forceNew: ["resourceServerIdentifier"],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.ResourceServerScopes],
 };
 
 const action: Schema = {
@@ -448,7 +449,7 @@ const action: Schema = {
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push("secrets");
     return out;
   },
-  forceNew: [],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.Action],
 };
 
 const TRIGGERS = [
@@ -492,7 +493,7 @@ const triggerActions: Schema = {
     if (JSON.stringify(i.actions) !== JSON.stringify(s.actions)) out.push("actions"); // a TypeList: order is execution order
     return out;
   },
-  forceNew: ["trigger"],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.TriggerActions],
 };
 
 export const PROVIDER_SCHEMAS: Record<ResourceType, Schema> = {
