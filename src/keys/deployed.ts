@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
-import { readRegularFile } from "../config/regular-file";
-import { InputFileError, ProjectError } from "../errors";
+import { readPreviousFile } from "../plan/diff-checkpoint";
+import { ProjectError } from "../errors";
 import { layeredTenant } from "../config/layers";
 import { promisify } from "node:util";
 import { parseStackConfig, projectName, stackFileName } from "../config/stack-file";
@@ -41,16 +41,10 @@ export async function deployedSources(options: DeployedOptions): Promise<{ sourc
   const sources: DeployedSource[] = [];
   const notes: string[] = [];
   if (options.previousFile) {
-    const text = readRegularFile(options.previousFile);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      throw new InputFileError(
-        `--previous ${options.previousFile}: not JSON (${(e as Error).message}); expected \`pulumi stack output --json\``,
-      );
-    }
-    sources.push({ source: `last deployment (${options.previousFile})`, previous: previousFromOutputs(parsed) });
+    sources.push({
+      source: `last deployment (${options.previousFile})`,
+      previous: previousFromOutputs(readPreviousFile(options.previousFile).outputs),
+    });
   } else {
     try {
       const out = await (options.pulumi ?? runPulumi)(["stack", "output", "--json", "--stack", options.stack], options.dir);

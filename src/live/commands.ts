@@ -3,10 +3,11 @@ import { performance } from "node:perf_hooks";
 import * as path from "node:path";
 import { readRegularFile } from "../config/regular-file";
 import { projectName, stackFileName } from "../config/stack-file";
-import { TenantReadError } from "../errors";
+import { TenantReadError, UsageError } from "../errors";
 import { writeProjectFile } from "../fs/confined-write";
 import { EXIT } from "../exit-codes";
 import { planStack, readStackConfig, renderErrors } from "../plan";
+import { readPreviousFile } from "../plan/diff-checkpoint";
 import { changesAtOrAbove, renderMarkdown, renderText } from "../review/render";
 import type { Style } from "../text/style";
 import type { ReviewReport } from "../review/review";
@@ -239,7 +240,7 @@ export interface DriftFlags extends TenantFlags {
   dir: string;
   format: "markdown" | "json" | "text";
   failOn?: "high" | "medium";
-  /** `pulumi stack output --json` of the stack: its client ids identify the applications it deployed. */
+  /** `pulumi stack output --json` or `pulumi stack export` of the stack: its client ids identify the applications it deployed. */
   previous?: string;
 }
 
@@ -249,9 +250,10 @@ export async function runDrift(flags: DriftFlags, io: Io): Promise<number> {
   let deployed: Record<string, string> = {};
   if (flags.previous) {
     try {
-      deployed = clientIdsFromOutputs(JSON.parse(await readRegularFile(flags.previous)));
+      deployed = clientIdsFromOutputs(readPreviousFile(flags.previous).outputs);
     } catch (e) {
-      io.err(`--previous ${flags.previous}: ${(e as Error).message} (expected the output of \`pulumi stack output --json\`)\n`);
+      const problem = (e as Error).message;
+      io.err(e instanceof UsageError ? `${problem}\n` : `--previous ${flags.previous}: ${problem}\n`);
       return EXIT.usage;
     }
   }

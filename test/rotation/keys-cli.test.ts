@@ -297,6 +297,23 @@ describe("each step is checked against the last deployment and the last commit, 
     );
   });
 
+  it("the last deployment from --previous (pulumi stack export) is read from its stack outputs, not silently empty", async () => {
+    const file = path.join(home, "state.json");
+    const outputs = {
+      applications: { billing: { credentials: [{ name: "deployed-only", thumbprint: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }] } },
+    };
+    const stackUrn = "urn:pulumi:dev::acme::pulumi:pulumi:Stack::acme-dev";
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 3, deployment: { resources: [{ urn: stackUrn, type: "pulumi:pulumi:Stack", outputs }] } }),
+    );
+    ctx.deployed = await sources({ previousFile: file });
+    expect(ctx.deployed.sources[0]!.previous).toMatchObject({
+      billing: [{ name: "deployed-only", thumbprint: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }],
+    });
+    await expect(addKey(ctx, "rotate", "billing", {})).rejects.toThrow(/refused against last deployment/);
+  });
+
   it("asks the Pulumi CLI for the stack's outputs when it is there", async () => {
     const calls: string[][] = [];
     const result = await sources({
