@@ -7,9 +7,11 @@
  * for stdio. Before any action code loads, this file disables the network entry points (unless the host asked for
  * network access), trace files, signals to other processes and the raw binding loaders, then reads requests.
  *
- * Protocol on stdin/stdout: frames of a 4-byte big-endian length and a UTF-8 JSON object.
+ * Protocol. Host → child: frames of a 4-byte big-endian length, the 4-byte length of a UTF-8 JSON header, the header,
+ * then the raw bytes it describes. Child → host: frames of a 4-byte big-endian length and a UTF-8 JSON object.
  *   host → child  { id, type: "load", sha, code, timeoutMs }   → { id, ok: true, exports, functions }
- *                 { id, type: "call", sha, trigger, handler, event, timeoutMs } → { id, ok: true, ops, logs, overflow }
+ *                 { type: "calls", calls: [{ id, sha, trigger, handler, timeoutMs, eventBytes }] } and the calls'
+ *                 events as JSON text, one after the other → per call, in order: { id, ok: true, ops, logs, overflow }
  *   child → host  { type: "ready", ... } once at start; { id, ok: false, error: { kind, message } } on failure.
  * Action code runs in one node:vm context per bundle (kept warm), with Auth0-shaped `event` and `api` objects whose
  * calls are recorded; the host applies Auth0's claim rules to what was recorded.
@@ -523,41 +525,52 @@ process.on("unhandledRejection", () => {});
 /* ---------------------------------------------------------------- frames ------------------------------------ */
 
 function send(message) {
-  let body = Buffer.from(stringify(message), "utf8");
-  if (body.length > LIMITS.frameBytes && message.id !== undefined) {
-    body = Buffer.from(
-      stringify({
-        id: message.id,
-        ok: false,
-        error: { kind: "too-large", message: `the action's output is larger than ${LIMITS.frameBytes} bytes` },
-      }),
-      "utf8",
-    );
+  let json = stringify(message);
+  let bytes = byteLength(json, "utf8");
+  if (bytes > LIMITS.frameBytes && message.id !== undefined) {
+    json = stringify({
+      id: message.id,
+      ok: false,
+      error: { kind: "too-large", message: `the action's output is larger than ${LIMITS.frameBytes} bytes` },
+    });
+    bytes = byteLength(json, "utf8");
   }
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(body.length, 0);
-  writeOut(Buffer.concat([header, body]));
+  // Buffer.alloc, not allocUnsafe: the frame is written whole, but nothing of old memory should be able to leave.
+  const frame = Buffer.alloc(4 + bytes);
+  frame.writeUInt32BE(bytes, 0);
+  frame.write(json, 4, "utf8");
+  writeOut(frame);
 }
 
 let pending = Buffer.alloc(0);
 let queue = Promise.resolve();
+const fail = (id) => (e) => send({ id, ok: false, error: { kind: "internal", message: clip(String(e && e.stack), LIMITS.errorChars) } });
 stdin.on("data", (chunk) => {
   pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
   while (pending.length >= 4) {
     const length = pending.readUInt32BE(0);
     if (pending.length < 4 + length) break;
+    const body = pending.subarray(4, 4 + length);
+    pending = pending.subarray(4 + length);
     let request;
     try {
-      request = parseJson(pending.subarray(4, 4 + length).toString("utf8"));
+      const jsonBytes = body.readUInt32BE(0);
+      request = parseJson(body.toString("utf8", 4, 4 + jsonBytes));
+      request.tail = body.subarray(4 + jsonBytes);
     } catch {
-      process.exit(70); // the host only sends JSON: this process has been tampered with
+      process.exit(70); // the host only sends such frames: this process has been tampered with
     }
-    pending = pending.subarray(4 + length);
-    queue = queue
-      .then(() => handle(request))
-      .then(send, (e) =>
-        send({ id: request.id, ok: false, error: { kind: "internal", message: clip(String(e && e.stack), LIMITS.errorChars) } }),
-      );
+    if (request.type === "calls" && Array.isArray(request.calls)) {
+      // One frame, several calls: run one at a time, in order, each answered as soon as it ends.
+      let at = 0;
+      for (const c of request.calls) {
+        const eventText = request.tail.toString("utf8", at, at + c.eventBytes);
+        at += c.eventBytes;
+        queue = queue.then(() => handle({ ...c, type: "call", eventText })).then(send, fail(c.id));
+      }
+      continue;
+    }
+    queue = queue.then(() => handle(request)).then(send, fail(request.id));
   }
 });
 stdin.on("end", () => process.exit(0));
@@ -891,7 +904,7 @@ async function call(request) {
         () => {
           const handler = entry.module.exports[request.handler];
           if (typeof handler !== "function") return { noHandler: true };
-          const event = entry.parse(stringify(request.event));
+          const event = entry.parse(request.eventText);
           // Adopted here, under the limit: reading a returned thenable's `then` runs the action's code.
           return { value: Promise.resolve(handler(event, buildApi(request.trigger, rec))) };
         },

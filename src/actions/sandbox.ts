@@ -114,6 +114,22 @@ class HostFailure extends Error {
   }
 }
 
+interface Awaited {
+  id: number;
+  limitMs: number;
+  what: string;
+  resolve: (reply: Reply) => void;
+  reject: (error: HostFailure) => void;
+}
+
+interface QueuedCall extends Awaited {
+  header: { id: number; sha: string; trigger: string; handler: string; timeoutMs: number; eventBytes: number };
+  event: Buffer;
+}
+
+/** Most calls sent in one frame. */
+const MAX_BATCH = 64;
+
 interface Reply {
   id: number;
   ok: boolean;
@@ -127,7 +143,15 @@ interface Child {
   loaded: Set<string>;
   buffer: Buffer;
   stderr: string;
-  pending?: { id: number; resolve: (reply: Reply) => void; reject: (error: HostFailure) => void };
+  /**
+   * Requests sent and not yet answered, in the order the child answers them (it runs one at a time, in order): the
+   * first is the one running, and only its time limit runs.
+   */
+  awaiting: Awaited[];
+  /** Calls waiting for the next frame: the calls that arrive together go to the child in one write. */
+  queued: QueuedCall[];
+  flushScheduled: boolean;
+  limitTimer?: NodeJS.Timeout;
   /** Why the host stopped it, when it did. */
   stopped?: HostFailure;
   /** Recent CPU readings once it is ready: [time, cpu ms, a request was pending]. */
@@ -182,11 +206,22 @@ function cpuMsOf(pid: number | undefined): number | undefined {
   }
 }
 
-function frame(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message), "utf8");
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(body.length, 0);
-  return Buffer.concat([header, body]);
+/**
+ * A frame to the child: its length, the length of a JSON header, the header, then raw bytes the header describes
+ * (the calls' events, as JSON text the child parses in the action's own context, so they are not copied on the way).
+ */
+function frame(message: unknown, tail: readonly Buffer[] = []): Buffer {
+  const json = JSON.stringify(message);
+  const jsonBytes = Buffer.byteLength(json, "utf8");
+  let length = 4 + jsonBytes;
+  for (const b of tail) length += b.length;
+  const out = Buffer.allocUnsafe(4 + length);
+  out.writeUInt32BE(length, 0);
+  out.writeUInt32BE(jsonBytes, 4);
+  out.write(json, 8, "utf8");
+  let at = 8 + jsonBytes;
+  for (const b of tail) at += b.copy(out, at);
+  return out;
 }
 
 const shaCache = new Map<string, string>();
@@ -219,7 +254,10 @@ export class ActionHost {
     return this.serialised(() => this.loadNow(code, digestOf(code), timeoutMs));
   }
 
-  /** Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. */
+  /**
+   * Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. Calls that arrive
+   * together are sent in one frame; the child still runs them one at a time, each under its own limits.
+   */
   execute(request: {
     code: string;
     trigger: string;
@@ -229,27 +267,32 @@ export class ActionHost {
     loadTimeoutMs?: number;
   }): Promise<CallReply> {
     const sha = digestOf(request.code);
-    return this.serialised(async () => {
+    const event = Buffer.from(JSON.stringify(request.event) ?? "null", "utf8");
+    return (async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          let child = await this.ensure();
-          if (!child.loaded.has(sha)) {
-            await this.loadNow(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
-            child = await this.ensure();
-          }
+          const child = await this.withBundle(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
           try {
-            const reply = await this.exchange(
-              child,
-              { type: "call", sha, trigger: request.trigger, handler: request.handler, event: request.event, timeoutMs: request.timeoutMs },
-              request.timeoutMs,
-              `the ${request.trigger} action`,
-            );
+            const reply = await this.call(child, {
+              header: {
+                id: 0,
+                sha,
+                trigger: request.trigger,
+                handler: request.handler,
+                timeoutMs: request.timeoutMs,
+                eventBytes: event.length,
+              },
+              event,
+              limitMs: request.timeoutMs,
+              what: `the ${request.trigger} action`,
+            });
             if (!Array.isArray(reply.ops) || !isStringArray(reply.logs) || typeof reply.overflow !== "object" || reply.overflow === null) {
               throw this.stop(child, new HostFailure("malformed", "the action host sent a malformed reply"));
             }
             return { ops: reply.ops as CallReply["ops"], logs: reply.logs, overflow: reply.overflow as CallReply["overflow"] };
           } catch (e) {
-            // The child dropped the bundle from its cache, or was stopped (idle watch) before the request went out.
+            // The child dropped the bundle from its cache, or was stopped before this call ran (another call's limit,
+            // the idle watch): once more, on a fresh child when needed.
             if (e instanceof HostFailure && (e.kind === "not-loaded" || e.kind === "gone") && attempt === 0) {
               child.loaded.delete(sha);
               continue;
@@ -260,7 +303,56 @@ export class ActionHost {
           throw e instanceof HostFailure ? new ActionRunError(e.message) : e;
         }
       }
+    })();
+  }
+
+  /** A ready child with the bundle loaded: at once when it is, else after the loads and starts queued before. */
+  private withBundle(code: string, sha: string, loadTimeoutMs: number): Promise<Child> {
+    const child = this.child;
+    if (child && child.isReady && !child.exited && !child.stopped && child.loaded.has(sha)) return Promise.resolve(child);
+    return this.serialised(async () => {
+      let ready = await this.ensure();
+      if (!ready.loaded.has(sha)) {
+        await this.loadNow(code, sha, loadTimeoutMs);
+        ready = await this.ensure();
+      }
+      return ready;
     });
+  }
+
+  /** Queues a call for the child's next frame (sent once this turn of the event loop has queued what it has). */
+  private call(child: Child, call: Omit<QueuedCall, "id" | "resolve" | "reject">): Promise<Reply> {
+    if (child.exited || child.stopped)
+      return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
+    return new Promise<Reply>((resolve, reject) => {
+      const id = this.nextId++;
+      call.header.id = id;
+      child.queued.push({ ...call, id, resolve, reject });
+      keepAlive(child, true);
+      if (!child.flushScheduled) {
+        child.flushScheduled = true;
+        setImmediate(() => this.flush(child));
+      }
+    });
+  }
+
+  private flush(child: Child): void {
+    child.flushScheduled = false;
+    while (child.queued.length > 0) {
+      const batch = child.queued.splice(0, MAX_BATCH);
+      if (child.exited || child.stopped) {
+        for (const c of batch) c.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
+        continue;
+      }
+      this.send(
+        child,
+        batch,
+        frame(
+          { type: "calls", calls: batch.map((c) => c.header) },
+          batch.map((c) => c.event),
+        ),
+      );
+    }
   }
 
   /** Stops the child (a later request starts a new one). */
@@ -341,6 +433,9 @@ export class ActionHost {
       exited: false,
       samples: [],
       isReady: false,
+      awaiting: [],
+      queued: [],
+      flushScheduled: false,
     };
     child.ready.catch(() => undefined);
     const watch = setInterval(() => this.watch(child), HOST_LIMITS.watchIntervalMs);
@@ -386,7 +481,7 @@ export class ActionHost {
           }
           continue;
         }
-        const pending = child.pending;
+        const pending = child.awaiting[0];
         const reply = message as Reply;
         if (!pending || typeof reply !== "object" || reply === null || reply.id !== pending.id || typeof reply.ok !== "boolean") {
           this.stop(
@@ -395,7 +490,8 @@ export class ActionHost {
           );
           return;
         }
-        child.pending = undefined;
+        child.awaiting.shift();
+        this.armLimit(child);
         if (reply.ok) pending.resolve(reply);
         else {
           const kind = typeof reply.error?.kind === "string" ? reply.error.kind : "internal";
@@ -411,15 +507,18 @@ export class ActionHost {
       child.exited = true;
       live.delete(proc);
       if (this.child === child) this.child = undefined;
+      clearTimeout(child.limitTimer);
       const failure = child.stopped ?? exitFailure(child.stderr, code, signal);
       readyReject(failure);
-      const pending = child.pending;
-      child.pending = undefined;
-      pending?.reject(failure);
+      // The first request waiting was running: it gets the reason. The others had not started: they may be tried again.
+      const [running, ...notStarted] = child.awaiting.splice(0);
+      running?.reject(failure);
+      const gone = new HostFailure("gone", "the action host stopped before the request ran");
+      for (const r of [...notStarted, ...child.queued.splice(0)]) r.reject(gone);
     });
     for (const stream of [proc.stdin, proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
     child.ready.then(
-      () => keepAlive(child, child.pending !== undefined),
+      () => keepAlive(child, child.awaiting.length > 0 || child.queued.length > 0),
       () => undefined,
     );
     return child;
@@ -438,7 +537,7 @@ export class ActionHost {
         child,
         new HostFailure(
           "memory",
-          `${child.pending ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`,
+          `${child.awaiting.length > 0 ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`,
         ),
       );
       return;
@@ -446,7 +545,7 @@ export class ActionHost {
     const cpu = child.isReady ? cpuMsOf(pid) : undefined; // starting up is not idle
     if (cpu === undefined) return;
     const now = Date.now();
-    child.samples.push([now, cpu, child.pending !== undefined]);
+    child.samples.push([now, cpu, child.awaiting.length > 0]);
     while (child.samples.length > 0 && now - child.samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) child.samples.shift();
     const first = child.samples[0]!;
     const span = now - first[0];
@@ -474,25 +573,35 @@ export class ActionHost {
     if (child.exited || child.stopped)
       return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
     const id = this.nextId++;
-    // The child stops a slow action itself and answers; the host's limit is the backstop for a child that is stuck.
-    const grace = Math.min(2_000, Math.max(250, limitMs * 0.1));
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.stop(child, new HostFailure("timeout", `${what} did not finish within ${limitMs} ms (the action host was stopped)`)),
-        limitMs + grace,
-      );
-      const done = () => {
-        clearTimeout(timer);
-        keepAlive(child, false);
-      };
-      keepAlive(child, true);
-      child.pending = {
-        id,
-        resolve: (reply) => (done(), resolve(reply)),
-        reject: (error) => (done(), reject(error)),
-      };
-      child.proc.stdin!.write(frame({ ...message, id }));
+      this.send(child, [{ id, limitMs, what, resolve, reject }], frame({ ...message, id }));
     });
+  }
+
+  /** Writes a frame whose requests the child answers in order; the first request waiting gets its limit running. */
+  private send(child: Child, requests: Awaited[], data: Buffer): void {
+    const wasIdle = child.awaiting.length === 0;
+    child.awaiting.push(...requests);
+    keepAlive(child, true);
+    if (wasIdle) this.armLimit(child);
+    child.proc.stdin!.write(data);
+  }
+
+  /** The backstop for the request the child runs now: the child stops a slow action itself and answers. */
+  private armLimit(child: Child): void {
+    clearTimeout(child.limitTimer);
+    const head = child.awaiting[0];
+    if (!head) {
+      child.limitTimer = undefined;
+      if (child.queued.length === 0) keepAlive(child, false);
+      return;
+    }
+    const grace = Math.min(2_000, Math.max(250, head.limitMs * 0.1));
+    child.limitTimer = setTimeout(
+      () =>
+        this.stop(child, new HostFailure("timeout", `${head.what} did not finish within ${head.limitMs} ms (the action host was stopped)`)),
+      head.limitMs + grace,
+    );
   }
 }
 
