@@ -103,7 +103,9 @@ type FailureKind =
   | "require"
   | "no-handler"
   | "not-loaded"
-  | "internal";
+  | "internal"
+  | "later"
+  | "beside";
 
 class HostFailure extends Error {
   constructor(
@@ -125,10 +127,22 @@ interface Awaited {
 interface QueuedCall extends Awaited {
   header: { id: number; sha: string; trigger: string; handler: string; timeoutMs: number; eventBytes: number };
   event: Buffer;
+  /** Sent in a frame of its own (a call tried again after a child was stopped while it ran beside others). */
+  solo: boolean;
+}
+
+/** Requests sent in one frame; answered in any order (the calls of a batch overlap in the child). */
+interface Frame {
+  requests: Map<number, Awaited>;
+  /** The longest a request of the frame may take in the child (runner.cjs runBatch: its limit plus the start window). */
+  limitMs: number;
+  what: string;
 }
 
 /** Most calls sent in one frame. */
 const MAX_BATCH = 64;
+/** runner.cjs START_WINDOW_MS: a batch's calls start within it; a call's limit may run from its end. */
+const START_WINDOW_MS = 10;
 
 interface Reply {
   id: number;
@@ -147,7 +161,7 @@ interface Child {
    * Requests sent and not yet answered, in the order the child answers them (it runs one at a time, in order): the
    * first is the one running, and only its time limit runs.
    */
-  awaiting: Awaited[];
+  awaiting: Frame[];
   /** Calls waiting for the next frame: the calls that arrive together go to the child in one write. */
   queued: QueuedCall[];
   flushScheduled: boolean;
@@ -255,8 +269,9 @@ export class ActionHost {
   }
 
   /**
-   * Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. Calls that arrive
-   * together are sent in one frame; the child still runs them one at a time, each under its own limits.
+   * Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. Calls of one
+   * bundle that arrive together are sent in one frame, and the child starts them together (runner.cjs runBatch),
+   * each under its own limits.
    */
   execute(request: {
     code: string;
@@ -269,7 +284,8 @@ export class ActionHost {
     const sha = digestOf(request.code);
     const event = Buffer.from(JSON.stringify(request.event) ?? "null", "utf8");
     return (async () => {
-      for (let attempt = 0; ; attempt++) {
+      let solo = false;
+      for (let attempt = 0, notRun = 0; ;) {
         try {
           const child = await this.withBundle(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
           try {
@@ -285,16 +301,23 @@ export class ActionHost {
               event,
               limitMs: request.timeoutMs,
               what: `the ${request.trigger} action`,
+              solo,
             });
             if (!Array.isArray(reply.ops) || !isStringArray(reply.logs) || typeof reply.overflow !== "object" || reply.overflow === null) {
               throw this.stop(child, new HostFailure("malformed", "the action host sent a malformed reply"));
             }
             return { ops: reply.ops as CallReply["ops"], logs: reply.logs, overflow: reply.overflow as CallReply["overflow"] };
           } catch (e) {
-            // The child dropped the bundle from its cache, or was stopped before this call ran (another call's limit,
-            // the idle watch): once more, on a fresh child when needed.
-            if (e instanceof HostFailure && (e.kind === "not-loaded" || e.kind === "gone") && attempt === 0) {
+            // Nothing of it ran (not started in its batch's start window, or its child was stopped first): again.
+            if (e instanceof HostFailure && (e.kind === "later" || e.kind === "gone") && notRun++ < 20) {
+              if (e.kind === "gone") child.loaded.delete(sha);
+              continue;
+            }
+            // The child dropped the bundle from its cache, or was stopped while this call ran beside others (one of
+            // them hit a limit the child could not enforce itself): once more, alone, so only the culprit fails.
+            if (e instanceof HostFailure && (e.kind === "not-loaded" || e.kind === "beside") && attempt++ === 0) {
               child.loaded.delete(sha);
+              solo = true;
               continue;
             }
             throw e;
@@ -336,10 +359,21 @@ export class ActionHost {
     });
   }
 
+  /** Sends the queued calls: one frame per bundle (a batch's calls overlap: only one action's), at most MAX_BATCH. */
   private flush(child: Child): void {
     child.flushScheduled = false;
-    while (child.queued.length > 0) {
-      const batch = child.queued.splice(0, MAX_BATCH);
+    const batches: QueuedCall[][] = [];
+    const open = new Map<string, QueuedCall[]>();
+    for (const c of child.queued.splice(0)) {
+      let batch = c.solo ? undefined : open.get(c.header.sha);
+      if (!batch || batch.length >= MAX_BATCH) {
+        batch = [];
+        batches.push(batch);
+        if (!c.solo) open.set(c.header.sha, batch);
+      }
+      batch.push(c);
+    }
+    for (const batch of batches) {
       if (child.exited || child.stopped) {
         for (const c of batch) c.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
         continue;
@@ -481,17 +515,21 @@ export class ActionHost {
           }
           continue;
         }
-        const pending = child.awaiting[0];
+        const head = child.awaiting[0];
         const reply = message as Reply;
-        if (!pending || typeof reply !== "object" || reply === null || reply.id !== pending.id || typeof reply.ok !== "boolean") {
+        const pending = typeof reply === "object" && reply !== null ? head?.requests.get(reply.id) : undefined;
+        if (!head || !pending || typeof reply.ok !== "boolean") {
           this.stop(
             child,
             new HostFailure("malformed", "the action host sent a reply nobody asked for (something wrote to its protocol pipe)"),
           );
           return;
         }
-        child.awaiting.shift();
-        this.armLimit(child);
+        head.requests.delete(reply.id);
+        if (head.requests.size === 0) {
+          child.awaiting.shift();
+          this.armLimit(child);
+        }
         if (reply.ok) pending.resolve(reply);
         else {
           const kind = typeof reply.error?.kind === "string" ? reply.error.kind : "internal";
@@ -510,11 +548,14 @@ export class ActionHost {
       clearTimeout(child.limitTimer);
       const failure = child.stopped ?? exitFailure(child.stderr, code, signal);
       readyReject(failure);
-      // The first request waiting was running: it gets the reason. The others had not started: they may be tried again.
+      // The requests of the first frame were running: alone, a request gets the reason; beside others, which of them
+      // caused it is not known, so each is tried again in a frame of its own. Later frames had not started.
       const [running, ...notStarted] = child.awaiting.splice(0);
-      running?.reject(failure);
       const gone = new HostFailure("gone", "the action host stopped before the request ran");
-      for (const r of [...notStarted, ...child.queued.splice(0)]) r.reject(gone);
+      const ranBeside = new HostFailure("beside", "the action host was stopped while this request ran beside others");
+      if (running?.requests.size === 1) for (const r of running.requests.values()) r.reject(failure);
+      else for (const r of running?.requests.values() ?? []) r.reject(ranBeside);
+      for (const r of [...notStarted.flatMap((f) => [...f.requests.values()]), ...child.queued.splice(0)]) r.reject(gone);
     });
     for (const stream of [proc.stdin, proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
     child.ready.then(
@@ -578,10 +619,14 @@ export class ActionHost {
     });
   }
 
-  /** Writes a frame whose requests the child answers in order; the first request waiting gets its limit running. */
+  /** Writes a frame; the child runs frames in order, so the first frame waiting gets its limit running. */
   private send(child: Child, requests: Awaited[], data: Buffer): void {
     const wasIdle = child.awaiting.length === 0;
-    child.awaiting.push(...requests);
+    child.awaiting.push({
+      requests: new Map(requests.map((r) => [r.id, r])),
+      limitMs: Math.max(...requests.map((r) => r.limitMs)) + (requests.length > 1 ? 2 * START_WINDOW_MS : 0),
+      what: requests[0]!.what,
+    });
     keepAlive(child, true);
     if (wasIdle) this.armLimit(child);
     child.proc.stdin!.write(data);
