@@ -56,11 +56,7 @@ interface Server {
 
 async function startServer(name: "ours" | "peer", configFile: string, profileDir?: string): Promise<Server> {
   const proc = fork(path.join(__dirname, "token-server.ts"), [name, configFile], {
-    execArgv: [
-      "--import",
-      "tsx",
-      ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name}.cpuprofile`] : []),
-    ],
+    execArgv: ["--import", "tsx", ...(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${path.join(profileDir, name)}`] : [])],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
   const ready = await new Promise<{ origin: string; tokenUrl: string; issuer: string }>((resolve, reject) => {
