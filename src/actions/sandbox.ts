@@ -136,7 +136,9 @@ interface Frame {
   requests: Map<number, Awaited>;
   /** The longest a request of the frame may take in the child (runner.cjs runBatch: its limit plus the start window). */
   limitMs: number;
+  /** What the backstop's message names: the action and its own limit. */
   what: string;
+  reportMs: number;
 }
 
 /** Most calls sent in one frame. */
@@ -157,10 +159,7 @@ interface Child {
   loaded: Set<string>;
   buffer: Buffer;
   stderr: string;
-  /**
-   * Requests sent and not yet answered, in the order the child answers them (it runs one at a time, in order): the
-   * first is the one running, and only its time limit runs.
-   */
+  /** Frames sent and not fully answered, in order: the child runs one frame after another, so only the first's limit runs. */
   awaiting: Frame[];
   /** Calls waiting for the next frame: the calls that arrive together go to the child in one write. */
   queued: QueuedCall[];
@@ -626,6 +625,7 @@ export class ActionHost {
       requests: new Map(requests.map((r) => [r.id, r])),
       limitMs: Math.max(...requests.map((r) => r.limitMs)) + (requests.length > 1 ? 2 * START_WINDOW_MS : 0),
       what: requests[0]!.what,
+      reportMs: Math.max(...requests.map((r) => r.limitMs)),
     });
     keepAlive(child, true);
     if (wasIdle) this.armLimit(child);
@@ -644,7 +644,10 @@ export class ActionHost {
     const grace = Math.min(2_000, Math.max(250, head.limitMs * 0.1));
     child.limitTimer = setTimeout(
       () =>
-        this.stop(child, new HostFailure("timeout", `${head.what} did not finish within ${head.limitMs} ms (the action host was stopped)`)),
+        this.stop(
+          child,
+          new HostFailure("timeout", `${head.what} did not finish within ${head.reportMs} ms (the action host was stopped)`),
+        ),
       head.limitMs + grace,
     );
   }
