@@ -1,7 +1,8 @@
 // The load generator of bench/token.ts, in a worker thread so that the clients' HTTP, TLS and signing work does not
 // run on the server's event loop (in real life clients are other processes). Plain JS, node: modules only.
 //
-// workerData: { url, ca?, keepAlive, concurrency, ms, assertions?: string[], sign?: { clientId, keyPem, aud, lifetime } }
+// workerData: { url, ca?, keepAlive, concurrency, ms, assertions?: string[], sign?: { clientId, keyPem, aud, lifetime },
+//               params?: more form fields (the peer of `bench:token --peer` names the API with `resource`) }
 // Posts { ok, errors, statuses, latencies (Float64Array), used (count of assertions sent, presigned mode),
 //         usedSample (some of the assertions sent, signing mode), elapsed }.
 import { createPrivateKey, randomUUID, sign as rsaSign } from "node:crypto";
@@ -9,7 +10,7 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { parentPort, workerData } from "node:worker_threads";
 
-const { url, ca, keepAlive, concurrency, ms, assertions, sign } = workerData;
+const { url, ca, keepAlive, concurrency, ms, assertions, sign, params } = workerData;
 const https = url.startsWith("https:");
 const agent = https ? new HttpsAgent({ keepAlive, maxSockets: concurrency, ca }) : new HttpAgent({ keepAlive, maxSockets: concurrency });
 const send = https ? httpsRequest : httpRequest;
@@ -29,6 +30,7 @@ const form = (assertion) =>
     client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
     client_assertion: assertion,
     audience: "https://orders.bench",
+    ...params,
   }).toString();
 
 function post(body) {

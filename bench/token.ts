@@ -16,6 +16,12 @@
  *
  *   npm run bench:token [-- --seconds 5 --concurrency 16]
  *   npm run bench:token -- --soak 60 --assertion-lifetime 10     (memory over a run long enough to expire jtis)
+ *
+ * Side by side with oidc-provider (bench/token-peer.ts): each server in its own process, A/B pairs alternating,
+ * per-pair tokens/s ratio, CPU per token, p50/p99, peak RSS, and the correctness cases both are sent (targets: CPU
+ * per token at or below the peer's, tokens/s at least 1.5× it). `--profile DIR` writes both servers' --cpu-prof.
+ *
+ *   npm run bench:token -- --peer [--pairs 7 --budget 240 --seconds 3 --concurrency 16 --profile DIR]
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -34,12 +40,17 @@ import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
 import { clientAssertion } from "../src/local-tenant/client";
 import { parseUsers } from "../src/local-tenant/login/users";
 import { benchArgs } from "./args";
+import { runPeer } from "./token-peer";
 
 const values = benchArgs(__filename, {
   seconds: { type: "string", default: "5" },
   concurrency: { type: "string", default: "16" },
   soak: { type: "string", default: "0" },
   "assertion-lifetime": { type: "string", default: "10" },
+  peer: { type: "boolean", default: false },
+  pairs: { type: "string", default: "7" },
+  budget: { type: "string", default: "240" },
+  profile: { type: "string" },
 });
 const seconds = Math.max(1, Math.min(60, Number(values.seconds)));
 const concurrency = Math.max(1, Math.min(128, Number(values.concurrency)));
@@ -234,49 +245,24 @@ async function main() {
       publicKeyEncoding: { type: "spki", format: "pem" },
       privateKeyEncoding: { type: "pkcs8", format: "pem" },
     });
-    mkdirSync(path.join(dir, "keys"));
-    mkdirSync(path.join(dir, "actions/lib"), { recursive: true });
-    for (const f of ["actions/client-claims.ts", "actions/login-claims.ts", "actions/lib/mapping.ts", "actions/lib/auth0.ts"])
-      writeFileSync(path.join(dir, f), readFileSync(path.join(root, "test/fixtures/acme", f)));
-    writeFileSync(path.join(dir, "keys/svc.pem"), publicKey);
-    writeFileSync(path.join(dir, "Pulumi.yaml"), "name: auth0-tenant\nruntime: nodejs\n");
-    writeFileSync(
-      path.join(dir, "Pulumi.bench.yaml"),
-      stringify({
-        config: {
-          "auth0:domain": DOMAIN,
-          "auth0-tenant:tenant": {
-            apis: { orders: { identifier: "https://orders.bench", scopes: { "orders:read": "r" } } },
-            applications: {
-              svc: {
-                type: "m2m",
-                metadata: { tenant_id: "acme" },
-                credentials: [{ name: "svc", publicKey: "keys/svc.pem" }],
-                grants: { orders: ["orders:read"] },
-              },
-              web: { type: "regular_web", callbacks: [LOGIN_CALLBACK] },
-            },
-            actions: {
-              claims: {
-                trigger: "credentials-exchange",
-                source: "actions/client-claims.ts",
-                claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }],
-              },
-              "login-claims": {
-                trigger: "post-login",
-                source: "actions/login-claims.ts",
-                claims: [
-                  { name: "https://acme.example/roles", from: "authorization.roles", tokens: ["id", "access"] },
-                  { name: "https://acme.example/connection", from: "connection.name", tokens: ["id"] },
-                ],
-              },
-            },
-            triggers: { "credentials-exchange": ["claims"], "post-login": ["login-claims"] },
-          },
-        },
-      }),
-    );
+    writeProject(dir, publicKey);
     const tlsDir = path.join(dir, "tls"); // a throwaway CA, not the user's cached one
+    if (values.peer) {
+      process.exitCode = await runPeer({
+        dir,
+        tlsDir,
+        clientId: localClientId("bench", "svc"),
+        clientPrivateKeyPem: privateKey,
+        clientPublicKeyPem: publicKey,
+        claim: { name: "https://acme.example/tenant_id", value: "acme" },
+        seconds,
+        pairs: Math.max(1, Math.min(41, Number(values.pairs))),
+        budgetSeconds: Math.max(10, Math.min(1800, Number(values.budget))),
+        concurrency,
+        ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
+      });
+      return;
+    }
     const users = parseUsers({ users: { ada: { ...LOGIN_USER, roles: ["admin"] } } }, "(bench users)");
     const httpsTenant = await startLocalTenant({ dir, stack: "bench", port: 0, tlsDir, users });
     const httpTenant = await startLocalTenant({ dir, stack: "bench", port: 0, protocol: "http", users });
@@ -336,6 +322,52 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The bench project: one M2M app with the client key, one web app, the credentials-exchange and post-login actions. */
+function writeProject(dir: string, publicKey: string) {
+  mkdirSync(path.join(dir, "keys"));
+  mkdirSync(path.join(dir, "actions/lib"), { recursive: true });
+  for (const f of ["actions/client-claims.ts", "actions/login-claims.ts", "actions/lib/mapping.ts", "actions/lib/auth0.ts"])
+    writeFileSync(path.join(dir, f), readFileSync(path.join(root, "test/fixtures/acme", f)));
+  writeFileSync(path.join(dir, "keys/svc.pem"), publicKey);
+  writeFileSync(path.join(dir, "Pulumi.yaml"), "name: auth0-tenant\nruntime: nodejs\n");
+  writeFileSync(
+    path.join(dir, "Pulumi.bench.yaml"),
+    stringify({
+      config: {
+        "auth0:domain": DOMAIN,
+        "auth0-tenant:tenant": {
+          apis: { orders: { identifier: "https://orders.bench", scopes: { "orders:read": "r" } } },
+          applications: {
+            svc: {
+              type: "m2m",
+              metadata: { tenant_id: "acme" },
+              credentials: [{ name: "svc", publicKey: "keys/svc.pem" }],
+              grants: { orders: ["orders:read"] },
+            },
+            web: { type: "regular_web", callbacks: [LOGIN_CALLBACK] },
+          },
+          actions: {
+            claims: {
+              trigger: "credentials-exchange",
+              source: "actions/client-claims.ts",
+              claims: [{ name: "https://acme.example/tenant_id", from: "client.metadata.tenant_id" }],
+            },
+            "login-claims": {
+              trigger: "post-login",
+              source: "actions/login-claims.ts",
+              claims: [
+                { name: "https://acme.example/roles", from: "authorization.roles", tokens: ["id", "access"] },
+                { name: "https://acme.example/connection", from: "connection.name", tokens: ["id"] },
+              ],
+            },
+          },
+          triggers: { "credentials-exchange": ["claims"], "post-login": ["login-claims"] },
+        },
+      },
+    }),
+  );
 }
 
 const LOGIN_CALLBACK = "http://localhost:3000/callback";

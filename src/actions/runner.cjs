@@ -7,9 +7,11 @@
  * for stdio. Before any action code loads, this file disables the network entry points (unless the host asked for
  * network access), trace files, signals to other processes and the raw binding loaders, then reads requests.
  *
- * Protocol on stdin/stdout: frames of a 4-byte big-endian length and a UTF-8 JSON object.
+ * Protocol. Host → child: frames of a 4-byte big-endian length, the 4-byte length of a UTF-8 JSON header, the header,
+ * then the raw bytes it describes. Child → host: frames of a 4-byte big-endian length and a UTF-8 JSON object.
  *   host → child  { id, type: "load", sha, code, timeoutMs }   → { id, ok: true, exports, functions }
- *                 { id, type: "call", sha, trigger, handler, event, timeoutMs } → { id, ok: true, ops, logs, overflow }
+ *                 { type: "calls", calls: [{ id, sha, trigger, handler, timeoutMs, eventBytes }] } and the calls'
+ *                 events as JSON text, one after the other → per call, in order: { id, ok: true, ops, logs, overflow }
  *   child → host  { type: "ready", ... } once at start; { id, ok: false, error: { kind, message } } on failure.
  * Action code runs in one node:vm context per bundle (kept warm), with Auth0-shaped `event` and `api` objects whose
  * calls are recorded; the host applies Auth0's claim rules to what was recorded.
@@ -523,41 +525,52 @@ process.on("unhandledRejection", () => {});
 /* ---------------------------------------------------------------- frames ------------------------------------ */
 
 function send(message) {
-  let body = Buffer.from(stringify(message), "utf8");
-  if (body.length > LIMITS.frameBytes && message.id !== undefined) {
-    body = Buffer.from(
-      stringify({
-        id: message.id,
-        ok: false,
-        error: { kind: "too-large", message: `the action's output is larger than ${LIMITS.frameBytes} bytes` },
-      }),
-      "utf8",
-    );
+  let json = stringify(message);
+  let bytes = byteLength(json, "utf8");
+  if (bytes > LIMITS.frameBytes && message.id !== undefined) {
+    json = stringify({
+      id: message.id,
+      ok: false,
+      error: { kind: "too-large", message: `the action's output is larger than ${LIMITS.frameBytes} bytes` },
+    });
+    bytes = byteLength(json, "utf8");
   }
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(body.length, 0);
-  writeOut(Buffer.concat([header, body]));
+  // Buffer.alloc, not allocUnsafe: the frame is written whole, but nothing of old memory should be able to leave.
+  const frame = Buffer.alloc(4 + bytes);
+  frame.writeUInt32BE(bytes, 0);
+  frame.write(json, 4, "utf8");
+  writeOut(frame);
 }
 
 let pending = Buffer.alloc(0);
 let queue = Promise.resolve();
+const fail = (id) => (e) => send({ id, ok: false, error: { kind: "internal", message: clip(String(e && e.stack), LIMITS.errorChars) } });
 stdin.on("data", (chunk) => {
   pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
   while (pending.length >= 4) {
     const length = pending.readUInt32BE(0);
     if (pending.length < 4 + length) break;
+    const body = pending.subarray(4, 4 + length);
+    pending = pending.subarray(4 + length);
     let request;
     try {
-      request = parseJson(pending.subarray(4, 4 + length).toString("utf8"));
+      const jsonBytes = body.readUInt32BE(0);
+      request = parseJson(body.toString("utf8", 4, 4 + jsonBytes));
+      request.tail = body.subarray(4 + jsonBytes);
     } catch {
-      process.exit(70); // the host only sends JSON: this process has been tampered with
+      process.exit(70); // the host only sends such frames: this process has been tampered with
     }
-    pending = pending.subarray(4 + length);
-    queue = queue
-      .then(() => handle(request))
-      .then(send, (e) =>
-        send({ id: request.id, ok: false, error: { kind: "internal", message: clip(String(e && e.stack), LIMITS.errorChars) } }),
-      );
+    if (request.type === "calls" && Array.isArray(request.calls)) {
+      let at = 0;
+      const calls = request.calls.map((c) => {
+        const eventText = request.tail.toString("utf8", at, at + c.eventBytes);
+        at += c.eventBytes;
+        return { ...c, eventText };
+      });
+      queue = queue.then(() => runBatch(calls)).catch(() => undefined);
+      continue;
+    }
+    queue = queue.then(() => handle(request)).then(send, fail(request.id));
   }
 });
 stdin.on("end", () => process.exit(0));
@@ -877,53 +890,105 @@ function result(id, rec) {
   return { id, ok: true, ops: rec.ops, logs: rec.logs, overflow: rec.overflow };
 }
 
-async function call(request) {
-  const entry = cache.get(request.sha);
-  if (!entry) return failure(request.id, "not-loaded", "the bundle is not loaded in the action host");
-  const rec = recorder();
-  const started = Date.now();
-  const timedOut = () => failure(request.id, "timeout", `the ${request.trigger} action did not finish within ${request.timeoutMs} ms`);
-  return logSink.run(rec, async () => {
-    let returned;
+/**
+ * A batch: calls of one bundle that arrived in one frame. Their synchronous starts run in sections that share one
+ * vm timeout (each timeout costs a watchdog thread): a section starts calls only while the batch is younger than
+ * START_WINDOW_MS and has the limit of its calls plus that window, so a call it stops had run its whole own limit.
+ * Calls not started in the window are handed back (`later`). Each started call then finishes under its own limit,
+ * counted from its own start, and is answered as it ends; the batch ends when all have.
+ */
+const START_WINDOW_MS = 10;
+
+function startCall(entry, s) {
+  return logSink.run(s.rec, () => {
     try {
-      returned = bounded(
+      const handler = entry.module.exports[s.request.handler];
+      if (typeof handler !== "function") return { noHandler: true };
+      const event = entry.parse(s.request.eventText);
+      // Adopted here, under the limit: reading a returned thenable's `then` runs the action's code.
+      return { value: Promise.resolve(handler(event, buildApi(s.request.trigger, s.rec))) };
+    } catch (error) {
+      return { error };
+    }
+  });
+}
+
+async function finishCall(s) {
+  const { request, rec, outcome } = s;
+  const timedOut = () => failure(request.id, "timeout", `the ${request.trigger} action did not finish within ${request.timeoutMs} ms`);
+  if (outcome.timeout) return timedOut();
+  if (outcome.error !== undefined) {
+    const seen = examine(outcome.error);
+    if (seen.timeout) return timedOut();
+    return failure(request.id, "threw", seen.message);
+  }
+  if (outcome.noHandler)
+    return failure(request.id, "no-handler", `the bundle exports no ${request.handler} handler for ${request.trigger}`);
+  let timer;
+  const limit = new Promise((resolve) => {
+    timer = realSetTimeout(() => resolve("timeout"), Math.max(0, request.timeoutMs - (Date.now() - s.started)));
+  });
+  try {
+    if ((await Promise.race([outcome.value.then(() => "done"), limit])) === "timeout") return timedOut();
+  } catch (error) {
+    return failure(request.id, "threw", describeError(error));
+  } finally {
+    realClearTimeout(timer);
+  }
+  return result(request.id, rec);
+}
+
+async function runBatch(calls) {
+  restoreSettings();
+  const batchStart = Date.now();
+  const finishing = [];
+  let next = 0;
+  while (next < calls.length) {
+    const first = calls[next];
+    const entry = cache.get(first.sha);
+    if (!entry) {
+      send(failure(first.id, "not-loaded", "the bundle is not loaded in the action host"));
+      next++;
+      continue;
+    }
+    if (Date.now() - batchStart >= START_WINDOW_MS) break;
+    const started = [];
+    let stopped;
+    try {
+      bounded(
         entry,
         () => {
-          const handler = entry.module.exports[request.handler];
-          if (typeof handler !== "function") return { noHandler: true };
-          const event = entry.parse(stringify(request.event));
-          // Adopted here, under the limit: reading a returned thenable's `then` runs the action's code.
-          return { value: Promise.resolve(handler(event, buildApi(request.trigger, rec))) };
+          while (
+            next < calls.length &&
+            calls[next].sha === first.sha &&
+            calls[next].timeoutMs === first.timeoutMs &&
+            Date.now() - batchStart < START_WINDOW_MS
+          ) {
+            const s = { request: calls[next++], rec: recorder(), started: Date.now(), outcome: undefined };
+            started.push(s);
+            s.outcome = startCall(entry, s);
+          }
         },
-        request.timeoutMs,
+        first.timeoutMs + START_WINDOW_MS,
       );
     } catch (error) {
-      const seen = examine(error);
-      if (seen.timeout) return timedOut();
-      return failure(request.id, "threw", seen.message);
+      stopped = error; // vm's timeout: uncatchable inside, it ends the whole section
     }
-    if (returned.noHandler)
-      return failure(request.id, "no-handler", `the bundle exports no ${request.handler} handler for ${request.trigger}`);
-    let timer;
-    const limit = new Promise((resolve) => {
-      timer = realSetTimeout(() => resolve("timeout"), Math.max(0, request.timeoutMs - (Date.now() - started)));
-    });
-    try {
-      const outcome = await Promise.race([returned.value.then(() => "done"), limit]);
-      if (outcome === "timeout") return timedOut();
-    } catch (error) {
-      return failure(request.id, "threw", describeError(error));
-    } finally {
-      realClearTimeout(timer);
+    if (stopped !== undefined) {
+      const last = started[started.length - 1];
+      if (last && last.outcome === undefined) last.outcome = examine(stopped).timeout ? { timeout: true } : { error: stopped };
     }
-    return result(request.id, rec);
-  });
+    for (const s of started) finishing.push(finishCall(s).then(send, fail(s.request.id)));
+    if (stopped !== undefined) break;
+  }
+  for (const request of calls.slice(next))
+    send(failure(request.id, "later", "the action host did not start this call in its batch; send it again"));
+  await Promise.all(finishing);
 }
 
 async function handle(request) {
   restoreSettings();
   if (request.type === "load") return load(request);
-  if (request.type === "call") return call(request);
   return failure(request.id, "internal", `unknown request type ${String(request.type)}`);
 }
 

@@ -103,7 +103,9 @@ type FailureKind =
   | "require"
   | "no-handler"
   | "not-loaded"
-  | "internal";
+  | "internal"
+  | "later"
+  | "beside";
 
 class HostFailure extends Error {
   constructor(
@@ -113,6 +115,36 @@ class HostFailure extends Error {
     super(message);
   }
 }
+
+interface Awaited {
+  id: number;
+  limitMs: number;
+  what: string;
+  resolve: (reply: Reply) => void;
+  reject: (error: HostFailure) => void;
+}
+
+interface QueuedCall extends Awaited {
+  header: { id: number; sha: string; trigger: string; handler: string; timeoutMs: number; eventBytes: number };
+  event: Buffer;
+  /** Sent in a frame of its own (a call tried again after a child was stopped while it ran beside others). */
+  solo: boolean;
+}
+
+/** Requests sent in one frame; answered in any order (the calls of a batch overlap in the child). */
+interface Frame {
+  requests: Map<number, Awaited>;
+  /** The longest a request of the frame may take in the child (runner.cjs runBatch: its limit plus the start window). */
+  limitMs: number;
+  /** What the backstop's message names: the action and its own limit. */
+  what: string;
+  reportMs: number;
+}
+
+/** Most calls sent in one frame. */
+const MAX_BATCH = 64;
+/** runner.cjs START_WINDOW_MS: a batch's calls start within it; a call's limit may run from its end. */
+const START_WINDOW_MS = 10;
 
 interface Reply {
   id: number;
@@ -127,7 +159,12 @@ interface Child {
   loaded: Set<string>;
   buffer: Buffer;
   stderr: string;
-  pending?: { id: number; resolve: (reply: Reply) => void; reject: (error: HostFailure) => void };
+  /** Frames sent and not fully answered, in order: the child runs one frame after another, so only the first's limit runs. */
+  awaiting: Frame[];
+  /** Calls waiting for the next frame: the calls that arrive together go to the child in one write. */
+  queued: QueuedCall[];
+  flushScheduled: boolean;
+  limitTimer?: NodeJS.Timeout;
   /** Why the host stopped it, when it did. */
   stopped?: HostFailure;
   /** Recent CPU readings once it is ready: [time, cpu ms, a request was pending]. */
@@ -182,11 +219,22 @@ function cpuMsOf(pid: number | undefined): number | undefined {
   }
 }
 
-function frame(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message), "utf8");
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(body.length, 0);
-  return Buffer.concat([header, body]);
+/**
+ * A frame to the child: its length, the length of a JSON header, the header, then raw bytes the header describes
+ * (the calls' events, as JSON text the child parses in the action's own context, so they are not copied on the way).
+ */
+function frame(message: unknown, tail: readonly Buffer[] = []): Buffer {
+  const json = JSON.stringify(message);
+  const jsonBytes = Buffer.byteLength(json, "utf8");
+  let length = 4 + jsonBytes;
+  for (const b of tail) length += b.length;
+  const out = Buffer.allocUnsafe(4 + length);
+  out.writeUInt32BE(length, 0);
+  out.writeUInt32BE(jsonBytes, 4);
+  out.write(json, 8, "utf8");
+  let at = 8 + jsonBytes;
+  for (const b of tail) at += b.copy(out, at);
+  return out;
 }
 
 const shaCache = new Map<string, string>();
@@ -219,7 +267,11 @@ export class ActionHost {
     return this.serialised(() => this.loadNow(code, digestOf(code), timeoutMs));
   }
 
-  /** Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. */
+  /**
+   * Runs one handler of a bundle on an event in the child; the bundle is loaded first when needed. Calls of one
+   * bundle that arrive together are sent in one frame, and the child starts them together (runner.cjs runBatch),
+   * each under its own limits.
+   */
   execute(request: {
     code: string;
     trigger: string;
@@ -229,29 +281,42 @@ export class ActionHost {
     loadTimeoutMs?: number;
   }): Promise<CallReply> {
     const sha = digestOf(request.code);
-    return this.serialised(async () => {
-      for (let attempt = 0; ; attempt++) {
+    const event = Buffer.from(JSON.stringify(request.event) ?? "null", "utf8");
+    return (async () => {
+      let solo = false;
+      for (let attempt = 0, notRun = 0; ;) {
         try {
-          let child = await this.ensure();
-          if (!child.loaded.has(sha)) {
-            await this.loadNow(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
-            child = await this.ensure();
-          }
+          const child = await this.withBundle(request.code, sha, request.loadTimeoutMs ?? HOST_LIMITS.loadTimeoutMs);
           try {
-            const reply = await this.exchange(
-              child,
-              { type: "call", sha, trigger: request.trigger, handler: request.handler, event: request.event, timeoutMs: request.timeoutMs },
-              request.timeoutMs,
-              `the ${request.trigger} action`,
-            );
+            const reply = await this.call(child, {
+              header: {
+                id: 0,
+                sha,
+                trigger: request.trigger,
+                handler: request.handler,
+                timeoutMs: request.timeoutMs,
+                eventBytes: event.length,
+              },
+              event,
+              limitMs: request.timeoutMs,
+              what: `the ${request.trigger} action`,
+              solo,
+            });
             if (!Array.isArray(reply.ops) || !isStringArray(reply.logs) || typeof reply.overflow !== "object" || reply.overflow === null) {
               throw this.stop(child, new HostFailure("malformed", "the action host sent a malformed reply"));
             }
             return { ops: reply.ops as CallReply["ops"], logs: reply.logs, overflow: reply.overflow as CallReply["overflow"] };
           } catch (e) {
-            // The child dropped the bundle from its cache, or was stopped (idle watch) before the request went out.
-            if (e instanceof HostFailure && (e.kind === "not-loaded" || e.kind === "gone") && attempt === 0) {
+            // Nothing of it ran (not started in its batch's start window, or its child was stopped first): again.
+            if (e instanceof HostFailure && (e.kind === "later" || e.kind === "gone") && notRun++ < 20) {
+              if (e.kind === "gone") child.loaded.delete(sha);
+              continue;
+            }
+            // The child dropped the bundle from its cache, or was stopped while this call ran beside others (one of
+            // them hit a limit the child could not enforce itself): once more, alone, so only the culprit fails.
+            if (e instanceof HostFailure && (e.kind === "not-loaded" || e.kind === "beside") && attempt++ === 0) {
               child.loaded.delete(sha);
+              solo = true;
               continue;
             }
             throw e;
@@ -260,7 +325,67 @@ export class ActionHost {
           throw e instanceof HostFailure ? new ActionRunError(e.message) : e;
         }
       }
+    })();
+  }
+
+  /** A ready child with the bundle loaded: at once when it is, else after the loads and starts queued before. */
+  private withBundle(code: string, sha: string, loadTimeoutMs: number): Promise<Child> {
+    const child = this.child;
+    if (child && child.isReady && !child.exited && !child.stopped && child.loaded.has(sha)) return Promise.resolve(child);
+    return this.serialised(async () => {
+      let ready = await this.ensure();
+      if (!ready.loaded.has(sha)) {
+        await this.loadNow(code, sha, loadTimeoutMs);
+        ready = await this.ensure();
+      }
+      return ready;
     });
+  }
+
+  /** Queues a call for the child's next frame (sent once this turn of the event loop has queued what it has). */
+  private call(child: Child, call: Omit<QueuedCall, "id" | "resolve" | "reject">): Promise<Reply> {
+    if (child.exited || child.stopped)
+      return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
+    return new Promise<Reply>((resolve, reject) => {
+      const id = this.nextId++;
+      call.header.id = id;
+      child.queued.push({ ...call, id, resolve, reject });
+      keepAlive(child, true);
+      if (!child.flushScheduled) {
+        child.flushScheduled = true;
+        setImmediate(() => this.flush(child));
+      }
+    });
+  }
+
+  /** Sends the queued calls: one frame per bundle (a batch's calls overlap: only one action's), at most MAX_BATCH. */
+  private flush(child: Child): void {
+    child.flushScheduled = false;
+    const batches: QueuedCall[][] = [];
+    const open = new Map<string, QueuedCall[]>();
+    for (const c of child.queued.splice(0)) {
+      let batch = c.solo ? undefined : open.get(c.header.sha);
+      if (!batch || batch.length >= MAX_BATCH) {
+        batch = [];
+        batches.push(batch);
+        if (!c.solo) open.set(c.header.sha, batch);
+      }
+      batch.push(c);
+    }
+    for (const batch of batches) {
+      if (child.exited || child.stopped) {
+        for (const c of batch) c.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
+        continue;
+      }
+      this.send(
+        child,
+        batch,
+        frame(
+          { type: "calls", calls: batch.map((c) => c.header) },
+          batch.map((c) => c.event),
+        ),
+      );
+    }
   }
 
   /** Stops the child (a later request starts a new one). */
@@ -341,6 +466,9 @@ export class ActionHost {
       exited: false,
       samples: [],
       isReady: false,
+      awaiting: [],
+      queued: [],
+      flushScheduled: false,
     };
     child.ready.catch(() => undefined);
     const watch = setInterval(() => this.watch(child), HOST_LIMITS.watchIntervalMs);
@@ -386,16 +514,21 @@ export class ActionHost {
           }
           continue;
         }
-        const pending = child.pending;
+        const head = child.awaiting[0];
         const reply = message as Reply;
-        if (!pending || typeof reply !== "object" || reply === null || reply.id !== pending.id || typeof reply.ok !== "boolean") {
+        const pending = typeof reply === "object" && reply !== null ? head?.requests.get(reply.id) : undefined;
+        if (!head || !pending || typeof reply.ok !== "boolean") {
           this.stop(
             child,
             new HostFailure("malformed", "the action host sent a reply nobody asked for (something wrote to its protocol pipe)"),
           );
           return;
         }
-        child.pending = undefined;
+        head.requests.delete(reply.id);
+        if (head.requests.size === 0) {
+          child.awaiting.shift();
+          this.armLimit(child);
+        }
         if (reply.ok) pending.resolve(reply);
         else {
           const kind = typeof reply.error?.kind === "string" ? reply.error.kind : "internal";
@@ -411,15 +544,21 @@ export class ActionHost {
       child.exited = true;
       live.delete(proc);
       if (this.child === child) this.child = undefined;
+      clearTimeout(child.limitTimer);
       const failure = child.stopped ?? exitFailure(child.stderr, code, signal);
       readyReject(failure);
-      const pending = child.pending;
-      child.pending = undefined;
-      pending?.reject(failure);
+      // The requests of the first frame were running: alone, a request gets the reason; beside others, which of them
+      // caused it is not known, so each is tried again in a frame of its own. Later frames had not started.
+      const [running, ...notStarted] = child.awaiting.splice(0);
+      const gone = new HostFailure("gone", "the action host stopped before the request ran");
+      const ranBeside = new HostFailure("beside", "the action host was stopped while this request ran beside others");
+      if (running?.requests.size === 1) for (const r of running.requests.values()) r.reject(failure);
+      else for (const r of running?.requests.values() ?? []) r.reject(ranBeside);
+      for (const r of [...notStarted.flatMap((f) => [...f.requests.values()]), ...child.queued.splice(0)]) r.reject(gone);
     });
     for (const stream of [proc.stdin, proc.stderr]) (stream as unknown as { unref?: () => void } | null)?.unref?.();
     child.ready.then(
-      () => keepAlive(child, child.pending !== undefined),
+      () => keepAlive(child, child.awaiting.length > 0 || child.queued.length > 0),
       () => undefined,
     );
     return child;
@@ -438,7 +577,7 @@ export class ActionHost {
         child,
         new HostFailure(
           "memory",
-          `${child.pending ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`,
+          `${child.awaiting.length > 0 ? "the action" : "code an action left running"} used more than ${HOST_LIMITS.rssMb} MB of memory (the action host was stopped)`,
         ),
       );
       return;
@@ -446,7 +585,7 @@ export class ActionHost {
     const cpu = child.isReady ? cpuMsOf(pid) : undefined; // starting up is not idle
     if (cpu === undefined) return;
     const now = Date.now();
-    child.samples.push([now, cpu, child.pending !== undefined]);
+    child.samples.push([now, cpu, child.awaiting.length > 0]);
     while (child.samples.length > 0 && now - child.samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) child.samples.shift();
     const first = child.samples[0]!;
     const span = now - first[0];
@@ -474,25 +613,43 @@ export class ActionHost {
     if (child.exited || child.stopped)
       return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
     const id = this.nextId++;
-    // The child stops a slow action itself and answers; the host's limit is the backstop for a child that is stuck.
-    const grace = Math.min(2_000, Math.max(250, limitMs * 0.1));
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(
-        () => this.stop(child, new HostFailure("timeout", `${what} did not finish within ${limitMs} ms (the action host was stopped)`)),
-        limitMs + grace,
-      );
-      const done = () => {
-        clearTimeout(timer);
-        keepAlive(child, false);
-      };
-      keepAlive(child, true);
-      child.pending = {
-        id,
-        resolve: (reply) => (done(), resolve(reply)),
-        reject: (error) => (done(), reject(error)),
-      };
-      child.proc.stdin!.write(frame({ ...message, id }));
+      this.send(child, [{ id, limitMs, what, resolve, reject }], frame({ ...message, id }));
     });
+  }
+
+  /** Writes a frame; the child runs frames in order, so the first frame waiting gets its limit running. */
+  private send(child: Child, requests: Awaited[], data: Buffer): void {
+    const wasIdle = child.awaiting.length === 0;
+    child.awaiting.push({
+      requests: new Map(requests.map((r) => [r.id, r])),
+      limitMs: Math.max(...requests.map((r) => r.limitMs)) + (requests.length > 1 ? 2 * START_WINDOW_MS : 0),
+      what: requests[0]!.what,
+      reportMs: Math.max(...requests.map((r) => r.limitMs)),
+    });
+    keepAlive(child, true);
+    if (wasIdle) this.armLimit(child);
+    child.proc.stdin!.write(data);
+  }
+
+  /** The backstop for the request the child runs now: the child stops a slow action itself and answers. */
+  private armLimit(child: Child): void {
+    clearTimeout(child.limitTimer);
+    const head = child.awaiting[0];
+    if (!head) {
+      child.limitTimer = undefined;
+      if (child.queued.length === 0) keepAlive(child, false);
+      return;
+    }
+    const grace = Math.min(2_000, Math.max(250, head.limitMs * 0.1));
+    child.limitTimer = setTimeout(
+      () =>
+        this.stop(
+          child,
+          new HostFailure("timeout", `${head.what} did not finish within ${head.reportMs} ms (the action host was stopped)`),
+        ),
+      head.limitMs + grace,
+    );
   }
 }
 
