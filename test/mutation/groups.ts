@@ -82,4 +82,35 @@ export const MUTATION_GROUPS: MutationGroup[] = [
       "test/actions/action-spec.test.ts",
     ],
   },
+  {
+    name: "layers",
+    mutate: ["src/config/layers.ts"],
+    tests: ["test/layers.test.ts"],
+  },
+  {
+    name: "stack-edit",
+    mutate: ["src/keys/stack-edit.ts"],
+    tests: ["test/rotation/rotation.test.ts"],
+  },
+  {
+    name: "sandbox",
+    mutate: ["src/actions/sandbox.ts"],
+    tests: ["test/actions/isolation.test.ts", "test/actions/modules.test.ts"],
+  },
+  {
+    name: "live-reader",
+    mutate: ["src/live/reader.ts"],
+    tests: ["test/live/reader.test.ts", "test/live/hostile-tenant.test.ts"],
+  },
+  {
+    name: "live",
+    mutate: ["src/live/drift.ts", "src/live/import.ts", "src/live/snapshot.ts"],
+    tests: [
+      "test/live/drift.test.ts",
+      "test/live/import-writes.test.ts",
+      "test/live/hostile-names.test.ts",
+      "test/live/adopt-hand-made.test.ts",
+      "test/live/round-trip.test.ts",
+    ],
+  },
 ];
