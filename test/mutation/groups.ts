@@ -90,7 +90,7 @@ export const MUTATION_GROUPS: MutationGroup[] = [
   {
     name: "stack-edit",
     mutate: ["src/keys/stack-edit.ts"],
-    tests: ["test/rotation/keys-cli.test.ts", "test/rotation/rotation.test.ts"],
+    tests: ["test/keys/stack-edit.test.ts", "test/rotation/keys-cli.test.ts", "test/layers.test.ts"],
   },
   {
     name: "sandbox",
