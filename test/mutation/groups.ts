@@ -93,14 +93,9 @@ export const MUTATION_GROUPS: MutationGroup[] = [
     tests: ["test/keys/stack-edit.test.ts", "test/rotation/keys-cli.test.ts", "test/layers.test.ts"],
   },
   {
-    name: "sandbox",
-    mutate: ["src/actions/sandbox.ts"],
-    tests: ["test/actions/isolation.test.ts", "test/actions/modules.test.ts"],
-  },
-  {
     name: "live-reader",
     mutate: ["src/live/reader.ts"],
-    tests: ["test/live/reader.test.ts", "test/live/hostile-tenant.test.ts"],
+    tests: ["test/live/read-error.test.ts", "test/live/reader.test.ts", "test/live/hostile-tenant.test.ts"],
   },
   {
     name: "live",
