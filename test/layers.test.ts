@@ -134,6 +134,7 @@ describe("merge rules: one shared definition, per-stack overlays (RFC 7386)", ()
     ["a name with a suffix after .yaml", "tenant.yaml.bak"],
     ["a path through ..", "shared/../tenant.yaml"],
     ["a number", 7],
+    ["a list", ["tenant.yaml"]],
   ])("extends naming %s is refused before anything is read", async (_, target) => {
     const read: string[] = [];
     const reader = async (file: string) => (read.push(file), "apis: {}\n");
@@ -141,6 +142,12 @@ describe("merge rules: one shared definition, per-stack overlays (RFC 7386)", ()
       `Pulumi.dev.yaml: extends: ${JSON.stringify(target)} is not a shared definition file`,
     );
     expect(read).toEqual([]);
+  });
+
+  it("an empty tenant key (null) is passed on as it is, for validation to name", async () => {
+    const layered = await layeredTenant(null, "Pulumi.dev.yaml", directoryReader(project.root));
+    expect(layered.tenant).toBeNull();
+    expect(layered.shared).toBeUndefined();
   });
 
   it("extends may name a .yml file in a folder", async () => {
