@@ -119,6 +119,19 @@ describe("editCredentials", () => {
       "Pulumi.dev.yaml: no auth0-tenant:tenant.applications mapping to edit",
     );
     expect(refusal(() => editCredentials("config: [", P, "billing", F, { add: KEY3 }))).toContain("Pulumi.dev.yaml");
+    expect(refusal(() => editCredentials("- config\n", P, "billing", F, { add: KEY3 }))).toBe(
+      "Pulumi.dev.yaml: no auth0-tenant:tenant.applications mapping to edit",
+    );
+    const nulled = STACK.replace("        type: regular_web\n", "        type: regular_web\n        credentials:\n");
+    expect(refusal(() => editCredentials(nulled, P, "portal", F, { add: KEY3 }))).toBe(
+      "Pulumi.dev.yaml: applications.portal.credentials is empty in a form the key tool cannot extend; write it as a block list",
+    );
+  });
+
+  it("an edit with nothing to add or remove, or an empty removal list, changes nothing", () => {
+    expect(editCredentials(STACK, P, "portal", F, {})).toBe(STACK);
+    expect(editCredentials(STACK, P, "portal", F, { remove: [] })).toBe(STACK);
+    expect(editCredentials(STACK, P, "billing", F, { remove: [] })).toBe(STACK);
   });
 });
 
@@ -129,6 +142,10 @@ describe("reading the declared credentials", () => {
       { name: "billing-2", publicKey: "keys/billing-2.pem", expiresAt: "2027-01-01T00:00:00Z", algorithm: "RS256" },
     ]);
     expect(declaredCredentials(STACK, P, "portal", F)).toEqual([]);
+    const nulled = STACK.replace("        type: regular_web\n", "        type: regular_web\n        credentials:\n");
+    expect(declaredCredentials(nulled, P, "portal", F)).toEqual([]);
+    const stray = STACK.replace("          - name: billing-1\n", "          - stray\n          - name: billing-1\n");
+    expect(declaredCredentials(stray, P, "billing", F).map((c) => c.name)).toEqual(["billing-1", "billing-2"]);
     expect(appType(STACK, P, "portal", F)).toBe("regular_web");
   });
 });
@@ -166,6 +183,9 @@ describe("setCredentials: an overlay that does not declare the app's keys yet", 
     );
     expect(refusal(() => setCredentials("config:\n  auth0-tenant:tenant:\n    applications: []\n", P, "billing", F, entries))).toBe(
       "Pulumi.dev.yaml: applications is not a mapping",
+    );
+    expect(refusal(() => setCredentials("- config\n", P, "billing", F, entries))).toBe(
+      "Pulumi.dev.yaml: no auth0-tenant:tenant mapping to edit",
     );
     expect(refusal(() => setCredentials("config:\n  auth0:domain: x\n", P, "billing", F, entries))).toBe(
       "Pulumi.dev.yaml: no auth0-tenant:tenant mapping to edit",

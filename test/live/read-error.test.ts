@@ -96,6 +96,27 @@ describe("readError", () => {
     expect(message(api(503))).toBe(`${EP} answered 503 after 3 retries: Auth0 is failing; try again later`);
     expect(message(api(499, { message: "odd" }))).toBe(`${EP} answered 499: odd`);
     expect(message(api(404))).toBe(`${EP} answered 404`);
+    // a body with nothing to say, or not an object or a string, adds nothing
+    expect(message(api(499, {}))).toBe(`${EP} answered 499`);
+    expect(message(api(499, 7))).toBe(`${EP} answered 499`);
+  });
+
+  it("without a body, the token endpoint's 403 and an API 401 still say what to do", () => {
+    expect(message(token(403))).toContain("a Management API token (403): authorise the application");
+    expect(message(api(401))).toBe(
+      `Auth0 refused the reader's token for ${EP} (401): the token is not valid for https://acme.eu.auth0.com/api/v2/; check the domain`,
+    );
+  });
+
+  it("a token request that fails below HTTP is named by its cause, not as a status", () => {
+    const e = new Error("ManagementClient: token request failed", { cause: Object.assign(new Error("c"), { code: "ECONNREFUSED" }) });
+    expect(message(e)).toBe("cannot connect to https://acme.eu.auth0.com (connection refused): is the tenant's domain right?");
+  });
+
+  it("the scope Auth0 names wins over the endpoint's, first of several, trimmed", () => {
+    const endpoint = "GET /api/v2/clients/{id}/credentials";
+    const said = "Insufficient scope, expected any of: read:client_credentials , read:clients";
+    expect(message(api(403, { message: said }), TENANT, endpoint)).toContain("lacks the Management API scope read:client_credentials (");
   });
 
   it("connection refused: on localhost it asks whether the local tenant runs", () => {
@@ -133,7 +154,8 @@ describe("readError", () => {
     expect(message(new Error("odd"))).toBe(`reading ${EP} from https://acme.eu.auth0.com failed: odd`);
     expect(message("a string")).toBe(`reading ${EP} from https://acme.eu.auth0.com failed: a string`);
     // a code deeper than the chain is followed (6 links) is not looked for
-    expect(message(coded("ECONNREFUSED", 7))).toBe(`reading ${EP} from https://acme.eu.auth0.com failed: fetch failed`);
+    expect(message(coded("ECONNREFUSED", 6))).toBe(`reading ${EP} from https://acme.eu.auth0.com failed: fetch failed`);
+    expect(message(coded("ECONNREFUSED", 5))).toContain("(connection refused)");
   });
 });
 
@@ -148,6 +170,8 @@ describe("endpointOf", () => {
     ["GET", "/api/v2/actions/actions/act_1", "GET /api/v2/actions/actions/{id}"],
     ["GET", "/api/v2/actions/triggers/post-login/bindings", "GET /api/v2/actions/triggers/{trigger}/bindings"],
     ["GET", "/other/api/v2/clients/abc", "GET /other/api/v2/clients/abc"],
+    ["GET", "/other/api/v2/client-grants/cgr_1", "GET /other/api/v2/client-grants/cgr_1"],
+    ["GET", "/other/api/v2/actions/triggers/post-login", "GET /other/api/v2/actions/triggers/post-login"],
   ])("%s %s is %s", (method, url, endpoint) => {
     expect(endpointOf(method, `https://acme.eu.auth0.com${url}`)).toBe(endpoint);
   });
