@@ -2,7 +2,8 @@
 /**
  * Mutation testing (issue 18): `npm run test:mutation`. Only the rule modules are mutated: spec validation and key
  * inspection, claim rules, rotation rules, the local tenant's assertion and token checks and replay cache, the review's
- * risk rules and detectors, the model and the components. The run fails below a mutation score of 85 %.
+ * risk rules and detectors, the model and the components, stack layering, the key tool's stack-file edits, and the live
+ * reader, drift, import and snapshot. The run fails below a mutation score of 85 %.
  *
  * On a shared 2-core machine run it with `--concurrency 1`; while iterating, mutate one file at a time, e.g.
  *   npx stryker run --concurrency 1 --mutate src/rotation/rules.ts
@@ -42,6 +43,13 @@ export default {
     // the model and components
     "src/model/*.ts",
     "components/*.ts",
+    // stack layering, the key tool's stack-file edits, the tenant reader, drift, import and snapshot
+    "src/config/layers.ts",
+    "src/keys/stack-edit.ts",
+    "src/live/reader.ts",
+    "src/live/drift.ts",
+    "src/live/import.ts",
+    "src/live/snapshot.ts",
   ],
   reporters: ["html", "clear-text", "progress", "json"],
   // test/mutation/run.ts names one report per group.

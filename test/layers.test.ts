@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { dump } from "js-yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { directoryReader } from "../src/config/files";
-import { layeredTenant } from "../src/config/layers";
+import { attribute, layeredTenant } from "../src/config/layers";
 import { addKey, retireKey } from "../src/keys/commands";
 import { planStack } from "../src/plan";
 import { renderMarkdown } from "../src/review/render";
@@ -127,6 +127,71 @@ describe("merge rules: one shared definition, per-stack overlays (RFC 7386)", ()
     const planned = await planStack(project.root, "dev", NOW);
     expect(planned.ok).toBe(false);
     expect(!planned.ok && planned.errors[0]!.message).toContain(message);
+  });
+
+  it.each([
+    ["an absolute path", "/etc/tenant.yaml"],
+    ["a name with a suffix after .yaml", "tenant.yaml.bak"],
+    ["a path through ..", "shared/../tenant.yaml"],
+    ["a number", 7],
+    ["a list", ["tenant.yaml"]],
+  ])("extends naming %s is refused before anything is read", async (_, target) => {
+    const read: string[] = [];
+    const reader = async (file: string) => (read.push(file), "apis: {}\n");
+    await expect(layeredTenant({ extends: target }, "Pulumi.dev.yaml", reader)).rejects.toThrow(
+      `Pulumi.dev.yaml: extends: ${JSON.stringify(target)} is not a shared definition file`,
+    );
+    expect(read).toEqual([]);
+  });
+
+  it("an empty tenant key (null) is passed on as it is, for validation to name", async () => {
+    const layered = await layeredTenant(null, "Pulumi.dev.yaml", directoryReader(project.root));
+    expect(layered.tenant).toBeNull();
+    expect(layered.shared).toBeUndefined();
+  });
+
+  it("extends may name a .yml file in a folder", async () => {
+    mkdirSync(path.join(project.root, "shared"));
+    write("shared/tenant.yml", SHARED);
+    const layered = await layeredTenant({ extends: "shared/tenant.yml" }, "Pulumi.dev.yaml", directoryReader(project.root));
+    expect(layered.shared).toBe("shared/tenant.yml");
+    expect((layered.tenant as any).applications.portal).toEqual(SHARED.applications.portal);
+  });
+
+  it.each([
+    ["a list", "- apis\n"],
+    ["a scalar", "apis\n"],
+  ])("a shared definition that is %s is refused, naming its file", async (_, text) => {
+    write("tenant.yaml", text);
+    stack("dev", { extends: "tenant.yaml" });
+    const planned = await planStack(project.root, "dev", NOW);
+    expect(!planned.ok && planned.errors[0]!.message).toContain("tenant.yaml: the shared definition must be a mapping");
+  });
+
+  it("an overlay's list replaces the inherited one whole, also when it is shorter", async () => {
+    const overlay = { extends: "tenant.yaml", applications: { billing: { grants: { "orders-api": ["orders:write"] } } } };
+    const merged = (await layeredTenant(overlay, "Pulumi.x.yaml", directoryReader(project.root))).tenant as any;
+    expect(merged.applications.billing.grants["orders-api"]).toEqual(["orders:write"]);
+    expect(Array.isArray(merged.applications.billing.grants["orders-api"])).toBe(true);
+  });
+
+  it("an issue about a whole mapping the overlay added, or deep in a long list it wrote, names the overlay", async () => {
+    const callbacks = Array.from({ length: 12 }, (_, n) => `https://portal.acme.example/cb${n}`);
+    const overlay = {
+      extends: "tenant.yaml",
+      applications: { extra: { type: "m2m" }, portal: { callbacks } },
+    };
+    const layered = await layeredTenant(overlay, "Pulumi.dev.yaml", directoryReader(project.root));
+    const issues = ["applications.extra.credentials", "applications.portal.callbacks[11]", "applications.billing.type"].map((p) => ({
+      path: p,
+      code: "required" as const,
+      message: "x",
+    }));
+    expect(attribute(issues, layered).map((i) => i.file)).toEqual([
+      "Pulumi.dev.yaml (stack overlay)",
+      "Pulumi.dev.yaml (stack overlay)",
+      "tenant.yaml (shared definition)",
+    ]);
   });
 
   it("a shared definition cannot extend another one", async () => {

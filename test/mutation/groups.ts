@@ -82,4 +82,30 @@ export const MUTATION_GROUPS: MutationGroup[] = [
       "test/actions/action-spec.test.ts",
     ],
   },
+  {
+    name: "layers",
+    mutate: ["src/config/layers.ts"],
+    tests: ["test/layers.test.ts"],
+  },
+  {
+    name: "stack-edit",
+    mutate: ["src/keys/stack-edit.ts"],
+    tests: ["test/keys/stack-edit.test.ts", "test/rotation/keys-cli.test.ts", "test/layers.test.ts"],
+  },
+  {
+    name: "live-reader",
+    mutate: ["src/live/reader.ts"],
+    tests: ["test/live/read-error.test.ts", "test/live/reader.test.ts", "test/live/hostile-tenant.test.ts"],
+  },
+  {
+    name: "live",
+    mutate: ["src/live/drift.ts", "src/live/import.ts", "src/live/snapshot.ts"],
+    tests: [
+      "test/live/drift.test.ts",
+      "test/live/import-writes.test.ts",
+      "test/live/hostile-names.test.ts",
+      "test/live/adopt-hand-made.test.ts",
+      "test/live/round-trip.test.ts",
+    ],
+  },
 ];

@@ -3,6 +3,17 @@ import { RESOURCE_TYPES, type ResourceType } from "../../src/model";
 import { FORCE_NEW } from "../../src/plan/diff-force-new";
 
 /**
+ * The roles kind's type tokens (@pulumi/auth0 3.49 role.js, rolePermissions.js). Spelled here rather than taken from
+ * the model so the double's rules for them stand on their own; `DoubleType` equals `ResourceType` once the model
+ * declares them too.
+ */
+export const ROLE_TYPES = {
+  Role: "auth0:index/role:Role",
+  RolePermissions: "auth0:index/rolePermissions:RolePermissions",
+} as const;
+export type DoubleType = ResourceType | (typeof ROLE_TYPES)[keyof typeof ROLE_TYPES];
+
+/**
  * A test double of the Auth0 provider for the resource types this project declares, faithful to what
  * `pulumi.runtime.setMocks` cannot see: it validates inputs as the provider does (required fields, enums, bounds,
  * conflicts), stores state the way the provider flattens it (canonical forms), and diffs a later program run
@@ -29,15 +40,26 @@ export interface LiveTenant {
   grantScopes(clientId: string, audience: string): string[] | undefined;
   /** The scopes the API with this identifier has today, in the API's order. */
   apiScopes(identifier: string): { name: string; description: string }[];
+  /** The name of the API with this identifier; undefined: no such API (or not known to this tenant double). */
+  apiName?(identifier: string): string | undefined;
+}
+
+/**
+ * What a Read fills in from objects other than the one being read: a role permission's scope description and API
+ * name. The stack's own APIs first (created earlier in the same deployment), then the tenant's.
+ */
+export interface Catalog {
+  scopeDescription(identifier: string, scope: string): string | undefined;
+  apiName(identifier: string): string | undefined;
 }
 
 interface Schema {
   /** Errors the provider (or the bridge) would raise for these inputs; empty when they are accepted. */
   validate(inputs: Inputs): string[];
   /** The state the provider stores after a create with these inputs (its Read/flatten). */
-  flatten(inputs: Inputs, name: string): State;
+  flatten(inputs: Inputs, name: string, catalog: Catalog): State;
   /** The state after an update of `state` with these inputs, when the provider does not simply store them. */
-  update?(state: State, inputs: Inputs, name: string): State;
+  update?(state: State, inputs: Inputs, name: string, catalog: Catalog): State;
   /** A create that finds something in the tenant first: it adopts it (returns the state) or refuses (throws). */
   createOver?(inputs: Inputs, live: LiveTenant): State | undefined;
   /** Input paths whose planned value differs from the stored state: what a preview would show as changed. */
@@ -156,8 +178,8 @@ const client: Schema = {
       jwtConfiguration: { lifetimeInSeconds: 36000, secretEncoded: false, ...i.jwtConfiguration },
     };
   },
-  update(s, i, name) {
-    const next: State = { ...s, ...client.flatten(i, name), clientId: s.clientId };
+  update(s, i, name, catalog) {
+    const next: State = { ...s, ...client.flatten(i, name, catalog), clientId: s.clientId };
     for (const f of CLIENT_OPTIONAL_ONLY) if (i[f] === undefined && s[f] !== undefined) next[f] = s[f];
     return next;
   },
@@ -335,6 +357,9 @@ const clientGrant: Schema = {
   forceNew: FORCE_NEW[RESOURCE_TYPES.ClientGrant],
 };
 
+/** TFP resourceserver/resource.go#L134-139. */
+const TOKEN_DIALECTS = ["access_token", "access_token_authz", "rfc9068_profile", "rfc9068_profile_authz"];
+
 const resourceServer: Schema = {
   // TFP resourceserver/resource.go L37-116.
   validate(i) {
@@ -348,6 +373,20 @@ const resourceServer: Schema = {
       // Documented in the schema's Description ("Cannot be greater than the token_lifetime value"); the provider itself
       // validates nothing, so the double applies the documented rule as Auth0's.
       ...(web > lifetime ? [`tokenLifetimeForWeb ${web} is greater than tokenLifetime ${lifetime}`] : []),
+      // enforce_policies: TypeBool, Optional+Computed (resourceserver/resource.go#L123-129).
+      ...(i.enforcePolicies !== undefined && typeof i.enforcePolicies !== "boolean" ? ["enforcePolicies: a boolean"] : []),
+      // token_dialect: StringInSlice(TOKEN_DIALECTS, ignoreCase=true) (resourceserver/resource.go#L130-146). expand.go
+      // sends the value as written; whether Auth0 accepts or folds another spelling could not be read, so the double
+      // also refuses any spelling but Auth0's own (the recordings, test/data/recordings/TestAccResourceServer.yaml):
+      // the case a model must survive either way.
+      ...oneOf("tokenDialect", i.tokenDialect, TOKEN_DIALECTS, true),
+      ...(isString(i.tokenDialect) &&
+      TOKEN_DIALECTS.some((d) => d.toLowerCase() === i.tokenDialect.toLowerCase()) &&
+      !TOKEN_DIALECTS.includes(i.tokenDialect)
+        ? [
+            `tokenDialect: Auth0 spells it ${TOKEN_DIALECTS.find((d) => d.toLowerCase() === i.tokenDialect.toLowerCase())}, got ${JSON.stringify(i.tokenDialect)}`,
+          ]
+        : []),
     ];
   },
   flatten: (i) => ({
@@ -358,6 +397,10 @@ const resourceServer: Schema = {
     tokenLifetimeForWeb: i.tokenLifetimeForWeb ?? 7200,
     allowOfflineAccess: i.allowOfflineAccess ?? false,
     skipConsentForVerifiableFirstPartyClients: i.skipConsentForVerifiableFirstPartyClients ?? false,
+    // flatten.go#L37-38 stores GetEnforcePolicies()/GetTokenDialect(); an API created without them is answered without
+    // either (the recording above), so they read back as false and "".
+    enforcePolicies: i.enforcePolicies ?? false,
+    tokenDialect: i.tokenDialect ?? "",
   }),
   diff(s, i) {
     const out = diffFields(s, i, [
@@ -366,6 +409,8 @@ const resourceServer: Schema = {
       { name: "tokenLifetimeForWeb", computed: true },
       { name: "allowOfflineAccess", computed: true },
       { name: "skipConsentForVerifiableFirstPartyClients", computed: true },
+      { name: "enforcePolicies", computed: true },
+      { name: "tokenDialect", computed: true },
     ]);
     if (i.identifier !== s.identifier) out.push("identifier");
     // signing_alg is validated case-insensitively but stored in Auth0's canonical (upper-case) spelling.
@@ -496,7 +541,138 @@ const triggerActions: Schema = {
   forceNew: FORCE_NEW[RESOURCE_TYPES.TriggerActions],
 };
 
-export const PROVIDER_SCHEMAS: Record<ResourceType, Schema> = {
+/**
+ * PA provider/resources.go SetAutonaming(255, "-") and BR pkg/tfbridge/info/autonaming.go (v3.133.0, the bridge
+ * pulumi-auth0 v3.49.0's provider/go.mod pins): a string input literally called `name`, Required in TFP, becomes
+ * optional; when the program leaves it out the bridge proposes "<logical name>-<7 random hex>" and keeps the stored
+ * one on later runs. The double's suffix is derived from the logical name, so runs are reproducible.
+ */
+const autoName = (logical: string) => `${logical}-${createHash("sha256").update(logical).digest("hex").slice(0, 7)}`;
+
+/**
+ * PA provider/resources.go: auth0_role's `description` has `Default: managedByPulumi` ("Managed by Pulumi"); the SDK
+ * applies it too (@pulumi/auth0 role.js: `args?.description ?? "Managed by Pulumi"`). A program that leaves the
+ * description out sends that text, never nothing.
+ */
+const MANAGED_BY_PULUMI = "Managed by Pulumi";
+const roleInputs = (i: Inputs): Inputs => ({ ...i, description: i.description ?? MANAGED_BY_PULUMI });
+
+const role: Schema = {
+  // TFP role/resource.go: name (TypeString, Required), description (TypeString, Optional); no ForceNew, no
+  // validation; the import is a passthrough of the role id.
+  validate(i) {
+    return [
+      ...(i.name !== undefined && !isString(i.name) ? ["name: a string"] : []),
+      ...(i.description !== undefined && !isString(i.description) ? ["description: a string"] : []),
+    ];
+  },
+  // role/flatten.go flattenRole: name and description as Auth0 answers (GetDescription() of none is "").
+  flatten: (i, name) => {
+    const given = roleInputs(i);
+    return { name: given.name ?? autoName(name), description: given.description };
+  },
+  diff(s, i) {
+    return diffFields(s, roleInputs(i), [
+      // autonamed: an absent name keeps the stored one (see autoName)
+      { name: "name", computed: true },
+      { name: "description", computed: false },
+    ]);
+  },
+  forceNew: [],
+};
+
+/** TFP role/resource_permissions.go: the set hash (helper/schema serialize.go SerializeResourceForHash) skips the
+ * Computed-only description and resource_server_name, so an element is its name and API identifier. */
+const permissionKey = (p: Inputs) => `${p.resourceServerIdentifier}\u0000${p.name}`;
+
+/** role/flatten.go flattenRolePermissionsSlice: each permission with the scope's description and the API's name. */
+const readPermission = (p: Inputs, catalog: Catalog): Inputs => ({
+  name: p.name,
+  resourceServerIdentifier: p.resourceServerIdentifier,
+  description: catalog.scopeDescription(p.resourceServerIdentifier, p.name) ?? "",
+  resourceServerName: catalog.apiName(p.resourceServerIdentifier) ?? "",
+});
+
+/** A set: one element per key, the first spelling kept (configured duplicates are one set element). */
+const uniquePermissions = (list: Inputs[]) => [...new Map(list.map((p) => [permissionKey(p), p])).values()];
+
+const rolePermissions: Schema = {
+  // TFP role/resource_permissions.go NewPermissionsResource.
+  validate(i) {
+    const permissions = i.permissions;
+    return [
+      ...required("roleId", i.roleId),
+      // permissions: TypeSet, Required: a Required block needs at least one element (helper/schema/core_schema.go)
+      ...(!Array.isArray(permissions) || permissions.length === 0 ? ["permissions: at least 1 item (Required block)"] : []),
+      ...(Array.isArray(permissions)
+        ? permissions.flatMap((p: Inputs, n: number) => [
+            ...required(`permissions[${n}].name`, p.name),
+            ...required(`permissions[${n}].resourceServerIdentifier`, p.resourceServerIdentifier),
+            // Computed-only: helper/schema/schema.go validate refuses a value ("%q: this field cannot be set").
+            ...(["description", "resourceServerName"] as const)
+              .filter((f) => p[f] !== undefined)
+              .map((f) => `permissions[${n}].${f}: this field cannot be set (computed by the provider)`),
+          ])
+        : []),
+    ];
+  },
+  // upsertRolePermissions associates every configured permission, then readRolePermissions stores all the role has.
+  flatten: (i, _name, catalog) => ({
+    roleId: i.roleId,
+    permissions: uniquePermissions(i.permissions ?? []).map((p) => readPermission(p, catalog)),
+  }),
+  /**
+   * upsertRolePermissions on create finds no prior state (toRemove is empty) and only adds; the read then stores every
+   * permission the role has, so permissions the role already held stay, and show as a difference on the next preview.
+   */
+  createOver(i, live) {
+    const held: Inputs[] = live.read(ROLE_TYPES.RolePermissions, i.roleId)?.permissions ?? [];
+    if (held.length === 0) return undefined;
+    const configured = new Set((i.permissions ?? []).map(permissionKey));
+    const kept = held.filter((p) => !configured.has(permissionKey(p)));
+    const catalog = liveCatalog(live);
+    return { roleId: i.roleId, permissions: [...kept, ...uniquePermissions(i.permissions ?? []).map((p) => readPermission(p, catalog))] };
+  },
+  /**
+   * value.Difference(data, "permissions") (internal/value/value.go#L179-191): removes, then adds, the set differences
+   * by hash; the elements kept are not sent. The read that follows answers every element afresh; where the double's
+   * catalog does not know a scope, the kept element's stored description and API name stand for Auth0's answer.
+   */
+  update(s, i, _name, catalog) {
+    const stored = new Map<string, Inputs>((s.permissions ?? []).map((p: Inputs) => [permissionKey(p), p]));
+    const storedCatalog: Catalog = {
+      scopeDescription: (identifier, scope) =>
+        catalog.scopeDescription(identifier, scope) ??
+        stored.get(permissionKey({ resourceServerIdentifier: identifier, name: scope }))?.description,
+      apiName: (identifier) =>
+        catalog.apiName(identifier) ?? [...stored.values()].find((p) => p.resourceServerIdentifier === identifier)?.resourceServerName,
+    };
+    return { roleId: s.roleId, permissions: uniquePermissions(i.permissions ?? []).map((p) => readPermission(p, storedCatalog)) };
+  },
+  /**
+   * BR pkg/vendored/opentofu/plans/objchange/objchange.go proposedNewNestingSet: each configured element is paired
+   * with a stored one that agrees on what the config sets and takes its Computed description and API name, so only
+   * the set of (identifier, name) can differ; the order of the list is no difference.
+   */
+  diff(s, i) {
+    const out: string[] = [];
+    if (i.roleId !== s.roleId) out.push("roleId");
+    const a = new Set<string>((s.permissions ?? []).map(permissionKey));
+    const b = new Set<string>((i.permissions ?? []).map(permissionKey));
+    if (a.size !== b.size || [...a].some((x) => !b.has(x))) out.push("permissions");
+    return out;
+  },
+  // role_id: ForceNew (resource_permissions.go).
+  forceNew: ["roleId"],
+};
+
+/** The catalog of a tenant without a stack: its APIs' scope descriptions and names. */
+const liveCatalog = (live: LiveTenant): Catalog => ({
+  scopeDescription: (identifier, scope) => live.apiScopes(identifier).find((x) => x.name === scope)?.description,
+  apiName: (identifier) => live.apiName?.(identifier),
+});
+
+export const PROVIDER_SCHEMAS: Record<DoubleType, Schema> = {
   [RESOURCE_TYPES.Client]: client,
   [RESOURCE_TYPES.ClientCredentials]: clientCredentials,
   [RESOURCE_TYPES.ClientGrant]: clientGrant,
@@ -504,6 +680,8 @@ export const PROVIDER_SCHEMAS: Record<ResourceType, Schema> = {
   [RESOURCE_TYPES.ResourceServerScopes]: resourceServerScopes,
   [RESOURCE_TYPES.Action]: action,
   [RESOURCE_TYPES.TriggerActions]: triggerActions,
+  [ROLE_TYPES.Role]: role,
+  [ROLE_TYPES.RolePermissions]: rolePermissions,
 };
 
 export interface PlannedChange {
@@ -553,7 +731,7 @@ const EMPTY_TENANT: LiveTenant = { read: () => undefined, grantScopes: () => und
  */
 export class ProviderDouble {
   /** By address; `id` is the adopted object's id for a resource that was imported (else the mocks' id). */
-  readonly state = new Map<string, { type: ResourceType; name: string; state: State; id?: string }>();
+  readonly state = new Map<string, { type: DoubleType; name: string; state: State; id?: string }>();
   /** Validation errors raised during the current run, by resource address. */
   readonly errors: string[] = [];
   readonly engine: ImportEngine;
@@ -564,7 +742,7 @@ export class ProviderDouble {
     this.live = options.live ?? EMPTY_TENANT;
   }
 
-  isAuth0(type: string): type is ResourceType {
+  isAuth0(type: string): type is DoubleType {
     return type in PROVIDER_SCHEMAS;
   }
 
@@ -578,7 +756,24 @@ export class ProviderDouble {
       this.errors.push(message);
       throw new Error(message);
     }
-    return schema.flatten(inputs, name);
+    return schema.flatten(inputs, name, this.catalog());
+  }
+
+  /** The stack's APIs and scopes as stored so far (those of this run registered before), then the tenant's. */
+  private catalog(): Catalog {
+    const own = [...this.state.values()].map((e) => e.state);
+    const scopesOf = (identifier: string): Inputs[] | undefined =>
+      [...this.state.values()].find(
+        (e) => e.type === RESOURCE_TYPES.ResourceServerScopes && e.state.resourceServerIdentifier === identifier,
+      )?.state.scopes;
+    const live = liveCatalog(this.live);
+    return {
+      scopeDescription: (identifier, scope) => {
+        const scopes = scopesOf(identifier);
+        return scopes ? (scopes.find((x) => x.name === scope)?.description ?? "") : live.scopeDescription(identifier, scope);
+      },
+      apiName: (identifier) => own.find((x) => x.identifier === identifier && isString(x.name))?.name ?? live.apiName(identifier),
+    };
   }
 
   /** What a preview of these registrations would show against the stored state. */
@@ -627,7 +822,7 @@ export class ProviderDouble {
       if (c.op === "import" && c.paths.length > 0 && this.engine === "legacy")
         throw new Error(`${c.address}: ${IMPORT_MISMATCH}: [${c.paths.join(" ")}]`);
       const r = registrations.find((x) => `${x.type}::${x.name}` === c.address);
-      if (c.op === "import" && r && PROVIDER_SCHEMAS[r.type as ResourceType].forceNew.some((p) => c.paths.includes(p)))
+      if (c.op === "import" && r && PROVIDER_SCHEMAS[r.type as DoubleType].forceNew.some((p) => c.paths.includes(p)))
         throw new Error(
           `${c.address}: previously-imported resources that still specify an ID may not be replaced; please remove the \`import\` declaration from your program`,
         );
@@ -652,9 +847,9 @@ export class ProviderDouble {
           schema.diff(old, inputs).length === 0
             ? old
             : schema.update
-              ? schema.update(old, inputs, r.name)
-              : { ...old, ...schema.flatten(inputs, r.name) };
-      } else next = schema.createOver?.(r.inputs, this.live) ?? schema.flatten(r.inputs, r.name);
+              ? schema.update(old, inputs, r.name, this.catalog())
+              : { ...old, ...schema.flatten(inputs, r.name, this.catalog()) };
+      } else next = schema.createOver?.(r.inputs, this.live) ?? schema.flatten(r.inputs, r.name, this.catalog());
       const id = before.get(address)?.id ?? r.importId;
       this.state.set(address, { type: r.type, name: r.name, state: next, ...(id !== undefined ? { id } : {}) });
     }
@@ -663,7 +858,7 @@ export class ProviderDouble {
   /** A create that will not be a plain create: the provider takes over, or refuses, what the tenant already has. */
   private createNote(r: Registration): { note?: string } {
     try {
-      const adopted = PROVIDER_SCHEMAS[r.type as ResourceType].createOver?.(r.inputs, this.live);
+      const adopted = PROVIDER_SCHEMAS[r.type as DoubleType].createOver?.(r.inputs, this.live);
       return adopted ? { note: "takes over the existing object (nothing is created)" } : {};
     } catch (e) {
       return { note: `refused: ${(e as Error).message}` };
