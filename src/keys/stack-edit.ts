@@ -66,6 +66,8 @@ function blockEnd(text: string, at: number): number {
   return nl < 0 ? text.length : nl + 1;
 }
 const columnOf = (text: string, at: number) => at - lineStart(text, at);
+/** Lines inserted at `at`: a file whose last line has no newline gets one first, or the new lines would join it. */
+const linesAt = (text: string, at: number, lines: string) => (at > 0 && text[at - 1] !== "\n" ? "\n" : "") + lines;
 
 /** A credential as block YAML lines at the given indentation (dates double-quoted, so no reader takes them for timestamps). */
 function itemLines(entry: CredentialEntry, indent: string): string {
@@ -119,7 +121,7 @@ export function editCredentials(
       edits.push({
         at: blockEnd(text, last.end),
         end: blockEnd(text, last.end),
-        text: itemLines(change.add, " ".repeat(columnOf(text, dash))),
+        text: linesAt(text, blockEnd(text, last.end), itemLines(change.add, " ".repeat(columnOf(text, dash)))),
       });
     }
   } else {
@@ -135,7 +137,7 @@ export function editCredentials(
       edits.push({
         at: blockEnd(text, r.end),
         end: blockEnd(text, r.end),
-        text: `${indent}credentials:\n${itemLines(change.add, `${indent}  `)}`,
+        text: linesAt(text, blockEnd(text, r.end), `${indent}credentials:\n${itemLines(change.add, `${indent}  `)}`),
       });
     }
   }
@@ -188,7 +190,7 @@ ${items(`${a.indent}    `)}`;
     insert = `${a.indent}credentials:
 ${items(`${a.indent}  `)}`;
   }
-  return text.slice(0, at) + insert + text.slice(at);
+  return text.slice(0, at) + linesAt(text, at, insert) + text.slice(at);
 }
 
 /** The YAML a user would paste under applications.<app>.credentials (for --dry-run). */

@@ -173,6 +173,21 @@ describe("setCredentials: an overlay that does not declare the app's keys yet", 
     );
   });
 
+  it("a file whose last line has no newline: every edit that adds lines at its end starts a new line first", () => {
+    const bare = (text: string) => text.replace(/\n$/, "");
+    const overlay = "config:\n  auth0-tenant:tenant:\n    applications:\n      portal:\n        type: spa\n";
+    expect(setCredentials(bare(overlay), P, "billing", F, entries)).toBe(
+      `${overlay}      billing:\n        credentials:\n${item("          ")}`,
+    );
+    const app = "config:\n  auth0-tenant:tenant:\n    applications:\n      billing:\n        type: m2m\n";
+    expect(editCredentials(bare(app), P, "billing", F, { add: entries[0]! })).toBe(`${app}        credentials:\n${item("          ")}`);
+    const listed = `${app}        credentials:\n${item("          ")}`;
+    const k2 = { name: "k2", publicKey: "keys/k2.pem", algorithm: "RS256" };
+    const out = editCredentials(bare(listed), P, "billing", F, { add: k2 });
+    expect(out).toBe(`${listed}          - name: k2\n            publicKey: keys/k2.pem\n            algorithm: RS256\n`);
+    expect(creds(out).map((c: any) => c.name)).toEqual(["k1", "k2"]);
+  });
+
   it("refuses an overlay where that would be wrong, naming the file and the path", () => {
     const base = "config:\n  auth0-tenant:tenant:\n    applications:\n";
     expect(refusal(() => setCredentials(`${base}      billing: null\n`, P, "billing", F, entries))).toBe(
