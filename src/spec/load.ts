@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isProductionStack } from "./stacks";
-import { dict, prototypeKeys } from "../dict";
+import { dict, isMapping, prototypeKeys } from "../dict";
 import { excerpt } from "../excerpt";
 import { assertNever, ProjectFileError, PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
@@ -44,8 +44,6 @@ export interface SpecResult {
   errors: SpecIssue[];
   warnings: SpecIssue[];
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * config → spec. Parses and cross-checks the whole tenant, reporting every problem it can find in one pass.

@@ -19,7 +19,8 @@ const scopeName = z.string().regex(SCOPE_PATTERN, {
 });
 
 export const API_SIGNING_ALGS = ["RS256", "PS256"] as const;
-export const CREDENTIAL_ALGS = ["RS256", "RS384", "PS256"] as const;
+export { CREDENTIAL_ALGORITHMS as CREDENTIAL_ALGS } from "../algorithms";
+import { CREDENTIAL_ALGORITHMS as CREDENTIAL_ALGS } from "../algorithms";
 export const MAX_CREDENTIALS = 2;
 export { DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_LIFETIME_FOR_WEB, TOKEN_LIFETIME } from "./token-lifetimes";
 import { DEFAULT_TOKEN_LIFETIME, TOKEN_LIFETIME } from "./token-lifetimes";
@@ -187,4 +188,4 @@ export type ParsedCredential = z.output<typeof credentialSchema>;
 export type ParsedM2MApplication = z.output<typeof m2mApplicationSchema>;
 export type ParsedWebApplication = z.output<typeof webApplicationSchema>;
 export type ParsedApplication = z.output<typeof applicationSchema>;
-export type CredentialAlgorithm = (typeof CREDENTIAL_ALGS)[number];
+export type { CredentialAlgorithm } from "../algorithms";
