@@ -142,4 +142,7 @@ export function child<T extends ResourceType, I extends object>(
   return { type, name, parent, protect, dependsOn, inputs };
 }
 
+/** Logical name of an app's grant on one API; `/` cannot appear in keys, so names never collide. */
+export const grantName = (appKey: string, apiKey: string) => `${appKey}/${apiKey}`;
+
 export const addressOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;

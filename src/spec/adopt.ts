@@ -8,6 +8,9 @@ import { SCOPE_PATTERN } from "./schema";
 import { strictObject } from "./strict";
 import type { ApiSpec, ApplicationSpec, UnmanagedClientSpec } from "./types";
 import { grantsOf } from "./grants";
+import { API_SETTING_NAMES } from "../kinds/api/fields";
+import { CLIENT_FIELD_NAMES, CREDENTIALS_FIELDS } from "../kinds/application/fields";
+import { grantName, RESOURCE_TYPES } from "../model/desired";
 
 /**
  * `adopt:` — which existing Auth0 object each declared resource takes over on its first `pulumi up` (the `import`
@@ -34,29 +37,10 @@ export type AdoptKind = keyof typeof ADOPT_KINDS;
  * the next `pulumi up` apply them (docs/adopting-a-tenant.md).
  */
 export const ADOPT_IGNORABLE: Record<AdoptKind, readonly string[]> = {
-  client: [
-    "name",
-    "description",
-    "appType",
-    "grantTypes",
-    "oidcConformant",
-    "isFirstParty",
-    "jwtConfiguration",
-    "callbacks",
-    "allowedLogoutUrls",
-    "webOrigins",
-    "clientMetadata",
-  ],
-  clientCredentials: ["privateKeyJwt", "authenticationMethod"],
+  client: CLIENT_FIELD_NAMES,
+  clientCredentials: CREDENTIALS_FIELDS,
   clientGrant: ["scopes"],
-  resourceServer: [
-    "name",
-    "signingAlg",
-    "tokenLifetime",
-    "tokenLifetimeForWeb",
-    "allowOfflineAccess",
-    "skipConsentForVerifiableFirstPartyClients",
-  ],
+  resourceServer: API_SETTING_NAMES,
   resourceServerScopes: ["scopes"],
   action: ["deploy", "secrets", "code", "runtime", "name"],
   triggerActions: ["actions"],
@@ -82,17 +66,18 @@ export function adoptableKeys(parts: {
   triggers: Record<Trigger, string[]>;
 }): string[] {
   const keys: string[] = [];
+  const add = (type: string, name: string) => keys.push(adoptKeyOf({ type, name }));
   for (const api of Object.values(parts.apis)) {
-    keys.push(`resourceServer/${api.key}`);
-    if (Object.keys(api.scopes).length > 0) keys.push(`resourceServerScopes/${api.key}`); // as the model declares it
+    add(RESOURCE_TYPES.ResourceServer, api.key);
+    if (Object.keys(api.scopes).length > 0) add(RESOURCE_TYPES.ResourceServerScopes, api.key); // as the model declares it
   }
   for (const app of Object.values(parts.applications)) {
-    keys.push(`client/${app.key}`);
-    if (app.credentials && app.credentials.length > 0) keys.push(`clientCredentials/${app.key}`);
-    for (const api of Object.keys(grantsOf(app))) keys.push(`clientGrant/${app.key}/${api}`);
+    add(RESOURCE_TYPES.Client, app.key);
+    if (app.credentials && app.credentials.length > 0) add(RESOURCE_TYPES.ClientCredentials, app.key);
+    for (const api of Object.keys(grantsOf(app))) add(RESOURCE_TYPES.ClientGrant, grantName(app.key, api));
   }
-  for (const action of Object.keys(parts.actions)) keys.push(`action/${action}`);
-  for (const t of TRIGGER_IDS) if (parts.triggers[t].length > 0) keys.push(`triggerActions/${t}`);
+  for (const action of Object.keys(parts.actions)) add(RESOURCE_TYPES.Action, action);
+  for (const t of TRIGGER_IDS) if (parts.triggers[t].length > 0) add(RESOURCE_TYPES.TriggerActions, t);
   return keys;
 }
 

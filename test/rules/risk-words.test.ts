@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isProductionStack } from "../../src/spec/stacks";
 import type { Plan } from "../../src/plan";
 import type { ChangeKind, Finding, Risk } from "../../src/review/changes";
-import { grants } from "../../src/review/detectors/grants";
+import { grantDetector as grants } from "../../src/kinds/grant/review";
 import { RISK_RULES, riskOf, SENSITIVE_SCOPE } from "../../src/review/risk";
 import { validateTenant } from "../../src/spec";
 
