@@ -4,6 +4,7 @@ import { api } from "./api";
 import { application } from "./application";
 import { grant } from "./grant";
 import type { AnyKind } from "./kind";
+import { role } from "./role";
 import { trigger } from "./trigger";
 import type { Rule } from "./vocabulary";
 
@@ -11,7 +12,7 @@ import type { Rule } from "./vocabulary";
  * The kind registry: one module per resource kind (./<kind>/), in declaration order (APIs before the grants that name
  * them, actions before the triggers that bind them). The spec, model, plan, review, drift and import loop over it.
  */
-export const KINDS = { api, application, grant, action, trigger } satisfies Record<string, AnyKind>;
+export const KINDS = { api, application, grant, action, trigger, role } satisfies Record<string, AnyKind>;
 export type KindName = keyof typeof KINDS;
 export const KIND_NAMES = Object.keys(KINDS) as KindName[];
 

@@ -2,6 +2,7 @@ import type { LiveAction } from "./action/live";
 import type { LiveApi } from "./api/live";
 import type { LiveClient } from "./application/live";
 import type { LiveGrant } from "./grant/live";
+import type { LiveRole } from "./role/live";
 import type { LiveBinding } from "./trigger/live";
 import type { Finding, PlanView } from "./vocabulary";
 
@@ -20,6 +21,8 @@ export interface LiveTenant {
   actions: LiveAction[];
   /** Bindings of every trigger an action supports (and of post-login and credentials-exchange), in execution order. */
   bindings: Record<string, LiveBinding[]>;
+  /** Roles with their permissions; absent when the read did not include them (drift and import then leave roles alone). */
+  roles?: LiveRole[];
 }
 
 /** How a managed resource of the plan was found in the tenant. */

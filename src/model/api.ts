@@ -45,6 +45,6 @@ export function apiModel(api: ApiSpec, protect: boolean): ApiModel {
 /** The provider's inputs of an API: its identifier and each setting of the field table, in the table's order. */
 function settingsOf(api: ApiSpec): auth0.ResourceServerArgs & { identifier: string } {
   const inputs: Record<string, unknown> = { identifier: api.identifier };
-  for (const s of API_SETTINGS) inputs[s.name] = api[s.name];
+  for (const s of API_SETTINGS) if (!("optional" in s) || api[s.name] !== undefined) inputs[s.name] = api[s.name];
   return inputs as unknown as auth0.ResourceServerArgs & { identifier: string };
 }

@@ -85,6 +85,16 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = In
     out.push("Claims");
     out.push(fitted(["trigger", "action", "token", "claim", "from"], claims));
   }
+  if (s.roles) {
+    out.push("");
+    out.push("Roles");
+    out.push(
+      fitted(
+        ["role", "name", "permissions (API -> scopes)"],
+        s.roles.map((r) => [r.key, r.name, r.permissions.map((p) => `${p.api} -> ${p.scopes.join(" ")}`).join("; ") || "(none)"]),
+      ),
+    );
+  }
   if (s.adopted) {
     out.push("");
     out.push("Adoption (the first pulumi up imports these existing objects instead of creating them)");

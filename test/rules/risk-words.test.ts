@@ -153,6 +153,12 @@ const POLICY: Record<ChangeKind, [prod: Risk, other: Risk]> = {
   "protected.deleted": ["high", "high"],
   "protect.disabled": ["high", "high"],
   "resource.replaced": ["high", "medium"],
+  "role.added": ["medium", "low"],
+  "role.removed": ["high", "medium"],
+  "role.setting-changed": ["low", "low"],
+  // A role gaining a permission widens every holder's access: high in production whatever the scope.
+  "role.permission-gained": ["high", "low"],
+  "role.permission-lost": ["medium", "low"],
 };
 
 describe("risk of every change kind, by stack", () => {

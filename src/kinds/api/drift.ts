@@ -1,7 +1,7 @@
 import type { DriftContext } from "../live";
 import { list, type Finding } from "../vocabulary";
 import type { ApiChange } from "./review";
-import { API_SETTING_NAMES } from "./fields";
+import { API_SETTINGS } from "./fields";
 
 /** Each declared API against the tenant's (settings and scopes), and the APIs the tenant has beyond the spec. */
 export function apiDrift({ plan, live, match, apiKeyByAudience }: DriftContext): Finding<ApiChange>[] {
@@ -17,8 +17,8 @@ export function apiDrift({ plan, live, match, apiKeyByAudience }: DriftContext):
       });
       continue;
     }
-    for (const field of API_SETTING_NAMES)
-      if (api[field] !== l[field])
+    for (const { name: field, ...setting } of API_SETTINGS)
+      if (api[field] !== l[field] && !("optional" in setting && api[field] === undefined))
         out.push({
           section: "apis",
           kind: "api.setting-changed",

@@ -14,6 +14,11 @@ export interface ApiSetting<N extends string = string> {
   read: (rs: ResourceServerRecord) => string | number | boolean;
   /** The spec's default for an API whose other settings are `api`: an import omits a value equal to it. Absent: always written. */
   specDefault?: (api: Record<string, unknown>) => unknown;
+  /**
+   * Declared only when the spec sets it: the model leaves the input out (the provider keeps Auth0's value: the field is
+   * Optional and Computed), and drift compares it only when declared.
+   */
+  optional?: true;
 }
 
 const tokenLifetimeOf = (rs: ResourceServerRecord) => rs.token_lifetime ?? DEFAULT_TOKEN_LIFETIME;
@@ -41,7 +46,29 @@ export const API_SETTINGS = [
     // The spec's default is true (Auth0's is false).
     specDefault: () => true,
   },
+  // Role-based access control: Optional and Computed in terraform-provider-auth0 v1.53.0
+  // internal/auth0/resourceserver/resource.go (enforce_policies, token_dialect).
+  {
+    name: "enforcePolicies",
+    wire: "enforce_policies",
+    read: (rs) => rs.enforce_policies ?? false,
+    specDefault: () => false,
+    optional: true,
+  },
+  {
+    name: "tokenDialect",
+    wire: "token_dialect",
+    read: (rs) => rs.token_dialect ?? "access_token",
+    specDefault: () => "access_token",
+    optional: true,
+  },
 ] as const satisfies readonly ApiSetting[];
+
+/**
+ * The access token dialects an API may issue (terraform-provider-auth0 v1.53.0 internal/auth0/resourceserver/resource.go,
+ * token_dialect's StringInSlice); the `_authz` ones carry the user's permissions, with enforcePolicies on.
+ */
+export const TOKEN_DIALECTS = ["access_token", "access_token_authz", "rfc9068_profile", "rfc9068_profile_authz"] as const;
 
 export type ApiSettingName = (typeof API_SETTINGS)[number]["name"];
 export const API_SETTING_NAMES = API_SETTINGS.map((s) => s.name);

@@ -7,8 +7,8 @@ export type LiveApi = {
   /** Auth0's own APIs (the Management API): never declared by a spec. */
   system: boolean;
   scopes: { name: string; description: string }[];
-} & { name: string; signingAlg: string; tokenLifetime: number; tokenLifetimeForWeb: number } & Record<
-    Exclude<ApiSettingName, "name" | "signingAlg" | "tokenLifetime" | "tokenLifetimeForWeb">,
+} & { name: string; signingAlg: string; tokenLifetime: number; tokenLifetimeForWeb: number; tokenDialect: string } & Record<
+    Exclude<ApiSettingName, "name" | "signingAlg" | "tokenLifetime" | "tokenLifetimeForWeb" | "tokenDialect">,
     boolean
   >;
 
