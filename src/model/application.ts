@@ -2,7 +2,17 @@ import type * as auth0 from "@pulumi/auth0";
 import { assertNever } from "../errors";
 import { fingerprintOf, type CredentialFingerprint } from "../rotation/fingerprints";
 import type { ApplicationSpec, CredentialSpec } from "../spec";
-import { child, COMPONENT_TYPES, grantName, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
+import {
+  child,
+  COMPONENT_TYPES,
+  DEFAULT_DESCRIPTION,
+  grantName,
+  ref,
+  RESOURCE_TYPES,
+  type ComponentAddress,
+  type DesiredResource,
+  type Ref,
+} from "./desired";
 import { grantScopes, providerTime } from "./provider-form";
 
 type WithClientId<T> = Omit<T, "clientId"> & { clientId: Ref };
@@ -26,8 +36,7 @@ export interface ApplicationModel {
   fingerprints: CredentialFingerprint[];
 }
 
-/** The provider fills in "Managed by Pulumi" when no description is given; we say it ourselves so the plan shows it. */
-export const DEFAULT_DESCRIPTION = "Managed by Pulumi";
+export { DEFAULT_DESCRIPTION } from "./desired";
 
 export { grantName } from "./desired";
 

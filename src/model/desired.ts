@@ -148,6 +148,9 @@ export function child<T extends ResourceType, I extends object>(
 /** Logical name of an app's grant on one API; `/` cannot appear in keys, so names never collide. */
 export const grantName = (appKey: string, apiKey: string) => `${appKey}/${apiKey}`;
 
+/** The provider fills in "Managed by Pulumi" when no description is given (@pulumi/auth0 3.49 client.js and role.js); we say it ourselves so the plan shows it. */
+export const DEFAULT_DESCRIPTION = "Managed by Pulumi";
+
 /** Logical name of a role's permissions resource. */
 export const rolePermissionsName = (roleKey: string) => `${roleKey}-permissions`;
 

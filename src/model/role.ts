@@ -3,6 +3,7 @@ import type { RoleSpec } from "../spec";
 import {
   child,
   COMPONENT_TYPES,
+  DEFAULT_DESCRIPTION,
   ref,
   RESOURCE_TYPES,
   rolePermissionsName,
@@ -40,7 +41,7 @@ export function roleModel(role: RoleSpec, protect: boolean): RoleModel {
     component,
     role: child(RESOURCE_TYPES.Role, role.key, component, protect, {
       name: role.name,
-      ...(role.description !== undefined ? { description: role.description } : {}),
+      description: role.description ?? DEFAULT_DESCRIPTION,
     }),
     ...(permissions.length > 0
       ? {

@@ -68,7 +68,7 @@ describe("roles: model", () => {
       [RESOURCE_TYPES.Role, "admins"],
       [RESOURCE_TYPES.RolePermissions, "admins-permissions"],
     ]);
-    expect(roles[0]!.inputs).toEqual({ name: "Order admins" });
+    expect(roles[0]!.inputs).toEqual({ name: "Order admins", description: "Managed by Pulumi" });
     expect(roles[1]!.inputs).toEqual({
       roleId: { $ref: { type: RESOURCE_TYPES.Role, name: "admins", output: "id" } },
       permissions: ["orders:delete", "orders:read"].map((name) => ({
@@ -157,7 +157,9 @@ describe("roles: import", () => {
       { id: "rol_2", name: "Elsewhere", description: "", permissions: [{ api: "https://other.test", scope: "x" }] },
     ]);
     const result = importTenant(tenant, { stack: "dev", project: "p", domain: "t.test", keys: [], now: NOW });
-    expect(result.tenant.roles).toEqual({ "order-admins": { name: "Order admins", permissions: { "orders-api": ["orders:read"] } } });
+    expect(result.tenant.roles).toEqual({
+      "order-admins": { name: "Order admins", description: "", permissions: { "orders-api": ["orders:read"] } },
+    });
     expect(result.tenant.adopt).toMatchObject({ "role/order-admins": "rol_1", "rolePermissions/order-admins-permissions": "rol_1" });
     expect(result.skipped.map((s) => s.subject)).toContain("role Elsewhere");
     const back = await validateTenant(result.tenant, { stack: "dev", now: NOW, readFile: async () => undefined });

@@ -54,6 +54,7 @@ describe("the detectors cover every resource type once", () => {
       ["auth0:index/clientGrant:ClientGrant"],
       ["auth0:index/action:Action"],
       ["auth0:index/triggerActions:TriggerActions"],
+      ["auth0:index/role:Role", "auth0:index/rolePermissions:RolePermissions"],
       ["auth0:index/action:Action", "auth0:index/triggerActions:TriggerActions", "auth0:index/client:Client"],
       [],
       [],

@@ -192,6 +192,9 @@ const BY_HAND: Partial<Record<ChangeKind, [prod: Risk, other: Risk]>> = {
   "credential.retired": ["high", "medium"],
   "action.secrets-changed": ["medium", "low"],
   "binding.order-changed": ["high", "medium"],
+  "role.setting-changed": ["medium", "low"],
+  "role.permission-gained": ["high", "medium"],
+  "role.permission-lost": ["high", "medium"],
 };
 
 describe("the origin of a change (a pull request, or a hand edit in the tenant) may raise its risk, never lower it", () => {

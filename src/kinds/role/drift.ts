@@ -29,7 +29,8 @@ export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
       continue;
     }
     ours.add(found.id);
-    const want: Record<string, string> = { name: role.name, description: role.description ?? "" };
+    const inputs = model.roles[role.key]!.role.inputs;
+    const want: Record<string, string> = { name: inputs.name, description: String(inputs.description) };
     for (const field of ROLE_FIELDS)
       if (found[field] !== want[field])
         out.push({

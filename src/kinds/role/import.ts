@@ -24,7 +24,8 @@ export const roleImport: KindImport = {
       for (const p of r.permissions) (permissions[ctx.keys.apiByIdentifier.get(p.api)!] ??= []).push(p.scope);
       roles[key] = {
         ...(r.name !== key ? { name: r.name } : {}),
-        ...(r.description !== "" ? { description: r.description } : {}),
+        // Always written: leaving it out would set the provider's "Managed by Pulumi".
+        description: r.description,
         ...(r.permissions.length > 0 ? { permissions } : {}),
       };
       ctx.adoptWith(adoptKeyOf({ type: RESOURCE_TYPES.Role, name: key }), r.id);
