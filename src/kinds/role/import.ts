@@ -19,6 +19,15 @@ export const roleImport: KindImport = {
         });
         continue;
       }
+      const scopesOf = (api: string) => ctx.live.apis.find((a) => a.identifier === api)?.scopes.map((x) => x.name) ?? [];
+      const unknown = r.permissions.filter((p) => !scopesOf(p.api).includes(p.scope));
+      if (unknown.length > 0) {
+        ctx.skipped.push({
+          subject: `role ${r.name}`,
+          text: `holds permissions that are not scopes of their API (${unknown.map((p) => `${p.scope} on ${p.api}`).join(", ")}); not imported`,
+        });
+        continue;
+      }
       const key = keyFor(r.name, "role", used);
       const permissions: Record<string, string[]> = {};
       for (const p of r.permissions) (permissions[ctx.keys.apiByIdentifier.get(p.api)!] ??= []).push(p.scope);
