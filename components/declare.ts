@@ -20,6 +20,8 @@ const PROVIDER_CLASSES = {
   [RESOURCE_TYPES.ClientGrant]: auth0.ClientGrant,
   [RESOURCE_TYPES.Action]: auth0.Action,
   [RESOURCE_TYPES.TriggerActions]: auth0.TriggerActions,
+  [RESOURCE_TYPES.Role]: auth0.Role,
+  [RESOURCE_TYPES.RolePermissions]: auth0.RolePermissions,
 } as const satisfies Record<ResourceType, unknown>;
 
 export type ProviderResource<T extends ResourceType> = InstanceType<(typeof PROVIDER_CLASSES)[T]>;

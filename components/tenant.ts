@@ -6,6 +6,7 @@ import { Api } from "./api";
 import { PrivateKeyJwtApplication, RegularWebApplication, type ApplicationArgs } from "./application";
 import { ClaimsAction } from "./claims-action";
 import { Declarer } from "./declare";
+import { Role } from "./role";
 import { TriggerBindings } from "./trigger-bindings";
 
 /** The stack outputs: the model's, with each reference replaced by the output it names. */
@@ -22,6 +23,7 @@ export class Tenant extends pulumi.ComponentResource {
   readonly applications: Record<string, PrivateKeyJwtApplication | RegularWebApplication> = {};
   readonly actions: Record<string, ClaimsAction> = {};
   readonly triggers: Partial<Record<Trigger, TriggerBindings>> = {};
+  readonly roles: Record<string, Role> = {};
   readonly outputs: TenantOutputs;
 
   constructor(model: TenantModel, options: TenantOptions = {}) {
@@ -43,6 +45,9 @@ export class Tenant extends pulumi.ComponentResource {
           break;
         case "trigger":
           this.triggers[c.trigger] = new TriggerBindings(c.trigger, { model: c, declarer }, child);
+          break;
+        case "role":
+          this.roles[c.key] = new Role(c.key, { model: c, declarer }, child);
           break;
         default:
           assertNever(c, "component kind");

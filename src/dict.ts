@@ -39,3 +39,6 @@ export function prototypeKeys(value: unknown): (string | number)[][] {
   walk(value);
   return found;
 }
+
+/** A YAML or JSON mapping (an object that is not an array). */
+export const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -5,8 +5,26 @@ import { describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "..");
 
-/** The units whose imports must flow one way: each folder under src/, each file directly in src/, cli/ and components/. */
+/**
+ * Vocabulary modules: the words several layers share (resource types, Management API records, Auth0's lifetimes, each
+ * kind's field table). Each is a unit of its own and may import only other vocabulary and the files directly in src/,
+ * so that a layer below the kind registry (spec, model) and the registry itself can both read them.
+ */
+const VOCABULARY = [
+  /^src\/model\/desired\.ts$/,
+  /^src\/live\/records\.ts$/,
+  /^src\/spec\/token-lifetimes\.ts$/,
+  /^src\/kinds\/[a-z-]+\/fields\.ts$/,
+];
+const isVocabulary = (rel: string) => VOCABULARY.some((v) => v.test(rel));
+
+/**
+ * The units whose imports must flow one way: each folder under src/, each file directly in src/, cli/ and components/,
+ * and each vocabulary module.
+ */
 function unitOf(file: string): string | undefined {
+  const relPath = path.relative(root, file).split(path.sep).join("/");
+  if (isVocabulary(relPath)) return relPath.replace(/\.ts$/, "");
   const rel = path.relative(root, file).split(path.sep);
   if (rel[0] === "cli" || rel[0] === "components") return rel[0];
   if (rel[0] === "src" && rel.length >= 2) return rel.length === 2 ? `src/${rel[1]!.replace(/\.[cm]?[jt]s$/, "")}` : `src/${rel[1]}`;
@@ -98,6 +116,47 @@ function cyclePath(graph: Map<string, Map<string, string>>, component: string[])
   }
   return component;
 }
+
+/** The units a file imports (its resolved relative imports), by unit. */
+function importsOf(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+  return importedFiles.flatMap(({ fileName }) => {
+    const target = resolve(file, fileName);
+    const unit = target && unitOf(target);
+    return unit ? [unit] : [];
+  });
+}
+
+const topLevelFile = (unit: string) => /^src\/[^/]+$/.test(unit) && existsSync(path.join(root, `${unit}.ts`));
+
+describe("the kind registry sits between the layers", () => {
+  const files = sourceFiles(path.join(root, "src")).map((f) => [f, path.relative(root, f).split(path.sep).join("/")] as const);
+
+  it("a vocabulary module imports only vocabulary and the files directly in src/", () => {
+    const vocabulary = files.filter(([, rel]) => isVocabulary(rel));
+    expect(vocabulary.length).toBeGreaterThanOrEqual(5);
+    const wrong = vocabulary.flatMap(([file, rel]) =>
+      importsOf(file)
+        .filter((u) => !isVocabulary(`${u}.ts`) && !topLevelFile(u))
+        .map((u) => `${rel} imports ${u}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("the layers the kinds are built on (spec, model) read only the kinds' field tables; the kinds import no layer built on them", () => {
+    const below = ["src/spec", "src/model"];
+    const above = ["src/plan", "src/review", "src/live", "src/local-tenant", "cli", "components"];
+    const wrong = files.flatMap(([file, rel]) => {
+      const from = unitOf(file)!;
+      return importsOf(file)
+        .filter((to) => (below.includes(from) && to === "src/kinds") || (from === "src/kinds" && above.includes(to)))
+        .map((to) => `${rel} imports ${to}`);
+    });
+    expect(wrong).toEqual([]);
+    expect(unitGraph().get("src/review")?.has("src/kinds")).toBe(true);
+    expect(unitGraph().get("src/model")?.has("src/kinds/api/fields")).toBe(true);
+  });
+});
 
 describe("imports flow one way between the source folders", () => {
   it("the scan sees the imports (a cycle planted in a graph is found, with its path)", () => {

@@ -1,22 +1,73 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { RESOURCE_TYPES, type ResourceType } from "../src/model";
-import { planStack, PLAN_SECTIONS, renderPlanText, summarize } from "../src/plan";
+import { KINDS, KIND_NAMES } from "../src/kinds";
+import { desiredState, RESOURCE_TYPES, tenantModel, type ResourceType } from "../src/model";
+import { planStack, PLAN_SECTIONS, renderPlanText, summarize, type Plan } from "../src/plan";
 import { CHANGE_KINDS } from "../src/review/changes";
 import { DETECTORS } from "../src/review/detectors";
 import { RISK_RULES } from "../src/review/risk";
+import { validateTenant } from "../src/spec";
 
-const root = path.resolve(__dirname, "../test/fixtures/acme"); // the acme example, not the user's own stacks
+const projectRoot = path.resolve(__dirname, "..");
+const root = path.join(projectRoot, "test/fixtures/acme"); // the acme example, not the user's own stacks
 const types = Object.values(RESOURCE_TYPES) as ResourceType[];
 
-/** Adding a resource kind is a recipe (docs/contributing.md, "Adding a resource kind"): this test fails until every step is done. */
+/** The recipe: the "Adding a resource kind" section of docs/contributing.md, and the file paths it names. */
+const recipe = (() => {
+  const doc = readFileSync(path.join(projectRoot, "docs/contributing.md"), "utf8");
+  const start = doc.indexOf("## Adding a resource kind");
+  const text = doc.slice(start, doc.indexOf("\n## ", start + 1));
+  const files = [...text.matchAll(/`((?:src|components|test)\/[A-Za-z0-9_./-]+\.ts)`/g)].map((m) => m[1]!);
+  return { text, files: [...new Set(files)] };
+})();
+
+/** A plan of the acme example with one role added (the example's stacks are planned from disk as they are). */
+async function planWithRoles(): Promise<Plan> {
+  const r = await validateTenant(
+    {
+      apis: { "orders-api": { identifier: "https://orders.test", scopes: { "orders:read": "Read" } } },
+      roles: { readers: { permissions: { "orders-api": ["orders:read"] } } },
+    },
+    { stack: "dev", now: new Date(), readFile: async () => undefined },
+  );
+  const model = tenantModel(r.spec!, {});
+  return { project: "p", stack: "dev", spec: r.spec!, model, desired: desiredState(model), warnings: [] };
+}
+
+describe("the recipe in docs/contributing.md and the kind registry check each other", () => {
+  it("every file the recipe names exists (for roles, the kind added through it)", () => {
+    expect(recipe.files.length).toBeGreaterThan(20);
+    expect(recipe.files.filter((f) => !existsSync(path.join(projectRoot, f)))).toEqual([]);
+  });
+
+  it("every file of a kind's module is in the recipe, and every piece of the Kind type is named in it", () => {
+    const folder = path.join(projectRoot, "src/kinds/role");
+    const files = readdirSync(folder).map((f) => `src/kinds/role/${f}`);
+    expect(files.filter((f) => !recipe.files.includes(f))).toEqual([]);
+    for (const piece of Object.keys(KINDS.role)) expect(recipe.text, piece).toContain(`**${piece}**`);
+    expect(recipe.files).toContain("src/kinds/index.ts");
+  });
+
+  it("each kind has a folder under src/kinds holding its index and review module", () => {
+    for (const k of KIND_NAMES) {
+      expect(existsSync(path.join(projectRoot, `src/kinds/${k}/index.ts`)), k).toBe(true);
+      expect(existsSync(path.join(projectRoot, `src/kinds/${k}/review.ts`)), k).toBe(true);
+    }
+  });
+});
+
+/** Adding a resource kind is a recipe (above): this test fails until every step is done. */
 describe.each(types)("resource type %s", (type) => {
   it("has a section in the text plan", async () => {
     const planned = await planStack(root, "dev");
     if (!planned.ok) throw new Error(JSON.stringify(planned.errors));
-    const text = renderPlanText(summarize(planned.plan, new Date()), []);
+    const plans = [planned.plan, await planWithRoles()];
+    const texts = plans.map((p) => renderPlanText(summarize(p, new Date()), []).split("\n"));
     expect(PLAN_SECTIONS[type]).toBeDefined();
-    expect(text.split("\n")).toContain(PLAN_SECTIONS[type]);
+    const declaring = plans.findIndex((p) => p.desired.resources.some((r) => r.type === type));
+    expect(declaring).toBeGreaterThanOrEqual(0);
+    expect(texts[declaring]).toContain(PLAN_SECTIONS[type]);
   });
 
   it("is covered by a review detector", () => {

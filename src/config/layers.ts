@@ -1,5 +1,5 @@
 import { StackConfigError } from "../errors";
-import { prototypeKeys } from "../dict";
+import { isMapping, prototypeKeys } from "../dict";
 import { excerpt } from "../excerpt";
 import { formatPath, type PathSegment, type SpecIssue } from "../spec/issues";
 import { parseYaml } from "./yaml";
@@ -37,7 +37,6 @@ export interface LayeredTenant {
 }
 
 type Mapping = Record<string, unknown>;
-const isMapping = (v: unknown): v is Mapping => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Resolves a stack's spec against the shared definition it extends (read through `readFile`, confined to the project). */
 export async function layeredTenant(stackTenant: unknown, stackFile: string, readFile: FileReader): Promise<LayeredTenant> {

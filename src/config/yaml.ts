@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, dump, load, YAMLException, type LoadOptions } from "js-yaml";
+import { CORE_SCHEMA, load, YAMLException, type LoadOptions } from "js-yaml";
 import { StackConfigError } from "../errors";
 import { commandBudget, currentLimits, describeLimit } from "../command-budget";
 import { excerpt } from "../excerpt";
@@ -43,10 +43,6 @@ export function parseYamlWithRanges(text: string, file: string): { value: unknow
     },
   });
   return { value, rangeOf: (node) => ranges.get(node) };
-}
-
-export function dumpYaml(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true });
 }
 
 function parseWith(text: string, file: string, options: Pick<LoadOptions, "listener">): unknown {

@@ -1,3 +1,4 @@
+import { isMapping } from "../dict";
 import { existsSync, realpathSync } from "node:fs";
 import { mkdir, readdir, unlink, writeFile } from "node:fs/promises";
 import * as os from "node:os";
@@ -107,8 +108,6 @@ function ownCredentials(sf: StackFile, appKey: string): boolean {
     return false; // the stack file does not mention the app
   }
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function parseAlg(alg: string | undefined): KeyAlgorithm {
   const value = alg ?? "RS256";

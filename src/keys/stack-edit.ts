@@ -1,3 +1,4 @@
+import { isMapping } from "../dict";
 import { dump } from "js-yaml";
 import { TENANT_CONFIG_KEY } from "../config/stack-file";
 import { parseYamlWithRanges } from "../config/yaml";
@@ -18,7 +19,6 @@ export interface CredentialEntry {
 }
 
 type Mapping = Record<string, unknown>;
-const isMapping = (v: unknown): v is Mapping => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function parse(text: string, file: string) {
   try {

@@ -40,6 +40,7 @@ export const READER_SCOPES = [
   "read:client_grants",
   "read:resource_servers",
   "read:actions",
+  "read:roles",
 ] as const;
 
 export interface ReaderOptions {
@@ -212,6 +213,13 @@ export class TenantReader {
     return this.list("GET /api/v2/roles/{id}/permissions", "permissions", rolePermissionRecord, () =>
       this.client.roles.permissions.list(roleId, { per_page: this.options.perPage }),
     );
+  }
+
+  /** The permissions of many roles, at most `concurrency` calls in flight. */
+  async rolePermissionsOf(roleIds: string[]): Promise<Map<string, RolePermissionRecord[]>> {
+    const out = new Map<string, RolePermissionRecord[]>();
+    await this.each(roleIds, async (id) => void out.set(id, await this.rolePermissions(id)));
+    return out;
   }
 
   /** A trigger's bindings, in execution order. */

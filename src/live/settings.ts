@@ -3,8 +3,8 @@ import { readRegularFile } from "../config/regular-file";
 import { TenantReadError } from "../errors";
 
 /** Algorithms a private_key_jwt credential can have (and so the reader's assertion). */
-export const ASSERTION_ALGS = ["RS256", "RS384", "PS256"] as const;
-export type AssertionAlg = (typeof ASSERTION_ALGS)[number];
+export { CREDENTIAL_ALGORITHMS as ASSERTION_ALGS, type CredentialAlgorithm as AssertionAlg } from "../algorithms";
+import { CREDENTIAL_ALGORITHMS as ASSERTION_ALGS, type CredentialAlgorithm as AssertionAlg } from "../algorithms";
 
 /**
  * How the reader authenticates: the same settings the provider uses (private_key_jwt), so a previewer or deployer

@@ -1,5 +1,6 @@
 import type * as auth0 from "@pulumi/auth0";
 import type { ApiSpec } from "../spec";
+import { API_SETTINGS } from "../kinds/api/fields";
 import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
 
 export interface ApiModel {
@@ -29,15 +30,7 @@ export function apiModel(api: ApiSpec, protect: boolean): ApiModel {
     kind: "api",
     key: api.key,
     component,
-    resourceServer: child(RESOURCE_TYPES.ResourceServer, api.key, component, protect, {
-      identifier: api.identifier,
-      name: api.name,
-      signingAlg: api.signingAlg,
-      tokenLifetime: api.tokenLifetime,
-      tokenLifetimeForWeb: api.tokenLifetimeForWeb,
-      allowOfflineAccess: api.allowOfflineAccess,
-      skipConsentForVerifiableFirstPartyClients: api.skipConsentForVerifiableFirstPartyClients,
-    }),
+    resourceServer: child(RESOURCE_TYPES.ResourceServer, api.key, component, protect, settingsOf(api)),
     ...(scopes.length > 0
       ? {
           scopes: child(RESOURCE_TYPES.ResourceServerScopes, api.key, component, protect, {
@@ -47,4 +40,11 @@ export function apiModel(api: ApiSpec, protect: boolean): ApiModel {
         }
       : {}),
   };
+}
+
+/** The provider's inputs of an API: its identifier and each setting of the field table, in the table's order. */
+function settingsOf(api: ApiSpec): auth0.ResourceServerArgs & { identifier: string } {
+  const inputs: Record<string, unknown> = { identifier: api.identifier };
+  for (const s of API_SETTINGS) if (!("optional" in s) || api[s.name] !== undefined) inputs[s.name] = api[s.name];
+  return inputs as unknown as auth0.ResourceServerArgs & { identifier: string };
 }

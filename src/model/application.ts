@@ -2,7 +2,17 @@ import type * as auth0 from "@pulumi/auth0";
 import { assertNever } from "../errors";
 import { fingerprintOf, type CredentialFingerprint } from "../rotation/fingerprints";
 import type { ApplicationSpec, CredentialSpec } from "../spec";
-import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
+import {
+  child,
+  COMPONENT_TYPES,
+  DEFAULT_DESCRIPTION,
+  grantName,
+  ref,
+  RESOURCE_TYPES,
+  type ComponentAddress,
+  type DesiredResource,
+  type Ref,
+} from "./desired";
 import { grantScopes, providerTime } from "./provider-form";
 
 type WithClientId<T> = Omit<T, "clientId"> & { clientId: Ref };
@@ -26,11 +36,9 @@ export interface ApplicationModel {
   fingerprints: CredentialFingerprint[];
 }
 
-/** The provider fills in "Managed by Pulumi" when no description is given; we say it ourselves so the plan shows it. */
-export const DEFAULT_DESCRIPTION = "Managed by Pulumi";
+export { DEFAULT_DESCRIPTION } from "./desired";
 
-/** Logical name of an app's grant on one API; `/` cannot appear in keys, so names never collide. */
-export const grantName = (appKey: string, apiKey: string) => `${appKey}/${apiKey}`;
+export { grantName } from "./desired";
 
 /** What each application type is in Auth0: its component, client settings and grants. */
 function byType(app: ApplicationSpec): { component: ComponentAddress["type"]; client: auth0.ClientArgs; grants: Record<string, string[]> } {

@@ -13,6 +13,8 @@ export const RESOURCE_TYPES = {
   ClientGrant: "auth0:index/clientGrant:ClientGrant",
   Action: "auth0:index/action:Action",
   TriggerActions: "auth0:index/triggerActions:TriggerActions",
+  Role: "auth0:index/role:Role",
+  RolePermissions: "auth0:index/rolePermissions:RolePermissions",
 } as const;
 
 export const COMPONENT_TYPES = {
@@ -22,6 +24,7 @@ export const COMPONENT_TYPES = {
   RegularWebApplication: "auth0-tenant:index:RegularWebApplication",
   ClaimsAction: "auth0-tenant:index:ClaimsAction",
   TriggerBindings: "auth0-tenant:index:TriggerBindings",
+  Role: "auth0-tenant:index:Role",
 } as const;
 
 export type ResourceType = (typeof RESOURCE_TYPES)[keyof typeof RESOURCE_TYPES];
@@ -141,5 +144,14 @@ export function child<T extends ResourceType, I extends object>(
 ): DesiredResource<T, I> {
   return { type, name, parent, protect, dependsOn, inputs };
 }
+
+/** Logical name of an app's grant on one API; `/` cannot appear in keys, so names never collide. */
+export const grantName = (appKey: string, apiKey: string) => `${appKey}/${apiKey}`;
+
+/** The provider fills in "Managed by Pulumi" when no description is given (@pulumi/auth0 3.49 client.js and role.js); we say it ourselves so the plan shows it. */
+export const DEFAULT_DESCRIPTION = "Managed by Pulumi";
+
+/** Logical name of a role's permissions resource. */
+export const rolePermissionsName = (roleKey: string) => `${roleKey}-permissions`;
 
 export const addressOf = (r: { type: string; name: string }): string => `${r.type}::${r.name}`;

@@ -3,4 +3,5 @@ export * from "./api";
 export * from "./application";
 export * from "./build";
 export * from "./desired";
+export * from "./role";
 export * from "./tenant";

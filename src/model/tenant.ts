@@ -8,6 +8,7 @@ import type { TenantSpec } from "../spec";
 import { actionModel, triggerModel, type ActionModel, type TriggerModel } from "./actions";
 import { apiModel, type ApiModel } from "./api";
 import { applicationModel, type ApplicationModel } from "./application";
+import { roleModel, type RoleModel } from "./role";
 import {
   afterDeploy,
   COMPONENT_TYPES,
@@ -20,7 +21,7 @@ import {
   type Ref,
 } from "./desired";
 
-export type ComponentModel = ApiModel | ApplicationModel | ActionModel | TriggerModel;
+export type ComponentModel = ApiModel | ApplicationModel | ActionModel | TriggerModel | RoleModel;
 
 /** The stack outputs, with Refs where a value is only known after deployment. */
 export interface OutputsModel {
@@ -50,6 +51,8 @@ export interface TenantModel {
    * referenced (reverse dependency order, after every registration).
    */
   triggers: Partial<Record<Trigger, TriggerModel>>;
+  /** Roles with their permissions (declared after everything else, so no existing resource moves). */
+  roles: Record<string, RoleModel>;
   outputs: OutputsModel;
 }
 
@@ -84,6 +87,7 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
     actions,
     bindings,
     triggers,
+    roles: dict(Object.values(spec.roles ?? {}).map((r) => [r.key, roleModel(r, spec.protect)])),
     outputs: {
       apis: dict(
         Object.values(spec.apis).map((a) => [
@@ -114,13 +118,14 @@ export function tenantModel(spec: TenantSpec, bundles: Record<string, Bundle>): 
   return model;
 }
 
-/** The tenant's components in declaration order: APIs, applications, actions, then the trigger bindings. */
+/** The tenant's components in declaration order: APIs, applications, actions, the trigger bindings, then roles. */
 export function componentsInOrder(model: TenantModel): ComponentModel[] {
   return [
     ...Object.values(model.apis),
     ...Object.values(model.applications),
     ...Object.values(model.actions),
     ...Object.values(model.triggers),
+    ...Object.values(model.roles),
   ];
 }
 
@@ -135,6 +140,8 @@ export function resourcesOf(component: ComponentModel): DesiredResource[] {
       return [component.action];
     case "trigger":
       return [component.bindings];
+    case "role":
+      return [component.role, ...(component.permissions ? [component.permissions] : [])];
     default:
       return assertNever(component, "component kind");
   }

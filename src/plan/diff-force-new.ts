@@ -24,6 +24,10 @@ export const FORCE_NEW: Record<ResourceType, readonly string[]> = {
   "auth0:index/action:Action": [],
   // internal/auth0/action/resource_trigger_actions.go: trigger (L30-33).
   "auth0:index/triggerActions:TriggerActions": ["trigger"],
+  // internal/auth0/role/resource.go: none (name and description update in place).
+  "auth0:index/role:Role": [],
+  // internal/auth0/role/resource_permissions.go: role_id (Required, ForceNew).
+  "auth0:index/rolePermissions:RolePermissions": ["roleId"],
 };
 
 /** The ForceNew paths of a type; none for a type the table does not know (a checkpoint may hold others). */

@@ -1,18 +1,9 @@
-import type { ResourceType } from "../model";
 import { formatIssue, issueLines, type SpecIssue } from "../spec";
 import { table, wrapWords } from "../text/table";
 import type { PlanSummary } from "./summary";
 
-/** The heading under which the text plan shows each resource type: a new type without one is a compile error. */
-export const PLAN_SECTIONS: Record<ResourceType, string> = {
-  "auth0:index/resourceServer:ResourceServer": "APIs",
-  "auth0:index/resourceServerScopes:ResourceServerScopes": "APIs",
-  "auth0:index/client:Client": "Applications",
-  "auth0:index/clientGrant:ClientGrant": "Applications",
-  "auth0:index/clientCredentials:ClientCredentials": "Credentials",
-  "auth0:index/action:Action": "Actions (in binding order)",
-  "auth0:index/triggerActions:TriggerActions": "Actions (in binding order)",
-};
+/** The heading under which the text plan shows each resource type (each kind's `plan`, src/kinds). */
+export { PLAN_SECTIONS } from "../kinds";
 
 /** The plan as text; `width` (a terminal's columns) narrows tables to fit. */
 export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = Infinity): string {
@@ -93,6 +84,16 @@ export function renderPlanText(s: PlanSummary, warnings: SpecIssue[], width = In
     out.push("");
     out.push("Claims");
     out.push(fitted(["trigger", "action", "token", "claim", "from"], claims));
+  }
+  if (s.roles) {
+    out.push("");
+    out.push("Roles");
+    out.push(
+      fitted(
+        ["role", "name", "permissions (API -> scopes)"],
+        s.roles.map((r) => [r.key, r.name, r.permissions.map((p) => `${p.api} -> ${p.scopes.join(" ")}`).join("; ") || "(none)"]),
+      ),
+    );
   }
   if (s.adopted) {
     out.push("");

@@ -52,6 +52,14 @@ export interface ActionSummary {
   undeclaredClaims?: { name: string; token: string }[];
 }
 
+export interface RoleSummary {
+  key: string;
+  name: string;
+  description: string | null;
+  /** API key → scopes, sorted. */
+  permissions: { api: string; scopes: string[] }[];
+}
+
 export interface PlanSummary {
   project: string;
   stack: string;
@@ -60,6 +68,8 @@ export interface PlanSummary {
   apis: ApiSummary[];
   applications: ApplicationSummary[];
   actions: ActionSummary[];
+  /** Absent when the spec declares no roles. */
+  roles?: RoleSummary[];
   triggers: Record<string, string[]>;
   resourceCounts: Record<string, number>;
   resourceTotal: number;
@@ -143,6 +153,16 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
         ...(action.bundle ? {} : { undeclaredClaims: claimsInCode(a.bundle.code) }),
       };
     }),
+    ...(spec.roles
+      ? {
+          roles: Object.values(spec.roles).map((r) => ({
+            key: r.key,
+            name: r.name,
+            description: r.description ?? null,
+            permissions: Object.entries(r.permissions).map(([api, scopes]) => ({ api, scopes: [...scopes].sort() })),
+          })),
+        }
+      : {}),
     triggers: model.bindings,
     resourceCounts,
     resourceTotal: plan.desired.resources.length,

@@ -117,7 +117,3 @@ async function reviewStack(
   const status = invalid.length ? "invalid" : !base ? "added" : !head ? "removed" : changes.length ? "changed" : "unchanged";
   return { stack, status, changes, ...(invalid.length ? { invalid } : {}) };
 }
-
-export function highestRisk(report: ReviewReport): Risk | undefined {
-  return RISK_ORDER.find((r) => report.counts[r] > 0);
-}

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { dict, toDict } from "../dict";
+import { dict, isMapping, toDict } from "../dict";
 import { excerpt } from "../excerpt";
 import { claimNameProblem, isNamespaced } from "./claim-rules";
 import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
@@ -358,8 +358,6 @@ export function nonNamespacedAccessClaimWarnings(actions: Record<string, ActionS
   }
   return out;
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * An action secret is shipped to Auth0 and readable by the action's code, so it may come only from this project's own

@@ -6,8 +6,12 @@ import { didYouMean, formatPath, type SpecIssue } from "./issues";
 import { parseAt } from "./parse";
 import { SCOPE_PATTERN } from "./schema";
 import { strictObject } from "./strict";
-import type { ApiSpec, ApplicationSpec, UnmanagedClientSpec } from "./types";
+import type { ApiSpec, ApplicationSpec, RoleSpec, UnmanagedClientSpec } from "./types";
 import { grantsOf } from "./grants";
+import { API_SETTING_NAMES } from "../kinds/api/fields";
+import { CLIENT_FIELD_NAMES, CREDENTIALS_FIELDS } from "../kinds/application/fields";
+import { grantName, RESOURCE_TYPES, rolePermissionsName } from "../model/desired";
+import { ROLE_FIELDS, ROLE_PERMISSIONS_FIELDS } from "../kinds/role/fields";
 
 /**
  * `adopt:` — which existing Auth0 object each declared resource takes over on its first `pulumi up` (the `import`
@@ -24,6 +28,8 @@ export const ADOPT_KINDS = {
   resourceServerScopes: "the API's identifier (its audience)",
   action: "the action's id",
   triggerActions: "the trigger's id (post-login, credentials-exchange)",
+  role: "the role's id (rol_…)",
+  rolePermissions: "the role's id (rol_…)",
 } as const;
 export type AdoptKind = keyof typeof ADOPT_KINDS;
 
@@ -34,32 +40,15 @@ export type AdoptKind = keyof typeof ADOPT_KINDS;
  * the next `pulumi up` apply them (docs/adopting-a-tenant.md).
  */
 export const ADOPT_IGNORABLE: Record<AdoptKind, readonly string[]> = {
-  client: [
-    "name",
-    "description",
-    "appType",
-    "grantTypes",
-    "oidcConformant",
-    "isFirstParty",
-    "jwtConfiguration",
-    "callbacks",
-    "allowedLogoutUrls",
-    "webOrigins",
-    "clientMetadata",
-  ],
-  clientCredentials: ["privateKeyJwt", "authenticationMethod"],
+  client: CLIENT_FIELD_NAMES,
+  clientCredentials: CREDENTIALS_FIELDS,
   clientGrant: ["scopes"],
-  resourceServer: [
-    "name",
-    "signingAlg",
-    "tokenLifetime",
-    "tokenLifetimeForWeb",
-    "allowOfflineAccess",
-    "skipConsentForVerifiableFirstPartyClients",
-  ],
+  resourceServer: API_SETTING_NAMES,
   resourceServerScopes: ["scopes"],
   action: ["deploy", "secrets", "code", "runtime", "name"],
   triggerActions: ["actions"],
+  role: ROLE_FIELDS,
+  rolePermissions: ROLE_PERMISSIONS_FIELDS,
 };
 
 /** An `adopt:` entry: the Auth0 id alone, or the id and the inputs the adopt run leaves as the provider reads them. */
@@ -80,19 +69,25 @@ export function adoptableKeys(parts: {
   applications: Record<string, ApplicationSpec>;
   actions: Record<string, unknown>;
   triggers: Record<Trigger, string[]>;
+  roles?: Record<string, RoleSpec>;
 }): string[] {
   const keys: string[] = [];
+  const add = (type: string, name: string) => keys.push(adoptKeyOf({ type, name }));
   for (const api of Object.values(parts.apis)) {
-    keys.push(`resourceServer/${api.key}`);
-    if (Object.keys(api.scopes).length > 0) keys.push(`resourceServerScopes/${api.key}`); // as the model declares it
+    add(RESOURCE_TYPES.ResourceServer, api.key);
+    if (Object.keys(api.scopes).length > 0) add(RESOURCE_TYPES.ResourceServerScopes, api.key); // as the model declares it
   }
   for (const app of Object.values(parts.applications)) {
-    keys.push(`client/${app.key}`);
-    if (app.credentials && app.credentials.length > 0) keys.push(`clientCredentials/${app.key}`);
-    for (const api of Object.keys(grantsOf(app))) keys.push(`clientGrant/${app.key}/${api}`);
+    add(RESOURCE_TYPES.Client, app.key);
+    if (app.credentials && app.credentials.length > 0) add(RESOURCE_TYPES.ClientCredentials, app.key);
+    for (const api of Object.keys(grantsOf(app))) add(RESOURCE_TYPES.ClientGrant, grantName(app.key, api));
   }
-  for (const action of Object.keys(parts.actions)) keys.push(`action/${action}`);
-  for (const t of TRIGGER_IDS) if (parts.triggers[t].length > 0) keys.push(`triggerActions/${t}`);
+  for (const action of Object.keys(parts.actions)) add(RESOURCE_TYPES.Action, action);
+  for (const t of TRIGGER_IDS) if (parts.triggers[t].length > 0) add(RESOURCE_TYPES.TriggerActions, t);
+  for (const role of Object.values(parts.roles ?? {})) {
+    add(RESOURCE_TYPES.Role, role.key);
+    if (Object.keys(role.permissions).length > 0) add(RESOURCE_TYPES.RolePermissions, rolePermissionsName(role.key));
+  }
   return keys;
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isProductionStack } from "./stacks";
-import { dict, prototypeKeys } from "../dict";
+import { dict, isMapping, prototypeKeys } from "../dict";
 import { excerpt } from "../excerpt";
 import { assertNever, ProjectFileError, PublicKeyError } from "../errors";
 import { closest, didYouMean, formatPath, listOrNone, SpecError, type PathSegment, type SpecIssue } from "./issues";
@@ -11,10 +11,10 @@ import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
 import { inspectPublicKeys, type PublicKeyInfo } from "./public-key";
 import { grantsOf } from "./grants";
-import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, type ParsedCredential } from "./schema";
+import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, roleSchema, type ParsedCredential } from "./schema";
 import { defaultTokenLifetimeForWeb } from "./token-lifetimes";
 import { strictObject } from "./strict";
-import type { ApiSpec, ApplicationSpec, CredentialSpec, SpecContext, TenantSpec } from "./types";
+import type { ApiSpec, ApplicationSpec, CredentialSpec, RoleSpec, SpecContext, TenantSpec } from "./types";
 
 /** The envelope only; each API and application is parsed on its own so one bad entry does not hide the others. */
 const envelope = strictObject({
@@ -23,6 +23,7 @@ const envelope = strictObject({
   allowEmpty: z.boolean({ error: "must be true or false" }).optional(),
   apis: z.record(resourceKey, z.unknown()).default({}),
   applications: z.record(resourceKey, z.unknown()).default({}),
+  roles: z.record(resourceKey, z.unknown()).default({}),
   actions: z.unknown().optional(),
   triggers: z.unknown().optional(),
   /** `<kind>/<name>` → Auth0 id: existing objects the first `pulumi up` imports (src/spec/adopt.ts). */
@@ -44,8 +45,6 @@ export interface SpecResult {
   errors: SpecIssue[];
   warnings: SpecIssue[];
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
  * config → spec. Parses and cross-checks the whole tenant, reporting every problem it can find in one pass.
@@ -79,7 +78,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   // The envelope reports unknown fields and bad keys, but one bad entry must not hide problems in the others.
   const top = parseAt(envelope, raw, [], errors);
   const given = raw;
-  const entries = (field: "apis" | "applications") =>
+  const entries = (field: "apis" | "applications" | "roles") =>
     isMapping(given[field]) ? Object.entries(given[field]).filter(([k]) => KEY_PATTERN.test(k)) : [];
 
   const apis = dict<ApiSpec>();
@@ -168,6 +167,19 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   );
   checkGrants(applications, declaredScopes(entries("apis"), apis), errors);
   checkKeysNotShared(applications, errors);
+  const roles = dict<RoleSpec>();
+  for (const [key, value] of entries("roles")) {
+    const role = parseAt(roleSchema, value, ["roles", key], errors);
+    if (role) roles[key] = { key, ...role, name: role.name ?? key };
+  }
+  checkRolePermissions(roles, declaredScopes(entries("apis"), apis), errors);
+  checkUnique(
+    Object.values(roles),
+    (r) => r.name,
+    (r) => ["roles", r.key, "name"],
+    "role name",
+    errors,
+  );
   flushKeyFacts();
   warnings.push(...confusableIdentifiers(Object.values(apis)));
   checkUnique(
@@ -183,11 +195,16 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
   const deferred = Object.entries(adoptEntries).filter(([, e]) => e.ignoreChanges.length > 0);
   function checkedAdopt() {
     const unparsed = new Set(
-      [...entries("apis"), ...entries("applications"), ...(isMapping(given.actions) ? Object.entries(given.actions) : [])]
+      [
+        ...entries("apis"),
+        ...entries("applications"),
+        ...entries("roles"),
+        ...(isMapping(given.actions) ? Object.entries(given.actions) : []),
+      ]
         .map(([k]) => k)
-        .filter((k) => !apis[k] && !applications[k] && !actions[k]),
+        .filter((k) => !apis[k] && !applications[k] && !actions[k] && !roles[k]),
     );
-    return resolveAdopt(given.adopt, adoptableKeys({ apis, applications, actions, triggers }), unparsed, errors);
+    return resolveAdopt(given.adopt, adoptableKeys({ apis, applications, actions, triggers, roles }), unparsed, errors);
   }
   const unmanaged = parseUnmanaged(given.unmanaged, errors);
 
@@ -210,6 +227,7 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     apis,
     applications,
     actions,
+    ...(Object.keys(roles).length > 0 ? { roles } : {}),
     triggers,
     adopt,
     ...(deferred.length > 0 ? { adoptIgnoreChanges: dict(deferred.map(([k, e]) => [k, e.ignoreChanges])) } : {}),
@@ -347,6 +365,39 @@ function checkGrants(applications: Record<string, ApplicationSpec>, apiScopes: M
   for (const app of Object.values(applications)) {
     for (const [apiKey, scopes] of Object.entries(grantsOf(app))) {
       const path = ["applications", app.key, "grants", apiKey];
+      const defined = apiScopes.get(apiKey);
+      if (!defined) {
+        errors.push({
+          path: formatPath(path),
+          code: "not_declared",
+          message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
+        });
+        continue;
+      }
+      const seen = new Set<string>();
+      for (const [i, scope] of scopes.entries()) {
+        if (seen.has(scope))
+          errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
+        seen.add(scope);
+        if (!defined.includes(scope)) {
+          const hint = closest(scope, defined);
+          errors.push({
+            path: formatPath([...path, i]),
+            code: "scope_not_defined",
+            message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** Each permission of a role names a declared API and a scope that API declares. */
+function checkRolePermissions(roles: Record<string, RoleSpec>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
+  const apiKeys = [...apiScopes.keys()];
+  for (const role of Object.values(roles)) {
+    for (const [apiKey, scopes] of Object.entries(role.permissions)) {
+      const path = ["roles", role.key, "permissions", apiKey];
       const defined = apiScopes.get(apiKey);
       if (!defined) {
         errors.push({

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { toDict } from "../dict";
 import { excerpt } from "../excerpt";
 import { strictObject } from "./strict";
+import { TOKEN_DIALECTS } from "../kinds/api/fields";
 
 /**
  * The shape of the `auth0-tenant:tenant` stack config object, entry by entry. Field-level rules live here; rules
@@ -19,7 +20,8 @@ const scopeName = z.string().regex(SCOPE_PATTERN, {
 });
 
 export const API_SIGNING_ALGS = ["RS256", "PS256"] as const;
-export const CREDENTIAL_ALGS = ["RS256", "RS384", "PS256"] as const;
+export { CREDENTIAL_ALGORITHMS as CREDENTIAL_ALGS } from "../algorithms";
+import { CREDENTIAL_ALGORITHMS as CREDENTIAL_ALGS } from "../algorithms";
 export const MAX_CREDENTIALS = 2;
 export { DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_LIFETIME_FOR_WEB, TOKEN_LIFETIME } from "./token-lifetimes";
 import { DEFAULT_TOKEN_LIFETIME, TOKEN_LIFETIME } from "./token-lifetimes";
@@ -49,6 +51,10 @@ export const apiSchema = strictObject({
   tokenLifetimeForWeb: seconds("a token lifetime").optional(),
   allowOfflineAccess: z.boolean().default(false),
   skipConsentForVerifiableFirstPartyClients: z.boolean().default(true),
+  /** Role-based access control: the user's roles decide which of the API's scopes a token may carry. */
+  enforcePolicies: z.boolean({ error: "must be true or false" }).optional(),
+  /** What the access token says; the `_authz` dialects add the user's permissions (with enforcePolicies on). */
+  tokenDialect: oneOf(TOKEN_DIALECTS).optional(),
   scopes: z
     .record(scopeName, z.string().max(500, { error: "a scope description is at most 500 characters" }))
     .default({})
@@ -182,9 +188,24 @@ export const applicationSchema = z.discriminatedUnion("type", [m2mApplicationSch
   },
 });
 
+/**
+ * A role: a named set of API permissions (scopes) that users are given. The provider validates nothing beyond `name`
+ * being required (terraform-provider-auth0 v1.53.0 internal/auth0/role/resource.go); the spec holds it to the same
+ * name rule as the other display names and checks each permission against the APIs it declares (./load.ts).
+ */
+export const roleSchema = strictObject({
+  name: displayName.optional(),
+  description: z.string().max(140, { error: "at most 140 characters" }).optional(),
+  permissions: z
+    .record(resourceKey, z.array(scopeName).min(1, { error: "list at least one scope (or leave the API out)" }))
+    .default({})
+    .transform(toDict),
+});
+
 export type ParsedApi = z.output<typeof apiSchema>;
+export type ParsedRole = z.output<typeof roleSchema>;
 export type ParsedCredential = z.output<typeof credentialSchema>;
 export type ParsedM2MApplication = z.output<typeof m2mApplicationSchema>;
 export type ParsedWebApplication = z.output<typeof webApplicationSchema>;
 export type ParsedApplication = z.output<typeof applicationSchema>;
-export type CredentialAlgorithm = (typeof CREDENTIAL_ALGS)[number];
+export type { CredentialAlgorithm } from "../algorithms";

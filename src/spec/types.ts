@@ -1,4 +1,4 @@
-import type { ParsedApi, ParsedCredential, ParsedM2MApplication, ParsedWebApplication } from "./schema";
+import type { ParsedApi, ParsedCredential, ParsedM2MApplication, ParsedRole, ParsedWebApplication } from "./schema";
 import type { ActionRuntime, TokenKind, Trigger } from "./triggers";
 import type { PublicKeyInfo } from "./public-key";
 
@@ -11,6 +11,8 @@ export interface TenantSpec {
   apis: Record<string, ApiSpec>;
   applications: Record<string, ApplicationSpec>;
   actions: Record<string, ActionSpec>;
+  /** Roles and the API permissions they hold (absent when the spec declares none). */
+  roles?: Record<string, RoleSpec>;
   /** Action keys bound to each trigger, in execution order (always both triggers, possibly empty). */
   triggers: Record<Trigger, string[]>;
   /** `<resource kind>/<logical name>` → the Auth0 id the first `pulumi up` imports instead of creating (src/spec/adopt.ts). */
@@ -59,6 +61,12 @@ export interface ApiSpec extends Omit<ParsedApi, "tokenLifetimeForWeb"> {
   key: string;
   name: string;
   tokenLifetimeForWeb: number;
+}
+
+export interface RoleSpec extends ParsedRole {
+  key: string;
+  /** The role's name in Auth0 (default: the key). */
+  name: string;
 }
 
 export interface CredentialSpec extends ParsedCredential {

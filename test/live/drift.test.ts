@@ -330,6 +330,12 @@ const NOT_BY_HAND: Partial<Record<ChangeKind, string>> = {
   "protected.deleted": "a deployment step between two revisions",
   "resource.replaced": "a deployment step between two revisions",
   "protect.disabled": "protection lives in Pulumi's state, not in the tenant",
+  // The local tenant serves roles on the emulator's own branch; test/kinds/roles.test.ts drifts roles read as records.
+  "role.added": "the local tenant of this branch does not serve /roles (test/kinds/roles.test.ts covers role drift)",
+  "role.removed": "the local tenant of this branch does not serve /roles (test/kinds/roles.test.ts covers role drift)",
+  "role.setting-changed": "the local tenant of this branch does not serve /roles (test/kinds/roles.test.ts covers role drift)",
+  "role.permission-gained": "the local tenant of this branch does not serve /roles (test/kinds/roles.test.ts covers role drift)",
+  "role.permission-lost": "the local tenant of this branch does not serve /roles (test/kinds/roles.test.ts covers role drift)",
 };
 
 describe("one risk table for review and drift: the same change is the same kind, and by hand never rated lower", () => {

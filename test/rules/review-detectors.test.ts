@@ -3,14 +3,20 @@ import type { Plan } from "../../src/plan";
 import { CHANGE_KINDS, RISK_ORDER, SECTIONS, type DetectorContext, type Finding } from "../../src/review/changes";
 import { DETECTORS } from "../../src/review/detectors";
 import { riskOf } from "../../src/review/risk";
-import { actions } from "../../src/review/detectors/actions";
-import { apis } from "../../src/review/detectors/apis";
-import { applications } from "../../src/review/detectors/applications";
-import { credentials } from "../../src/review/detectors/credentials";
-import { grants } from "../../src/review/detectors/grants";
+import { actionDetector } from "../../src/kinds/action/review";
+import { apiDetector as apis } from "../../src/kinds/api/review";
+import { applicationDetector as applications } from "../../src/kinds/application/review";
+import { credentialDetector as credentials } from "../../src/kinds/application/credentials-review";
+import { grantDetector as grants } from "../../src/kinds/grant/review";
+import { triggerDetector } from "../../src/kinds/trigger/review";
 import { protection } from "../../src/review/detectors/protection";
 import { replacements } from "../../src/review/detectors/replacements";
 import { tokenClaims } from "../../src/review/detectors/token-claims";
+
+/** An action's changes and its trigger's binding order, as one review reports them. */
+const actions = {
+  detect: async (c: DetectorContext) => [...(await actionDetector.detect(c)), ...(await triggerDetector.detect(c))],
+};
 
 /**
  * The review's detectors on hand-made revisions (no git, no bundling): what each change is called, its words, and
@@ -41,11 +47,33 @@ describe("the detectors cover every resource type once", () => {
   it("each change kind of a resource type belongs to the detector that covers it", () => {
     const covered = DETECTORS.flatMap((d) => d.covers);
     for (const type of Object.keys(CHANGE_KINDS)) expect(covered, type).toContain(type);
-    expect(DETECTORS).toEqual([applications, grants, apis, credentials, actions, tokenClaims, protection, replacements]);
+    // One detector per kind (src/kinds), in the registry's order, covering that kind's resource types; then the general ones.
+    expect(DETECTORS.map((d) => d.covers)).toEqual([
+      ["auth0:index/resourceServer:ResourceServer", "auth0:index/resourceServerScopes:ResourceServerScopes"],
+      ["auth0:index/client:Client", "auth0:index/clientCredentials:ClientCredentials"],
+      ["auth0:index/clientGrant:ClientGrant"],
+      ["auth0:index/action:Action"],
+      ["auth0:index/triggerActions:TriggerActions"],
+      ["auth0:index/role:Role", "auth0:index/rolePermissions:RolePermissions"],
+      ["auth0:index/action:Action", "auth0:index/triggerActions:TriggerActions", "auth0:index/client:Client"],
+      [],
+      [],
+    ]);
+    expect(DETECTORS.slice(-3)).toEqual([tokenClaims, protection, replacements]);
     expect(replacements.covers).toEqual([]);
     expect(protection.covers).toEqual([]);
     expect(RISK_ORDER).toEqual(["high", "medium", "low", "info"]);
-    expect(Object.keys(SECTIONS)).toEqual(["stack", "access", "applications", "grants", "apis", "credentials", "actions", "protection"]);
+    expect(Object.keys(SECTIONS)).toEqual([
+      "stack",
+      "access",
+      "applications",
+      "grants",
+      "apis",
+      "roles",
+      "credentials",
+      "actions",
+      "protection",
+    ]);
   });
 });
 
@@ -231,12 +259,12 @@ describe("APIs", () => {
       "api.identifier-changed orders: API orders changes identifier https://orders.test → https://orders2.test: the API is replaced and every token audience changes",
       "api.scope-added orders: API orders gains scope orders:write",
       "api.scope-removed orders: API orders loses scope orders:read (was granted to b)",
+      "api.setting-changed orders: API orders name: Orders → Orders 2",
+      "api.setting-changed orders: API orders signingAlg: RS256 → PS256",
       "api.setting-changed orders: API orders tokenLifetime: 3600 → 7200",
       "api.setting-changed orders: API orders tokenLifetimeForWeb: 3600 → 60",
-      "api.setting-changed orders: API orders signingAlg: RS256 → PS256",
       "api.setting-changed orders: API orders allowOfflineAccess: false → true",
       "api.setting-changed orders: API orders skipConsentForVerifiableFirstPartyClients: true → false",
-      "api.setting-changed orders: API orders name: Orders → Orders 2",
     ]);
     expect(found.filter((f) => f.scope).map((f) => f.scope)).toEqual(["orders:write", "orders:read"]);
     expect(texts(await apis.detect(ctx(spec(api()), spec(api({ scopes: {} })))))).toEqual([

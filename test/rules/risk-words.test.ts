@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isProductionStack } from "../../src/spec/stacks";
 import type { Plan } from "../../src/plan";
 import type { ChangeKind, Finding, Risk } from "../../src/review/changes";
-import { grants } from "../../src/review/detectors/grants";
+import { grantDetector as grants } from "../../src/kinds/grant/review";
 import { RISK_RULES, riskOf, SENSITIVE_SCOPE } from "../../src/review/risk";
 import { validateTenant } from "../../src/spec";
 
@@ -153,6 +153,12 @@ const POLICY: Record<ChangeKind, [prod: Risk, other: Risk]> = {
   "protected.deleted": ["high", "high"],
   "protect.disabled": ["high", "high"],
   "resource.replaced": ["high", "medium"],
+  "role.added": ["medium", "low"],
+  "role.removed": ["high", "medium"],
+  "role.setting-changed": ["low", "low"],
+  // A role gaining a permission widens every holder's access: high in production whatever the scope.
+  "role.permission-gained": ["high", "low"],
+  "role.permission-lost": ["medium", "low"],
 };
 
 describe("risk of every change kind, by stack", () => {
@@ -186,6 +192,9 @@ const BY_HAND: Partial<Record<ChangeKind, [prod: Risk, other: Risk]>> = {
   "credential.retired": ["high", "medium"],
   "action.secrets-changed": ["medium", "low"],
   "binding.order-changed": ["high", "medium"],
+  "role.setting-changed": ["medium", "low"],
+  "role.permission-gained": ["high", "medium"],
+  "role.permission-lost": ["high", "medium"],
 };
 
 describe("the origin of a change (a pull request, or a hand edit in the tenant) may raise its risk, never lower it", () => {

@@ -578,7 +578,7 @@ const role: Schema = {
       { name: "description", computed: false },
     ]);
   },
-  forceNew: [],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.Role],
 };
 
 /** TFP role/resource_permissions.go: the set hash (helper/schema serialize.go SerializeResourceForHash) skips the
@@ -663,7 +663,7 @@ const rolePermissions: Schema = {
     return out;
   },
   // role_id: ForceNew (resource_permissions.go).
-  forceNew: ["roleId"],
+  forceNew: FORCE_NEW[RESOURCE_TYPES.RolePermissions],
 };
 
 /** The catalog of a tenant without a stack: its APIs' scope descriptions and names. */

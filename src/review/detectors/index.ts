@@ -1,12 +1,15 @@
-import type { Detector } from "../changes";
-import { actions } from "./actions";
-import { apis } from "./apis";
-import { applications } from "./applications";
-import { credentials } from "./credentials";
-import { grants } from "./grants";
+import { KIND_NAMES, KINDS } from "../../kinds";
+import type { ResourceType } from "../../model";
+import type { Detector, Finding } from "../changes";
 import { protection } from "./protection";
 import { replacements } from "./replacements";
 import { tokenClaims } from "./token-claims";
 
-/** Every kind of change the review knows. A new kind is one file in this folder and one line here. */
-export const DETECTORS: Detector[] = [applications, grants, apis, credentials, actions, tokenClaims, protection, replacements];
+/** Each kind's detector (src/kinds/<kind>/review.ts), covering the kind's resource types. */
+const kindDetectors: Detector[] = KIND_NAMES.map((k) => ({
+  covers: Object.keys(KINDS[k].types) as ResourceType[],
+  detect: KINDS[k].review.detector.detect as Detector["detect"] as (ctx: Parameters<Detector["detect"]>[0]) => Finding[],
+}));
+
+/** Every kind of change the review knows: each kind's, and the ones about claims in tokens, protection and replacements. */
+export const DETECTORS: Detector[] = [...kindDetectors, tokenClaims, protection, replacements];

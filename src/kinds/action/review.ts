@@ -1,16 +1,32 @@
-import { RESOURCE_TYPES } from "../../model";
-import { TRIGGER_IDS } from "../../spec/triggers";
 import type { ActionSpec, ClaimSpec } from "../../spec";
-import type { Detector, Finding } from "../changes";
+import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
+
+/** An action's change kinds (its code, secrets, runtime, and the claims and deny rule it declares) and their risk. */
+export const ACTION_RISK = {
+  "action.added": byStack("high", "medium"),
+  "action.removed": byStack("high", "medium"),
+  "action.code-changed": byStack("high", "medium"),
+  "action.deny-changed": byStack("high", "medium"),
+  "action.secrets-changed": byHand(() => "low", "medium", "low"),
+  "action.runtime-changed": byStack("medium", "low"),
+  // Edits saved in the dashboard but not deployed: nothing runs them; pulumi up overwrites them.
+  "action.undeployed-edit": byStack("medium", "low"),
+  // An action bound to no trigger never runs.
+  "action.unbound": () => "low",
+  "claim.added": () => "medium",
+  "claim.removed": () => "medium",
+  "claim.changed": () => "medium",
+} as const satisfies Record<string, Rule>;
+export type ActionChange = keyof typeof ACTION_RISK;
 
 const claimKey = (c: ClaimSpec, token: string) => `${token}\u0000${c.name}`;
 const source = (c: ClaimSpec) => (c.from !== undefined ? c.from : `= ${JSON.stringify(c.value)}`);
 
-function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: ClaimSpec[]): Finding[] {
+function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: ClaimSpec[]): Finding<ActionChange>[] {
   const expand = (cs: ClaimSpec[]) => new Map(cs.flatMap((c) => c.tokens.map((t) => [claimKey(c, t), { c, t }] as const)));
   const was = expand(b);
   const now = expand(a);
-  const out: Finding[] = [];
+  const out: Finding<ActionChange>[] = [];
   for (const [k, { c, t }] of now) {
     const old = was.get(k);
     if (!old)
@@ -43,14 +59,13 @@ function claimFindings(action: string, trigger: string, b: ClaimSpec[], a: Claim
 /** "<action> runtime: <was> → <now>", for a review and for drift (the tenant's as `now`). */
 export const runtimeText = (key: string, was: string, now: string) => `${key} runtime: ${was} → ${now}`;
 
-/** Actions added or removed, declared claims, deny rules, secrets (names only), code (bundle hash), binding order. */
-export const actions: Detector = {
-  covers: [RESOURCE_TYPES.Action, RESOURCE_TYPES.TriggerActions],
+/** Actions added or removed, declared claims, deny rules, secrets (names only), code (bundle hash). */
+export const actionDetector: Detector<ActionChange> = {
   detect: ({ base, head, sourceStats }) => {
     const before: Record<string, ActionSpec> = base?.spec.actions ?? {};
     const after: Record<string, ActionSpec> = head?.spec.actions ?? {};
     const bundleOf = (plan: typeof base, key: string) => plan!.model.actions[key]!.bundle;
-    const out: Finding[] = [];
+    const out: Finding<ActionChange>[] = [];
     for (const key of Object.keys(after).sort()) {
       const a = after[key]!;
       const b = before[key];
@@ -106,18 +121,6 @@ export const actions: Detector = {
       if (!after[key]) {
         out.push({ section: "actions", kind: "action.removed", subject: key, text: `action ${key} (${before[key]!.trigger}) is removed` });
         out.push(...claimFindings(key, before[key]!.trigger, before[key]!.claims, []));
-      }
-    }
-    for (const t of TRIGGER_IDS) {
-      const b = base?.model.bindings[t] ?? [];
-      const a = head?.model.bindings[t] ?? [];
-      if (b.join(",") !== a.join(",")) {
-        out.push({
-          section: "actions",
-          kind: "binding.order-changed",
-          subject: t,
-          text: `${t} runs ${a.join(" → ") || "no actions"} (was ${b.join(" → ") || "no actions"})`,
-        });
       }
     }
     return out;

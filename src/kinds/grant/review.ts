@@ -1,16 +1,21 @@
-import { RESOURCE_TYPES } from "../../model";
-import type { Detector, Finding } from "../changes";
 import { grantsOf as grantsOfApp, type ApplicationSpec } from "../../spec";
+import { byHand, byStack, scopeGained, type Detector, type Finding, type Rule } from "../vocabulary";
+
+/** A grant's change kinds and their risk: access (a grant) given or taken by hand is in effect now. */
+export const GRANT_RISK = {
+  "grant.scope-gained": byHand(scopeGained, "high", "medium"),
+  "grant.scope-lost": byHand(byStack("medium", "low"), "high", "medium"),
+} as const satisfies Record<`grant.${string}`, Rule>;
+export type GrantChange = keyof typeof GRANT_RISK;
 
 const grantsOf = (app: ApplicationSpec | undefined): Readonly<Record<string, string[]>> => (app ? grantsOfApp(app) : {});
 
 /** Who gains or loses which scope on which API. */
-export const grants: Detector = {
-  covers: [RESOURCE_TYPES.ClientGrant],
+export const grantDetector: Detector<GrantChange> = {
   detect: ({ base, head }) => {
     const before = base?.spec.applications ?? {};
     const after = head?.spec.applications ?? {};
-    const out: Finding[] = [];
+    const out: Finding<GrantChange>[] = [];
     for (const app of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
       const b = grantsOf(before[app]);
       const a = grantsOf(after[app]);

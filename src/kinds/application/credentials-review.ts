@@ -1,9 +1,21 @@
-import { RESOURCE_TYPES } from "../../model";
 import { credentialState } from "../../spec/expiry";
 import { previousFromSpec } from "../../rotation/fingerprints";
 import { checkRotation } from "../../rotation/rules";
 import type { CredentialSpec } from "../../spec";
-import type { Detector, Finding } from "../changes";
+import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
+
+/** An application's credentials' change kinds and their risk. */
+export const CREDENTIAL_RISK = {
+  "credential.added": byHand(() => "low", "high", "medium"),
+  "credential.retired": byHand(byStack("medium", "low"), "high", "medium"),
+  // The promotion view: each stack holds its own keys by design; listed for information.
+  "credential.stack-specific": () => "info",
+  "credential.expiring": () => "medium",
+  "credential.method-reverted": byStack("high", "medium"),
+  "credential.expiry-changed": byStack("medium", "low"),
+  "rotation.unsafe": () => "high",
+} as const satisfies Record<string, Rule>;
+export type CredentialChange = keyof typeof CREDENTIAL_RISK;
 
 /** "<app>: key <name> expiry: <was> → <now>", for a review and for drift (the tenant's as `now`). */
 export const expiryText = (app: string, name: string, was: string | undefined, now: string | undefined) =>
@@ -13,12 +25,11 @@ const describe = (c: CredentialSpec) =>
   `${c.name} (${c.algorithm}, ${c.key.bits} bits, thumbprint ${c.key.thumbprint}${c.effectiveExpiresAt ? `, expires ${c.effectiveExpiresAt.slice(0, 10)}` : ", no expiry"})`;
 
 /** Keys that come or go (by thumbprint), keys close to expiry, and rotation steps that could lock a client out. */
-export const credentials: Detector = {
-  covers: [RESOURCE_TYPES.ClientCredentials],
+export const credentialDetector: Detector<CredentialChange> = {
   detect: ({ base, head, now, mode }) => {
     const before = base?.spec.applications ?? {};
     const after = head?.spec.applications ?? {};
-    const out: Finding[] = [];
+    const out: Finding<CredentialChange>[] = [];
     for (const app of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
       const b = before[app]?.credentials ?? [];
       const a = after[app]?.credentials ?? [];

@@ -1,28 +1,44 @@
 import { assertNever } from "../../errors";
-import { RESOURCE_TYPES } from "../../model";
 import type { ApplicationSpec } from "../../spec";
-import type { Detector, Finding } from "../changes";
+import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
+import { CLIENT_FIELDS, URL_FIELDS } from "./fields";
 
-/** The URLs Auth0 sends an application's users to (and accepts requests from), by the spec's field. */
-const URL_FIELDS = { callbacks: "callback", allowedLogoutUrls: "logout URL", webOrigins: "web origin" } as const;
+/** An application's change kinds and their risk. */
+export const APPLICATION_RISK = {
+  "app.added": byStack("medium", "low"),
+  "app.removed": byStack("high", "medium"),
+  "app.type-changed": () => "high",
+  "app.metadata-changed": byStack("medium", "low"),
+  // A new callback (or logout URL, or web origin) is a place Auth0 will send users with their codes and tokens.
+  "app.url-added": byStack("high", "medium"),
+  "app.url-removed": byStack("medium", "low"),
+  "app.setting-changed": byHand(() => "low", "medium", "low"),
+} as const satisfies Record<`app.${string}`, Rule>;
+export type ApplicationChange = keyof typeof APPLICATION_RISK;
 
-export type AppUrls = Record<keyof typeof URL_FIELDS, string[]>;
+export type AppUrls = Record<(typeof URL_FIELDS)[number], string[]>;
 
 /** "<app> gains callback <url>" / "loses …": one finding per URL, for a review and for drift (the tenant as `after`). */
-export function urlFindings(key: string, before: AppUrls, after: AppUrls): Finding[] {
-  const out: Finding[] = [];
-  for (const field of Object.keys(URL_FIELDS) as (keyof typeof URL_FIELDS)[]) {
-    for (const url of after[field].filter((u) => !before[field].includes(u)))
-      out.push({ section: "applications", kind: "app.url-added", subject: key, text: `${key} gains ${URL_FIELDS[field]} ${url}` });
-    for (const url of before[field].filter((u) => !after[field].includes(u)))
-      out.push({ section: "applications", kind: "app.url-removed", subject: key, text: `${key} loses ${URL_FIELDS[field]} ${url}` });
+export function urlFindings(key: string, before: Partial<AppUrls>, after: Partial<AppUrls>): Finding<ApplicationChange>[] {
+  const out: Finding<ApplicationChange>[] = [];
+  for (const field of URL_FIELDS) {
+    const [was, now] = [before[field] ?? [], after[field] ?? []];
+    const label = CLIENT_FIELDS[field].label;
+    for (const url of now.filter((u) => !was.includes(u)))
+      out.push({ section: "applications", kind: "app.url-added", subject: key, text: `${key} gains ${label} ${url}` });
+    for (const url of was.filter((u) => !now.includes(u)))
+      out.push({ section: "applications", kind: "app.url-removed", subject: key, text: `${key} loses ${label} ${url}` });
   }
   return out;
 }
 
 /** One finding per metadata key set, removed or changed (metadata feeds claims), for a review and for drift. */
-export function metadataFindings(key: string, before: Record<string, string>, after: Record<string, string | undefined>): Finding[] {
-  const out: Finding[] = [];
+export function metadataFindings(
+  key: string,
+  before: Record<string, string>,
+  after: Record<string, string | undefined>,
+): Finding<ApplicationChange>[] {
+  const out: Finding<ApplicationChange>[] = [];
   for (const m of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     const was = before[m];
     const now = after[m];
@@ -38,7 +54,7 @@ export function metadataFindings(key: string, before: Record<string, string>, af
   return out;
 }
 
-export function urlsOf(app: ApplicationSpec): Record<keyof typeof URL_FIELDS, string[]> {
+export function urlsOf(app: ApplicationSpec): AppUrls {
   switch (app.type) {
     case "m2m":
       return { callbacks: [], allowedLogoutUrls: [], webOrigins: [] };
@@ -50,12 +66,11 @@ export function urlsOf(app: ApplicationSpec): Record<keyof typeof URL_FIELDS, st
 }
 
 /** Applications added, removed, retyped, their URLs, name and description, and metadata edits (metadata feeds claims). */
-export const applications: Detector = {
-  covers: [RESOURCE_TYPES.Client],
+export const applicationDetector: Detector<ApplicationChange> = {
   detect: ({ base, head }) => {
     const before = base?.spec.applications ?? {};
     const after = head?.spec.applications ?? {};
-    const out: Finding[] = [];
+    const out: Finding<ApplicationChange>[] = [];
     for (const key of Object.keys(after)) {
       const a = after[key]!;
       const b = before[key];

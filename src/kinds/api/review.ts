@@ -1,6 +1,17 @@
-import { RESOURCE_TYPES } from "../../model";
-import type { Detector, Finding } from "../changes";
 import { grantsOf, type TenantSpec } from "../../spec";
+import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
+import { API_SETTING_NAMES } from "./fields";
+
+/** An API's change kinds and their risk. */
+export const API_RISK = {
+  "api.added": byHand(() => "low", "medium", "low"),
+  "api.removed": byStack("high", "medium"),
+  "api.identifier-changed": () => "high",
+  "api.setting-changed": byStack("medium", "low"),
+  "api.scope-added": () => "low",
+  "api.scope-removed": byHand(byStack("medium", "low"), "high", "medium"),
+} as const satisfies Record<`api.${string}`, Rule>;
+export type ApiChange = keyof typeof API_RISK;
 
 function grantedTo(spec: TenantSpec | undefined, api: string, scope?: string): string[] {
   return Object.values(spec?.applications ?? {})
@@ -8,22 +19,12 @@ function grantedTo(spec: TenantSpec | undefined, api: string, scope?: string): s
     .map((a) => a.key);
 }
 
-const SETTINGS = [
-  "tokenLifetime",
-  "tokenLifetimeForWeb",
-  "signingAlg",
-  "allowOfflineAccess",
-  "skipConsentForVerifiableFirstPartyClients",
-  "name",
-] as const;
-
 /** APIs and their scopes added or removed (with the grants that relied on them), identifier and setting changes. */
-export const apis: Detector = {
-  covers: [RESOURCE_TYPES.ResourceServer, RESOURCE_TYPES.ResourceServerScopes],
+export const apiDetector: Detector<ApiChange> = {
   detect: ({ base, head }) => {
     const before = base?.spec.apis ?? {};
     const after = head?.spec.apis ?? {};
-    const out: Finding[] = [];
+    const out: Finding<ApiChange>[] = [];
     for (const key of Object.keys(after)) {
       const a = after[key]!;
       const b = before[key];
@@ -56,7 +57,7 @@ export const apis: Detector = {
           text: `API ${key} loses scope ${scope}${users.length ? ` (was granted to ${users.join(", ")})` : ""}`,
         });
       }
-      for (const s of SETTINGS) {
+      for (const s of API_SETTING_NAMES) {
         if (b[s] !== a[s])
           out.push({
             section: "apis",

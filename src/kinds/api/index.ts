@@ -1,0 +1,22 @@
+import { apiModel } from "../../model/api";
+import { RESOURCE_TYPES } from "../../model/desired";
+import { apiSchema } from "../../spec/schema";
+import type { Kind } from "../kind";
+import { apiDrift } from "./drift";
+import { API_SETTING_NAMES } from "./fields";
+import { apiImport } from "./import";
+import { API_RISK, apiDetector, type ApiChange } from "./review";
+
+/** An API (resource server) and its scopes. */
+export const api = {
+  spec: { schema: apiSchema, at: "apis.<key>" },
+  model: apiModel,
+  types: {
+    [RESOURCE_TYPES.ResourceServer]: ["api.added", "api.removed", "api.identifier-changed", "api.setting-changed"],
+    [RESOURCE_TYPES.ResourceServerScopes]: ["api.scope-added", "api.scope-removed"],
+  },
+  fields: API_SETTING_NAMES,
+  plan: { [RESOURCE_TYPES.ResourceServer]: "APIs", [RESOURCE_TYPES.ResourceServerScopes]: "APIs" },
+  review: { risk: API_RISK, detector: apiDetector },
+  live: { drift: apiDrift, import: apiImport },
+} satisfies Kind<typeof RESOURCE_TYPES.ResourceServer | typeof RESOURCE_TYPES.ResourceServerScopes, ApiChange>;

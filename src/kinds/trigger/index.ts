@@ -1,0 +1,20 @@
+import { triggerModel } from "../../model/actions";
+import { RESOURCE_TYPES } from "../../model/desired";
+import { TRIGGER_IDS } from "../../spec/triggers";
+import { z } from "zod";
+import type { Kind } from "../kind";
+import { triggerDrift } from "./drift";
+import { triggerImport } from "./import";
+import { TRIGGER_RISK, triggerDetector, type TriggerChange } from "./review";
+
+/** A trigger's bindings: the actions it runs, in order (one resource per trigger). */
+export const trigger = {
+  spec: { schema: z.record(z.enum(TRIGGER_IDS as [string, ...string[]]), z.array(z.string())), at: "triggers.<trigger>" },
+  model: triggerModel,
+  types: { [RESOURCE_TYPES.TriggerActions]: ["binding.order-changed"] },
+  fields: ["actions"],
+  plan: { [RESOURCE_TYPES.TriggerActions]: "Actions (in binding order)" },
+  review: { risk: TRIGGER_RISK, detector: triggerDetector },
+  // Drift reports actions bound by hand as the action kind's "action.added".
+  live: { drift: triggerDrift, import: triggerImport },
+} satisfies Kind<typeof RESOURCE_TYPES.TriggerActions, TriggerChange>;
