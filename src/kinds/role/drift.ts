@@ -10,7 +10,6 @@ import type { RoleChange } from "./review";
  * each permission (by API identifier and scope); and the roles the tenant has beyond the spec.
  */
 export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
-  if (!live.roles) return [];
   const { spec, model } = plan;
   const out: Finding<RoleChange>[] = [];
   const ours = new Set<string>();
