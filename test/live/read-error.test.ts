@@ -10,7 +10,7 @@ import type { ReaderSettings } from "../../src/live/settings";
 const TENANT: ReaderSettings = { domain: "acme.eu.auth0.com", clientId: "cid_reader", privateKey: "", alg: "RS256" };
 const LOCAL: ReaderSettings = { ...TENANT, domain: "localhost:4443" };
 const EP = "GET /api/v2/clients";
-const SCOPES = "read:clients read:client_credentials read:client_grants read:resource_servers read:actions";
+const SCOPES = "read:clients read:client_credentials read:client_grants read:resource_servers read:actions read:roles";
 const api = (statusCode: number, body?: unknown) => new ManagementError({ message: "x", statusCode, body });
 const token = (statusCode: number, body?: unknown) =>
   Object.assign(new ManagementError({ message: "ManagementClient: token request failed", statusCode, body }), {
@@ -81,6 +81,8 @@ describe("readError", () => {
     ["the endpoint's scope", "GET /api/v2/client-grants", "Insufficient scope", "read:client_grants"],
     ["the endpoint's scope", "GET /api/v2/resource-servers", "", "read:resource_servers"],
     ["the endpoint's scope", "GET /api/v2/actions/actions", "", "read:actions"],
+    ["the endpoint's scope", "GET /api/v2/roles", "", "read:roles"],
+    ["the endpoint's scope", "GET /api/v2/roles/{id}/permissions", "", "read:roles"],
     ["no scope known", "GET /api/v2/tenants/settings", "", "a read scope"],
   ])("an API 403 names the missing scope (%s)", (_, endpoint, said, wanted) => {
     expect(message(api(403, said ? { message: said } : undefined), TENANT, endpoint)).toBe(

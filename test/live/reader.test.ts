@@ -175,7 +175,7 @@ describe("a failed read is one clean message that says what to do", () => {
       "the reader's application narrow-reader lacks the Management API scope read:client_grants (GET /api/v2/client-grants answered 403",
     );
     expect(e.message).toContain(
-      "The reader needs only read:clients read:client_credentials read:client_grants read:resource_servers read:actions",
+      "The reader needs only read:clients read:client_credentials read:client_grants read:resource_servers read:actions read:roles",
     );
   });
 
