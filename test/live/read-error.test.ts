@@ -10,7 +10,7 @@ import type { ReaderSettings } from "../../src/live/settings";
 const TENANT: ReaderSettings = { domain: "acme.eu.auth0.com", clientId: "cid_reader", privateKey: "", alg: "RS256" };
 const LOCAL: ReaderSettings = { ...TENANT, domain: "localhost:4443" };
 const EP = "GET /api/v2/clients";
-const SCOPES = "read:clients read:client_credentials read:client_grants read:resource_servers read:actions";
+const SCOPES = "read:clients read:client_credentials read:client_grants read:resource_servers read:actions read:roles";
 const api = (statusCode: number, body?: unknown) => new ManagementError({ message: "x", statusCode, body });
 const token = (statusCode: number, body?: unknown) =>
   Object.assign(new ManagementError({ message: "ManagementClient: token request failed", statusCode, body }), {
