@@ -9,7 +9,7 @@ import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { adoptableKeys, parseUnmanaged, resolveAdopt, type AdoptEntry } from "./adopt";
 import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
-import { inspectPublicKeys, type PublicKeyInfo } from "./public-key";
+import { publicKeyInspection, type PublicKeyInfo } from "./public-key";
 import { grantsOf } from "./grants";
 import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, roleSchema, type ParsedCredential } from "./schema";
 import { defaultTokenLifetimeForWeb } from "./token-lifetimes";
@@ -103,18 +103,22 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     ([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const,
   );
   // Key files are read a batch of applications at a time (a git revision's reader answers a batch in one round trip; a
-  // batch, not the whole tenant, keeps each step's objects short-lived), then inspected all at once, so that keys not
-  // in the facts cache are parsed over the machine's cores; results keep their order.
+  // batch, not the whole tenant, keeps each step's objects short-lived); each batch is handed to the inspection as it
+  // is read, so keys not in the facts cache are parsed on the other cores while the next batches are read. Results
+  // keep their order.
   const reads: KeyRead[][] = [];
+  const inspection = publicKeyInspection();
   for (let i = 0; i < parsedApps.length; i += KEY_BATCH) {
     const batch = parsedApps
       .slice(i, i + KEY_BATCH)
       .map(([key, app]) =>
         Promise.all((app?.credentials ?? []).map((cred, c) => readKey(cred, formatPath(["applications", key, "credentials", c]), ctx))),
       );
-    reads.push(...(await Promise.all(batch)));
+    const read = await Promise.all(batch);
+    reads.push(...read);
+    inspection.add(read.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
   }
-  const inspected = await inspectPublicKeys(reads.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
+  const inspected = await inspection.results();
   let nextInspected = 0;
   const resolved = parsedApps.map(([key, app], i) => {
     const credentialErrors: SpecIssue[] = [];
