@@ -364,66 +364,41 @@ function declaredScopes(rawApis: [string, unknown][], apis: Record<string, ApiSp
   return scopes;
 }
 
+/** Each scope an application is granted names a declared API and a scope that API declares. */
 function checkGrants(applications: Record<string, ApplicationSpec>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
-  const apiKeys = [...apiScopes.keys()];
-  for (const app of Object.values(applications)) {
-    for (const [apiKey, scopes] of Object.entries(grantsOf(app))) {
-      const path = ["applications", app.key, "grants", apiKey];
-      const defined = apiScopes.get(apiKey);
-      if (!defined) {
-        errors.push({
-          path: formatPath(path),
-          code: "not_declared",
-          message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
-        });
-        continue;
-      }
-      const seen = new Set<string>();
-      for (const [i, scope] of scopes.entries()) {
-        if (seen.has(scope))
-          errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
-        seen.add(scope);
-        if (!defined.includes(scope)) {
-          const hint = closest(scope, defined);
-          errors.push({
-            path: formatPath([...path, i]),
-            code: "scope_not_defined",
-            message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
-          });
-        }
-      }
-    }
-  }
+  for (const app of Object.values(applications)) checkScopeRefs(["applications", app.key, "grants"], grantsOf(app), apiScopes, errors);
 }
 
 /** Each permission of a role names a declared API and a scope that API declares. */
 function checkRolePermissions(roles: Record<string, RoleSpec>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
+  for (const role of Object.values(roles)) checkScopeRefs(["roles", role.key, "permissions"], role.permissions, apiScopes, errors);
+}
+
+/** `refs` (API key -> scopes) at `at`: every API declared, every scope defined on it, none listed twice. */
+function checkScopeRefs(at: PathSegment[], refs: Record<string, readonly string[]>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
   const apiKeys = [...apiScopes.keys()];
-  for (const role of Object.values(roles)) {
-    for (const [apiKey, scopes] of Object.entries(role.permissions)) {
-      const path = ["roles", role.key, "permissions", apiKey];
-      const defined = apiScopes.get(apiKey);
-      if (!defined) {
+  for (const [apiKey, scopes] of Object.entries(refs)) {
+    const path = [...at, apiKey];
+    const defined = apiScopes.get(apiKey);
+    if (!defined) {
+      errors.push({
+        path: formatPath(path),
+        code: "not_declared",
+        message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
+      });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const [i, scope] of scopes.entries()) {
+      if (seen.has(scope)) errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
+      seen.add(scope);
+      if (!defined.includes(scope)) {
+        const hint = closest(scope, defined);
         errors.push({
-          path: formatPath(path),
-          code: "not_declared",
-          message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
+          path: formatPath([...path, i]),
+          code: "scope_not_defined",
+          message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
         });
-        continue;
-      }
-      const seen = new Set<string>();
-      for (const [i, scope] of scopes.entries()) {
-        if (seen.has(scope))
-          errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
-        seen.add(scope);
-        if (!defined.includes(scope)) {
-          const hint = closest(scope, defined);
-          errors.push({
-            path: formatPath([...path, i]),
-            code: "scope_not_defined",
-            message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
-          });
-        }
       }
     }
   }
