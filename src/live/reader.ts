@@ -1,4 +1,5 @@
 import { ManagementClient, ManagementError, ManagementTimeoutError } from "auth0";
+import { READ_SCOPES } from "@auth0-tenant/management-api-emulator/wire";
 import { TenantReadError } from "../errors";
 import { z } from "zod";
 import { excerpt } from "../excerpt";
@@ -33,15 +34,8 @@ import type { ReaderSettings } from "./settings";
  * what to do.
  */
 
-/** The Management API scopes the reader needs, and nothing more. */
-export const READER_SCOPES = [
-  "read:clients",
-  "read:client_credentials",
-  "read:client_grants",
-  "read:resource_servers",
-  "read:actions",
-  "read:roles",
-] as const;
+/** The Management API scopes the reader needs, and nothing more (the one list the local Management API also serves). */
+export const READER_SCOPES: readonly string[] = READ_SCOPES;
 
 export interface ReaderOptions {
   /** Per-client calls (credentials) in flight at once; at most 4 (default 4). */

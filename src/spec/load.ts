@@ -9,7 +9,7 @@ import { nonNamespacedAccessClaimWarnings, resolveActions } from "./actions";
 import { adoptableKeys, parseUnmanaged, resolveAdopt, type AdoptEntry } from "./adopt";
 import { parseAt } from "./parse";
 import { flushKeyFacts } from "./key-facts-cache";
-import { inspectPublicKeys, type PublicKeyInfo } from "./public-key";
+import { publicKeyInspection, type PublicKeyInfo } from "./public-key";
 import { grantsOf } from "./grants";
 import { apiSchema, applicationSchema, KEY_PATTERN, resourceKey, roleSchema, type ParsedCredential } from "./schema";
 import { defaultTokenLifetimeForWeb } from "./token-lifetimes";
@@ -103,18 +103,22 @@ export async function validateTenant(raw: unknown, ctx: SpecContext): Promise<Sp
     ([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const,
   );
   // Key files are read a batch of applications at a time (a git revision's reader answers a batch in one round trip; a
-  // batch, not the whole tenant, keeps each step's objects short-lived), then inspected all at once, so that keys not
-  // in the facts cache are parsed over the machine's cores; results keep their order.
+  // batch, not the whole tenant, keeps each step's objects short-lived); each batch is handed to the inspection as it
+  // is read, so keys not in the facts cache are parsed on the other cores while the next batches are read. Results
+  // keep their order.
   const reads: KeyRead[][] = [];
+  const inspection = publicKeyInspection();
   for (let i = 0; i < parsedApps.length; i += KEY_BATCH) {
     const batch = parsedApps
       .slice(i, i + KEY_BATCH)
       .map(([key, app]) =>
         Promise.all((app?.credentials ?? []).map((cred, c) => readKey(cred, formatPath(["applications", key, "credentials", c]), ctx))),
       );
-    reads.push(...(await Promise.all(batch)));
+    const read = await Promise.all(batch);
+    reads.push(...read);
+    inspection.add(read.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
   }
-  const inspected = await inspectPublicKeys(reads.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
+  const inspected = await inspection.results();
   let nextInspected = 0;
   const resolved = parsedApps.map(([key, app], i) => {
     const credentialErrors: SpecIssue[] = [];
@@ -360,66 +364,41 @@ function declaredScopes(rawApis: [string, unknown][], apis: Record<string, ApiSp
   return scopes;
 }
 
+/** Each scope an application is granted names a declared API and a scope that API declares. */
 function checkGrants(applications: Record<string, ApplicationSpec>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
-  const apiKeys = [...apiScopes.keys()];
-  for (const app of Object.values(applications)) {
-    for (const [apiKey, scopes] of Object.entries(grantsOf(app))) {
-      const path = ["applications", app.key, "grants", apiKey];
-      const defined = apiScopes.get(apiKey);
-      if (!defined) {
-        errors.push({
-          path: formatPath(path),
-          code: "not_declared",
-          message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
-        });
-        continue;
-      }
-      const seen = new Set<string>();
-      for (const [i, scope] of scopes.entries()) {
-        if (seen.has(scope))
-          errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
-        seen.add(scope);
-        if (!defined.includes(scope)) {
-          const hint = closest(scope, defined);
-          errors.push({
-            path: formatPath([...path, i]),
-            code: "scope_not_defined",
-            message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
-          });
-        }
-      }
-    }
-  }
+  for (const app of Object.values(applications)) checkScopeRefs(["applications", app.key, "grants"], grantsOf(app), apiScopes, errors);
 }
 
 /** Each permission of a role names a declared API and a scope that API declares. */
 function checkRolePermissions(roles: Record<string, RoleSpec>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
+  for (const role of Object.values(roles)) checkScopeRefs(["roles", role.key, "permissions"], role.permissions, apiScopes, errors);
+}
+
+/** `refs` (API key -> scopes) at `at`: every API declared, every scope defined on it, none listed twice. */
+function checkScopeRefs(at: PathSegment[], refs: Record<string, readonly string[]>, apiScopes: Map<string, string[]>, errors: SpecIssue[]) {
   const apiKeys = [...apiScopes.keys()];
-  for (const role of Object.values(roles)) {
-    for (const [apiKey, scopes] of Object.entries(role.permissions)) {
-      const path = ["roles", role.key, "permissions", apiKey];
-      const defined = apiScopes.get(apiKey);
-      if (!defined) {
+  for (const [apiKey, scopes] of Object.entries(refs)) {
+    const path = [...at, apiKey];
+    const defined = apiScopes.get(apiKey);
+    if (!defined) {
+      errors.push({
+        path: formatPath(path),
+        code: "not_declared",
+        message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
+      });
+      continue;
+    }
+    const seen = new Set<string>();
+    for (const [i, scope] of scopes.entries()) {
+      if (seen.has(scope)) errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
+      seen.add(scope);
+      if (!defined.includes(scope)) {
+        const hint = closest(scope, defined);
         errors.push({
-          path: formatPath(path),
-          code: "not_declared",
-          message: `API "${apiKey}" is not declared (${didYouMean(apiKey, apiKeys)}declared: ${listOrNone(apiKeys)})`,
+          path: formatPath([...path, i]),
+          code: "scope_not_defined",
+          message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
         });
-        continue;
-      }
-      const seen = new Set<string>();
-      for (const [i, scope] of scopes.entries()) {
-        if (seen.has(scope))
-          errors.push({ path: formatPath([...path, i]), code: "duplicate", message: `scope "${scope}" is listed twice` });
-        seen.add(scope);
-        if (!defined.includes(scope)) {
-          const hint = closest(scope, defined);
-          errors.push({
-            path: formatPath([...path, i]),
-            code: "scope_not_defined",
-            message: `scope "${scope}" is not defined on API ${apiKey} (${hint ? `did you mean "${hint}"? ` : ""}defined: ${listOrNone(defined)})`,
-          });
-        }
       }
     }
   }

@@ -99,13 +99,20 @@ export const MUTATION_GROUPS: MutationGroup[] = [
   },
   {
     name: "live",
-    mutate: ["src/live/drift.ts", "src/live/import.ts", "src/live/snapshot.ts"],
+    mutate: [
+      "src/live/drift.ts",
+      "src/live/import.ts",
+      "src/live/snapshot.ts",
+      "src/kinds/*/drift.ts",
+      "src/kinds/*/import.ts",
+      "src/kinds/*/live.ts",
+    ],
     tests: [
+      "test/kinds/field-tables.test.ts",
+      "test/kinds/roles.test.ts",
       "test/live/drift.test.ts",
       "test/live/import-writes.test.ts",
       "test/live/hostile-names.test.ts",
-      "test/live/adopt-hand-made.test.ts",
-      "test/live/round-trip.test.ts",
     ],
   },
 ];

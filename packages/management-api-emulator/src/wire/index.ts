@@ -1,1 +1,2 @@
 export * from "./records";
+export { READ_SCOPES, type ManagementScope } from "../scopes";
