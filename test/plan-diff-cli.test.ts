@@ -30,11 +30,16 @@ describe("plan --diff --previous <pulumi stack export>", () => {
     expect(r.stdout).toContain("Plan for stack dev");
     const diff = r.stdout.slice(r.stdout.indexOf("Resource diff against"));
     const lines = diff.split("\n");
-    expect(lines.slice(0, 10)).toEqual([
+    // The last deployment (state/dev.json) predates the acme example's RBAC on orders-api, its browser token lifetime
+    // and its roles: those show as the update and the creates pulumi up would make.
+    expect(lines.slice(0, 13)).toEqual([
       `Resource diff against the last deployment (${state}, stack dev, 19 resources)`,
       "",
       "~  auth0:index/resourceServer:ResourceServer orders-api (update)",
       "      ~ tokenLifetime: 7200 => 3600",
+      "      ~ tokenLifetimeForWeb: 3600 => 1800",
+      "      + enforcePolicies: true",
+      '      + tokenDialect: "access_token_authz"',
       "+- auth0:index/clientGrant:ClientGrant reporting/orders-api (replace: audience forces it)",
       '      ~ audience: "https://orders-v1.acme.example" => "https://orders.acme.example" (forces replacement)',
       "~  auth0:index/client:Client web-portal (update)",
@@ -42,13 +47,26 @@ describe("plan --diff --previous <pulumi stack export>", () => {
       "+  auth0:index/action:Action client-claims (create)",
       '      + name: "client-claims"',
     ]);
-    expect(lines[10]).toMatch(/^ {6}\+ code: <\d+ bytes, sha256 [0-9a-f]{16}>$/);
-    expect(lines.slice(14)).toEqual([
+    expect(lines[13]).toMatch(/^ {6}\+ code: <\d+ bytes, sha256 [0-9a-f]{16}>$/);
+    const orders = (scope: string) => ({ name: scope, resourceServerIdentifier: "https://orders.acme.example" });
+    expect(lines.slice(17)).toEqual([
       "~  auth0:index/triggerActions:TriggerActions credentials-exchange (update)",
       expect.stringMatching(/^ {6}~ actions\[0\]\.id: "[0-9a-f]{24}" => \[known after deploy\]$/),
+      "+  auth0:index/role:Role order-admins (create)",
+      '      + name: "Order admins"',
+      '      + description: "Manage every order"',
+      "+  auth0:index/rolePermissions:RolePermissions order-admins-permissions (create)",
+      "      + roleId: [known after deploy]",
+      `      + permissions: ${JSON.stringify([orders("orders:delete"), orders("orders:read"), orders("orders:write")])}`,
+      "+  auth0:index/role:Role report-readers (create)",
+      '      + name: "report-readers"',
+      '      + description: "Managed by Pulumi"',
+      "+  auth0:index/rolePermissions:RolePermissions report-readers-permissions (create)",
+      "      + roleId: [known after deploy]",
+      `      + permissions: ${JSON.stringify([{ name: "reports:read", resourceServerIdentifier: "https://reports.acme.example" }, orders("orders:read")])}`,
       "-  auth0:index/client:Client legacy-batch (delete)",
       "",
-      "1 to add, 3 to change, 1 to replace, 1 to delete (14 unchanged)",
+      "5 to add, 3 to change, 1 to replace, 1 to delete (14 unchanged)",
       "",
     ]);
   });
@@ -58,7 +76,7 @@ describe("plan --diff --previous <pulumi stack export>", () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.ok).toBe(true);
-    expect(json.diff.counts).toEqual({ create: 1, import: 0, update: 3, replace: 1, delete: 1, same: 14 });
+    expect(json.diff.counts).toEqual({ create: 5, import: 0, update: 3, replace: 1, delete: 1, same: 14 });
     expect(json.diff.resources.find((x: { op: string }) => x.op === "replace")).toMatchObject({
       name: "reporting/orders-api",
       replacedBy: ["audience"],

@@ -215,6 +215,35 @@ describe("inputs the plan may leave out", () => {
   });
 });
 
+describe("set-typed inputs (the provider's schema.TypeSet)", () => {
+  const perms = (permissions: { name: string; resourceServerIdentifier: string }[]) =>
+    child(RESOURCE_TYPES.RolePermissions, "admins-permissions", { type: COMPONENT_TYPES.Role, name: "admins" }, false, {
+      roleId: "rol_1",
+      permissions,
+    });
+  const read = { name: "orders:read", resourceServerIdentifier: "https://orders" };
+  const report = { name: "reports:read", resourceServerIdentifier: "https://reports" };
+
+  it("a role's permissions in another order are no change; another element is a change", () => {
+    const r = perms([report, read]);
+    expect(diffResources([r], checkpoint([base(r, { roleId: "rol_1", permissions: [read, report] })])).counts.same).toBe(1);
+    const other = perms([report, { name: "orders:delete", resourceServerIdentifier: "https://orders" }]);
+    const changes = diffResources([other], checkpoint([base(other, { roleId: "rol_1", permissions: [read, report] })])).resources[0]!
+      .changes;
+    expect(changes.map((c) => [c.path, c.kind, c.before, c.after])).toEqual([
+      ["permissions[0].name", "update", "orders:read", "orders:delete"],
+    ]);
+  });
+
+  it("a list that is not a set keeps its order: reordered callbacks are a change", () => {
+    const r = api({ callbacks: ["https://b", "https://a"] });
+    expect(
+      diffResources([r], checkpoint([base(r, { identifier: "https://orders", name: "Orders", callbacks: ["https://a", "https://b"] })]))
+        .counts.update,
+    ).toBe(1);
+  });
+});
+
 describe("matching by identity (the live tenant)", () => {
   it("by adopt id, else by ForceNew inputs, else by a unique name; an unmatched object is a delete only when the stack owns its id", () => {
     const desired = [api({}, { importId: "rs_1" }), child(RESOURCE_TYPES.Client, "billing", parent, false, { name: "Billing" })];

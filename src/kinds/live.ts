@@ -21,8 +21,8 @@ export interface LiveTenant {
   actions: LiveAction[];
   /** Bindings of every trigger an action supports (and of post-login and credentials-exchange), in execution order. */
   bindings: Record<string, LiveBinding[]>;
-  /** Roles with their permissions; absent when the read did not include them (drift and import then leave roles alone). */
-  roles?: LiveRole[];
+  /** Roles with their permissions. */
+  roles: LiveRole[];
 }
 
 /** How a managed resource of the plan was found in the tenant. */

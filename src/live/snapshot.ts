@@ -17,21 +17,23 @@ export { liveBinding, type LiveBinding } from "../kinds/trigger/live";
 export { liveRole, type LiveRole } from "../kinds/role/live";
 
 /**
- * Reads the whole tenant: the paged lists (clients, grants, APIs, actions), one credentials call per client
- * (bounded concurrency), and one bindings call per trigger that an action supports. No call per grant or scope.
+ * Reads the whole tenant: the paged lists (clients, grants, APIs, actions, roles), one credentials call per client
+ * and one permissions call per role (bounded concurrency), and one bindings call per trigger that an action
+ * supports. No call per grant or scope.
  */
-export async function readTenant(reader: TenantReader, options: { roles?: boolean } = {}): Promise<LiveTenant> {
-  const [clients, grants, apis, actions] = await Promise.all([
+export async function readTenant(reader: TenantReader): Promise<LiveTenant> {
+  const [clients, grants, apis, actions, roles] = await Promise.all([
     reader.clients(),
     reader.grants(),
     reader.resourceServers(),
     reader.actions(),
+    reader.roles(),
   ]);
   const triggers = [...new Set([...TRIGGER_IDS, ...actions.flatMap((a) => (a.supported_triggers ?? []).map((t) => t.id))])].sort();
-  const [credentials, bindings, roles] = await Promise.all([
+  const [credentials, bindings, permissions] = await Promise.all([
     reader.credentialsOf(clients.map((c) => c.client_id)),
     reader.bindingsOf(triggers),
-    options.roles ? readRoles(reader) : undefined,
+    reader.rolePermissionsOf(roles.map((r) => r.id)),
   ]);
   reader.done();
   return {
@@ -42,13 +44,6 @@ export async function readTenant(reader: TenantReader, options: { roles?: boolea
     grants: grants.map(liveGrant),
     actions: actions.map(liveAction),
     bindings: Object.fromEntries(triggers.map((t) => [t, (bindings.get(t) ?? []).map((b) => liveBinding(t, b))])),
-    ...(roles ? { roles } : {}),
+    roles: roles.map((r) => liveRole(r, permissions.get(r.id) ?? [])),
   };
-}
-
-/** Every role with its permissions: the list, then one permissions list per role (bounded concurrency). */
-async function readRoles(reader: TenantReader) {
-  const roles = await reader.roles();
-  const permissions = await reader.rolePermissionsOf(roles.map((r) => r.id));
-  return roles.map((r) => liveRole(r, permissions.get(r.id) ?? []));
 }

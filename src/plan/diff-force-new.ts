@@ -44,6 +44,15 @@ export const KEPT_WHEN_LEFT_OUT: Partial<Record<ResourceType, readonly string[]>
 };
 
 /**
+ * Top-level inputs that are sets in the provider's schema (schema.TypeSet): Terraform compares them by element, so
+ * their order is no change. Listed: those whose order the two sides of a diff may not share.
+ */
+export const SET_INPUTS: Partial<Record<ResourceType, readonly string[]>> = {
+  // internal/auth0/role/resource_permissions.go: permissions is a TypeSet (Required).
+  "auth0:index/rolePermissions:RolePermissions": ["permissions"],
+};
+
+/**
  * Inputs the provider keeps from its own state and never reads from Auth0: the live tenant cannot show them, so
  * against the tenant their absence is no change.
  */

@@ -1,5 +1,5 @@
 import { addressOf, resolveRefs, type DesiredResource, type Ref } from "../model/desired";
-import { forceNewPaths, KEPT_WHEN_LEFT_OUT, listedPath, NOT_IN_TENANT } from "./diff-force-new";
+import { forceNewPaths, KEPT_WHEN_LEFT_OUT, listedPath, NOT_IN_TENANT, SET_INPUTS } from "./diff-force-new";
 
 /**
  * The resource-level diff of `plan --diff`: the plan's desired resources against a baseline (the last deployment's
@@ -137,6 +137,24 @@ export function diffValues(before: unknown, after: unknown, at = "", out: Proper
   return out;
 }
 
+/** The inputs with each set-typed one (SET_INPUTS) in one canonical order, so that only its elements are compared. */
+function inSetOrder(type: string, inputs: Plain): Plain {
+  const sets = Object.hasOwn(SET_INPUTS, type) ? SET_INPUTS[type as keyof typeof SET_INPUTS]! : [];
+  if (sets.length === 0) return inputs;
+  const out = { ...inputs };
+  const defaulted = (inputs as { [DEFAULTED]?: Set<string> })[DEFAULTED];
+  if (defaulted) Object.defineProperty(out, DEFAULTED, { value: defaulted, enumerable: false });
+  for (const key of sets) {
+    const v = out[key];
+    if (Array.isArray(v))
+      out[key] = v
+        .map((x) => [JSON.stringify(x), x] as const)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, x]) => x);
+  }
+  return out;
+}
+
 /** A change at `path` forces replacement when it is a ForceNew path, inside one, or holds one. */
 const forcing = (path: string, forceNew: readonly string[]) =>
   forceNew.filter((f) => path === f || path.startsWith(`${f}.`) || path.startsWith(`${f}[`) || f.startsWith(`${path}.`));
@@ -233,7 +251,7 @@ export function diffResources(desired: readonly DesiredResource[], baseline: Bas
     if (b) {
       // ignoreChanges inputs keep what the baseline holds (the engine sends the old value).
       const ignored = r.ignoreChanges ?? [];
-      const changes = diffValues(b.inputs, inputs).filter(
+      const changes = diffValues(inSetOrder(r.type, b.inputs), inSetOrder(r.type, inputs)).filter(
         (c) =>
           !ignored.some((p) => c.path === p || c.path.startsWith(`${p}.`) || c.path.startsWith(`${p}[`)) &&
           !(c.kind === "delete" && listedPath(KEPT_WHEN_LEFT_OUT, r.type, c.path)) &&

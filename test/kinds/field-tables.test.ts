@@ -43,6 +43,7 @@ const emptyTenant = (over: Partial<LiveTenant>): LiveTenant => ({
   grants: [],
   actions: [],
   bindings: {},
+  roles: [],
   ...over,
 });
 

@@ -130,7 +130,7 @@ const live = (roles: LiveTenant["roles"]): LiveTenant => ({
   grants: [],
   actions: [],
   bindings: {},
-  ...(roles ? { roles } : {}),
+  roles,
 });
 
 describe("roles: drift", () => {
@@ -146,7 +146,24 @@ describe("roles: drift", () => {
       "role.permission-lost role admins lost orders:read on orders-api in the tenant high",
       "role.added role Other (rol_2) is not managed by this stack medium",
     ]);
-    expect(driftFindings(plan, live(undefined))).toEqual([]);
+    // The tenant's identifiers and scopes may hold spaces: each permission is named whole.
+    const spaced = live([
+      {
+        id: "rol_1",
+        name: "admins",
+        description: "Admins",
+        permissions: [
+          { api: "https://x.test/a b", scope: "c d" },
+          { api: "https://orders.test", scope: "orders:read" },
+        ],
+      },
+    ]);
+    expect(driftFindings(plan, spaced).map((f) => [f.kind, f.scope, f.text])).toEqual([
+      ["role.permission-gained", "c d", "role admins holds c d on https://x.test/a b in the tenant (not in the spec)"],
+    ]);
+    expect(driftFindings(plan, live([])).map((f) => `${f.kind} ${f.text}`)).toEqual([
+      "role.removed role admins (admins) is not in the tenant (deleted by hand?)",
+    ]);
   });
 });
 

@@ -36,6 +36,7 @@ export const EMPTY_TENANT: Record<string, Route> = {
   "GET /api/v2/client-grants": () => ({ body: { client_grants: [] } }),
   "GET /api/v2/resource-servers": () => ({ body: { resource_servers: [] } }),
   "GET /api/v2/actions/actions": () => ({ body: { actions: [], total: 0, page: 0, per_page: 100 } }),
+  "GET /api/v2/roles": () => ({ body: { roles: [], start: 0, limit: 100, total: 0 } }),
 };
 
 export async function startHostileApi(options: { tls?: LocalTls; routes?: Record<string, Route> } = {}): Promise<HostileApi> {
@@ -56,7 +57,9 @@ export async function startHostileApi(options: { tls?: LocalTls; routes?: Record
           ? () => ({ body: [] })
           : /^GET \/api\/v2\/actions\/triggers\/[^/]+\/bindings$/.test(key)
             ? () => ({ body: { bindings: [] } })
-            : () => ({ status: 404, body: { statusCode: 404, error: "Not Found", message: `no route ${key}` } }));
+            : /^GET \/api\/v2\/roles\/[^/]+\/permissions$/.test(key)
+              ? () => ({ body: { permissions: [], start: 0, limit: 100, total: 0 } })
+              : () => ({ status: 404, body: { statusCode: 404, error: "Not Found", message: `no route ${key}` } }));
       const answer = await route(request);
       if (answer === "hang") {
         hanging.add(res);

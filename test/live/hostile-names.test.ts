@@ -99,6 +99,39 @@ beforeAll(async () => {
           ],
         },
       }),
+      "GET /api/v2/roles": () => ({
+        body: {
+          roles: [
+            { id: "rol_1", name: evil("Admins"), description: evil("Manage") },
+            { id: "rol_2", name: evil("Readers"), description: null },
+          ],
+          start: 0,
+          limit: 100,
+          total: 2,
+        },
+      }),
+      "GET /api/v2/roles/rol_1/permissions": () => ({
+        body: {
+          permissions: [
+            {
+              permission_name: "orders:read",
+              resource_server_identifier: "https://orders.acme.example",
+              resource_server_name: evil("Orders"),
+            },
+          ],
+          start: 0,
+          limit: 100,
+          total: 1,
+        },
+      }),
+      "GET /api/v2/roles/rol_2/permissions": () => ({
+        body: {
+          permissions: [{ permission_name: evil("orders:read"), resource_server_identifier: evil("https://orders.example") }],
+          start: 0,
+          limit: 100,
+          total: 1,
+        },
+      }),
       "GET /api/v2/actions/triggers/post-login/bindings": () => ({
         body: {
           bindings: [
@@ -146,6 +179,13 @@ describe("import: the stack file holds the tenant's names as data only", () => {
     // The notes that carry the tenant's names are comments, each on its line.
     expect(result.skipped.length + result.updates.length).toBeGreaterThan(3);
     expect(result.stackFile).toContain("#    - application Single page \\u{000A}config:");
+    // Roles: each one's name reaches the stack file as data (a declared role, or a note saying why it is left out).
+    expect(live.roles.map((r) => r.name)).toEqual([evil("Admins"), evil("Readers")]);
+    const roleNotes = [
+      ...Object.values((result.tenant as { roles?: Record<string, { name?: string }> }).roles ?? {}).map((r) => r.name),
+      ...result.skipped.map((x) => x.subject),
+    ];
+    expect(roleNotes.filter((n) => n?.includes("Admins")).length + roleNotes.filter((n) => n?.includes("Readers")).length).toBe(2);
   });
 });
 
@@ -171,6 +211,8 @@ describe("drift: the Markdown report shows the tenant's names as text, never as 
       for (const row of markdown.split("\n").filter((l) => l.startsWith("| ")))
         expect(row.replace(/\\\|/g, "").match(/\|/g)).toHaveLength(3);
       expect(markdown).toContain("Service \\\\u{000A}config:"); // the name is there, as text
+      expect(report.stacks[0]!.changes.filter((c) => c.kind === "role.added")).toHaveLength(2);
+      expect(markdown).toContain("Admins \\\\u{000A}config:");
     } finally {
       project.cleanup();
     }

@@ -115,6 +115,21 @@ describe("every field is checked at the edge: a wrong type names the endpoint, t
       message: "GET /api/v2/client-grants: record 0 (cgr_1): audience: expected a string, got nothing",
     },
     {
+      name: "a role whose name is not a string",
+      routes: { "GET /api/v2/roles": () => ({ body: { roles: [{ id: "rol_1", name: 42 }], start: 0, limit: 100, total: 1 } }) },
+      message: "GET /api/v2/roles: record 0 (rol_1): name: expected a string, got 42",
+    },
+    {
+      name: "a role permission whose scope is not a string",
+      routes: {
+        "GET /api/v2/roles": () => ({ body: { roles: [{ id: "rol_1", name: "Admins" }], start: 0, limit: 100, total: 1 } }),
+        "GET /api/v2/roles/rol_1/permissions": () => ({
+          body: { permissions: [{ permission_name: 7, resource_server_identifier: "https://a.example" }], start: 0, limit: 100, total: 1 },
+        }),
+      },
+      message: "GET /api/v2/roles/{id}/permissions: record 0",
+    },
+    {
       name: "a token answer without an access token",
       routes: { "POST /oauth/token": () => ({ body: { token_type: "Bearer" } }) },
       message: "POST /oauth/token: the token endpoint's answer has no usable access_token and expires_in (access_token:",
@@ -182,6 +197,46 @@ describe("lists that never end are bounded, and the message says how to raise th
     );
   });
 
+  it("roles: full pages forever", async () => {
+    const e = await hostile(
+      {
+        "GET /api/v2/roles": ({ url }) => ({
+          body: {
+            roles: Array.from({ length: 100 }, (_, i) => ({ id: `rol_p${url.searchParams.get("page")}r${i}`, name: `Role ${i}` })),
+            start: 0,
+            limit: 100,
+            total: 1_000_000,
+          },
+        }),
+      },
+      { maxPages: 5 },
+    );
+    expect(e.message).toBe(
+      "the read of the tenant stopped at its limit --max-pages 5: GET /api/v2/roles still had more after 5 pages (500 records). A tenant answering without end is refused; if it really is this large, raise the limit (--max-pages <n>)",
+    );
+  });
+
+  it("a role's permissions: full pages forever", async () => {
+    const e = await hostile(
+      {
+        "GET /api/v2/roles": () => ({ body: { roles: [{ id: "rol_1", name: "Admins" }], start: 0, limit: 100, total: 1 } }),
+        "GET /api/v2/roles/rol_1/permissions": ({ url }) => ({
+          body: {
+            permissions: Array.from({ length: 100 }, (_, i) => ({
+              permission_name: `p${url.searchParams.get("page")}s${i}`,
+              resource_server_identifier: "https://a.example",
+            })),
+            start: 0,
+            limit: 100,
+            total: 1_000_000,
+          },
+        }),
+      },
+      { maxPages: 5 },
+    );
+    expect(e.message).toContain("stopped at its limit --max-pages 5: GET /api/v2/roles/{id}/permissions still had more after 5 pages");
+  });
+
   it("a checkpoint `next` forever", async () => {
     const e = await hostile(
       {
@@ -242,7 +297,7 @@ describe("import and drift as users run them (the executable, its own fetch): ex
     api = await startHostileApi({
       tls,
       routes: Object.fromEntries(
-        ["clients", "client-grants", "resource-servers", "actions/actions"].map((p) => [`GET /api/v2/${p}`, html]),
+        ["clients", "client-grants", "resource-servers", "actions/actions", "roles"].map((p) => [`GET /api/v2/${p}`, html]),
       ),
     });
     try {

@@ -74,6 +74,9 @@ export function importedState(store: LocalStore, type: string, id: string): Reco
           tokenLifetimeForWeb: rs.token_lifetime_for_web,
           allowOfflineAccess: rs.allow_offline_access,
           skipConsentForVerifiableFirstPartyClients: rs.skip_consent_for_verifiable_first_party_clients,
+          // Optional+Computed (resourceserver/flatten.go): read as Auth0 answers, its defaults when it leaves them out.
+          enforcePolicies: rs.enforce_policies ?? false,
+          tokenDialect: rs.token_dialect ?? "access_token",
         }
       );
     }
@@ -106,6 +109,28 @@ export function importedState(store: LocalStore, type: string, id: string): Reco
       return bindings && bindings.length > 0
         ? { trigger: id, actions: bindings.map((b) => ({ displayName: b.display_name, id: b.action_id })) }
         : undefined;
+    }
+    case RESOURCE_TYPES.Role: {
+      // role/flatten.go flattenRole: a role without a description reads "" (GetDescription()).
+      const r = store.roles.get(id);
+      return r && { name: r.name, description: r.description ?? "" };
+    }
+    case RESOURCE_TYPES.RolePermissions: {
+      // Imported by the role's id (ImportStatePassthroughContext); readRolePermissions pages the role's permissions and
+      // flattenRolePermissionsSlice adds each scope's description and its API's name.
+      if (!store.roles.has(id)) return undefined;
+      return {
+        roleId: id,
+        permissions: store.roles.permissionsOf(id).map((p) => {
+          const rs = store.resourceServers.byIdentifier(p.resource_server_identifier);
+          return {
+            name: p.permission_name,
+            resourceServerIdentifier: p.resource_server_identifier,
+            description: rs?.scopes?.find((s) => s.value === p.permission_name)?.description ?? "",
+            resourceServerName: rs?.name ?? "",
+          };
+        }),
+      };
     }
     default:
       return undefined;

@@ -55,7 +55,7 @@ describe("plan --diff --live", () => {
     const diff = diffOf(r.stdout);
     expect(diff).toMatch(/^Resource diff against the live tenant localhost:\d+ \(\d+ resources mapped by the import\)\n/);
     expect(diff).toContain("\nNo changes.\n");
-    expect(diff).toMatch(/\n0 to add, 0 to change, 0 to replace, 0 to delete \(19 unchanged\)\n/);
+    expect(diff).toMatch(/\n0 to add, 0 to change, 0 to replace, 0 to delete \(23 unchanged\)\n/);
   });
 
   it("a change made in the tenant shows as the update pulumi up makes to undo it, and --fail-on change fails", async () => {
@@ -67,7 +67,7 @@ describe("plan --diff --live", () => {
       expect(r.code).toBe(1);
       const diff = diffOf(r.stdout);
       expect(diff).toContain("~  auth0:index/resourceServer:ResourceServer orders-api (update)\n      ~ tokenLifetime: 7200 => 3600\n");
-      expect(diff).toContain("\n0 to add, 1 to change, 0 to replace, 0 to delete (18 unchanged)\n");
+      expect(diff).toContain("\n0 to add, 1 to change, 0 to replace, 0 to delete (22 unchanged)\n");
       expect(r.stderr).toBe("--fail-on change: 1 resource(s): update ResourceServer orders-api\n");
     } finally {
       store.resourceServers.update(orders, { token_lifetime: 3600 });
@@ -84,7 +84,7 @@ describe("plan --diff --live", () => {
     });
     try {
       const listed = diffOf((await plan([])).stdout);
-      expect(listed).toContain("\n0 to add, 0 to change, 0 to replace, 0 to delete (19 unchanged)\n");
+      expect(listed).toContain("\n0 to add, 0 to change, 0 to replace, 0 to delete (23 unchanged)\n");
       expect(listed).toContain(
         "Not managed by this stack (pulumi up leaves them alone): 1 object(s) in the tenant: Client hand-made-portal (hand-made)",
       );

@@ -81,6 +81,8 @@ describe("readError", () => {
     ["the endpoint's scope", "GET /api/v2/client-grants", "Insufficient scope", "read:client_grants"],
     ["the endpoint's scope", "GET /api/v2/resource-servers", "", "read:resource_servers"],
     ["the endpoint's scope", "GET /api/v2/actions/actions", "", "read:actions"],
+    ["the endpoint's scope", "GET /api/v2/roles", "", "read:roles"],
+    ["the endpoint's scope", "GET /api/v2/roles/{id}/permissions", "", "read:roles"],
     ["no scope known", "GET /api/v2/tenants/settings", "", "a read scope"],
   ])("an API 403 names the missing scope (%s)", (_, endpoint, said, wanted) => {
     expect(message(api(403, said ? { message: said } : undefined), TENANT, endpoint)).toBe(

@@ -105,6 +105,7 @@ describe("reading the tenant", () => {
     };
     const store = f.tenant.management.store;
     for (let i = 0; i < 40; i++) store.clients.add({ client_id: `m2m-${i}`, name: `Service ${i}`, app_type: "non_interactive" });
+    const roles = Array.from({ length: 3 }, (_, i) => store.roles.create({ name: `Role ${i}` }).id);
     const lines: string[] = [];
     try {
       const reader = new TenantReader(f.settings, { fetch, concurrency: 9, progress: (l) => lines.push(l) });
@@ -112,6 +113,9 @@ describe("reading the tenant", () => {
       expect(live.clients).toHaveLength(store.clients.size);
       expect(reader.stats.byEndpoint["GET /api/v2/clients/{id}/credentials"]).toBe(store.clients.size);
       expect(peak).toBe(4); // asked for 9: bounded to 4
+      expect(live.roles).toHaveLength(store.roles.size);
+      expect(reader.stats.byEndpoint["GET /api/v2/roles"]).toBe(1);
+      expect(reader.stats.byEndpoint["GET /api/v2/roles/{id}/permissions"]).toBe(store.roles.size);
       expect(Object.keys(reader.stats.byEndpoint).sort()).toEqual([
         "GET /api/v2/actions/actions",
         "GET /api/v2/actions/triggers/{trigger}/bindings",
@@ -119,12 +123,15 @@ describe("reading the tenant", () => {
         "GET /api/v2/clients",
         "GET /api/v2/clients/{id}/credentials",
         "GET /api/v2/resource-servers",
+        "GET /api/v2/roles",
+        "GET /api/v2/roles/{id}/permissions",
         "POST /oauth/token",
       ]);
       expect(lines.some((l) => /^reading localhost:\d+: (clients|credentials|grants)/.test(l))).toBe(true);
       expect(lines.at(-1)).toBe("");
     } finally {
       for (let i = 0; i < 40; i++) store.clients.delete(`m2m-${i}`);
+      for (const id of roles) store.roles.remove(id);
     }
   });
 
@@ -175,7 +182,7 @@ describe("a failed read is one clean message that says what to do", () => {
       "the reader's application narrow-reader lacks the Management API scope read:client_grants (GET /api/v2/client-grants answered 403",
     );
     expect(e.message).toContain(
-      "The reader needs only read:clients read:client_credentials read:client_grants read:resource_servers read:actions",
+      "The reader needs only read:clients read:client_credentials read:client_grants read:resource_servers read:actions read:roles",
     );
   });
 

@@ -48,13 +48,14 @@ function auth0View(plan: Plan) {
     if (type === RESOURCE_TYPES.Client) return `client ${spec.applications[name]!.name}`;
     if (type === RESOURCE_TYPES.ResourceServer) return spec.apis[name]!.identifier;
     if (type === RESOURCE_TYPES.Action) return `action ${spec.actions[name]!.name}`;
+    if (type === RESOURCE_TYPES.Role) return `role ${spec.roles![name]!.name}`;
     throw new Error(`no view for ${type}.${r.$ref.output}`);
   };
   const view: Record<string, unknown> = {};
   for (const r of plan.desired.resources) {
     const inputs = resolveRefs(r.inputs, resolve, (s) => (isSecretRef(s) ? "(secret)" : s)) as Record<string, any>;
     const identity =
-      r.type === RESOURCE_TYPES.Client || r.type === RESOURCE_TYPES.Action
+      r.type === RESOURCE_TYPES.Client || r.type === RESOURCE_TYPES.Action || r.type === RESOURCE_TYPES.Role
         ? inputs.name
         : r.type === RESOURCE_TYPES.ClientCredentials
           ? inputs.clientId
@@ -64,7 +65,9 @@ function auth0View(plan: Plan) {
               ? inputs.identifier
               : r.type === RESOURCE_TYPES.ResourceServerScopes
                 ? inputs.resourceServerIdentifier
-                : inputs.trigger;
+                : r.type === RESOURCE_TYPES.RolePermissions
+                  ? inputs.roleId
+                  : inputs.trigger;
     if (r.type === RESOURCE_TYPES.ClientCredentials) {
       // Not readable: the key file's path and format (a certificate's expiry is then explicit): compared by key and expiry.
       inputs.privateKeyJwt.credentials = inputs.privateKeyJwt.credentials.map(
@@ -76,6 +79,9 @@ function auth0View(plan: Plan) {
       );
     }
     if (r.type === RESOURCE_TYPES.Action) inputs.code = sha256(inputs.code);
+    // A set in the provider (role/resource_permissions.go): its order is no difference.
+    if (r.type === RESOURCE_TYPES.RolePermissions)
+      inputs.permissions = [...inputs.permissions].sort((a: any, b: any) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
     view[`${r.type.split(":").pop()} ${identity}`] = inputs;
   }
   return view;

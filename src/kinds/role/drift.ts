@@ -10,7 +10,6 @@ import type { RoleChange } from "./review";
  * each permission (by API identifier and scope); and the roles the tenant has beyond the spec.
  */
 export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
-  if (!live.roles) return [];
   const { spec, model } = plan;
   const out: Finding<RoleChange>[] = [];
   const ours = new Set<string>();
@@ -39,10 +38,12 @@ export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
           subject: role.key,
           text: `role ${role.key}: ${field} is ${JSON.stringify(found[field])} in the tenant (the spec says ${JSON.stringify(want[field])})`,
         });
-    const declared = Object.entries(role.permissions).flatMap(([api, scopes]) => scopes.map((s) => `${audienceOf(api)} ${s}`));
-    const held = found.permissions.map((p) => `${p.api} ${p.scope}`);
-    for (const p of held.filter((p) => !declared.includes(p))) {
-      const [api, scope] = p.split(" ") as [string, string];
+    // Compared as (API, scope) pairs: the tenant's identifiers and scopes may hold any character.
+    const declared = Object.entries(role.permissions).flatMap(([api, scopes]) => scopes.map((scope) => ({ api: audienceOf(api), scope })));
+    const held = found.permissions;
+    const has = (list: { api: string; scope: string }[], p: { api: string; scope: string }) =>
+      list.some((x) => x.api === p.api && x.scope === p.scope);
+    for (const { api, scope } of held.filter((p) => !has(declared, p))) {
       out.push({
         section: "roles",
         kind: "role.permission-gained",
@@ -51,8 +52,7 @@ export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
         text: `role ${role.key} holds ${scope} on ${keyOf.get(api) ?? api} in the tenant (not in the spec)`,
       });
     }
-    for (const p of declared.filter((p) => !held.includes(p))) {
-      const [api, scope] = p.split(" ") as [string, string];
+    for (const { api, scope } of declared.filter((p) => !has(held, p))) {
       out.push({
         section: "roles",
         kind: "role.permission-lost",

@@ -7,7 +7,6 @@ import { keyFor, type KindImport } from "../import-context";
 export const roleImport: KindImport = {
   section: { key: "roles", title: ["Roles and their permissions (API key -> scopes), as in the tenant."] },
   run: (ctx) => {
-    if (!ctx.live.roles) return;
     const used = new Set<string>();
     const roles = (ctx.sections.roles = dict());
     for (const r of ctx.live.roles) {
