@@ -50,6 +50,9 @@ export default {
     "src/live/drift.ts",
     "src/live/import.ts",
     "src/live/snapshot.ts",
+    "src/kinds/*/drift.ts",
+    "src/kinds/*/import.ts",
+    "src/kinds/*/live.ts",
   ],
   reporters: ["html", "clear-text", "progress", "json"],
   // test/mutation/run.ts names one report per group.
