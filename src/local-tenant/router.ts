@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { matchPath, splitPath } from "@auth0-tenant/management-api-emulator";
 import { OAuthError } from "./errors";
 
 /**
@@ -50,8 +51,6 @@ export interface Mountable {
   resolve(method: string, pathname: string): ReturnType<Router["resolve"]>;
 }
 
-const split = (p: string) => p.split("/").filter((s) => s !== "");
-
 export class Router {
   private readonly routes: Route[] = [];
   private readonly mounts: { segments: string[]; router: Mountable }[] = [];
@@ -66,7 +65,7 @@ export class Router {
 
   /** Registers a handler; methods that carry a body must declare its limit. */
   on(method: string, path: string, handler: Handler, options: { maxBodyBytes?: number } = {}): this {
-    const segments = split(path);
+    const segments = splitPath(path);
     let route = this.routes.find((r) => r.segments.join("/") === segments.join("/"));
     if (!route) this.routes.push((route = { segments, handlers: new Map() }));
     if (route.handlers.has(method)) throw new Error(`${method} ${path} is already routed`);
@@ -75,7 +74,7 @@ export class Router {
   }
 
   mount(prefix: string, router: Mountable): this {
-    this.mounts.push({ segments: split(prefix), router });
+    this.mounts.push({ segments: splitPath(prefix), router });
     return this;
   }
 
@@ -84,7 +83,7 @@ export class Router {
     method: string,
     pathname: string,
   ): { handler: Handler; maxBodyBytes?: number; params: Record<string, string> } | { allow: string[] } | undefined {
-    const segments = split(pathname);
+    const segments = splitPath(pathname);
     for (const m of this.mounts) {
       if (m.segments.every((s, i) => segments[i] === s)) {
         const found = m.router.resolve(method, `/${segments.slice(m.segments.length).join("/")}`);
@@ -92,7 +91,7 @@ export class Router {
       }
     }
     for (const route of this.routes) {
-      const params = match(route.segments, segments);
+      const params = matchPath(route.segments, segments);
       if (!params) continue;
       const entry = route.handlers.get(method) ?? (method === "HEAD" ? route.handlers.get("GET") : undefined);
       if (entry) return { ...entry, params };
@@ -138,22 +137,6 @@ export class Router {
       sendJson(res, 500, { error: "server_error", error_description: (e as Error).message });
     }
   }
-}
-
-function match(pattern: string[], segments: string[]): Record<string, string> | undefined {
-  if (pattern.length !== segments.length) return undefined;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
-    const p = pattern[i]!;
-    if (p.startsWith(":")) {
-      try {
-        params[p.slice(1)] = decodeURIComponent(segments[i]!);
-      } catch {
-        return undefined;
-      }
-    } else if (p !== segments[i]) return undefined;
-  }
-  return params;
 }
 
 export class BodyTooLarge extends Error {

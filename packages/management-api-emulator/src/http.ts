@@ -111,9 +111,10 @@ export function requireScope(token: BearerToken, anyOf: readonly string[]) {
   if (!anyOf.some((s) => token.scopes.has(s))) throw insufficientScope(anyOf);
 }
 
-const split = (p: string) => p.split("/").filter((s) => s !== "");
+export const splitPath = (p: string) => p.split("/").filter((s) => s !== "");
 
-function match(pattern: string[], segments: string[]): Record<string, string> | undefined {
+/** The parameters of `segments` under a route `pattern` (`:name` segments, percent-decoded), or undefined. */
+export function matchPath(pattern: string[], segments: string[]): Record<string, string> | undefined {
   if (pattern.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < pattern.length; i++) {
@@ -142,7 +143,7 @@ export class ManagementRouter {
   ) {}
 
   on(method: string, path: string, handler: Handler, maxBodyBytes?: number): void {
-    const segments = split(path);
+    const segments = splitPath(path);
     let route = this.routes.find((r) => r.segments.join("/") === segments.join("/"));
     if (!route) this.routes.push((route = { segments, handlers: new Map() }));
     if (route.handlers.has(method)) throw new Error(`${method} ${path} is already routed`);
@@ -150,9 +151,9 @@ export class ManagementRouter {
   }
 
   resolve(method: string, pathname: string): Resolved {
-    const segments = split(pathname);
+    const segments = splitPath(pathname);
     for (const route of this.routes) {
-      const params = match(route.segments, segments);
+      const params = matchPath(route.segments, segments);
       if (!params) continue;
       const entry = route.handlers.get(method) ?? (method === "HEAD" ? route.handlers.get("GET") : undefined);
       if (entry) return { ...entry, params };

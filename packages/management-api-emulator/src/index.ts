@@ -31,6 +31,8 @@ export type { Fault, FaultOptions, RateLimitOptions } from "./faults";
 export { globalClient } from "./global-client";
 export {
   MANAGEMENT_BASE_PATH,
+  matchPath,
+  splitPath,
   type Authenticate,
   type BearerToken,
   type EndpointDescription,
