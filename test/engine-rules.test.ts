@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { RESOURCE_TYPES } from "../src/model";
-import { IMPORT_MISMATCH, ProviderDouble, type LiveTenant, type Registration } from "./support/provider-double";
+import {
+  emptyTenant as tenant,
+  IMPORT_MISMATCH,
+  ProviderDouble,
+  registration as reg,
+  type LiveTenant,
+  type Registration,
+} from "./support/provider-double";
 import { projectRoot } from "./support/temp-project";
 
 // The rules of the Pulumi engine, the bridge and terraform-provider-auth0 v1.53.0 that the provider double models
@@ -10,18 +17,6 @@ import { projectRoot } from "./support/temp-project";
 
 const pem = readFileSync(path.join(projectRoot, "keys/billing-2026-q3.pem"), "utf8");
 const T = RESOURCE_TYPES;
-const reg = (type: string, name: string, inputs: Record<string, any>, more: Partial<Registration> = {}): Registration => ({
-  type,
-  name,
-  inputs,
-  ...more,
-});
-const tenant = (over: Partial<LiveTenant> = {}): LiveTenant => ({
-  read: () => undefined,
-  grantScopes: () => undefined,
-  apiScopes: () => [],
-  ...over,
-});
 const credentials = (...creds: Record<string, unknown>[]) => ({
   clientId: "cid",
   authenticationMethod: "private_key_jwt",

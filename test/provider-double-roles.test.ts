@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { RESOURCE_TYPES } from "../src/model";
-import { ProviderDouble, ROLE_TYPES, type LiveTenant, type Registration } from "./support/provider-double";
+import {
+  emptyTenant as tenant,
+  ProviderDouble,
+  registration as reg,
+  ROLE_TYPES,
+  type LiveTenant,
+  type Registration,
+} from "./support/provider-double";
 
 // The provider double's rules for the roles kind (auth0.Role, auth0.RolePermissions) and the RBAC settings of an API
 // (enforcePolicies, tokenDialect), written against the double with the inputs the roles contract gives the model.
@@ -9,18 +16,6 @@ import { ProviderDouble, ROLE_TYPES, type LiveTenant, type Registration } from "
 
 const R = ROLE_TYPES;
 const API = "https://orders.example.com";
-const reg = (type: string, name: string, inputs: Record<string, any>, more: Partial<Registration> = {}): Registration => ({
-  type,
-  name,
-  inputs,
-  ...more,
-});
-const tenant = (over: Partial<LiveTenant> = {}): LiveTenant => ({
-  read: () => undefined,
-  grantScopes: () => undefined,
-  apiScopes: () => [],
-  ...over,
-});
 const perm = (name: string, resourceServerIdentifier = API) => ({ name, resourceServerIdentifier });
 const permissions = (...names: string[]) =>
   reg(R.RolePermissions, "order-admins-permissions", { roleId: "rol_1", permissions: names.map((n) => perm(n)) });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { matchPath, splitPath } from "@auth0-tenant/management-api-emulator";
+import { matchPath, splitPath, type Handler } from "@auth0-tenant/management-api-emulator";
 import { OAuthError } from "./errors";
 
 /**
@@ -9,19 +9,8 @@ import { OAuthError } from "./errors";
  * connection). Sub-routers mount under a prefix: `root.mount("/api/v2", managementApi)`.
  */
 
-export interface RequestContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  /** The origin the request reached, e.g. `https://localhost:4010` (no trailing slash). */
-  origin: string;
-  /** `:name` segments of the matched path. */
-  params: Record<string, string>;
-  /** The request body (routes declared with `maxBodyBytes`), as UTF-8 text. */
-  body: string;
-}
-
-export type Handler = (ctx: RequestContext) => unknown;
+/** One request context and handler type for the local tenant's routes and the mounted Management API. */
+export type { Handler, RequestContext } from "@auth0-tenant/management-api-emulator";
 
 interface Route {
   segments: string[];

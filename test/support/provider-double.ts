@@ -705,6 +705,22 @@ export interface Registration {
   ignoreChanges?: string[];
 }
 
+/** A registration of `type` named `name` (tests). */
+export const registration = (type: string, name: string, inputs: Inputs, more: Partial<Registration> = {}): Registration => ({
+  type,
+  name,
+  inputs,
+  ...more,
+});
+
+/** A tenant that holds nothing unless `over` says so (tests). */
+export const emptyTenant = (over: Partial<LiveTenant> = {}): LiveTenant => ({
+  read: () => undefined,
+  grantScopes: () => undefined,
+  apiScopes: () => [],
+  ...over,
+});
+
 /**
  * The engine's import step, by version:
  * - `legacy` (pulumi before v3.174.0, pkg/resource/deploy/step.go ImportStep.Apply at v3.173.0 L1445-1495): the step
