@@ -5,13 +5,12 @@ import { createServer, type AddressInfo } from "node:net";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TenantReadError } from "../../src/errors";
 import { addManagementClient, READ_SCOPES } from "../../src/local-tenant/management";
 import { TenantReader } from "../../src/live/reader";
 import { readerSettings } from "../../src/live/settings";
 import { readTenant } from "../../src/live/snapshot";
 import { projectRoot, validTenant } from "../support/temp-project";
-import { liveFixture, otherKeyPair, READER_ID, readerKeyPair, trustingFetch, type LiveFixture } from "./support";
+import { liveFixture, otherKeyPair, READER_ID, readerKeyPair, trustingFetch, readFailure, type LiveFixture } from "./support";
 
 // The Management API reader on the official SDK against the local tenant: paging, bounded concurrency, the calls it
 // makes, and a clean message for each way a read fails. Then the drift command as users run it (a child process that
@@ -24,15 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-const failure = async (p: Promise<unknown>): Promise<TenantReadError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TenantReadError) return e;
-    throw e;
-  }
-  throw new Error("expected a TenantReadError");
-};
+const failure = readFailure;
 
 describe("reading the tenant", () => {
   it("auth0-tenant drift --local re-executes itself trusting the local CA, reports with the review's renderer, and fails on --fail-on", async () => {

@@ -1,12 +1,11 @@
 import { TenantStore } from "@auth0-tenant/management-api-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TenantReadError } from "../../src/errors";
 import { RESOURCE_TYPES, ref, type DesiredResource, type ResourceType } from "../../src/model";
 import type { Plan } from "../../src/plan";
 import { ROLE_TYPES, seedStore } from "../../src/local-tenant/management/seed";
 import { inspectPublicKey, type PublicKeyInfo } from "../../src/spec/public-key";
 import { validTenant } from "../support/temp-project";
-import { liveFixture, type LiveFixture } from "./support";
+import { liveFixture, readFailure, type LiveFixture } from "./support";
 
 // Roles end to end on the local tenant: the reader's roles() and rolePermissions() through the official SDK,
 // validated at the edge and bounded like the other reads; and the seed adapter building roles from a plan's
@@ -21,15 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => f?.close());
 
-const failure = async (p: Promise<unknown>): Promise<TenantReadError> => {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TenantReadError) return e;
-    throw e;
-  }
-  throw new Error("expected a TenantReadError");
-};
+const failure = readFailure;
 
 describe("the reader's roles", () => {
   it("pages through every role and a role's permissions, one call per page", async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { dump } from "js-yaml";
+import { TenantReadError } from "../../src/errors";
 import { startLocalTenant, type LocalTenant } from "../../src/local-tenant";
 import { READ_SCOPES, type ManagementClientOption } from "../../src/local-tenant/management";
 import { TenantReader, type ReaderOptions } from "../../src/live/reader";
@@ -111,3 +112,14 @@ export async function exampleStackConfig(stack: string): Promise<Record<string, 
   const { tenant } = await layeredTenant(config.values["auth0-tenant:tenant"], `Pulumi.${stack}.yaml`, directoryReader(acmeRoot));
   return { ...config.values, "auth0-tenant:tenant": tenant };
 }
+
+/** The TenantReadError `p` rejects with (any other outcome fails the test). */
+export const readFailure = async (p: Promise<unknown>): Promise<TenantReadError> => {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof TenantReadError) return e;
+    throw e;
+  }
+  throw new Error("expected a TenantReadError");
+};
