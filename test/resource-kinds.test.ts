@@ -2,12 +2,13 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KINDS, KIND_NAMES } from "../src/kinds";
-import { desiredState, RESOURCE_TYPES, tenantModel, type ResourceType } from "../src/model";
+import { RESOURCE_TYPES, type ResourceType } from "../src/model";
+import { desiredState, tenantModel } from "../src/tenant/model";
 import { planStack, PLAN_SECTIONS, renderPlanText, summarize, type Plan } from "../src/plan";
 import { CHANGE_KINDS } from "../src/review/changes";
 import { DETECTORS } from "../src/review/detectors";
 import { RISK_RULES } from "../src/review/risk";
-import { validateTenant } from "../src/spec";
+import { validateTenant } from "../src/tenant/load";
 
 const projectRoot = path.resolve(__dirname, "..");
 const root = path.join(projectRoot, "test/fixtures/acme"); // the acme example, not the user's own stacks

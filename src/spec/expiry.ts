@@ -1,5 +1,6 @@
 import { formatPath, type SpecIssue } from "./issues";
-import type { ApplicationSpec, CredentialSpec } from "./types";
+import type { ApplicationSpec } from "../kinds/specs";
+import type { CredentialSpec } from "./credentials";
 
 export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
 export const DAY_MS = 86_400_000;

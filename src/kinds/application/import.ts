@@ -1,10 +1,10 @@
 import { CREDENTIAL_ALGORITHMS } from "../../algorithms";
 import { dict } from "../../dict";
-import { DEFAULT_DESCRIPTION } from "../../model/application";
+import { DEFAULT_DESCRIPTION } from "../../model/desired";
 import { RESOURCE_TYPES } from "../../model/desired";
 import { adoptKeyOf } from "../../spec/adopt";
-import { webUrlProblem } from "../../spec/schema";
-import type { ApplicationSpec } from "../../spec/types";
+import { webUrlProblem } from "./spec";
+import type { ApplicationSpec } from "../specs";
 import { keyFor, type ImportContext, type KeyFile, type KindImport } from "../import-context";
 import type { LiveTenant } from "../live";
 import { CREDENTIALS_FIELDS } from "./fields";

@@ -1,5 +1,5 @@
 import { SignJWT } from "jose";
-import type { ApiSpec } from "../../spec/types";
+import type { ApiSpec } from "../../kinds/specs";
 import type { SigningKeys } from "../signing-keys";
 import type { TestUser } from "./users";
 
