@@ -10,7 +10,7 @@ import type { LiveTenant } from "../live";
 import { CREDENTIALS_FIELDS } from "./fields";
 import type { LiveClient, LiveCredential } from "./live";
 
-/** The spec's application type for each Auth0 app_type it declares (src/model/application.ts byType is the inverse). */
+/** The spec's application type for each Auth0 app_type it declares (./model.ts byType is the inverse). */
 export const SPEC_TYPE_OF = { non_interactive: "m2m", regular_web: "regular_web" } as const satisfies Record<
   string,
   ApplicationSpec["type"]

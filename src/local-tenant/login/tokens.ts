@@ -82,7 +82,7 @@ export async function issueTokens(grant: LoginGrant, issuer: string, signingKeys
     .sign(accessKey.privateKey);
   let idToken: Promise<string> | undefined;
   if (openid) {
-    // The application's jwt_configuration.alg is RS256 (src/model/application.ts).
+    // The application's jwt_configuration.alg is RS256 (src/kinds/application/model.ts).
     const idKey = signingKeys.forAlg("RS256");
     idToken = new SignJWT({
       ...grant.idTokenClaims,
