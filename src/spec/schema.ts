@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { toDict } from "../dict";
 import { excerpt } from "../excerpt";
-import { strictObject } from "./strict";
 
 /**
  * The field rules several kinds share (keys, scope names, lifetimes, display names). Each kind's entry schema is in
@@ -21,7 +19,7 @@ export const scopeName = z.string().regex(SCOPE_PATTERN, {
 export const API_SIGNING_ALGS = ["RS256", "PS256"] as const;
 export { CREDENTIAL_ALGORITHMS as CREDENTIAL_ALGS } from "../algorithms";
 export { DEFAULT_TOKEN_LIFETIME, DEFAULT_TOKEN_LIFETIME_FOR_WEB, TOKEN_LIFETIME } from "./token-lifetimes";
-import { DEFAULT_TOKEN_LIFETIME, TOKEN_LIFETIME } from "./token-lifetimes";
+import { TOKEN_LIFETIME } from "./token-lifetimes";
 
 export const seconds = (what: string) =>
   z

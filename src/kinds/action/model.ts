@@ -12,7 +12,6 @@ import {
   secretRef,
   type ComponentAddress,
   type DesiredResource,
-  type Ref,
   type SecretRef,
 } from "../../model/desired";
 
