@@ -1,6 +1,6 @@
 import type * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
-import type { ActionModel } from "../src/model";
+import type { ActionModel } from "../src/kinds/models";
 import type { Declarer } from "./declare";
 
 export interface ClaimsActionArgs {

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Trigger } from "../src/spec/triggers";
 import { assertNever } from "../src/errors";
-import { componentsInOrder, TENANT_COMPONENT, type OutputsModel, type TenantModel } from "../src/model";
+import { componentsInOrder, TENANT_COMPONENT } from "../src/tenant/model";
+import { type OutputsModel, type TenantModel } from "../src/kinds/models";
 import { Api } from "./api";
 import { PrivateKeyJwtApplication, RegularWebApplication, type ApplicationArgs } from "./application";
 import { ClaimsAction } from "./claims-action";

@@ -1,6 +1,6 @@
 import type * as auth0 from "@pulumi/auth0";
 import * as pulumi from "@pulumi/pulumi";
-import type { TriggerModel } from "../src/model";
+import type { TriggerModel } from "../src/kinds/models";
 import type { Declarer } from "./declare";
 
 export interface TriggerBindingsArgs {

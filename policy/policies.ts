@@ -11,7 +11,7 @@ import { claimNameProblem } from "../src/spec/claim-rules";
 import type { TokenKind } from "../src/spec/triggers";
 import { isProductionStack } from "../src/spec/stacks";
 import { RESOURCE_TYPES } from "../src/model/desired";
-import { MAX_CREDENTIALS } from "../src/spec/schema";
+import { MAX_CREDENTIALS } from "../src/spec/credentials";
 
 /**
  * The project's rules as CrossGuard policies, so they also hold on real previews of any stack (including resources

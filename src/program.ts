@@ -6,10 +6,12 @@ import { directoryReader } from "./config/files";
 import { attribute, layeredTenant } from "./config/layers";
 import { stackFileName, TENANT_CONFIG_KEY } from "./config/stack-file";
 import { StackConfigError, TenantReadError } from "./errors";
-import { buildModel } from "./model";
+import { buildModel } from "./tenant/build";
 import { previousFromOutputs, type PreviousCredentials } from "./rotation/fingerprints";
 import { checkRotation } from "./rotation/rules";
-import { formatIssue, SpecError, validateTenant, type TenantSpec } from "./spec";
+import { formatIssue, SpecError } from "./spec";
+import { validateTenant } from "./tenant/load";
+import { type TenantSpec } from "./kinds/specs";
 import { clientIdsFromOutputs, knownClientIds, liveCredentials, providerSettings, type GuardSource } from "./live/guard";
 import type { ReaderOptions } from "./live/reader";
 

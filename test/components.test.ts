@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Tenant } from "../components/tenant";
 import { directoryReader } from "../src/config/files";
-import { RESOURCE_TYPES, tenantModel } from "../src/model";
-import { loadTenant, type TenantSpec } from "../src/spec";
+import { RESOURCE_TYPES } from "../src/model";
+import { tenantModel } from "../src/tenant/model";
+import { loadTenant } from "../src/tenant/load";
+import { type TenantSpec } from "../src/kinds/specs";
 import { customResources, settle, underMocks } from "./support/mock-runtime";
 import { tempProject, validTenant } from "./support/temp-project";
 

@@ -19,12 +19,22 @@ const VOCABULARY = [
 const isVocabulary = (rel: string) => VOCABULARY.some((v) => v.test(rel));
 
 /**
+ * The layer modules of the kinds: each kind's spec and model (src/kinds/<kind>/spec.ts, model.ts), the interfaces they
+ * satisfy and the light registries that list them (TenantSpec and TenantModel are derived there). They sit on the
+ * generic spec and model layers and below the rest of each kind (review, drift, import, live): each is a unit of its
+ * own, so the rotation rules and the build step can read a kind's spec without reaching its review.
+ */
+const KIND_SPEC = /^src\/kinds\/([a-z-]+\/spec|kind-spec|specs)\.ts$/;
+const KIND_MODEL = /^src\/kinds\/([a-z-]+\/model|kind-model|models)\.ts$/;
+const isKindLayer = (rel: string) => KIND_SPEC.test(rel) || KIND_MODEL.test(rel);
+
+/**
  * The units whose imports must flow one way: each folder under src/, each file directly in src/, cli/ and components/,
  * and each vocabulary module.
  */
 function unitOf(file: string): string | undefined {
   const relPath = path.relative(root, file).split(path.sep).join("/");
-  if (isVocabulary(relPath)) return relPath.replace(/\.ts$/, "");
+  if (isVocabulary(relPath) || isKindLayer(relPath)) return relPath.replace(/\.ts$/, "");
   const rel = path.relative(root, file).split(path.sep);
   if (rel[0] === "cli" || rel[0] === "components") return rel[0];
   if (rel[0] === "src" && rel.length >= 2) return rel.length === 2 ? `src/${rel[1]!.replace(/\.[cm]?[jt]s$/, "")}` : `src/${rel[1]}`;
@@ -143,18 +153,49 @@ describe("the kind registry sits between the layers", () => {
     expect(wrong).toEqual([]);
   });
 
-  it("the layers the kinds are built on (spec, model) read only the kinds' field tables; the kinds import no layer built on them", () => {
-    const below = ["src/spec", "src/model"];
-    const above = ["src/plan", "src/review", "src/live", "src/local-tenant", "cli", "components"];
+  it("the generic layers (src/spec, src/model) read no kind but its field table", () => {
+    const wrong = files.flatMap(([file, rel]) => {
+      const from = unitOf(file)!;
+      if (from !== "src/spec" && from !== "src/model") return [];
+      return importsOf(file)
+        .filter((to) => to === "src/kinds" || to === "src/tenant" || isKindLayer(`${to}.ts`))
+        .map((to) => `${rel} imports ${to}`);
+    });
+    expect(wrong).toEqual([]);
+    expect(unitGraph().get("src/spec")?.has("src/kinds/api/fields")).toBe(true);
+  });
+
+  it("a kind's spec and model modules import nothing built on them: not the rest of the kinds, the loops, or the commands", () => {
+    const above = ["src/kinds", "src/tenant", "src/plan", "src/review", "src/live", "src/local-tenant", "cli", "components"];
+    const wrong = files.flatMap(([file, rel]) =>
+      isKindLayer(rel)
+        ? importsOf(file)
+            .filter((to) => above.includes(to) || (KIND_SPEC.test(rel) && KIND_MODEL.test(`${to}.ts`)))
+            .map((to) => `${rel} imports ${to}`)
+        : [],
+    );
+    expect(wrong).toEqual([]);
+    expect(unitGraph().get("src/kinds/specs")?.has("src/kinds/role/spec")).toBe(true);
+    expect(unitGraph().get("src/kinds/role/model")?.has("src/model/desired")).toBe(true);
+  });
+
+  it("the loader and the model builder (src/tenant) loop over the light registries, not the review, drift and import modules", () => {
+    const graph = unitGraph();
+    expect(graph.get("src/tenant")?.has("src/kinds")).toBe(false);
+    expect(graph.get("src/tenant")?.has("src/kinds/specs")).toBe(true);
+    expect(graph.get("src/tenant")?.has("src/kinds/models")).toBe(true);
+  });
+
+  it("the rest of the kinds (review, drift, import, live) imports no layer built on them", () => {
+    const above = ["src/tenant", "src/plan", "src/review", "src/live", "src/local-tenant", "cli", "components"];
     const wrong = files.flatMap(([file, rel]) => {
       const from = unitOf(file)!;
       return importsOf(file)
-        .filter((to) => (below.includes(from) && to === "src/kinds") || (from === "src/kinds" && above.includes(to)))
+        .filter((to) => from === "src/kinds" && above.includes(to))
         .map((to) => `${rel} imports ${to}`);
     });
     expect(wrong).toEqual([]);
     expect(unitGraph().get("src/review")?.has("src/kinds")).toBe(true);
-    expect(unitGraph().get("src/model")?.has("src/kinds/api/fields")).toBe(true);
   });
 });
 
@@ -170,7 +211,7 @@ describe("imports flow one way between the source folders", () => {
     expect(cyclePath(planted, ["src/actions", "src/model", "src/spec"])).toEqual(["src/actions", "src/model", "src/spec", "src/actions"]);
     const real = unitGraph();
     expect(real.get("cli")?.has("src/plan")).toBe(true);
-    expect(real.get("src/model")?.has("src/spec")).toBe(true);
+    expect(real.get("src/kinds/application/model")?.has("src/spec")).toBe(true);
   });
 
   it("no cycle between src/<folder>, the files in src/, cli/ and components/", () => {

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseStackConfig } from "../src/config/stack-file";
 import { directoryReader } from "../src/config/files";
-import { validateTenant } from "../src/spec";
+import { validateTenant } from "../src/tenant/load";
 
 const root = path.resolve(__dirname, "..");
 const readme = readFileSync(path.join(root, "README.md"), "utf8");

@@ -2,12 +2,15 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { KINDS, KIND_NAMES } from "../src/kinds";
-import { desiredState, RESOURCE_TYPES, tenantModel, type ResourceType } from "../src/model";
+import { KIND_MODELS } from "../src/kinds/models";
+import { KIND_SPECS } from "../src/kinds/specs";
+import { RESOURCE_TYPES, type ResourceType } from "../src/model";
+import { desiredState, tenantModel } from "../src/tenant/model";
 import { planStack, PLAN_SECTIONS, renderPlanText, summarize, type Plan } from "../src/plan";
 import { CHANGE_KINDS } from "../src/review/changes";
 import { DETECTORS } from "../src/review/detectors";
 import { RISK_RULES } from "../src/review/risk";
-import { validateTenant } from "../src/spec";
+import { validateTenant } from "../src/tenant/load";
 
 const projectRoot = path.resolve(__dirname, "..");
 const root = path.join(projectRoot, "test/fixtures/acme"); // the acme example, not the user's own stacks
@@ -49,11 +52,37 @@ describe("the recipe in docs/contributing.md and the kind registry check each ot
     expect(recipe.files).toContain("src/kinds/index.ts");
   });
 
-  it("each kind has a folder under src/kinds holding its index and review module", () => {
+  it("each kind has a folder under src/kinds holding its index, spec, model and review modules", () => {
+    for (const k of KIND_NAMES)
+      for (const file of ["index", "spec", "model", "review"])
+        expect(existsSync(path.join(projectRoot, `src/kinds/${k}/${file}.ts`)), `${k}/${file}`).toBe(true);
+  });
+
+  it("the light registries hold the same spec and model objects as KINDS, in the same order", () => {
+    expect(Object.keys(KIND_SPECS)).toEqual(KIND_NAMES);
+    expect(Object.keys(KIND_MODELS)).toEqual(KIND_NAMES);
     for (const k of KIND_NAMES) {
-      expect(existsSync(path.join(projectRoot, `src/kinds/${k}/index.ts`)), k).toBe(true);
-      expect(existsSync(path.join(projectRoot, `src/kinds/${k}/review.ts`)), k).toBe(true);
+      expect(KINDS[k].spec, k).toBe(KIND_SPECS[k]);
+      expect(KINDS[k].model, k).toBe(KIND_MODELS[k]);
     }
+  });
+});
+
+describe("the loader and the model builder loop over the registry", () => {
+  it("every kind's stack file fields are read, its section is in the spec, and its components are in the model", async () => {
+    const planned = await planStack(root, "dev");
+    if (!planned.ok) throw new Error(JSON.stringify(planned.errors));
+    const { spec, model } = planned.plan;
+    for (const k of KIND_NAMES) {
+      const kind = KIND_SPECS[k];
+      if ("section" in kind) expect(Object.keys(spec), k).toContain(kind.section);
+      // an unknown field is reported with the allowed ones: every kind's envelope field is among them
+      const r = await validateTenant({ apis: {}, nonsense: 1 }, { stack: "dev", now: new Date(), readFile: async () => undefined });
+      for (const field of Object.keys(kind.envelope)) expect(r.errors.map((e) => e.message).join("\n"), k).toContain(field);
+    }
+    const components = KIND_NAMES.flatMap((k) => (KIND_MODELS[k].components as (m: typeof model) => unknown[])(model));
+    expect(components.length).toBeGreaterThan(0);
+    expect(desiredState(model).components.length).toBe(components.length + 1);
   });
 });
 

@@ -3,7 +3,7 @@ import type { clientCredentialsToken } from "../../src/local-tenant/client";
 import { existing, privateKeyFile, stackName } from "./arguments";
 import { EXIT, progress, UsageError, type Io } from "../io";
 import { dirOption, intOption, json, pick, planOrReport } from "./shared";
-import { grantsOf } from "../../src/spec/grants";
+import { grantsOf } from "../../src/kinds/application/spec";
 
 export function localCommands(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
   const tenant = program

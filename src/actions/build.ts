@@ -1,6 +1,6 @@
 import { ActionLoadError, BundleError, ProjectFileError } from "../errors";
 import { formatPath, type SpecIssue } from "../spec/issues";
-import type { ActionSpec, TenantSpec } from "../spec/types";
+import type { ActionSpec, TenantSpec } from "../kinds/specs";
 import type { Bundle, FileReader } from "./bundle";
 import { commandBudget } from "../command-budget";
 import { HOST_LIMITS, inspectBundle, sha256 } from "./sandbox";

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { parseStackConfig, projectName, stackFileName } from "../config/stack-file";
 import { gitRevision } from "../review/git";
 import { previousFromOutputs, previousFromSpec, type PreviousCredentials } from "../rotation/fingerprints";
-import { validateTenant } from "../spec";
+import { validateTenant } from "../tenant/load";
 
 const run = promisify(execFile);
 

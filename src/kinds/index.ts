@@ -4,6 +4,8 @@ import { api } from "./api";
 import { application } from "./application";
 import { grant } from "./grant";
 import type { AnyKind } from "./kind";
+import { KIND_MODELS } from "./models";
+import { KIND_SPECS } from "./specs";
 import { role } from "./role";
 import { trigger } from "./trigger";
 import type { Rule } from "./vocabulary";
@@ -15,6 +17,15 @@ import type { Rule } from "./vocabulary";
 export const KINDS = { api, application, grant, action, trigger, role } satisfies Record<string, AnyKind>;
 export type KindName = keyof typeof KINDS;
 export const KIND_NAMES = Object.keys(KINDS) as KindName[];
+
+/**
+ * The spec and model pieces are also listed in the light registries that `plan` loads (./specs.ts, ./models.ts),
+ * without the review, drift and import modules: the same kinds, in the same order (test/resource-kinds.test.ts checks
+ * the objects and the order), or this does not compile.
+ */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameKinds: Same<KindName, keyof typeof KIND_SPECS> & Same<KindName, keyof typeof KIND_MODELS> = true;
+void sameKinds;
 
 type TypesOf<K extends KindName> = keyof (typeof KINDS)[K]["types"] & ResourceType;
 /** Every resource type belongs to exactly one kind: a type the model declares and no kind claims does not compile. */

@@ -1,6 +1,7 @@
-import type { z } from "zod";
 import type { ResourceType } from "../model/desired";
 import type { KindImport } from "./import-context";
+import type { KindModel } from "./kind-model";
+import type { KindSpec } from "./kind-spec";
 import type { DriftComparison } from "./live";
 import type { Detector, Rule } from "./vocabulary";
 
@@ -10,10 +11,10 @@ import type { Detector, Rule } from "./vocabulary";
  * lists the files of a kind; test/resource-kinds.test.ts holds the recipe and this registry to each other.
  */
 export interface Kind<T extends ResourceType = ResourceType, C extends string = string> {
-  /** The spec: the schema of one entry (zod, with Auth0's limits); the cross-checks live beside it in src/spec/load.ts. */
-  spec: { schema: z.ZodType; at: string };
-  /** The model: spec → the resources it declares, in the provider's form. */
-  model: (...args: never[]) => unknown;
+  /** The spec: the schema of one entry (zod, with Auth0's limits), its parsing and its cross-checks (./<kind>/spec.ts). */
+  spec: KindSpec;
+  /** The model: spec → its components and the resources they declare, in the provider's form (./<kind>/model.ts). */
+  model: KindModel;
   /** The resource types it declares, each with the change kinds a review or drift reports about it. */
   types: { [type in T]: readonly C[] };
   /** The field table: every setting of the kind, each compared by review and drift and written by import. */

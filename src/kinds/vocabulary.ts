@@ -1,5 +1,6 @@
-import type { DesiredState, TenantModel } from "../model";
-import type { TenantSpec } from "../spec";
+import type { DesiredState } from "../model";
+import type { TenantModel } from "./models";
+import type { TenantSpec } from "./specs";
 import { isProductionStack } from "../spec/stacks";
 
 /**

@@ -1,6 +1,6 @@
 import { createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
-import type { CredentialSpec } from "../spec";
+import type { CredentialSpec } from "../spec/credentials";
 import { localKid, type LocalClient } from "./clients";
 import { invalidClient, OAuthError } from "./errors";
 import type { JtiCache } from "./replay";

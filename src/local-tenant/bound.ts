@@ -1,6 +1,6 @@
 import { localClientId } from "./clients";
-import type { TenantModel } from "../model";
-import type { ApplicationSpec, TenantSpec } from "../spec/types";
+import type { TenantModel } from "../kinds/models";
+import type { ApplicationSpec, TenantSpec } from "../kinds/specs";
 import { credentialsExchangeEvent, postLoginEvent, type UserInfo } from "../actions/events";
 import { runTrigger, type ActionRunResult } from "../actions/runtime";
 import { ACTION_LIMITS, type Trigger } from "../spec/triggers";

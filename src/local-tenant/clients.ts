@@ -1,5 +1,6 @@
 import { hash } from "node:crypto";
-import type { ApplicationSpec, CredentialSpec, TenantSpec } from "../spec";
+import type { ApplicationSpec, TenantSpec } from "../kinds/specs";
+import type { CredentialSpec } from "../spec/credentials";
 
 /**
  * Auth0 generates client ids at deploy time, so the local tenant derives a stable one per stack and application:

@@ -1,7 +1,7 @@
 import { SignJWT } from "jose";
 import { runCredentialsExchange, type PlannedTenant } from "./bound";
-import type { ApiSpec, TenantSpec } from "../spec";
-import { grantsOf } from "../spec/grants";
+import type { ApiSpec, TenantSpec } from "../kinds/specs";
+import { grantsOf } from "../kinds/application/spec";
 import { ASSERTION_TYPE, verifyClientAssertion } from "./assertion";
 import { localClients, type LocalClient } from "./clients";
 import { accessDenied, invalidRequest, OAuthError } from "./errors";

@@ -5,10 +5,15 @@ import { attribute, layeredTenant, type LayeredTenant } from "../config/layers";
 import { parseStackConfig, projectName, stackFileName, stackNamesIn, TENANT_CONFIG_KEY, type StackConfig } from "../config/stack-file";
 import { withCommandBudget } from "../command-budget";
 import { StackConfigError } from "../errors";
-import { buildModel, desiredState, type DesiredState, type TenantModel } from "../model";
+import { type DesiredState } from "../model";
+import { buildModel } from "../tenant/build";
+import { desiredState } from "../tenant/model";
+import { type TenantModel } from "../kinds/models";
 import type { PreviousCredentials } from "../rotation/fingerprints";
 import { checkRotation } from "../rotation/rules";
-import { validateTenant, type SpecIssue, type TenantSpec } from "../spec";
+import { type SpecIssue } from "../spec";
+import { validateTenant } from "../tenant/load";
+import { type TenantSpec } from "../kinds/specs";
 
 /** What `pulumi up` would declare for one stack, computed offline from the same spec, build step and model. */
 export interface Plan {

@@ -1,5 +1,6 @@
 import { dict } from "../dict";
-import type { CredentialSpec, TenantSpec } from "../spec/types";
+import type { CredentialSpec } from "../spec/credentials";
+import type { TenantSpec } from "../kinds/specs";
 
 /**
  * Auth0 never returns key material, so a credential is identified by facts we keep ourselves: its RFC 7638

@@ -1,5 +1,5 @@
 import { formatPath, type SpecIssue } from "../spec/issues";
-import type { TenantSpec } from "../spec/types";
+import type { TenantSpec } from "../kinds/specs";
 import { credentialState } from "../spec/expiry";
 import type { PreviousCredentials } from "./fingerprints";
 

@@ -1,16 +1,12 @@
 import { z } from "zod";
 import { dict, toDict } from "../dict";
 import { excerpt } from "../excerpt";
-import { TRIGGER_IDS, type Trigger } from "./triggers";
 import { didYouMean, formatPath, type SpecIssue } from "./issues";
 import { parseAt } from "./parse";
 import { SCOPE_PATTERN } from "./schema";
 import { strictObject } from "./strict";
-import type { ApiSpec, ApplicationSpec, RoleSpec, UnmanagedClientSpec } from "./types";
-import { grantsOf } from "./grants";
 import { API_SETTING_NAMES } from "../kinds/api/fields";
 import { CLIENT_FIELD_NAMES, CREDENTIALS_FIELDS } from "../kinds/application/fields";
-import { grantName, RESOURCE_TYPES, rolePermissionsName } from "../model/desired";
 import { ROLE_FIELDS, ROLE_PERMISSIONS_FIELDS } from "../kinds/role/fields";
 
 /**
@@ -62,34 +58,6 @@ export const adoptKeyOf = (r: { type: string; name: string }): string => `${r.ty
 
 /** Most keys an error message lists; a tenant can declare thousands of resources. */
 const LISTED_KEYS = 12;
-
-/** Every adopt key a spec's resources answer to (the same resources the model declares). */
-export function adoptableKeys(parts: {
-  apis: Record<string, ApiSpec>;
-  applications: Record<string, ApplicationSpec>;
-  actions: Record<string, unknown>;
-  triggers: Record<Trigger, string[]>;
-  roles?: Record<string, RoleSpec>;
-}): string[] {
-  const keys: string[] = [];
-  const add = (type: string, name: string) => keys.push(adoptKeyOf({ type, name }));
-  for (const api of Object.values(parts.apis)) {
-    add(RESOURCE_TYPES.ResourceServer, api.key);
-    if (Object.keys(api.scopes).length > 0) add(RESOURCE_TYPES.ResourceServerScopes, api.key); // as the model declares it
-  }
-  for (const app of Object.values(parts.applications)) {
-    add(RESOURCE_TYPES.Client, app.key);
-    if (app.credentials && app.credentials.length > 0) add(RESOURCE_TYPES.ClientCredentials, app.key);
-    for (const api of Object.keys(grantsOf(app))) add(RESOURCE_TYPES.ClientGrant, grantName(app.key, api));
-  }
-  for (const action of Object.keys(parts.actions)) add(RESOURCE_TYPES.Action, action);
-  for (const t of TRIGGER_IDS) if (parts.triggers[t].length > 0) add(RESOURCE_TYPES.TriggerActions, t);
-  for (const role of Object.values(parts.roles ?? {})) {
-    add(RESOURCE_TYPES.Role, role.key);
-    if (Object.keys(role.permissions).length > 0) add(RESOURCE_TYPES.RolePermissions, rolePermissionsName(role.key));
-  }
-  return keys;
-}
 
 const adoptId = z
   .string({ error: "must be the Auth0 id to adopt (a string)" })
@@ -159,6 +127,15 @@ export function resolveAdopt(raw: unknown, declared: string[], unparsed: Set<str
     });
   }
   return out;
+}
+
+export interface UnmanagedClientSpec {
+  clientId: string;
+  name?: string;
+  /** Key ids (kid) of its credentials. */
+  credentials: string[];
+  /** API identifier → scopes it is expected to hold. */
+  grants: Record<string, string[]>;
 }
 
 const unmanagedClientSchema = strictObject({

@@ -1,5 +1,5 @@
 import { formatPath, type SpecIssue } from "./issues";
-import type { ApplicationSpec, CredentialSpec } from "./types";
+import type { CredentialSpec } from "./credentials";
 
 export const DEFAULT_EXPIRY_WARNING_DAYS = 30;
 export const DAY_MS = 86_400_000;
@@ -22,7 +22,11 @@ export function credentialState(
 }
 
 /** A credential that expires within the window still works, but its rotation should start now. */
-export function expiryWarnings(applications: Record<string, ApplicationSpec>, now: Date, windowDays: number): SpecIssue[] {
+export function expiryWarnings(
+  applications: Record<string, { key: string; credentials?: CredentialSpec[] }>,
+  now: Date,
+  windowDays: number,
+): SpecIssue[] {
   const warnings: SpecIssue[] = [];
   for (const app of Object.values(applications)) {
     (app.credentials ?? []).forEach((c: CredentialSpec, i) => {

@@ -1,6 +1,8 @@
 import type { z } from "zod";
 import { formatPath, type IssueCode, type PathSegment, type SpecIssue } from "./issues";
 import { KEY_MESSAGE_SEPARATOR } from "./strict";
+import { isMapping } from "../dict";
+import { KEY_PATTERN } from "./schema";
 
 /** zod's issue codes → ours. A refine() or union failure is a value the rules do not allow. */
 const CODES: Record<string, IssueCode> = {
@@ -52,4 +54,10 @@ export function parseAt<S extends z.ZodType>(
 
 function describeExpected(expected: string): string {
   return expected === "object" ? "a mapping" : `a ${expected}`;
+}
+
+/** The entries of a keyed section of the stack file, those with valid keys (the envelope reports the others). */
+export function keyedEntries(given: Record<string, unknown>, section: string): [string, unknown][] {
+  const raw = given[section];
+  return isMapping(raw) ? Object.entries(raw).filter(([k]) => KEY_PATTERN.test(k)) : [];
 }

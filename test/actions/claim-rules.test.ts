@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claimNameProblem } from "../../src/spec/claim-rules";
 import { directoryReader } from "../../src/config/files";
-import { validateTenant } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
 import { tempProject, tenantWithActions } from "../support/temp-project";
 
 let project: ReturnType<typeof tempProject>;

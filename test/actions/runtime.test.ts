@@ -6,7 +6,8 @@ import { runAction, runTrigger } from "../../src/actions/runtime";
 import { directoryReader } from "../../src/config/files";
 import type { Bundle } from "../../src/actions/bundle";
 import { buildActions } from "../../src/actions/build";
-import { validateTenant, type TenantSpec } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
+import { type TenantSpec } from "../../src/kinds/specs";
 import { tempProject, tenantWithActions } from "../support/temp-project";
 
 let project: ReturnType<typeof tempProject>;

@@ -9,10 +9,10 @@ import { KINDS } from "../../src/kinds";
 import { driftFindings } from "../../src/live/drift";
 import { importTenant } from "../../src/live/import";
 import type { ResourceServerRecord } from "../../src/live/records";
-import { desiredState, tenantModel } from "../../src/model";
+import { desiredState, tenantModel } from "../../src/tenant/model";
 import type { Plan } from "../../src/plan";
 import { DETECTORS } from "../../src/review/detectors";
-import { validateTenant } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
 
 /**
  * Every field of every kind's field table, walked through review, drift and import: changed, added and removed. The

@@ -4,10 +4,11 @@ import type { LiveTenant } from "../../src/kinds/live";
 import type { PlanView } from "../../src/kinds/vocabulary";
 import { importTenant } from "../../src/live/import";
 import { driftFindings } from "../../src/live/drift";
-import { desiredState, RESOURCE_TYPES, tenantModel } from "../../src/model";
+import { RESOURCE_TYPES } from "../../src/model";
+import { desiredState, tenantModel } from "../../src/tenant/model";
 import type { Plan } from "../../src/plan";
 import { riskOf } from "../../src/review/risk";
-import { validateTenant } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
 
 /** The roles kind end to end through the pure layers: spec, model, review, drift and import. */
 const NOW = new Date("2026-11-22T12:00:00Z");

@@ -89,7 +89,7 @@ describe("rotation rules against the last deployment (pulumi up)", () => {
         { name: "b-q2", thumbprint: await thumb(Q2.publicKey) },
       ],
     };
-    const spec = (await import("../../src/spec")).loadTenant;
+    const spec = (await import("../../src/tenant")).loadTenant;
     const t = validTenant();
     t.applications.billing.credentials = [Q3, Q4];
     const { directoryReader } = await import("../../src/config/files");
@@ -104,7 +104,7 @@ describe("rotation rules against the last deployment (pulumi up)", () => {
   });
 
   it("allows replacing keys that have all expired (nobody can use them any more)", async () => {
-    const { loadTenant } = await import("../../src/spec");
+    const { loadTenant } = await import("../../src/tenant");
     const { directoryReader } = await import("../../src/config/files");
     const t = validTenant();
     t.applications.billing.credentials = [Q4];
@@ -226,7 +226,7 @@ describe("changes the provider would never apply", () => {
     const previous: PreviousCredentials = { billing: [{ name: "b-old-name", thumbprint: await thumb(Q3.publicKey) }] };
     const t = validTenant();
     t.applications.billing.credentials = [Q3];
-    const { loadTenant } = await import("../../src/spec");
+    const { loadTenant } = await import("../../src/tenant");
     const { directoryReader } = await import("../../src/config/files");
     const { spec: desired } = await loadTenant(t, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
     expect(checkRotation(previous, desired, NOW)).toEqual([
@@ -244,7 +244,7 @@ describe("changes the provider would never apply", () => {
     const previous: PreviousCredentials = { billing: [{ name: "b-q3", thumbprint: await thumb(Q3.publicKey), algorithm: "PS256" }] };
     const t = validTenant();
     t.applications.billing.credentials = [{ ...Q3, algorithm: "RS256" }];
-    const { loadTenant } = await import("../../src/spec");
+    const { loadTenant } = await import("../../src/tenant");
     const { directoryReader } = await import("../../src/config/files");
     const { spec: desired } = await loadTenant(t, { stack: "dev", now: NOW, readFile: directoryReader(project.root) });
     expect(checkRotation(previous, desired, NOW)).toEqual([

@@ -7,7 +7,10 @@ import { OAuthError } from "../../src/local-tenant/errors";
 import { JtiCache } from "../../src/local-tenant/replay";
 import type { SigningKeys } from "../../src/local-tenant/signing-keys";
 import { TokenEndpoint } from "../../src/local-tenant/token-endpoint";
-import { inspectPublicKey, validateTenant, type ApplicationSpec, type CredentialSpec, type TenantSpec } from "../../src/spec";
+import { inspectPublicKey } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
+import { type ApplicationSpec, type TenantSpec } from "../../src/kinds/specs";
+import { type CredentialSpec } from "../../src/spec/credentials";
 import { FIXTURE_PRIVATE_KEY_PEM, FIXTURE_PUBLIC_KEY_PEM, rsaCertificate } from "../support/rsa-keys";
 
 /**

@@ -7,7 +7,7 @@ import {
   isAuth0Audience,
   isNamespaced,
 } from "../../src/spec/claim-rules";
-import { validateTenant } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
 import { rsaPublicKeyOfBits } from "../support/rsa-keys";
 
 /**

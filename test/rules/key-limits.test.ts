@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { KEY_ALGORITHMS, KEY_BITS } from "../../src/keys/limits";
-import { CREDENTIAL_ALGS, inspectPublicKey, MAX_CREDENTIALS, MAX_RSA_BITS, MIN_RSA_BITS, validateTenant } from "../../src/spec";
+import { CREDENTIAL_ALGS, inspectPublicKey, MAX_RSA_BITS, MIN_RSA_BITS } from "../../src/spec";
+import { MAX_CREDENTIALS } from "../../src/spec/credentials";
+import { validateTenant } from "../../src/tenant/load";
 import { FIXTURE_PUBLIC_KEY_PEM, rsaCertificate, rsaPublicKeyOfBits } from "../support/rsa-keys";
 
 /** Key sizes, credential counts and expiries at each limit −1, the limit and +1, at a fixed clock. */

@@ -4,11 +4,8 @@ import { Declarer } from "../../components/declare";
 import {
   addressOf,
   afterDeploy,
-  applicationModel,
   child,
   COMPONENT_TYPES,
-  DEFAULT_DESCRIPTION,
-  grantName,
   isAfterDeploy,
   isRef,
   isSecretRef,
@@ -17,10 +14,12 @@ import {
   resolveRefs,
   RESOURCE_TYPES,
   secretRef,
-  tenantModel,
 } from "../../src/model";
+import { applicationModel } from "../../src/kinds/application/model";
+import { DEFAULT_DESCRIPTION, grantName } from "../../src/model/desired";
+import { tenantModel } from "../../src/tenant/model";
 import { grantScopes, providerTime } from "../../src/model/provider-form";
-import type { ApplicationSpec, TenantSpec } from "../../src/spec";
+import type { ApplicationSpec, TenantSpec } from "../../src/kinds/specs";
 import { underMocks } from "../support/mock-runtime";
 
 /** The model's plain helpers and the rules the declarer enforces, on hand-made values. */

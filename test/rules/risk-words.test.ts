@@ -4,7 +4,7 @@ import type { Plan } from "../../src/plan";
 import type { ChangeKind, Finding, Risk } from "../../src/review/changes";
 import { grantDetector as grants } from "../../src/kinds/grant/review";
 import { RISK_RULES, riskOf, SENSITIVE_SCOPE } from "../../src/review/risk";
-import { validateTenant } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
 
 /** Review risk rules: every scope word risk.ts knows, in any case, and every production stack name. */
 const PRODUCTION = ["prod", "prod-eu", "prod-us-2", "production", "PROD", "Prod-EU", "prod2"];

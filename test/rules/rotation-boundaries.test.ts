@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { credentialState, DAY_MS, daysLeft, DEFAULT_EXPIRY_WARNING_DAYS, expiryWarnings } from "../../src/spec/expiry";
 import { fingerprintOf, previousFromOutputs, previousFromSpec, type PreviousCredential } from "../../src/rotation/fingerprints";
 import { checkRotation } from "../../src/rotation/rules";
-import type { ApplicationSpec, CredentialSpec, TenantSpec } from "../../src/spec";
+import type { ApplicationSpec, TenantSpec } from "../../src/kinds/specs";
+import type { CredentialSpec } from "../../src/spec/credentials";
 
 /** Rotation rules at their boundaries: slots, expiry at exactly now, the expiry window, and what a step may change. */
 const NOW = new Date("2026-11-22T12:00:00Z");

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ACTION_LIMITS } from "../../src/spec/triggers";
 import { directoryReader } from "../../src/config/files";
-import { TOKEN_LIFETIME, validateTenant, type SpecContext } from "../../src/spec";
+import { TOKEN_LIFETIME, type SpecContext } from "../../src/spec";
+import { validateTenant } from "../../src/tenant/load";
 import { acmeRoot, tenantWithActions } from "../support/temp-project";
 
 /**

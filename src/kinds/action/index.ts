@@ -1,15 +1,15 @@
-import { actionModel } from "../../model/actions";
 import { RESOURCE_TYPES } from "../../model/desired";
-import { actionSchema } from "../../spec/actions";
 import type { Kind } from "../kind";
+import { actionKindModel } from "./model";
+import { actionSpec } from "./spec";
 import { actionDrift } from "./drift";
 import { actionImport } from "./import";
 import { ACTION_RISK, actionDetector, type ActionChange } from "./review";
 
 /** A custom-claims Action: its code (bundled, or as written), runtime, secrets, claims and deny rule. */
 export const action = {
-  spec: { schema: actionSchema, at: "actions.<key>" },
-  model: actionModel,
+  spec: actionSpec,
+  model: actionKindModel,
   types: {
     [RESOURCE_TYPES.Action]: [
       "action.added",

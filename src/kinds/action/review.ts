@@ -1,4 +1,4 @@
-import type { ActionSpec, ClaimSpec } from "../../spec";
+import type { ActionSpec, ClaimSpec } from "../specs";
 import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
 
 /** An action's change kinds (its code, secrets, runtime, and the claims and deny rule it declares) and their risk. */

@@ -1,7 +1,7 @@
-import { apiModel } from "../../model/api";
 import { RESOURCE_TYPES } from "../../model/desired";
-import { apiSchema } from "../../spec/schema";
 import type { Kind } from "../kind";
+import { apiKindModel } from "./model";
+import { apiSpec } from "./spec";
 import { apiDrift } from "./drift";
 import { API_SETTING_NAMES } from "./fields";
 import { apiImport } from "./import";
@@ -9,8 +9,8 @@ import { API_RISK, apiDetector, type ApiChange } from "./review";
 
 /** An API (resource server) and its scopes. */
 export const api = {
-  spec: { schema: apiSchema, at: "apis.<key>" },
-  model: apiModel,
+  spec: apiSpec,
+  model: apiKindModel,
   types: {
     [RESOURCE_TYPES.ResourceServer]: ["api.added", "api.removed", "api.identifier-changed", "api.setting-changed"],
     [RESOURCE_TYPES.ResourceServerScopes]: ["api.scope-added", "api.scope-removed"],

@@ -1,4 +1,5 @@
-import { grantsOf, type TenantSpec } from "../../spec";
+import { grantsOf } from "../application/spec";
+import { type TenantSpec } from "../specs";
 import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
 import { API_SETTING_NAMES } from "./fields";
 

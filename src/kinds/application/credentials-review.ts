@@ -1,7 +1,7 @@
 import { credentialState } from "../../spec/expiry";
 import { previousFromSpec } from "../../rotation/fingerprints";
 import { checkRotation } from "../../rotation/rules";
-import type { CredentialSpec } from "../../spec";
+import type { CredentialSpec } from "../../spec/credentials";
 import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
 
 /** An application's credentials' change kinds and their risk. */

@@ -1,4 +1,4 @@
-import type { ApplicationSpec } from "../../spec";
+import type { ApplicationSpec } from "../specs";
 import type { DriftContext } from "../live";
 import { same, type Finding } from "../vocabulary";
 import { expiryText, type CredentialChange } from "./credentials-review";

@@ -1,16 +1,16 @@
 import { CREDENTIAL_ALGORITHMS } from "../../algorithms";
 import { dict } from "../../dict";
-import { DEFAULT_DESCRIPTION } from "../../model/application";
+import { DEFAULT_DESCRIPTION } from "../../model/desired";
 import { RESOURCE_TYPES } from "../../model/desired";
 import { adoptKeyOf } from "../../spec/adopt";
-import { webUrlProblem } from "../../spec/schema";
-import type { ApplicationSpec } from "../../spec/types";
+import { webUrlProblem } from "./spec";
+import type { ApplicationSpec } from "../specs";
 import { keyFor, type ImportContext, type KeyFile, type KindImport } from "../import-context";
 import type { LiveTenant } from "../live";
 import { CREDENTIALS_FIELDS } from "./fields";
 import type { LiveClient, LiveCredential } from "./live";
 
-/** The spec's application type for each Auth0 app_type it declares (src/model/application.ts byType is the inverse). */
+/** The spec's application type for each Auth0 app_type it declares (./model.ts byType is the inverse). */
 export const SPEC_TYPE_OF = { non_interactive: "m2m", regular_web: "regular_web" } as const satisfies Record<
   string,
   ApplicationSpec["type"]

@@ -1,7 +1,7 @@
-import { applicationModel } from "../../model/application";
 import { RESOURCE_TYPES } from "../../model/desired";
-import { applicationSchema } from "../../spec/schema";
 import type { Kind } from "../kind";
+import { applicationKindModel } from "./model";
+import { applicationSpec } from "./spec";
 import { CREDENTIAL_RISK, credentialDetector, type CredentialChange } from "./credentials-review";
 import { applicationDrift } from "./drift";
 import { CLIENT_FIELD_NAMES, CREDENTIALS_FIELDS } from "./fields";
@@ -10,8 +10,8 @@ import { APPLICATION_RISK, applicationDetector, type ApplicationChange } from ".
 
 /** An application (machine-to-machine or regular web) and its private_key_jwt credentials. */
 export const application = {
-  spec: { schema: applicationSchema, at: "applications.<key>" },
-  model: applicationModel,
+  spec: applicationSpec,
+  model: applicationKindModel,
   types: {
     [RESOURCE_TYPES.Client]: [
       "app.added",

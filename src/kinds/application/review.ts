@@ -1,5 +1,5 @@
 import { assertNever } from "../../errors";
-import type { ApplicationSpec } from "../../spec";
+import type { ApplicationSpec } from "../specs";
 import { byHand, byStack, type Detector, type Finding, type Rule } from "../vocabulary";
 import { CLIENT_FIELDS, URL_FIELDS } from "./fields";
 

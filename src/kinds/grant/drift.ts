@@ -1,4 +1,4 @@
-import { grantsOf } from "../../spec/grants";
+import { grantsOf } from "../application/spec";
 import type { DriftContext } from "../live";
 import { SENSITIVE_SCOPE, type Finding } from "../vocabulary";
 import type { LiveGrant } from "./live";

@@ -1,16 +1,15 @@
-import { applicationModel } from "../../model/application";
 import { RESOURCE_TYPES } from "../../model/desired";
-import { m2mApplicationSchema } from "../../spec/schema";
 import type { Kind } from "../kind";
+import { grantKindModel } from "./model";
+import { grantSpec } from "./spec";
 import { grantDrift } from "./drift";
 import { grantImport } from "./import";
 import { GRANT_RISK, grantDetector, type GrantChange } from "./review";
 
 /** A client grant: which scopes of which API a machine-to-machine application may ask for. */
 export const grant = {
-  spec: { schema: m2mApplicationSchema.shape.grants, at: "applications.<key>.grants" },
-  // An application declares its grants (model/application.ts grants).
-  model: applicationModel,
+  spec: grantSpec,
+  model: grantKindModel,
   types: { [RESOURCE_TYPES.ClientGrant]: ["grant.scope-gained", "grant.scope-lost"] },
   fields: ["scopes"],
   plan: { [RESOURCE_TYPES.ClientGrant]: "Applications" },

@@ -1,4 +1,5 @@
-import { grantsOf as grantsOfApp, type ApplicationSpec } from "../../spec";
+import { grantsOf as grantsOfApp } from "../application/spec";
+import { type ApplicationSpec } from "../specs";
 import { byHand, byStack, scopeGained, type Detector, type Finding, type Rule } from "../vocabulary";
 
 /** A grant's change kinds and their risk: access (a grant) given or taken by hand is in effect now. */

@@ -1,7 +1,7 @@
 import { RESOURCE_TYPES } from "../../model/desired";
-import { roleModel } from "../../model/role";
-import { roleSchema } from "../../spec/schema";
 import type { Kind } from "../kind";
+import { roleKindModel } from "./model";
+import { roleSpec } from "./spec";
 import { roleDrift } from "./drift";
 import { ROLE_FIELDS, ROLE_PERMISSIONS_FIELDS } from "./fields";
 import { roleImport } from "./import";
@@ -9,8 +9,8 @@ import { ROLE_RISK, roleDetector, type RoleChange } from "./review";
 
 /** A role and its permissions (scopes of declared APIs). */
 export const role = {
-  spec: { schema: roleSchema, at: "roles.<key>" },
-  model: roleModel,
+  spec: roleSpec,
+  model: roleKindModel,
   types: {
     [RESOURCE_TYPES.Role]: ["role.added", "role.removed", "role.setting-changed"],
     [RESOURCE_TYPES.RolePermissions]: ["role.permission-gained", "role.permission-lost"],

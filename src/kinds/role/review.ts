@@ -1,4 +1,4 @@
-import type { RoleSpec } from "../../spec";
+import type { RoleSpec } from "../specs";
 import { byHand, byStack, scopeGained, type Detector, type Finding, type Rule } from "../vocabulary";
 import { ROLE_FIELDS } from "./fields";
 

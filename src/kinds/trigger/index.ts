@@ -1,16 +1,15 @@
-import { triggerModel } from "../../model/actions";
 import { RESOURCE_TYPES } from "../../model/desired";
-import { TRIGGER_IDS } from "../../spec/triggers";
-import { z } from "zod";
 import type { Kind } from "../kind";
+import { triggerKindModel } from "./model";
+import { triggerSpec } from "./spec";
 import { triggerDrift } from "./drift";
 import { triggerImport } from "./import";
 import { TRIGGER_RISK, triggerDetector, type TriggerChange } from "./review";
 
 /** A trigger's bindings: the actions it runs, in order (one resource per trigger). */
 export const trigger = {
-  spec: { schema: z.record(z.enum(TRIGGER_IDS as [string, ...string[]]), z.array(z.string())), at: "triggers.<trigger>" },
-  model: triggerModel,
+  spec: triggerSpec,
+  model: triggerKindModel,
   types: { [RESOURCE_TYPES.TriggerActions]: ["binding.order-changed"] },
   fields: ["actions"],
   plan: { [RESOURCE_TYPES.TriggerActions]: "Actions (in binding order)" },

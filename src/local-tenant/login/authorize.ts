@@ -1,4 +1,4 @@
-import type { ApiSpec } from "../../spec/types";
+import type { ApiSpec } from "../../kinds/specs";
 import type { WebClient } from "./clients";
 import { CONNECTIONS } from "./users";
 

@@ -1,4 +1,4 @@
-import type { TenantSpec, WebApplicationSpec } from "../../spec/types";
+import type { TenantSpec, WebApplicationSpec } from "../../kinds/specs";
 import { localClientId } from "../clients";
 
 /** An application users log in to, with how it authenticates at the token endpoint. */

@@ -2,7 +2,7 @@ import { createHash, randomUUID, timingSafeEqual } from "node:crypto";
 import { compactVerify, createLocalJWKSet, decodeJwt, jwtVerify, type JWTPayload } from "jose";
 import { runPostLogin, type PlannedTenant } from "../bound";
 import type { UserInfo } from "../../actions/events";
-import type { ApiSpec } from "../../spec/types";
+import type { ApiSpec } from "../../kinds/specs";
 import { invalidClient, invalidRequest, OAuthError } from "../errors";
 import type { SigningKeys } from "../signing-keys";
 import type { TokenEndpoint, TokenResponse } from "../token-endpoint";

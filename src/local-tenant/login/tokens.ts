@@ -1,5 +1,5 @@
 import { SignJWT } from "jose";
-import type { ApiSpec } from "../../spec/types";
+import type { ApiSpec } from "../../kinds/specs";
 import type { SigningKeys } from "../signing-keys";
 import type { TestUser } from "./users";
 
@@ -82,7 +82,7 @@ export async function issueTokens(grant: LoginGrant, issuer: string, signingKeys
     .sign(accessKey.privateKey);
   let idToken: Promise<string> | undefined;
   if (openid) {
-    // The application's jwt_configuration.alg is RS256 (src/model/application.ts).
+    // The application's jwt_configuration.alg is RS256 (src/kinds/application/model.ts).
     const idKey = signingKeys.forAlg("RS256");
     idToken = new SignJWT({
       ...grant.idTokenClaims,

@@ -1,6 +1,7 @@
 import { invalidToken, missingAuthentication, type Authenticate } from "@auth0-tenant/management-api-emulator";
 import { createLocalJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from "jose";
-import type { CredentialAlgorithm, M2MApplicationSpec, TenantSpec } from "../../spec";
+import type { CredentialAlgorithm } from "../../spec";
+import type { M2MApplicationSpec, TenantSpec } from "../../kinds/specs";
 import { ASSERTION_TYPE, verifyClientAssertion } from "../assertion";
 import type { LocalClient } from "../clients";
 import { accessDenied, invalidRequest, OAuthError } from "../errors";

@@ -1,5 +1,7 @@
 import type * as auth0 from "@pulumi/auth0";
-import type { RoleSpec } from "../spec";
+import { dict } from "../../dict";
+import type { KindModel, ModelInput } from "../kind-model";
+import type { RoleSpec } from "./spec";
 import {
   child,
   COMPONENT_TYPES,
@@ -10,7 +12,7 @@ import {
   type ComponentAddress,
   type DesiredResource,
   type Ref,
-} from "./desired";
+} from "../../model/desired";
 
 export interface RoleModel {
   kind: "role";
@@ -27,7 +29,7 @@ export interface RoleModel {
   >;
 }
 
-export { rolePermissionsName } from "./desired";
+export { rolePermissionsName } from "../../model/desired";
 
 export function roleModel(role: RoleSpec, protect: boolean): RoleModel {
   const component = { type: COMPONENT_TYPES.Role, name: role.key };
@@ -58,3 +60,12 @@ export function roleModel(role: RoleSpec, protect: boolean): RoleModel {
       : {}),
   };
 }
+
+/** Roles with their permissions (declared after everything else, so no existing resource moves). */
+export const roleKindModel = {
+  build: (spec: { roles?: Record<string, RoleSpec> }, { protect }: ModelInput) => ({
+    roles: dict(Object.values(spec.roles ?? {}).map((r) => [r.key, roleModel(r, protect)])),
+  }),
+  components: (m) => Object.values(m.roles),
+  resources: (c) => [c.role, ...(c.permissions ? [c.permissions] : [])],
+} satisfies KindModel<RoleModel, { roles: Record<string, RoleModel> }>;

@@ -1,28 +1,29 @@
 import type * as auth0 from "@pulumi/auth0";
-import { assertNever } from "../errors";
-import { fingerprintOf, type CredentialFingerprint } from "../rotation/fingerprints";
-import type { ApplicationSpec, CredentialSpec } from "../spec";
+import { dict } from "../../dict";
+import { assertNever } from "../../errors";
+import { fingerprintOf, type CredentialFingerprint } from "../../rotation/fingerprints";
+import type { CredentialSpec } from "../../spec/credentials";
+import type { KindModel, ModelInput } from "../kind-model";
+import type { ApplicationSpec } from "./spec";
 import {
+  afterDeploy,
   child,
   COMPONENT_TYPES,
   DEFAULT_DESCRIPTION,
-  grantName,
   ref,
   RESOURCE_TYPES,
+  type AfterDeploy,
   type ComponentAddress,
   type DesiredResource,
   type Ref,
-} from "./desired";
-import { grantScopes, providerTime } from "./provider-form";
+} from "../../model/desired";
+import { providerTime } from "../../model/provider-form";
+import { grantResource, type GrantResource } from "../grant/model";
 
 type WithClientId<T> = Omit<T, "clientId"> & { clientId: Ref };
 
 export type ClientResource = DesiredResource<typeof RESOURCE_TYPES.Client, auth0.ClientArgs>;
 export type CredentialsResource = DesiredResource<typeof RESOURCE_TYPES.ClientCredentials, WithClientId<auth0.ClientCredentialsArgs>>;
-export type GrantResource = DesiredResource<
-  typeof RESOURCE_TYPES.ClientGrant,
-  Omit<WithClientId<auth0.ClientGrantArgs>, "audience" | "scopes"> & { audience: Ref; scopes: string[] }
->;
 
 export interface ApplicationModel {
   kind: "application";
@@ -36,9 +37,7 @@ export interface ApplicationModel {
   fingerprints: CredentialFingerprint[];
 }
 
-export { DEFAULT_DESCRIPTION } from "./desired";
-
-export { grantName } from "./desired";
+export { DEFAULT_DESCRIPTION } from "../../model/desired";
 
 /** What each application type is in Auth0: its component, client settings and grants. */
 function byType(app: ApplicationSpec): { component: ComponentAddress["type"]; client: auth0.ClientArgs; grants: Record<string, string[]> } {
@@ -87,15 +86,7 @@ export function applicationModel(app: ApplicationSpec, protect: boolean): Applic
     ...(app.credentials ? { credentials: credentialsResource(app.key, app.credentials, component, protect) } : {}),
     grants: Object.entries(kind.grants).map(([apiKey, scopes]) => ({
       apiKey,
-      resource: child(
-        RESOURCE_TYPES.ClientGrant,
-        grantName(app.key, apiKey),
-        component,
-        protect,
-        { clientId, audience: ref(RESOURCE_TYPES.ResourceServer, apiKey, "identifier"), scopes: grantScopes(scopes) },
-        // Granted scopes exist first; a grant of no scopes may be on an API without any (so without a scopes resource).
-        scopes.length > 0 ? [{ type: RESOURCE_TYPES.ResourceServerScopes, name: apiKey }] : [],
-      ),
+      resource: grantResource(app.key, clientId, apiKey, scopes, component, protect),
     })),
     fingerprints: (app.credentials ?? []).map(fingerprintOf),
   };
@@ -123,3 +114,27 @@ function credentialsResource(
     },
   });
 }
+
+export const applicationKindModel = {
+  build: (spec: { applications: Record<string, ApplicationSpec> }, { protect }: ModelInput) => ({
+    applications: dict(Object.values(spec.applications).map((a) => [a.key, applicationModel(a, protect)])),
+  }),
+  components: (m) => Object.values(m.applications),
+  resources: (c) => [c.client, ...(c.credentials ? [c.credentials] : []), ...c.grants.map((g) => g.resource)],
+  /**
+   * The rotation guard reads `credentials` back on the next deployment as "what is deployed", so it is written only
+   * once the app's ClientCredentials resource was deployed (AfterDeploy).
+   */
+  outputs: (m) => ({
+    applications: dict(
+      Object.values(m.applications).map((a) => [
+        a.key,
+        {
+          type: a.appType as string,
+          clientId: ref(RESOURCE_TYPES.Client, a.key, "clientId"),
+          credentials: a.credentials ? afterDeploy(ref(RESOURCE_TYPES.ClientCredentials, a.key, "id"), a.fingerprints) : [],
+        } as { type: string; clientId: Ref; credentials: CredentialFingerprint[] | AfterDeploy },
+      ]),
+    ),
+  }),
+} satisfies KindModel<ApplicationModel, { applications: Record<string, ApplicationModel> }>;

@@ -1,7 +1,8 @@
 import { buildActions, type BuildContext } from "../actions/build";
+import type { TenantModel } from "../kinds/models";
+import type { TenantSpec } from "../kinds/specs";
 import type { SpecIssue } from "../spec/issues";
-import type { TenantSpec } from "../spec/types";
-import { tenantModel, type TenantModel } from "./tenant";
+import { tenantModel } from "./model";
 
 export type { BuildContext } from "../actions/build";
 

@@ -1,13 +1,23 @@
 import { z } from "zod";
-import { dict, isMapping, toDict } from "../dict";
-import { excerpt } from "../excerpt";
-import { claimNameProblem, isNamespaced } from "./claim-rules";
-import { ACTION_LIMITS, ACTION_RUNTIMES, TRIGGER_IDS, TRIGGERS, type TokenKind, type Trigger } from "./triggers";
-import { didYouMean, formatPath, listOrNone, type PathSegment, type SpecIssue } from "./issues";
-import { parseAt } from "./parse";
-import { KEY_PATTERN, resourceKey } from "./schema";
-import { strictObject } from "./strict";
-import type { ActionSpec, SpecContext } from "./types";
+import { dict, isMapping, toDict } from "../../dict";
+import { excerpt } from "../../excerpt";
+import { claimNameProblem, isNamespaced } from "../../spec/claim-rules";
+import { checkUnique } from "../../spec/cross-checks";
+import {
+  ACTION_LIMITS,
+  ACTION_RUNTIMES,
+  TRIGGER_IDS,
+  TRIGGERS,
+  type ActionRuntime,
+  type TokenKind,
+  type Trigger,
+} from "../../spec/triggers";
+import { didYouMean, formatPath, type PathSegment, type SpecIssue } from "../../spec/issues";
+import { parseAt } from "../../spec/parse";
+import { KEY_PATTERN } from "../../spec/schema";
+import { strictObject } from "../../spec/strict";
+import type { SpecContext } from "../../spec/types";
+import type { KindSpec } from "../kind-spec";
 
 /** Which parts of the event each trigger carries: a mapping may only read from these. */
 export const EVENT_ROOTS: Record<Trigger, string[]> = {
@@ -79,101 +89,79 @@ export const actionSchema = strictObject({
     .transform(toDict),
 });
 
-const triggersSchema = strictObject(
-  Object.fromEntries(
-    TRIGGER_IDS.map((t) => [
-      t,
-      z
-        .array(resourceKey)
-        .max(ACTION_LIMITS.actionsPerTrigger, { error: `at most ${ACTION_LIMITS.actionsPerTrigger} actions per trigger (an Auth0 limit)` })
-        .optional(),
-    ]),
-  ) as Record<Trigger, z.ZodOptional<z.ZodArray<typeof resourceKey>>>,
-);
-
 type ParsedAction = z.output<typeof actionSchema>;
 
-/** actions + triggers → resolved ActionSpecs (not bundled: see src/actions/build.ts) and the ordered bindings. */
-export async function resolveActions(
-  rawActions: unknown,
-  rawTriggers: unknown,
-  ctx: SpecContext,
-  errors: SpecIssue[],
-  warnings: SpecIssue[],
-): Promise<{ actions: Record<string, ActionSpec>; triggers: Record<Trigger, string[]> }> {
-  const triggers = (parseAt(triggersSchema, rawTriggers ?? {}, ["triggers"], errors) ?? {}) as Partial<Record<Trigger, string[]>>;
-  const entries = isMapping(rawActions) ? Object.entries(rawActions) : [];
-  if (rawActions !== undefined && !isMapping(rawActions))
-    errors.push({ path: "actions", code: "invalid_type", message: "must be a mapping of action key to action" });
-  if (entries.length > ACTION_LIMITS.actionsPerTenant) {
-    errors.push({
-      path: "actions",
-      code: "limit_exceeded",
-      message: `${entries.length} actions declared (at most ${ACTION_LIMITS.actionsPerTenant} per tenant, an Auth0 limit)`,
-    });
-  }
-  const parsed: [string, ParsedAction][] = [];
-  for (const [key, value] of entries) {
-    if (!KEY_PATTERN.test(key)) {
-      errors.push({
-        path: formatPath(["actions", key]),
-        code: "invalid_key",
-        message: "invalid key (allowed: lower-case letters, digits and dashes, starting with a letter, at most 63 characters)",
-      });
-      continue;
-    }
-    const action = parseAt(actionSchema, value, ["actions", key], errors);
-    if (action) parsed.push([key, action]);
-  }
-  const resolved = parsed.map(([key, action]) => resolveAction(key, action, ctx, errors));
-  const actions = dict<ActionSpec>();
-  for (const a of resolved) if (a) actions[a.key] = a;
+export interface ClaimSpec {
+  name: string;
+  tokens: TokenKind[];
+  from?: string;
+  value?: string | number | boolean;
+}
 
-  const declared = entries.map(([k]) => k);
-  const bindings = {} as Record<Trigger, string[]>;
-  for (const trigger of TRIGGER_IDS) {
-    const keys = triggers[trigger] ?? [];
-    bindings[trigger] = keys;
-    const seen = new Set<string>();
-    keys.forEach((key, i) => {
-      const at = formatPath(["triggers", trigger, i]);
-      if (seen.has(key))
-        errors.push({ path: at, code: "duplicate", message: `action "${key}" is bound twice (each action runs once per trigger)` });
-      seen.add(key);
-      if (!declared.includes(key)) {
+export interface ActionSpec {
+  key: string;
+  /** The action's name in Auth0 (default: the key). */
+  name: string;
+  trigger: Trigger;
+  runtime: ActionRuntime;
+  source: string;
+  /** false: the source is deployed byte for byte (no bundling, no claim mapping). */
+  bundle: boolean;
+  claims: ClaimSpec[];
+  deny?: { when: string; equals: string; code: string; reason: string };
+  /** Action secret name → the Pulumi secret config key holding its value. */
+  secrets: { name: string; config: string }[];
+}
+
+/** A custom-claims Action: its code (bundled, or as written), runtime, secrets, claims and deny rule. */
+export const actionSpec = {
+  at: "actions.<key>",
+  schema: actionSchema,
+  envelope: { actions: z.unknown().optional() },
+  section: "actions" as const,
+  /** Resolved ActionSpecs, not bundled yet (src/actions/build.ts bundles them). */
+  parse: ({ given, ctx, errors }) => {
+    const rawActions = given.actions;
+    const entries = isMapping(rawActions) ? Object.entries(rawActions) : [];
+    if (rawActions !== undefined && !isMapping(rawActions))
+      errors.push({ path: "actions", code: "invalid_type", message: "must be a mapping of action key to action" });
+    if (entries.length > ACTION_LIMITS.actionsPerTenant) {
+      errors.push({
+        path: "actions",
+        code: "limit_exceeded",
+        message: `${entries.length} actions declared (at most ${ACTION_LIMITS.actionsPerTenant} per tenant, an Auth0 limit)`,
+      });
+    }
+    const parsed: [string, ParsedAction][] = [];
+    for (const [key, value] of entries) {
+      if (!KEY_PATTERN.test(key)) {
         errors.push({
-          path: at,
-          code: "not_declared",
-          message: `action "${key}" is not declared (${didYouMean(key, declared)}declared: ${listOrNone(declared)})`,
+          path: formatPath(["actions", key]),
+          code: "invalid_key",
+          message: "invalid key (allowed: lower-case letters, digits and dashes, starting with a letter, at most 63 characters)",
         });
-        return;
+        continue;
       }
-      const action = actions[key];
-      if (action && action.trigger !== trigger) {
-        errors.push({
-          path: at,
-          code: "wrong_trigger",
-          message: `action "${key}" is written for ${action.trigger} (its handler is ${TRIGGERS[action.trigger].handler}); bind it under triggers.${action.trigger}`,
-        });
-      }
-    });
-    checkDuplicateClaims(
-      trigger,
-      keys.map((k) => actions[k]).filter((a): a is ActionSpec => a?.trigger === trigger),
+      const action = parseAt(actionSchema, value, ["actions", key], errors);
+      if (action) parsed.push([key, action]);
+    }
+    const resolved = parsed.map(([key, action]) => resolveAction(key, action, ctx, errors));
+    const actions = dict<ActionSpec>();
+    for (const a of resolved) if (a) actions[a.key] = a;
+    return actions;
+  },
+  check: (tenant: { actions: Record<string, ActionSpec> }, { errors, warnings }) => {
+    warnings.push(...nonNamespacedAccessClaimWarnings(tenant.actions));
+    checkUnique(
+      Object.values(tenant.actions),
+      (a) => a.name,
+      (a) => ["actions", a.key, "name"],
+      "action name",
       errors,
     );
-  }
-  for (const key of Object.keys(actions)) {
-    if (!TRIGGER_IDS.some((t) => bindings[t].includes(key))) {
-      warnings.push({
-        path: formatPath(["actions", key]),
-        code: "not_bound",
-        message: "is not bound to any trigger: it will be deployed but never runs (add it under triggers)",
-      });
-    }
-  }
-  return { actions, triggers: bindings };
-}
+  },
+  declared: (given) => (isMapping(given.actions) ? Object.keys(given.actions) : []),
+} satisfies KindSpec<Record<string, ActionSpec>>;
 
 function resolveAction(key: string, action: ParsedAction, ctx: SpecContext, errors: SpecIssue[]): ActionSpec | undefined {
   const at = (...rest: PathSegment[]) => formatPath(["actions", key, ...rest]);
@@ -300,26 +288,6 @@ function checkEventPath(path: string, trigger: Trigger, at: string, errors: Spec
       path: at,
       code: "event_path_unknown",
       message: `event.${root} does not exist on ${trigger} (${didYouMean(root, EVENT_ROOTS[trigger])}available: ${EVENT_ROOTS[trigger].join(", ")})`,
-    });
-  }
-}
-
-/** Two actions on one trigger setting the same claim on the same token: the later silently wins. */
-function checkDuplicateClaims(trigger: Trigger, bound: ActionSpec[], errors: SpecIssue[]) {
-  const owner = new Map<string, string>();
-  for (const action of bound) {
-    action.claims.forEach((c, i) => {
-      for (const token of c.tokens) {
-        const id = `${token}\u0000${c.name}`;
-        const first = owner.get(id);
-        if (first && first !== action.key) {
-          errors.push({
-            path: formatPath(["actions", action.key, "claims", i, "name"]),
-            code: "claim_conflict",
-            message: `claim "${c.name}" is also set on the ${token} token by action ${first} on ${trigger} (one claim, one owner)`,
-          });
-        } else owner.set(id, action.key);
-      }
     });
   }
 }

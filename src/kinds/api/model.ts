@@ -1,7 +1,9 @@
 import type * as auth0 from "@pulumi/auth0";
-import type { ApiSpec } from "../spec";
-import { API_SETTINGS } from "../kinds/api/fields";
-import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "./desired";
+import { dict } from "../../dict";
+import { child, COMPONENT_TYPES, ref, RESOURCE_TYPES, type ComponentAddress, type DesiredResource, type Ref } from "../../model/desired";
+import type { KindModel, ModelInput } from "../kind-model";
+import { API_SETTINGS } from "./fields";
+import type { ApiSpec } from "./spec";
 
 export interface ApiModel {
   kind: "api";
@@ -48,3 +50,19 @@ function settingsOf(api: ApiSpec): auth0.ResourceServerArgs & { identifier: stri
   for (const s of API_SETTINGS) if (!("optional" in s) || api[s.name] !== undefined) inputs[s.name] = api[s.name];
   return inputs as unknown as auth0.ResourceServerArgs & { identifier: string };
 }
+
+export const apiKindModel = {
+  build: (spec: { apis: Record<string, ApiSpec> }, { protect }: ModelInput) => ({
+    apis: dict(Object.values(spec.apis).map((a) => [a.key, apiModel(a, protect)])),
+  }),
+  components: (m) => Object.values(m.apis),
+  resources: (c) => [c.resourceServer, ...(c.scopes ? [c.scopes] : [])],
+  outputs: (_m, spec: { apis: Record<string, ApiSpec> }) => ({
+    apis: dict(
+      Object.values(spec.apis).map((a) => [
+        a.key,
+        { identifier: ref(RESOURCE_TYPES.ResourceServer, a.key, "identifier"), scopes: Object.keys(a.scopes) },
+      ]),
+    ),
+  }),
+} satisfies KindModel<ApiModel, { apis: Record<string, ApiModel> }>;
