@@ -4,12 +4,23 @@
  * Provider: terraform-provider-auth0 v1.53.0, as wrapped by @pulumi/auth0 3.49.
  */
 
+const providerTimes = new Map<string, string>();
+
 /**
  * A credential's `expires_at`: internal/auth0/client/flatten.go formats it with the layout
  * "2006-01-02T15:04:05.000Z07:00" (UTC, milliseconds), and the credential set's hash
  * (client/resource_credentials_schema.go, privateKeyJWTCredentialSetHash) includes the raw string.
  */
-export const providerTime = (iso: string): string => new Date(iso).toISOString();
+export function providerTime(iso: string): string {
+  let time = providerTimes.get(iso);
+  if (time === undefined) {
+    time = new Date(iso).toISOString();
+    // A tenant's credentials share a few dates: each is converted once (a long-running process keeps a bounded number).
+    if (providerTimes.size >= 10_000) providerTimes.clear();
+    providerTimes.set(iso, time);
+  }
+  return time;
+}
 
 /**
  * A client grant's `scopes` is an ordered list (client/resource_grant.go) read back in the order the Management API

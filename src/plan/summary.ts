@@ -92,9 +92,12 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
     .filter((r) => r.importId !== undefined)
     .map((r) => ({ type: r.type, name: r.name, importId: r.importId!, deferred: r.ignoreChanges ?? [] }));
   const createNotes = adoptionCreateNotes(plan);
-  for (const r of plan.desired.resources) {
-    const short = r.type.split(":").pop()!;
-    resourceCounts[short] = (resourceCounts[short] ?? 0) + 1;
+  // Counted by type, then named by the type's last part: a tenant has tens of thousands of resources of a few types.
+  const byType = new Map<string, number>();
+  for (const r of plan.desired.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  for (const [type, count] of byType) {
+    const short = type.split(":").pop()!;
+    resourceCounts[short] = (resourceCounts[short] ?? 0) + count;
   }
   return {
     project: plan.project,

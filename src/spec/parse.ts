@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { formatPath, type IssueCode, type PathSegment, type SpecIssue } from "./issues";
 import { KEY_MESSAGE_SEPARATOR } from "./strict";
 import { isMapping } from "../dict";
@@ -18,6 +18,26 @@ const CODES: Record<string, IssueCode> = {
   invalid_key: "invalid_key",
 };
 
+/**
+ * A schema run this many times in one process is compiled (zod's z.compile: generated code for the valid case, the
+ * same schema's own parser for anything it does not accept, so every issue and message is the runtime's). Compiling
+ * costs more than a few runs save; a tenant's applications run one schema thousands of times.
+ */
+export const COMPILE_AFTER_RUNS = 64;
+const runs = new WeakMap<z.ZodType, number>();
+const compiled = new WeakMap<z.ZodType, z.ZodType>();
+
+function runnable<S extends z.ZodType>(schema: S): S {
+  const ready = compiled.get(schema);
+  if (ready) return ready as S;
+  const count = (runs.get(schema) ?? 0) + 1;
+  runs.set(schema, count);
+  if (count < COMPILE_AFTER_RUNS) return schema;
+  const fast = z.compile(schema);
+  compiled.set(schema, fast);
+  return fast;
+}
+
 /** Runs a zod schema and turns its issues into SpecIssues rooted at `base`. */
 export function parseAt<S extends z.ZodType>(
   schema: S,
@@ -25,7 +45,7 @@ export function parseAt<S extends z.ZodType>(
   base: readonly PathSegment[],
   issues: SpecIssue[],
 ): z.output<S> | undefined {
-  const result = schema.safeParse(value, { reportInput: true });
+  const result = runnable(schema).safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   for (const zodIssue of result.error.issues) {
     const path = [...base, ...(zodIssue.path as PathSegment[])];
