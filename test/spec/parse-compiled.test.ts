@@ -12,7 +12,9 @@ type Parse = typeof import("../../src/spec/parse").parseAt;
 async function freshParseAt() {
   vi.resetModules();
   const parse = await import("../../src/spec/parse");
-  return { parseAt: parse.parseAt as Parse, threshold: parse.COMPILE_AFTER_RUNS, schemas: await import("../../src/spec/schema") };
+  const { applicationSchema } = await import("../../src/kinds/application/spec");
+  const { apiSchema } = await import("../../src/kinds/api/spec");
+  return { parseAt: parse.parseAt as Parse, threshold: parse.COMPILE_AFTER_RUNS, schemas: { applicationSchema, apiSchema } };
 }
 
 const m2m = () => ({
