@@ -24,6 +24,7 @@ export interface ServerConfig {
   /** The peer's token signing key (RSA 2048, as ours). */
   peerSigningJwk: Record<string, unknown>;
   audience: string;
+  /** The API's scopes, space-separated: all granted to the client. */
   scope: string;
   /** The custom claim both hooks add: ours through the bound action, from the application's metadata. */
   claim: { name: string; value: string };
@@ -76,7 +77,7 @@ async function peer() {
       },
     ],
     jwks: { keys: [config.peerSigningJwk] },
-    scopes: [config.scope],
+    scopes: config.scope.split(" "),
     ttl: { ClientCredentials: 86_400 },
     features: {
       devInteractions: { enabled: false },
