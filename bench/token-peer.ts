@@ -44,6 +44,8 @@ const SCOPE = BENCH_SCOPES[0]!;
 
 interface Usage {
   cpuMs: number;
+  /** The main thread's share of cpuMs (the rest: the crypto thread pool, V8's GC threads). */
+  mainCpuMs: number;
   childCpuMs: number;
   maxRssMb: number;
   childMaxRssMb: number;
@@ -235,7 +237,15 @@ async function correctness(servers: Server[], ca: string, key: KeyObject, client
   return good;
 }
 
-type Run = { perSec: number; cpuPerToken: number; childCpuPerToken: number; latencies: number[]; ranOut: boolean; errors: number };
+type Run = {
+  perSec: number;
+  cpuPerToken: number;
+  mainCpuPerToken: number;
+  childCpuPerToken: number;
+  latencies: number[];
+  ranOut: boolean;
+  errors: number;
+};
 type Pair = Record<"ours" | "peer", Run>;
 
 export async function runPeer(o: PeerOptions): Promise<number> {
@@ -289,6 +299,7 @@ export async function runPeer(o: PeerOptions): Promise<number> {
           pair[s.name] = {
             perSec,
             cpuPerToken: (after.cpuMs - before.cpuMs + after.childCpuMs - before.childCpuMs) / Math.max(1, r.ok),
+            mainCpuPerToken: (after.mainCpuMs - before.mainCpuMs) / Math.max(1, r.ok),
             childCpuPerToken: (after.childCpuMs - before.childCpuMs) / Math.max(1, r.ok),
             latencies: r.latencies,
             ranOut: r.used >= assertions.length,
@@ -366,6 +377,12 @@ async function summary(pairs: Pair[], servers: Server[], seconds: number) {
       )}  ` +
         `p50 ${quantile(lat, 0.5).toFixed(2)} ms  p99 ${quantile(lat, 0.99).toFixed(2)} ms  peak RSS ${u.maxRssMb.toFixed(0)} MB` +
         (s.name === "ours" ? ` (+ action host ${u.childMaxRssMb.toFixed(0)} MB)` : ""),
+    );
+    const part = (f: (r: Run) => number) => median(runs.map(f)).toFixed(3);
+    console.log(
+      `${"".padEnd(5)} CPU ms/token by where, medians: main thread ${part((r) => r.mainCpuPerToken)}, ` +
+        `other threads (crypto pool, GC) ${part((r) => r.cpuPerToken - r.mainCpuPerToken - r.childCpuPerToken)}` +
+        (s.name === "ours" ? `, action host ${part((r) => r.childCpuPerToken)}` : ""),
     );
   }
 }
