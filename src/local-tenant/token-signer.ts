@@ -13,13 +13,13 @@ const encoder = new TextEncoder();
  * and one header and payload byte string always give one token. Access tokens carry no jti (neither do Auth0's M2M
  * tokens), so the requests of one client for one audience and scope set in one second, whose actions return the
  * same claims, get byte-identical tokens; signing them again only repeats the same bytes. This memo returns those
- * bytes: keyed by the key's kid and the exact payload text, holding only tokens of the newest `iat` second (a later
- * second drops them all), at most `maxEntries`. A request sharing an entry still passed client authentication,
+ * bytes: keyed by the key's kid and the exact payload text, holding only tokens of the `iat` second last signed
+ * (another second drops them all), at most `maxEntries`. A request sharing an entry still passed client authentication,
  * the replay check, grants and the actions before it got here. PS256 is randomised (a fresh salt per signature),
  * so it is always signed anew.
  */
 export class TokenSigner {
-  private second = -Infinity;
+  private second = NaN;
   private readonly memo = new Map<string, Promise<string>>();
 
   constructor(readonly maxEntries = 1024) {}
@@ -27,8 +27,9 @@ export class TokenSigner {
   sign(key: SigningKey, claims: TokenClaims): Promise<string> {
     // The bytes jose's SignJWT signs for these claims (JSON.stringify of them), so both give the same token.
     const payload = JSON.stringify(claims);
-    if (key.alg !== "RS256" || claims.iat < this.second) return signCompact(key, payload);
-    if (claims.iat > this.second) {
+    if (key.alg !== "RS256") return signCompact(key, payload);
+    // Another second (the next one, or an earlier one after the clock was set back) replaces the held tokens.
+    if (claims.iat !== this.second) {
       this.memo.clear();
       this.second = claims.iat;
     }
