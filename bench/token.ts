@@ -24,6 +24,9 @@
  * each once), `distinct` (each request asks for another scope set: every token is signed) or `both` (the default,
  * one series of pairs each, the budget shared).
  *
+ * `--parts`: CPU per token of each piece in process, without HTTP (bench/token-parts.ts).
+ *
+ *   npm run bench:token -- --parts [--seconds 5]
  *   npm run bench:token -- --peer [--pairs 7 --budget 240 --seconds 3 --concurrency 16 --profile DIR --payloads both]
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto";
@@ -43,6 +46,7 @@ import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
 import { clientAssertion } from "../src/local-tenant/client";
 import { parseUsers } from "../src/local-tenant/login/users";
 import { benchArgs } from "./args";
+import { runParts } from "./token-parts";
 import { BENCH_SCOPES, runPeer } from "./token-peer";
 
 const values = benchArgs(__filename, {
@@ -55,6 +59,7 @@ const values = benchArgs(__filename, {
   budget: { type: "string", default: "240" },
   profile: { type: "string" },
   payloads: { type: "string", default: "both" },
+  parts: { type: "boolean", default: false },
 });
 const seconds = Math.max(1, Math.min(60, Number(values.seconds)));
 const concurrency = Math.max(1, Math.min(128, Number(values.concurrency)));
@@ -296,6 +301,12 @@ async function main() {
     const ceilingPerSec = await ceiling(2000);
     console.log(`ceiling (jose RS256 verify + sign per request, one core, measured now): ${ceilingPerSec.toFixed(0)}/s`);
 
+    if (values.parts) {
+      await runParts(httpTenant, { clientId, keyPem: privateKey }, Math.max(200, Math.round(ceilingPerSec * seconds)), 3);
+      await httpsTenant.close();
+      await httpTenant.close();
+      return;
+    }
     if (soakSeconds > 0) {
       await soak(httpsTenant, { clientId, keyPem: privateKey }, ceilingPerSec);
       await httpsTenant.close();
