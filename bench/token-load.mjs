@@ -2,7 +2,9 @@
 // run on the server's event loop (in real life clients are other processes). Plain JS, node: modules only.
 //
 // workerData: { url, ca?, keepAlive, concurrency, ms, assertions?: string[], sign?: { clientId, keyPem, aud, lifetime },
-//               params?: more form fields (the peer of `bench:token --peer` names the API with `resource`) }
+//               params?: more form fields (the peer of `bench:token --peer` names the API with `resource`),
+//               distinctScopes?: string[] (each request asks for another non-empty subset of them as its scope, so
+//               no two tokens of a run have the same payload) }
 // Posts { ok, errors, statuses, latencies (Float64Array), used (count of assertions sent, presigned mode),
 //         usedSample (some of the assertions sent, signing mode), elapsed }.
 import { createPrivateKey, randomUUID, sign as rsaSign } from "node:crypto";
@@ -10,7 +12,7 @@ import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { parentPort, workerData } from "node:worker_threads";
 
-const { url, ca, keepAlive, concurrency, ms, assertions, sign, params } = workerData;
+const { url, ca, keepAlive, concurrency, ms, assertions, sign, params, distinctScopes } = workerData;
 const https = url.startsWith("https:");
 const agent = https ? new HttpsAgent({ keepAlive, maxSockets: concurrency, ca }) : new HttpAgent({ keepAlive, maxSockets: concurrency });
 const send = https ? httpsRequest : httpRequest;
@@ -24,6 +26,13 @@ function freshAssertion() {
   return `${input}.${rsaSign("sha256", Buffer.from(input), key).toString("base64url")}`;
 }
 
+let requests = 0;
+/** The n-th non-empty subset of distinctScopes (n counted from 0, wrapping after 2^length - 1). */
+function scopeSet(n) {
+  const bits = (n % (2 ** distinctScopes.length - 1)) + 1;
+  return distinctScopes.filter((_, i) => bits & (1 << i)).join(" ");
+}
+
 const form = (assertion) =>
   new URLSearchParams({
     grant_type: "client_credentials",
@@ -31,6 +40,7 @@ const form = (assertion) =>
     client_assertion: assertion,
     audience: "https://orders.bench",
     ...params,
+    ...(distinctScopes ? { scope: scopeSet(requests++) } : {}),
   }).toString();
 
 function post(body) {

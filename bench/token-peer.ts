@@ -30,13 +30,22 @@ export interface PeerOptions {
   concurrency: number;
   /** A directory for --cpu-prof profiles of both servers. */
   profileDir?: string;
+  /**
+   * "same": every request of a run asks for the same scope, so the tokens of one second have one payload (ours signs
+   * it once: src/local-tenant/token-signer.ts); "distinct": each asks for another scope set, so every token is signed.
+   */
+  payloads: ("same" | "distinct")[];
 }
 
 const AUDIENCE = "https://orders.bench";
-const SCOPE = "orders:read";
+/** The bench API's scopes, all granted: the load asks for the first, or (distinct payloads) a different set each time. */
+export const BENCH_SCOPES = ["orders:read", ...Array.from({ length: 15 }, (_, i) => `orders:s${String(i + 1).padStart(2, "0")}`)];
+const SCOPE = BENCH_SCOPES[0]!;
 
 interface Usage {
   cpuMs: number;
+  /** The main thread's share of cpuMs (the rest: the crypto thread pool, V8's GC threads). */
+  mainCpuMs: number;
   childCpuMs: number;
   maxRssMb: number;
   childMaxRssMb: number;
@@ -84,7 +93,7 @@ async function startServer(name: "ours" | "peer", configFile: string, profileDir
     origin: ready.origin,
     tokenUrl: ready.tokenUrl,
     aud: ready.issuer,
-    params: name === "peer" ? { resource: AUDIENCE, scope: SCOPE } : {},
+    params: name === "peer" ? { resource: AUDIENCE, scope: SCOPE } : { scope: SCOPE },
     usage,
   };
 }
@@ -156,9 +165,18 @@ interface LoadResult {
   elapsed: number;
 }
 
-function load(s: Server, ca: string, concurrency: number, ms: number, assertions: string[]): Promise<LoadResult> {
+function load(s: Server, ca: string, concurrency: number, ms: number, assertions: string[], distinct: boolean): Promise<LoadResult> {
   const worker = new Worker(path.join(__dirname, "token-load.mjs"), {
-    workerData: { url: s.tokenUrl, ca, keepAlive: true, concurrency, ms, assertions, params: s.params },
+    workerData: {
+      url: s.tokenUrl,
+      ca,
+      keepAlive: true,
+      concurrency,
+      ms,
+      assertions,
+      params: s.params,
+      ...(distinct ? { distinctScopes: BENCH_SCOPES } : {}),
+    },
   });
   return new Promise<LoadResult>((resolve, reject) => {
     worker.once("message", (out: LoadResult & { latencies: Float64Array }) => {
@@ -219,6 +237,17 @@ async function correctness(servers: Server[], ca: string, key: KeyObject, client
   return good;
 }
 
+type Run = {
+  perSec: number;
+  cpuPerToken: number;
+  mainCpuPerToken: number;
+  childCpuPerToken: number;
+  latencies: number[];
+  ranOut: boolean;
+  errors: number;
+};
+type Pair = Record<"ours" | "peer", Run>;
+
 export async function runPeer(o: PeerOptions): Promise<number> {
   const key = createPrivateKey(o.clientPrivateKeyPem);
   const peerSigning = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
@@ -229,7 +258,7 @@ export async function runPeer(o: PeerOptions): Promise<number> {
     clientPublicJwk: { ...(await exportJWK(createPublicKey(o.clientPublicKeyPem))), alg: "RS256", use: "sig" },
     peerSigningJwk: { ...(await exportJWK(peerSigning)), kid: "peer-rs256", alg: "RS256", use: "sig" },
     audience: AUDIENCE,
-    scope: SCOPE,
+    scope: BENCH_SCOPES.join(" "),
     claim: o.claim,
   };
   const configFile = path.join(o.dir, "token-servers.json");
@@ -240,81 +269,120 @@ export async function runPeer(o: PeerOptions): Promise<number> {
   const ca = readFileSync(path.join(o.tlsDir, "ca.pem"), "utf8");
   const servers = [ours, peer];
   try {
-    const correct = await correctness(servers, ca, key, o.clientId);
+    const correct = (await correctness(servers, ca, key, o.clientId)) && (await sameSecond(servers, ca, key, o.clientId));
     const make = (s: Server) => () => assertion(key, o.clientId, s.aud);
     // Warm-up, not counted: JIT, key caches, the action host's first start.
-    for (const s of servers) await load(s, ca, o.concurrency, 1000, await presign(3000, make(s)));
+    for (const s of servers) await load(s, ca, o.concurrency, 1000, await presign(3000, make(s)), false);
     const rate: Record<string, number> = { ours: 1000, peer: 1000 };
-    type Run = { perSec: number; cpuPerToken: number; childCpuPerToken: number; latencies: number[]; ranOut: boolean; errors: number };
-    const pairs: Record<"ours" | "peer", Run>[] = [];
-    const started = performance.now();
-    console.log(
-      `\n${o.seconds}s per run, up to ${o.pairs} pairs or ${o.budgetSeconds}s, order alternating; ${o.concurrency} concurrent requests; CPU ms per token = the server process's + its children's (our action host)`,
-    );
-    console.log(`pair  order      ours tok/s  peer tok/s  ratio   ours CPU ms/tok (host)   peer CPU ms/tok`);
-    for (let i = 0; i < o.pairs && (performance.now() - started) / 1000 < o.budgetSeconds; i++) {
-      const order = i % 2 === 0 ? [ours, peer] : [peer, ours];
-      const pair = {} as Record<"ours" | "peer", Run>;
-      for (const s of order) {
-        const assertions = await presign(Math.ceil(Math.max(500, rate[s.name]! * o.seconds * 1.5)), make(s));
-        const before = await s.usage();
-        const r = await load(s, ca, o.concurrency, o.seconds * 1000, assertions);
-        const after = await s.usage();
-        const perSec = r.ok / r.elapsed;
-        rate[s.name] = perSec;
-        pair[s.name] = {
-          perSec,
-          cpuPerToken: (after.cpuMs - before.cpuMs + after.childCpuMs - before.childCpuMs) / Math.max(1, r.ok),
-          childCpuPerToken: (after.childCpuMs - before.childCpuMs) / Math.max(1, r.ok),
-          latencies: r.latencies,
-          ranOut: r.used >= assertions.length,
-          errors: r.errors,
-        };
+    for (const mode of o.payloads) {
+      const distinct = mode === "distinct";
+      const pairs: Pair[] = [];
+      const started = performance.now();
+      const budget = o.budgetSeconds / o.payloads.length;
+      console.log(
+        `\n${distinct ? "distinct payloads: each request asks for another scope set, so every token is signed" : "same payload: every request asks for one scope, so the tokens of one second are byte-identical (ours signs each once)"}`,
+      );
+      console.log(
+        `${o.seconds}s per run, up to ${o.pairs} pairs or ${budget.toFixed(0)}s, order alternating; ${o.concurrency} concurrent requests; CPU ms per token = the server process's + its children's (our action host)`,
+      );
+      console.log(`pair  order      ours tok/s  peer tok/s  ratio   ours CPU ms/tok (host)   peer CPU ms/tok`);
+      for (let i = 0; i < o.pairs && (performance.now() - started) / 1000 < budget; i++) {
+        const order = i % 2 === 0 ? [ours, peer] : [peer, ours];
+        const pair = {} as Pair;
+        for (const s of order) {
+          const assertions = await presign(Math.ceil(Math.max(500, rate[s.name]! * o.seconds * 1.5)), make(s));
+          const before = await s.usage();
+          const r = await load(s, ca, o.concurrency, o.seconds * 1000, assertions, distinct);
+          const after = await s.usage();
+          const perSec = r.ok / r.elapsed;
+          rate[s.name] = Math.max(rate[s.name]!, perSec);
+          pair[s.name] = {
+            perSec,
+            cpuPerToken: (after.cpuMs - before.cpuMs + after.childCpuMs - before.childCpuMs) / Math.max(1, r.ok),
+            mainCpuPerToken: (after.mainCpuMs - before.mainCpuMs) / Math.max(1, r.ok),
+            childCpuPerToken: (after.childCpuMs - before.childCpuMs) / Math.max(1, r.ok),
+            latencies: r.latencies,
+            ranOut: r.used >= assertions.length,
+            errors: r.errors,
+          };
+        }
+        pairs.push(pair);
+        printPair(i, order, pair);
       }
-      pairs.push(pair);
-      const note = [
-        pair.ours.ranOut || pair.peer.ranOut ? "assertions ran out" : "",
-        pair.ours.errors + pair.peer.errors > 0 ? `errors ${pair.ours.errors}/${pair.peer.errors}` : "",
-      ]
-        .filter(Boolean)
-        .join("; ");
-      console.log(
-        `${String(i + 1).padStart(4)}  ${order
-          .map((s) => s.name)
-          .join("→")
-          .padEnd(
-            9,
-          )}  ${pair.ours.perSec.toFixed(0).padStart(10)}  ${pair.peer.perSec.toFixed(0).padStart(10)}  ${(pair.ours.perSec / pair.peer.perSec).toFixed(2).padStart(5)}   ` +
-          `${pair.ours.cpuPerToken.toFixed(3).padStart(8)} (${pair.ours.childCpuPerToken.toFixed(3)})         ${pair.peer.cpuPerToken.toFixed(3).padStart(8)}${note ? `  ${note}` : ""}`,
-      );
+      await summary(pairs, servers, (performance.now() - started) / 1000);
     }
-    const ratios = pairs.map((p) => p.ours.perSec / p.peer.perSec);
-    const cpuRatios = pairs.map((p) => p.ours.cpuPerToken / p.peer.cpuPerToken);
-    const range = (xs: number[], digits = 2) =>
-      `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
-    const usages = await Promise.all(servers.map((s) => s.usage()));
-    console.log(`\n${pairs.length} pairs in ${((performance.now() - started) / 1000).toFixed(0)} s; median (min–max) over pairs:`);
-    console.log(`tokens/s ratio ours/peer ${range(ratios)} (target ≥ 1.5)`);
-    console.log(`CPU per token ratio ours/peer ${range(cpuRatios)} (target ≤ 1)`);
-    for (const [n, s] of servers.entries()) {
-      const runs = pairs.map((p) => p[s.name]);
-      const lat = runs.flatMap((r) => r.latencies);
-      const u = usages[n]!;
-      console.log(
-        `${s.name.padEnd(5)} tokens/s ${range(
-          runs.map((r) => r.perSec),
-          0,
-        )}  CPU ms/token ${range(
-          runs.map((r) => r.cpuPerToken),
-          3,
-        )}  ` +
-          `p50 ${quantile(lat, 0.5).toFixed(2)} ms  p99 ${quantile(lat, 0.99).toFixed(2)} ms  peak RSS ${u.maxRssMb.toFixed(0)} MB` +
-          (s.name === "ours" ? ` (+ action host ${u.childMaxRssMb.toFixed(0)} MB)` : ""),
-      );
-    }
-    if (!correct) console.log("ours accepted a case it must refuse (above)");
+    if (!correct) console.log("ours accepted a case it must refuse, or answered the same payload differently (above)");
     return correct ? 0 : 1;
   } finally {
     await Promise.all(servers.map(stopServer));
+  }
+}
+
+/**
+ * Two fresh assertions, one request each, in one second: ours must answer with the same token (RS256, no jti: the
+ * same payload gives the same bytes, whether signed twice or once); the peer's tokens differ (each has a jti).
+ */
+async function sameSecond(servers: Server[], ca: string, key: KeyObject, clientId: string): Promise<boolean> {
+  let good = true;
+  for (const s of servers) {
+    let verdict = "";
+    for (let attempt = 0; attempt < 3 && !verdict; attempt++) {
+      const [a, b] = [await assertion(key, clientId, s.aud), await assertion(key, clientId, s.aud)];
+      const [ra, rb] = [await post(s, ca, { client_assertion: a }), await post(s, ca, { client_assertion: b })];
+      const [ta, tb] = [String(ra.body.access_token), String(rb.body.access_token)];
+      if (ra.status !== 200 || rb.status !== 200) verdict = `refused (${ra.status}, ${rb.status})`;
+      else if (decodeJwt(ta).iat === decodeJwt(tb).iat) verdict = ta === tb ? "the same token" : "different tokens";
+    }
+    if (s.name === "ours" && verdict !== "the same token") good = false;
+    console.log(`${"two requests, one payload, one second".padEnd(42)} ${s.name}: ${verdict || "(no two in one second)"}`);
+  }
+  return good;
+}
+
+function printPair(i: number, order: Server[], pair: Pair) {
+  const note = [
+    pair.ours.ranOut || pair.peer.ranOut ? "assertions ran out" : "",
+    pair.ours.errors + pair.peer.errors > 0 ? `errors ${pair.ours.errors}/${pair.peer.errors}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
+  const names = order.map((s) => s.name).join("→");
+  console.log(
+    `${String(i + 1).padStart(4)}  ${names.padEnd(9)}  ${pair.ours.perSec.toFixed(0).padStart(10)}  ${pair.peer.perSec.toFixed(0).padStart(10)}  ` +
+      `${(pair.ours.perSec / pair.peer.perSec).toFixed(2).padStart(5)}   ${pair.ours.cpuPerToken.toFixed(3).padStart(8)} (${pair.ours.childCpuPerToken.toFixed(3)})` +
+      `         ${pair.peer.cpuPerToken.toFixed(3).padStart(8)}${note ? `  ${note}` : ""}`,
+  );
+}
+
+async function summary(pairs: Pair[], servers: Server[], seconds: number) {
+  const ratios = pairs.map((p) => p.ours.perSec / p.peer.perSec);
+  const cpuRatios = pairs.map((p) => p.ours.cpuPerToken / p.peer.cpuPerToken);
+  const range = (xs: number[], digits = 2) =>
+    `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+  const usages = await Promise.all(servers.map((s) => s.usage()));
+  console.log(`${pairs.length} pairs in ${seconds.toFixed(0)} s; median (min–max) over pairs:`);
+  console.log(`tokens/s ratio ours/peer ${range(ratios)} (target ≥ 1.5)`);
+  console.log(`CPU per token ratio ours/peer ${range(cpuRatios)} (target ≤ 1)`);
+  for (const [n, s] of servers.entries()) {
+    const runs = pairs.map((p) => p[s.name]);
+    const lat = runs.flatMap((r) => r.latencies);
+    const u = usages[n]!;
+    console.log(
+      `${s.name.padEnd(5)} tokens/s ${range(
+        runs.map((r) => r.perSec),
+        0,
+      )}  CPU ms/token ${range(
+        runs.map((r) => r.cpuPerToken),
+        3,
+      )}  ` +
+        `p50 ${quantile(lat, 0.5).toFixed(2)} ms  p99 ${quantile(lat, 0.99).toFixed(2)} ms  peak RSS ${u.maxRssMb.toFixed(0)} MB` +
+        (s.name === "ours" ? ` (+ action host ${u.childMaxRssMb.toFixed(0)} MB)` : ""),
+    );
+    const part = (f: (r: Run) => number) => median(runs.map(f)).toFixed(3);
+    console.log(
+      `${"".padEnd(5)} CPU ms/token by where, medians: main thread ${part((r) => r.mainCpuPerToken)}, ` +
+        `other threads (crypto pool, GC) ${part((r) => r.cpuPerToken - r.mainCpuPerToken - r.childCpuPerToken)}` +
+        (s.name === "ours" ? `, action host ${part((r) => r.childCpuPerToken)}` : ""),
+    );
   }
 }

@@ -6,7 +6,9 @@
  *
  *   argv: <ours|peer> <config JSON file>
  *   → { type: "ready", origin, tokenUrl, issuer }
- *   ← { type: "usage" } → { type: "usage", cpuMs, childCpuMs, maxRssMb, childMaxRssMb } (children: the action host)
+ *   ← { type: "usage" } → { type: "usage", cpuMs, mainCpuMs, childCpuMs, maxRssMb, childMaxRssMb }
+ *     (mainCpuMs: the main thread's share of cpuMs, the rest being the crypto thread pool and V8's GC threads;
+ *     children: the action host)
  */
 import { readFileSync } from "node:fs";
 import { createServer } from "node:https";
@@ -24,6 +26,7 @@ export interface ServerConfig {
   /** The peer's token signing key (RSA 2048, as ours). */
   peerSigningJwk: Record<string, unknown>;
   audience: string;
+  /** The API's scopes, space-separated: all granted to the client. */
   scope: string;
   /** The custom claim both hooks add: ours through the bound action, from the application's metadata. */
   claim: { name: string; value: string };
@@ -32,14 +35,19 @@ export interface ServerConfig {
 const [kind, configFile] = process.argv.slice(2);
 const config = JSON.parse(readFileSync(configFile!, "utf8")) as ServerConfig;
 
-/** CPU ms (10 ms ticks) and peak RSS of a child process (the action host), from /proc. */
+/** CPU ms (user + system, 10 ms ticks) of a /proc stat file: a process's or one thread's. */
+function statCpuMs(file: string): number {
+  const stat = readFileSync(file, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU ms and peak RSS of a child process (the action host), from /proc. */
 function procUsage(pid: number | undefined): { cpuMs: number; maxRssMb: number } {
   if (pid === undefined) return { cpuMs: 0, maxRssMb: 0 };
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return { cpuMs: (Number(fields[11]) + Number(fields[12])) * 10, maxRssMb: hwm ? Number(hwm[1]) / 1024 : 0 };
+    return { cpuMs: statCpuMs(`/proc/${pid}/stat`), maxRssMb: hwm ? Number(hwm[1]) / 1024 : 0 };
   } catch {
     return { cpuMs: 0, maxRssMb: 0 };
   }
@@ -76,7 +84,7 @@ async function peer() {
       },
     ],
     jwks: { keys: [config.peerSigningJwk] },
-    scopes: [config.scope],
+    scopes: config.scope.split(" "),
     ttl: { ClientCredentials: 86_400 },
     features: {
       devInteractions: { enabled: false },
@@ -102,6 +110,15 @@ async function peer() {
   return { origin, tokenUrl: `${origin}/token`, issuer: origin, children: () => [] };
 }
 
+/** The main thread's CPU ms (its task is the one whose id is the process id); NaN where /proc is missing. */
+function mainThreadCpuMs(): number {
+  try {
+    return statCpuMs(`/proc/self/task/${process.pid}/stat`);
+  } catch {
+    return NaN;
+  }
+}
+
 async function main() {
   const started = kind === "ours" ? await ours() : kind === "peer" ? await peer() : undefined;
   if (!started) throw new Error(`token-server: unknown kind ${kind} (ours or peer)`);
@@ -112,6 +129,7 @@ async function main() {
     process.send!({
       type: "usage",
       cpuMs: (cpu.user + cpu.system) / 1000,
+      mainCpuMs: mainThreadCpuMs(),
       childCpuMs: children.reduce((sum, c) => sum + c.cpuMs, 0),
       maxRssMb: process.resourceUsage().maxRSS / 1024,
       childMaxRssMb: children.reduce((sum, c) => sum + c.maxRssMb, 0),

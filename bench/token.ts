@@ -20,8 +20,14 @@
  * Side by side with oidc-provider (bench/token-peer.ts): each server in its own process, A/B pairs alternating,
  * per-pair tokens/s ratio, CPU per token, p50/p99, peak RSS, and the correctness cases both are sent (targets: CPU
  * per token at or below the peer's, tokens/s at least 1.5× it). `--profile DIR` writes both servers' --cpu-prof.
+ * `--payloads`: `same` (every request asks for one scope: the tokens of one second are byte-identical, and ours signs
+ * each once), `distinct` (each request asks for another scope set: every token is signed) or `both` (the default,
+ * one series of pairs each, the budget shared).
  *
- *   npm run bench:token -- --peer [--pairs 7 --budget 240 --seconds 3 --concurrency 16 --profile DIR]
+ * `--parts`: CPU per token of each piece in process, without HTTP (bench/token-parts.ts).
+ *
+ *   npm run bench:token -- --parts [--seconds 5]
+ *   npm run bench:token -- --peer [--pairs 7 --budget 240 --seconds 3 --concurrency 16 --profile DIR --payloads both]
  */
 import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -40,7 +46,8 @@ import { ASSERTION_TYPE } from "../src/local-tenant/assertion";
 import { clientAssertion } from "../src/local-tenant/client";
 import { parseUsers } from "../src/local-tenant/login/users";
 import { benchArgs } from "./args";
-import { runPeer } from "./token-peer";
+import { runParts } from "./token-parts";
+import { BENCH_SCOPES, runPeer } from "./token-peer";
 
 const values = benchArgs(__filename, {
   seconds: { type: "string", default: "5" },
@@ -51,12 +58,21 @@ const values = benchArgs(__filename, {
   pairs: { type: "string", default: "7" },
   budget: { type: "string", default: "240" },
   profile: { type: "string" },
+  payloads: { type: "string", default: "both" },
+  parts: { type: "boolean", default: false },
 });
 const seconds = Math.max(1, Math.min(60, Number(values.seconds)));
 const concurrency = Math.max(1, Math.min(128, Number(values.concurrency)));
 const soakSeconds = Math.max(0, Math.min(600, Number(values.soak)));
 const soakLifetime = Math.max(5, Math.min(300, Number(values["assertion-lifetime"])));
 const root = path.resolve(__dirname, "..");
+
+function payloadModes(value: string): ("same" | "distinct")[] {
+  if (value === "both") return ["same", "distinct"];
+  if (value === "same" || value === "distinct") return [value];
+  process.stderr.write(`token.ts: --payloads must be same, distinct or both, not ${value}\n`);
+  process.exit(2);
+}
 const DOMAIN = "bench.eu.auth0.com";
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? NaN;
@@ -174,7 +190,15 @@ async function load(
     onSample?.();
   }, 500);
   const worker = new Worker(path.join(__dirname, "token-load.mjs"), {
-    workerData: { url: `${t.origin}/oauth/token`, ca: t.ca, keepAlive: t.keepAlive, concurrency, ms, ...source },
+    workerData: {
+      url: `${t.origin}/oauth/token`,
+      ca: t.ca,
+      keepAlive: t.keepAlive,
+      concurrency,
+      ms,
+      params: { scope: BENCH_SCOPES[0] },
+      ...source,
+    },
   });
   const out = await new Promise<{
     ok: number;
@@ -260,6 +284,7 @@ async function main() {
         budgetSeconds: Math.max(10, Math.min(1800, Number(values.budget))),
         concurrency,
         ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
+        payloads: payloadModes(values.payloads),
       });
       return;
     }
@@ -276,6 +301,12 @@ async function main() {
     const ceilingPerSec = await ceiling(2000);
     console.log(`ceiling (jose RS256 verify + sign per request, one core, measured now): ${ceilingPerSec.toFixed(0)}/s`);
 
+    if (values.parts) {
+      await runParts(httpTenant, { clientId, keyPem: privateKey }, Math.max(200, Math.round(ceilingPerSec * seconds)), 3);
+      await httpsTenant.close();
+      await httpTenant.close();
+      return;
+    }
     if (soakSeconds > 0) {
       await soak(httpsTenant, { clientId, keyPem: privateKey }, ceilingPerSec);
       await httpsTenant.close();
@@ -338,13 +369,13 @@ function writeProject(dir: string, publicKey: string) {
       config: {
         "auth0:domain": DOMAIN,
         "auth0-tenant:tenant": {
-          apis: { orders: { identifier: "https://orders.bench", scopes: { "orders:read": "r" } } },
+          apis: { orders: { identifier: "https://orders.bench", scopes: Object.fromEntries(BENCH_SCOPES.map((s) => [s, s])) } },
           applications: {
             svc: {
               type: "m2m",
               metadata: { tenant_id: "acme" },
               credentials: [{ name: "svc", publicKey: "keys/svc.pem" }],
-              grants: { orders: ["orders:read"] },
+              grants: { orders: BENCH_SCOPES },
             },
             web: { type: "regular_web", callbacks: [LOGIN_CALLBACK] },
           },

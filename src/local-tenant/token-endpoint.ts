@@ -1,4 +1,3 @@
-import { SignJWT } from "jose";
 import { runCredentialsExchange, type PlannedTenant } from "./bound";
 import type { ApiSpec, TenantSpec } from "../kinds/specs";
 import { grantsOf } from "../kinds/application/spec";
@@ -7,6 +6,7 @@ import { localClients, type LocalClient } from "./clients";
 import { accessDenied, invalidRequest, OAuthError } from "./errors";
 import { JtiCache } from "./replay";
 import type { SigningKeys } from "./signing-keys";
+import { TokenSigner } from "./token-signer";
 
 export interface ExchangeHookContext {
   client: LocalClient;
@@ -60,6 +60,7 @@ export class TokenEndpoint {
   readonly domainAudiences: string[];
   readonly clients: Map<string, LocalClient>;
   readonly replay = new JtiCache();
+  readonly signer = new TokenSigner();
   private readonly apis: Map<string, ApiSpec>;
 
   constructor(
@@ -122,7 +123,7 @@ export class TokenEndpoint {
     }
     const iat = Math.floor(now.getTime() / 1000);
     const key = this.signingKeys.forAlg(api.signingAlg);
-    const access_token = await new SignJWT({
+    const access_token = await this.signer.sign(key, {
       ...extra.claims,
       iss: request.issuer,
       sub: `${client.clientId}@clients`,
@@ -132,9 +133,7 @@ export class TokenEndpoint {
       ...(scopes.length ? { scope: scopes.join(" ") } : {}),
       iat,
       exp: iat + api.tokenLifetime,
-    })
-      .setProtectedHeader({ alg: key.alg, typ: "JWT", kid: key.kid })
-      .sign(key.privateKey);
+    });
     return { access_token, token_type: "Bearer", expires_in: api.tokenLifetime, ...(scopes.length ? { scope: scopes.join(" ") } : {}) };
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import * as path from "node:path";
-import { SignJWT, createRemoteJWKSet, jwtVerify } from "jose";
+import { SignJWT, createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
 import { createPrivateKey } from "node:crypto";
 import { dump } from "js-yaml";
 const stringify = (value: unknown) => dump(value, { lineWidth: -1, skipInvalid: true });
@@ -199,6 +199,24 @@ describe("local tenant: from the spec to a signed token", () => {
     for (const k of jwks.keys) {
       expect(k.kty).toBe("RSA");
       expect(k.d).toBeUndefined();
+    }
+  });
+
+  it("two requests whose tokens would be byte-identical get one token; its assertion replayed is still refused", async () => {
+    clock = new Date(Math.floor(Date.now() / 1000) * 1000 + 500); // one second for the three requests
+    try {
+      const first = await assertion();
+      const [a, b] = [await token(params(first)), await token(params(await assertion()))];
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.body.access_token).toBe(b.body.access_token);
+      expect(tenant.endpoint.signer.size).toBeGreaterThan(0);
+      const again = await token(params(first));
+      expect(again.status).toBe(401);
+      expect(again.body.access_token).toBeUndefined();
+      const other = await token(params(await assertion(), { scope: "orders:write" }));
+      expect(decodeJwt(String(other.body.access_token)).scope).toBe("orders:write");
+    } finally {
+      clock = undefined;
     }
   });
 
