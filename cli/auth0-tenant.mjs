@@ -4,7 +4,7 @@
 // and a command does not pay for loading a hundred modules through a TypeScript loader on every run.
 // AUTH0_TENANT_FROM_SOURCE=1 runs the sources through tsx instead (stack traces with TypeScript lines).
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,24 +14,73 @@ const SOURCE_DIRS = ["cli", "src", "components", "packages"];
 /** Files the bundle loads by path at run time, copied beside it (the action runner and the key inspector's workers are started by path). */
 const BESIDE = ["src/actions/runner.cjs", "src/spec/key-inspector.cjs"];
 
-function sourceHash() {
-  const hash = createHash("sha256");
+/** Every source file under SOURCE_DIRS, in a fixed order, as paths relative to the root. */
+function sourceFiles() {
+  const files = [];
   const walk = (dir) => {
-    for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const entries = readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const entry of entries) {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== "node_modules") walk(rel);
-      } else if (entry.isFile())
-        hash
-          .update(`${rel}\0`)
-          .update(readFileSync(path.join(root, rel)))
-          .update("\0");
+      } else if (entry.isFile()) files.push(rel);
     }
   };
   for (const dir of SOURCE_DIRS) walk(dir);
-  hash.update(readFileSync(path.join(root, "package.json"))); // the version is compiled in
-  hash.update(JSON.stringify({ node: process.versions.node, esbuild: createRequire(import.meta.url)("esbuild/package.json").version }));
-  return hash.digest("hex").slice(0, 16);
+  return files;
+}
+
+/** What the bundle is built from, besides the sources: the version compiled in, and the tools that build and run it. */
+function buildInputs() {
+  const esbuild = createRequire(import.meta.url)("esbuild/package.json").version;
+  return `${readFileSync(path.join(root, "package.json"), "utf8")}\0${JSON.stringify({ node: process.versions.node, esbuild })}`;
+}
+
+/** The hash of every source file's path and content, and of the build inputs: the name of the bundle built from them. */
+function contentHash(files, inputs) {
+  const hash = createHash("sha256");
+  for (const rel of files)
+    hash
+      .update(`${rel}\0`)
+      .update(readFileSync(path.join(root, rel)))
+      .update("\0");
+  return hash.update(inputs).digest("hex").slice(0, 16);
+}
+
+/**
+ * contentHash() without reading every source on every start: the content hash is kept with a fingerprint of the files'
+ * metadata (path, size, modification and change times, inode), and read back while the fingerprint is unchanged.
+ * Any write to a file moves its change time (ctime, which no API sets back), so an edited source always misses here
+ * and is hashed by content.
+ */
+function sourceHash(cache) {
+  const files = sourceFiles();
+  const inputs = buildInputs();
+  const stats = createHash("sha256").update(root).update("\0").update(inputs);
+  for (const rel of files) {
+    const s = statSync(path.join(root, rel), { bigint: true });
+    stats.update(`${rel}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}\0`);
+  }
+  const fingerprint = stats.digest("hex");
+  const memo = path.join(cache, `sources-${createHash("sha256").update(root).digest("hex").slice(0, 16)}.json`);
+  try {
+    const kept = JSON.parse(readFileSync(memo, "utf8"));
+    if (kept.fingerprint === fingerprint && /^[0-9a-f]{16}$/.test(kept.hash)) return kept.hash;
+  } catch {
+    // none kept yet, or unreadable: hashed below
+  }
+  const hash = contentHash(files, inputs);
+  try {
+    mkdirSync(cache, { recursive: true });
+    const tmp = `${memo}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ fingerprint, hash }));
+    renameSync(tmp, memo);
+  } catch {
+    // a read-only cache: hashed by content again next time
+  }
+  return hash;
 }
 
 /**
@@ -58,7 +107,7 @@ const workspacePackages = {
 
 async function compiled() {
   const cache = path.join(root, "node_modules", ".cache", "auth0-tenant");
-  const dir = path.join(cache, `cli-${sourceHash()}`);
+  const dir = path.join(cache, `cli-${sourceHash(cache)}`);
   const entry = path.join(dir, "main.cjs");
   if (existsSync(entry)) return entry;
   const { build } = await import("esbuild");
@@ -81,7 +130,8 @@ async function compiled() {
   // sources first wins the rename below, with the same files.
   for (const old of readdirSync(cache)) {
     const at = path.join(cache, old);
-    if (old.startsWith("cli-") && Date.now() - statSync(at).mtimeMs > 3_600_000) rmSync(at, { recursive: true, force: true });
+    if ((old.startsWith("cli-") || old.startsWith("sources-")) && Date.now() - statSync(at).mtimeMs > 3_600_000)
+      rmSync(at, { recursive: true, force: true });
   }
   try {
     renameSync(tmp, dir);

@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 import { assertNodeCanRequireEsm } from "../src/node-support";
 
 const root = path.resolve(__dirname, "..");
-const load = (nodeFlags: string[] = []) =>
-  promisify(execFile)(process.execPath, [...nodeFlags, path.join(__dirname, "support/load-like-pulumi.cjs"), root], { cwd: root });
+const load = (nodeFlags: string[] = [], loaderFlags: string[] = []) =>
+  promisify(execFile)(process.execPath, [...nodeFlags, path.join(__dirname, "support/load-like-pulumi.cjs"), root, ...loaderFlags], {
+    cwd: root,
+  });
 
 describe("the Pulumi entry point", () => {
   // Over 5 s: ts-node 7 type-checks the whole program with the project's TypeScript in a fresh process, as `pulumi up`
@@ -20,7 +22,9 @@ describe("the Pulumi entry point", () => {
   });
 
   it("on a Node that cannot require() ES modules (21, 22.0–22.11) it says which Node it needs instead of ERR_REQUIRE_ESM", async () => {
-    const { stdout } = await load(["--no-experimental-require-module"]);
+    // The check runs before the program imports anything, whether ts-node type-checks or not; the test above is the
+    // one that type-checks as Pulumi does.
+    const { stdout } = await load(["--no-experimental-require-module"], ["--transpile-only"]);
     expect(stdout).toContain("program: auth0-tenant needs Node ^20.19.0 || >=22.12.0");
     expect(stdout).not.toContain("ERR_REQUIRE_ESM");
   });
