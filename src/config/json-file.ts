@@ -1,4 +1,4 @@
-import { prototypeKeys } from "../dict";
+import { markTree, prototypeKeys } from "../dict";
 import { InputFileError } from "../errors";
 import { excerpt } from "../excerpt";
 import { checkDocument } from "./document-limits";
@@ -22,7 +22,7 @@ export async function readJsonObject(file: string, what: string): Promise<Record
   }
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = markTree(JSON.parse(text));
   } catch (e) {
     throw new InputFileError(`${file}: not valid JSON (${excerpt((e as Error).message)})`);
   }

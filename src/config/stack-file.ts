@@ -1,3 +1,4 @@
+import { partOfTree } from "../dict";
 import { StackConfigError } from "../errors";
 import { excerpt } from "../excerpt";
 import { parseYaml } from "./yaml";
@@ -60,7 +61,7 @@ export function parseStackConfig(project: string, stack: string, stackYaml: stri
   return {
     project,
     stack,
-    tenant: values[tenantKey],
+    tenant: partOfTree(doc, values[tenantKey]),
     ...(typeof domain === "string" ? { domain } : {}),
     values,
   };

@@ -1,6 +1,7 @@
 import { CORE_SCHEMA, load, YAMLException, type LoadOptions } from "js-yaml";
 import { StackConfigError } from "../errors";
 import { commandBudget, currentLimits, describeLimit } from "../command-budget";
+import { markTree } from "../dict";
 import { excerpt } from "../excerpt";
 import { checkDocument, MAX_DEPTH } from "./document-limits";
 
@@ -62,8 +63,9 @@ function parseWith(text: string, file: string, options: Pick<LoadOptions, "liste
   if (text.includes("&")) {
     const nodes = checkDocument(value, file, (message) => new StackConfigError(message));
     commandBudget()?.chargeAliasNodes(nodes, file);
+    return value;
   }
-  return value;
+  return markTree(value);
 }
 
 /** js-yaml reports a node's start before the separating white space; a range starts at its first character. */
