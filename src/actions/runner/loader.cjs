@@ -6,7 +6,6 @@ const { LIMITS } = require("./limits.cjs");
 const { bounded } = require("./bounded.cjs");
 const { examine, failure } = require("./describe-error.cjs");
 const { newContext } = require("./context.cjs");
-const { actionRequire } = require("./modules.cjs");
 
 function listExports(entry) {
   return bounded(
@@ -23,10 +22,9 @@ function listExports(entry) {
   );
 }
 
-/** The loaded bundles of a network policy, by sha, least recently loaded first. */
-function bundleCache(network) {
+/** The loaded bundles, by sha, least recently loaded first; each bundle gets `sandboxRequire` (modules.cjs). */
+function bundleCache(network, sandboxRequire) {
   const cache = new Map();
-  const sandboxRequire = actionRequire(network);
 
   function load(request) {
     const hit = cache.get(request.sha);

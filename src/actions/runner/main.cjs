@@ -33,12 +33,14 @@ const { freezeShared } = require("./shared.cjs");
 const { restoreSettings } = require("./freeze.cjs");
 const { failure } = require("./describe-error.cjs");
 const { bundleCache } = require("./loader.cjs");
+const { actionRequire } = require("./modules.cjs");
 const { runBatch } = require("./batch.cjs");
 
 if (!NETWORK) lockDownNetwork();
 lockDownProcess();
 nodeModule.syncBuiltinESMExports();
-const sharedObjectsFrozen = freezeShared(NETWORK);
+const sandboxRequire = actionRequire(NETWORK);
+const sharedObjectsFrozen = freezeShared(NETWORK, sandboxRequire);
 
 const permission = process.permission;
 const permissionState = {
@@ -52,7 +54,7 @@ const permissionState = {
 process.on("uncaughtException", () => {});
 process.on("unhandledRejection", () => {});
 
-const bundles = bundleCache(NETWORK);
+const bundles = bundleCache(NETWORK, sandboxRequire);
 const send = (message) => writeOut(replyFrame(message));
 const fail = (id) => (e) => send(failure(id, "internal", String(e && e.stack)));
 

@@ -118,8 +118,11 @@ function refuseGlobalSettings(modules) {
   }
 }
 
-/** Freezes what every action shares under a network policy; returns how many objects were walked. */
-function freezeShared(network) {
+/**
+ * Freezes what every action shares under a network policy, with `actionRequire`, the one `require` every action gets;
+ * returns how many objects were walked.
+ */
+function freezeShared(network, actionRequire) {
   const names = allowedModules(network);
   const modules = {};
   for (const name of names) modules[name] = require(`node:${name}`);
@@ -131,6 +134,7 @@ function freezeShared(network) {
   Buffer.poolSize = 0;
   refuseGlobalSettings(modules);
   const roots = [
+    actionRequire,
     ...Object.values(modules),
     Buffer,
     URL,
