@@ -93,6 +93,26 @@ export const MUTATION_GROUPS: MutationGroup[] = [
     tests: ["test/keys/stack-edit.test.ts", "test/rotation/keys-cli.test.ts", "test/layers.test.ts"],
   },
   {
+    name: "sandbox",
+    // The action host's pure parts; the rest runs in its child process, where a mutant cannot be switched on.
+    mutate: [
+      "src/actions/host/arguments.ts",
+      "src/actions/host/budget.ts",
+      "src/actions/host/failure.ts",
+      "src/actions/host/frames.ts",
+      "src/actions/host/limits.ts",
+      "src/actions/host/queue.ts",
+      "src/actions/host/replies.ts",
+      "src/actions/runner/describe-error.cjs",
+      "src/actions/runner/frames.cjs",
+      "src/actions/runner/limits.cjs",
+      "src/actions/runner/modules.cjs",
+      "src/actions/runner/recorder.cjs",
+      "src/actions/runner/text.cjs",
+    ],
+    tests: ["test/actions/host-parts.test.ts", "test/actions/runner-parts.test.ts"],
+  },
+  {
     name: "live-reader",
     mutate: ["src/live/reader.ts"],
     tests: ["test/live/read-error.test.ts", "test/live/reader.test.ts", "test/live/hostile-tenant.test.ts"],
