@@ -1,7 +1,19 @@
+import { createRequire } from "node:module";
 import { ManagementClient } from "auth0";
-import { ManagementClient as LegacyManagementClient } from "auth0/legacy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hostedApi } from "./host";
+
+type Permission = { resource_server_identifier: string; permission_name: string };
+/** v4's ManagementClient, `auth0/legacy` since v7; its type declarations resolve only under moduleResolution node16. */
+const { ManagementClient: LegacyManagementClient } = createRequire(__filename)("auth0/legacy") as {
+  ManagementClient: new (options: { domain: string; token: string; fetch: typeof fetch }) => {
+    roles: {
+      addPermissions(params: { id: string }, body: { permissions: Permission[] }): Promise<unknown>;
+      deletePermissions(params: { id: string }, body: { permissions: Permission[] }): Promise<unknown>;
+      getPermissions(params: { id: string }): Promise<{ data: Permission[] }>;
+    };
+  };
+};
 
 /**
  * A role's permissions through the official `auth0` SDK, unmodified: v7's ManagementClient and v4's (`auth0/legacy`),
@@ -12,7 +24,7 @@ import { hostedApi } from "./host";
 let h: Awaited<ReturnType<typeof hostedApi>>;
 const API = "https://sdk.example.com/";
 const SCOPES = "read:roles update:roles";
-const permission = (name: string) => ({ resource_server_identifier: API, permission_name: name });
+const permission = (name: string): Permission => ({ resource_server_identifier: API, permission_name: name });
 
 /** The platform's fetch, to the emulator's address whatever origin the SDK builds. */
 const toEmulator: typeof fetch = (input, init) => {
