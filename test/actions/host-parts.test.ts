@@ -3,7 +3,7 @@ import { childArguments, permissionFlag, RUNNER_MAIN } from "../../src/actions/h
 import { frameBackstop, idleCpuProblem, memoryProblem, type CpuSample } from "../../src/actions/host/budget";
 import { exitFailure, HostFailure } from "../../src/actions/host/failure";
 import { frame, MessageReader } from "../../src/actions/host/frames";
-import { HOST_LIMITS, MAX_BATCH, START_WINDOW_MS } from "../../src/actions/host/limits";
+import { HOST_LIMITS, lowerable, MAX_BATCH, START_WINDOW_MS } from "../../src/actions/host/limits";
 import { batchesOf, type QueuedCall } from "../../src/actions/host/queue";
 import { callReplyOf, loadReplyOf, readyProblem, type Reply } from "../../src/actions/host/replies";
 
@@ -182,6 +182,19 @@ describe("the host's limits", () => {
     ]);
     expect(old.samples.map((s) => s[0])).toEqual([500, 1001, 1500]);
     expect(old.problem?.kind).toBe("crashed");
+    // What counts is the CPU used within the window, not the child's total.
+    expect(
+      run([
+        [0, 1000, false],
+        [800, 1200, false],
+      ]).problem,
+    ).toBeUndefined();
+    expect(
+      run([
+        [0, 1000, false],
+        [800, 1201, false],
+      ]).problem?.kind,
+    ).toBe("crashed");
     // A reading exactly a window old is kept; one older is dropped.
     const edge: CpuSample[] = [];
     idleCpuProblem(edge, [0, 0, false]);
@@ -241,15 +254,69 @@ describe("why the child ended", () => {
 
 describe("how the child is started", () => {
   it("is granted reading its runner folder only, and runs the runner's main module there", () => {
-    const args = childArguments({}, "/p/runner");
-    expect(args.filter((a) => a.startsWith("--allow-"))).toEqual(["--allow-fs-read=/p/runner"]);
-    expect(args.slice(-2)).toEqual([`/p/runner/${RUNNER_MAIN}`, '{"network":false}']);
-    expect(args).toContain("--disallow-code-generation-from-strings");
-    expect(args).toContain("--no-warnings");
-    expect(args[0]).toBe(permissionFlag(process.version));
-    const open = childArguments({ allowNetwork: true, unsafeAllowCodeGenerationForTests: true }, "/p/runner");
-    expect(open.at(-1)).toBe('{"network":true}');
-    expect(open).not.toContain("--disallow-code-generation-from-strings");
+    const flag = permissionFlag(process.version);
+    expect(childArguments({}, "/p/runner")).toEqual([
+      flag,
+      "--allow-fs-read=/p/runner",
+      "--no-addons",
+      "--frozen-intrinsics",
+      "--disallow-code-generation-from-strings",
+      "--max-old-space-size=64",
+      "--no-warnings",
+      `/p/runner/${RUNNER_MAIN}`,
+      '{"network":false}',
+    ]);
+    // Network: the permission model's own grant where the running Node has one (Node 25), nothing else changes.
+    const netGrant = process.allowedNodeEnvironmentFlags.has("--allow-net") ? ["--allow-net"] : [];
+    expect(childArguments({ allowNetwork: true, unsafeAllowCodeGenerationForTests: true }, "/p/runner")).toEqual([
+      flag,
+      "--allow-fs-read=/p/runner",
+      "--no-addons",
+      "--frozen-intrinsics",
+      "--max-old-space-size=64",
+      "--no-warnings",
+      ...netGrant,
+      `/p/runner/${RUNNER_MAIN}`,
+      '{"network":true}',
+    ]);
+  });
+
+  it("the permission flag: --permission from 22.13, 23.5 and 24 on", () => {
+    for (const [version, flag] of [
+      ["v22.12.9", "--experimental-permission"],
+      ["v22.13.0", "--permission"],
+      ["v23.4.0", "--experimental-permission"],
+      ["v23.5.0", "--permission"],
+      ["v24.0.0", "--permission"],
+      ["v25.9.0", "--permission"],
+      ["21.7.0", "--experimental-permission"],
+      ["22.13.0", "--permission"],
+    ] as const)
+      expect(permissionFlag(version), version).toBe(flag);
+  });
+
+  it("a harness may lower a limit through the environment, never raise it", () => {
+    const name = "AUTH0_TENANT_HOST_PARTS_TEST_LIMIT";
+    try {
+      for (const [value, expected] of [
+        ["1500", 1500],
+        ["4999", 4999],
+        ["5000", 5000],
+        ["50000", 5000],
+        ["1", 1],
+        ["0", 5000],
+        ["-1", 5000],
+        ["1.5", 5000],
+        ["abc", 5000],
+      ] as const) {
+        process.env[name] = value;
+        expect(lowerable(5000, name), value).toBe(expected);
+      }
+      delete process.env[name];
+      expect(lowerable(5000, name)).toBe(5000);
+    } finally {
+      delete process.env[name];
+    }
   });
 
   it("Node versions without a permission model are refused", () => {

@@ -1,6 +1,14 @@
 import { builtinModules, createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+// Imported for Vitest's module graph only: a mutation run (test/mutation) runs the tests related to a mutated file,
+// and modules loaded through require below are not seen as related.
+import "../../src/actions/runner/describe-error.cjs";
+import "../../src/actions/runner/frames.cjs";
+import "../../src/actions/runner/limits.cjs";
+import "../../src/actions/runner/modules.cjs";
+import "../../src/actions/runner/recorder.cjs";
+import "../../src/actions/runner/text.cjs";
 
 /**
  * The runner's pure parts, in this process (the child's side of the action host, src/actions/runner/): the claim and

@@ -21,7 +21,8 @@ export function memoryProblem(rssMb: number | undefined, busy: boolean): HostFai
 export function idleCpuProblem(samples: CpuSample[], sample: CpuSample): HostFailure | undefined {
   const [now, cpu] = sample;
   samples.push(sample);
-  while (samples.length > 0 && now - samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) samples.shift();
+  // Never empties the list: the reading just added is the newest.
+  while (now - samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) samples.shift();
   const first = samples[0]!;
   const span = now - first[0];
   if (span >= HOST_LIMITS.idleCpuWindowMs * 0.8 && samples.every((s) => !s[2]) && cpu - first[1] > span * HOST_LIMITS.idleCpuShare)

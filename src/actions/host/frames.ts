@@ -7,13 +7,13 @@ import { HOST_LIMITS } from "./limits";
  */
 export function frame(message: unknown, tail: readonly Buffer[] = []): Buffer {
   const json = JSON.stringify(message);
-  const jsonBytes = Buffer.byteLength(json, "utf8");
+  const jsonBytes = Buffer.byteLength(json);
   let length = 4 + jsonBytes;
   for (const b of tail) length += b.length;
   const out = Buffer.allocUnsafe(4 + length);
   out.writeUInt32BE(length, 0);
   out.writeUInt32BE(jsonBytes, 4);
-  out.write(json, 8, "utf8");
+  out.write(json, 8);
   let at = 8 + jsonBytes;
   for (const b of tail) at += b.copy(out, at);
   return out;
