@@ -283,6 +283,8 @@ describe("how the child is started", () => {
 
   it("the permission flag: --permission from 22.13, 23.5 and 24 on", () => {
     for (const [version, flag] of [
+      ["v20.18.0", "--experimental-permission"],
+      ["v22.5.0", "--experimental-permission"],
       ["v22.12.9", "--experimental-permission"],
       ["v22.13.0", "--permission"],
       ["v23.4.0", "--experimental-permission"],

@@ -94,6 +94,7 @@ describe("the recorder", () => {
     circular.self = circular;
     recordClaim(rec, "access", "n".repeat(1030), circular);
     expect(rec.ops).toHaveLength(1);
+    expect(rec.ops[0]).toMatchObject({ op: "claim", token: "access" });
     expect(rec.ops[0].name).toBe(`${"n".repeat(1024)}… (6 more characters)`);
     expect(rec.ops[0].error).toMatch(/^the value cannot be serialised as JSON \(Converting circular structure to JSON/);
     expect(rec.claimBytes).toBe(0);
@@ -116,6 +117,14 @@ describe("the recorder", () => {
     const rec = recorder();
     recordClaim(rec, "access", "big", "y".repeat(LIMITS.claimBytes + 1));
     expect(rec.overflow.access).toEqual({ bytes: 3 + LIMITS.claimBytes + 1 + 2, names: ["big"] });
+    // Counted by characters, not bytes: a string longer than the budget is never copied into UTF-8 to be measured.
+    const wide = recorder();
+    recordClaim(wide, "access", "w", "é".repeat(LIMITS.claimBytes + 1));
+    expect(wide.overflow.access.bytes).toBe(1 + LIMITS.claimBytes + 1 + 2);
+    // At the budget's length it is measured: "é" is two bytes.
+    const wideAtBudget = recorder();
+    recordClaim(wideAtBudget, "access", "w", "é".repeat(LIMITS.claimBytes));
+    expect(wideAtBudget.overflow.access.bytes).toBe(1 + 2 * LIMITS.claimBytes + 2);
     const atBudget = recorder();
     recordClaim(atBudget, "access", "", "y".repeat(LIMITS.claimBytes - 2));
     expect(atBudget.overflow).toEqual({});
@@ -155,6 +164,7 @@ describe("the recorder", () => {
     rec.logBytes = LIMITS.logBytes - 1;
     log(rec, "still");
     expect(rec.logs).toHaveLength(2);
+    rec.logBytes = LIMITS.logBytes; // exactly the budget: full
     log(rec, "dropped");
     log(rec, "dropped");
     expect(rec.logs).toHaveLength(2);
@@ -242,6 +252,14 @@ describe("frames", () => {
       (r: unknown) => got.push(r),
       () => malformed++,
     );
+    // A frame too short for its header's length.
+    const empty = requestReader(
+      () => got.push("empty"),
+      () => malformed++,
+    );
+    empty(Buffer.alloc(4));
+    expect(malformed).toBe(1);
+    malformed = 0;
     const bad = Buffer.from("\0\0\0\x07\0\0\0\x03abc", "latin1");
     read(Buffer.concat([bad, hostFrame({ id: 1, type: "load" })]));
     expect(malformed).toBe(1);
@@ -266,6 +284,9 @@ describe("what an action threw", () => {
     // Only the runner's own errors count as refused requires: a look-alike is an ordinary error.
     expect(examine(Object.assign(new Error('require("fs"): x'), { code: "ERR_ACCESS_DENIED" })).require).toBe(false);
     expect(describeError(new Error("why"))).toBe("why");
+    // A function is read as an object too: its message and code, not its source.
+    const thrownFunction = Object.assign(function thrown() {}, { message: "from a function", code: "ERR_SCRIPT_EXECUTION_TIMEOUT" });
+    expect(examine(thrownFunction)).toEqual({ timeout: true, require: false, message: "from a function" });
   });
 
   it("a value that loops or throws when read is unprintable, within a quarter of a second", () => {

@@ -14,19 +14,19 @@ const byteLength = Buffer.byteLength;
 /** A reply as a frame; a reply too large for the host becomes a `too-large` failure of its request. */
 function replyFrame(message) {
   let json = stringify(message);
-  let bytes = byteLength(json, "utf8");
+  let bytes = byteLength(json);
   if (bytes > LIMITS.frameBytes && message.id !== undefined) {
     json = stringify({
       id: message.id,
       ok: false,
       error: { kind: "too-large", message: `the action's output is larger than ${LIMITS.frameBytes} bytes` },
     });
-    bytes = byteLength(json, "utf8");
+    bytes = byteLength(json);
   }
   // Buffer.alloc, not allocUnsafe: the frame is written whole, but nothing of old memory should be able to leave.
   const frame = Buffer.alloc(4 + bytes);
   frame.writeUInt32BE(bytes, 0);
-  frame.write(json, 4, "utf8");
+  frame.write(json, 4);
   return frame;
 }
 

@@ -26,7 +26,7 @@ function log(rec, line) {
     return;
   }
   const text = clip(line, LIMITS.logLineChars);
-  rec.logBytes += byteLength(text, "utf8");
+  rec.logBytes += byteLength(text);
   rec.logs.push(text);
 }
 
@@ -36,7 +36,7 @@ function recordClaim(rec, token, name, value) {
   if (typeof value === "string" && value.length > LIMITS.claimBytes) {
     // Past the budget by its length alone (every character is at least one byte): counted without copying it,
     // so a huge value cannot exhaust the child's small heap on the way to being dropped.
-    overflowed(rec, token, claim, byteLength(claim, "utf8") + value.length + 2);
+    overflowed(rec, token, claim, byteLength(claim) + value.length + 2);
     return;
   }
   let json;
@@ -51,13 +51,14 @@ function recordClaim(rec, token, name, value) {
     });
     return;
   }
-  const bytes = byteLength(claim, "utf8") + (json === undefined ? 0 : byteLength(json, "utf8"));
+  const bytes = byteLength(claim) + (json === undefined ? 0 : byteLength(json));
   if (rec.claimBytes + bytes > LIMITS.claimBytes) {
     overflowed(rec, token, claim, bytes);
     return;
   }
   rec.claimBytes += bytes;
-  rec.ops.push(json === undefined ? { op: "claim", token, name: claim } : { op: "claim", token, name: claim, json });
+  // An undefined value has no json: the reply's JSON leaves the field out.
+  rec.ops.push({ op: "claim", token, name: claim, json });
 }
 
 /** Past the claim budget only the size and (a bounded list of) names are kept: the host drops the token's claims. */
@@ -75,7 +76,7 @@ function text(value) {
 function recordDeny(rec, code, reason) {
   if (rec.denied) return;
   rec.denied = true;
-  rec.ops.push({ op: "deny", ...(code !== undefined ? { code: text(code) } : {}), reason: text(reason) });
+  rec.ops.push({ op: "deny", code: text(code), reason: text(reason) });
 }
 
 /** The reply for an execution that finished. */
