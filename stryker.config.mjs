@@ -21,10 +21,10 @@ export default {
   tsconfigFile: "tsconfig.json",
   mutate: [
     // spec validation and key inspection
-    "src/spec/load.ts",
+    "src/tenant/load.ts",
     "src/spec/schema.ts",
     "src/spec/public-key.ts",
-    "src/spec/actions.ts",
+    "src/kinds/*/spec.ts",
     "src/spec/strict.ts",
     "src/keys/limits.ts",
     // claim rules

@@ -13,7 +13,7 @@ export interface MutationGroup {
 export const MUTATION_GROUPS: MutationGroup[] = [
   {
     name: "spec",
-    mutate: ["src/spec/load.ts", "src/spec/schema.ts", "src/spec/actions.ts", "src/spec/strict.ts"],
+    mutate: ["src/tenant/load.ts", "src/spec/schema.ts", "src/kinds/*/spec.ts", "src/spec/strict.ts"],
     tests: [
       "test/rules/spec-limits.test.ts",
       "test/rules/claim-case.test.ts",
