@@ -3,7 +3,7 @@
  * Mutation testing (issue 18): `npm run test:mutation`. Only the rule modules are mutated: spec validation and key
  * inspection, claim rules, rotation rules, the local tenant's assertion and token checks and replay cache, the review's
  * risk rules and detectors, the model and the components, stack layering, the key tool's stack-file edits, and the live
- * reader, drift, import and snapshot. The run fails below a mutation score of 85 %.
+ * reader, drift, import and snapshot, and the action host's pure parts. The run fails below a mutation score of 85 %.
  *
  * On a shared 2-core machine run it with `--concurrency 1`; while iterating, mutate one file at a time, e.g.
  *   npx stryker run --concurrency 1 --mutate src/rotation/rules.ts
@@ -21,10 +21,10 @@ export default {
   tsconfigFile: "tsconfig.json",
   mutate: [
     // spec validation and key inspection
-    "src/spec/load.ts",
+    "src/tenant/load.ts",
     "src/spec/schema.ts",
     "src/spec/public-key.ts",
-    "src/spec/actions.ts",
+    "src/kinds/*/spec.ts",
     "src/spec/strict.ts",
     "src/keys/limits.ts",
     // claim rules
@@ -53,6 +53,21 @@ export default {
     "src/kinds/*/drift.ts",
     "src/kinds/*/import.ts",
     "src/kinds/*/live.ts",
+    // the action host's pure parts: its limits, frames, reply checks and call queue; the runner's recorder, frames,
+    // error description and module allow-list (the rest of the runner runs only in the host's child process)
+    "src/actions/host/arguments.ts",
+    "src/actions/host/budget.ts",
+    "src/actions/host/failure.ts",
+    "src/actions/host/frames.ts",
+    "src/actions/host/limits.ts",
+    "src/actions/host/queue.ts",
+    "src/actions/host/replies.ts",
+    "src/actions/runner/describe-error.cjs",
+    "src/actions/runner/frames.cjs",
+    "src/actions/runner/limits.cjs",
+    "src/actions/runner/modules.cjs",
+    "src/actions/runner/recorder.cjs",
+    "src/actions/runner/text.cjs",
   ],
   reporters: ["html", "clear-text", "progress", "json"],
   // test/mutation/run.ts names one report per group.

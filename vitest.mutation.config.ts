@@ -13,7 +13,8 @@ export const EXCLUDED_FROM_MUTATION = [
   // covers the same checks in process (~3 s and ~1 s of child processes per covered mutant).
   "test/local-tenant/management-sdk.test.ts",
   "test/local-tenant/sdk-clients.test.ts",
-  // The action sandbox against hostile code (child processes, ~8 s): src/actions/sandbox and runtime are not mutated.
+  // The action sandbox against hostile code (child processes, ~8 s): what runs in the child cannot be switched to a
+  // mutant; the mutated host and runner parts have fast tests of their own (test/actions/host-parts, runner-parts).
   "test/actions/hostile.test.ts",
   // Loads the program in a child process as Pulumi does: nothing in process to mutate.
   "test/pulumi-entry.test.ts",

@@ -4,15 +4,18 @@
 // and a command does not pay for loading a hundred modules through a TypeScript loader on every run.
 // AUTH0_TENANT_FROM_SOURCE=1 runs the sources through tsx instead (stack traces with TypeScript lines).
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_DIRS = ["cli", "src", "components", "packages"];
-/** Files the bundle loads by path at run time, copied beside it (the action runner and the key inspector's workers are started by path). */
-const BESIDE = ["src/actions/runner.cjs", "src/spec/key-inspector.cjs"];
+/**
+ * Files and folders the bundle loads by path at run time, copied beside it (the action runner's folder and the key
+ * inspector's workers are started by path).
+ */
+const BESIDE = ["src/actions/runner", "src/spec/key-inspector.cjs"];
 
 /** Every source file under SOURCE_DIRS, in a fixed order, as paths relative to the root. */
 function sourceFiles() {
@@ -124,7 +127,7 @@ async function compiled() {
     outfile: path.join(tmp, "main.cjs"),
     logLevel: "error",
   });
-  for (const file of BESIDE) copyFileSync(path.join(root, file), path.join(tmp, path.basename(file)));
+  for (const file of BESIDE) cpSync(path.join(root, file), path.join(tmp, path.basename(file)), { recursive: true });
   mkdirSync(cache, { recursive: true });
   // Builds of older sources go once nothing can still be running from them; a concurrent run that built the same
   // sources first wins the rename below, with the same files.

@@ -195,6 +195,31 @@ describe("npm run test:mutation", () => {
     expect(MUTATION_GROUPS.flatMap((g) => g.mutate).sort()).toEqual([...config.mutate].sort());
     for (const g of MUTATION_GROUPS) for (const t of g.tests) expect(existsSync(path.join(root, t)), t).toBe(true);
   });
+
+  it("every module pattern names files that exist (a module moved elsewhere would silently leave mutation testing)", async () => {
+    const { MUTATION_GROUPS } = await import("./mutation/groups");
+    // The patterns use `*` within one path segment only.
+    const matches = (pattern: string): string[] =>
+      pattern.split("/").reduce<string[]>(
+        (dirs, segment) =>
+          dirs.flatMap((dir) => {
+            if (!segment.includes("*")) return existsSync(path.join(root, dir, segment)) ? [path.join(dir, segment)] : [];
+            const re = new RegExp(
+              `^${segment
+                .split("*")
+                .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+                .join("[^/]*")}$`,
+            );
+            return existsSync(path.join(root, dir))
+              ? readdirSync(path.join(root, dir))
+                  .filter((name) => re.test(name))
+                  .map((name) => path.join(dir, name))
+              : [];
+          }),
+        [""],
+      );
+    for (const g of MUTATION_GROUPS) for (const m of g.mutate) expect(matches(m).length, `${g.name}: ${m}`).toBeGreaterThan(0);
+  });
 });
 
 describe("every workflow", () => {

@@ -9,7 +9,7 @@ export { ActionRunError } from "./sandbox";
 
 /**
  * The local action runtime: Auth0's semantics for one execution (claim rules, dropped claims, deny, logs). The
- * action's code itself runs in the isolated action host (./sandbox.ts, ./runner.cjs), which records what the
+ * action's code itself runs in the isolated action host (./sandbox.ts, ./runner/), which records what the
  * handler asks of `api`; the rules below are applied here, on that record.
  */
 

@@ -4,7 +4,7 @@ import { runAction } from "../../src/actions/runtime";
 import { ActionHost } from "../../src/actions/sandbox";
 
 /**
- * Calls of one bundle that arrive together go to the action host in one frame and start together (runner.cjs
+ * Calls of one bundle that arrive together go to the action host in one frame and start together (runner/batch.cjs
  * runBatch): each must still get its own event, its own answer and its own limit, and one call's failure must not
  * become another's.
  */

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as dgram from "node:dgram";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import * as inspector from "node:inspector";
 import * as net from "node:net";
 import { homedir, tmpdir } from "node:os";
@@ -119,6 +119,8 @@ const fill = (body: string) =>
     .replaceAll("UDPPORT", String(udpPort))
     .replaceAll("PORT", String(tcpPort))
     .replaceAll("HOMEFILE", JSON.stringify(homeFile))
+    .replaceAll("BESIDE", JSON.stringify(realpathSync(path.resolve(__dirname, "../../src/actions/sandbox.ts"))))
+    .replaceAll("RUNNERFILE", JSON.stringify(realpathSync(path.resolve(__dirname, "../../src/actions/runner/main.cjs"))))
     .replaceAll("WRITTEN", JSON.stringify(written()))
     .replaceAll("SPAWNED", JSON.stringify(spawned()))
     .replaceAll("UNIX", JSON.stringify(unixPath));
@@ -212,6 +214,16 @@ describe("assuming the vm is escaped: what the child process still blocks", () =
     },
     { name: "fs read of /etc/passwd", body: "return R('fs').readFileSync('/etc/passwd', 'utf8');", expect: /blocked: ERR_ACCESS_DENIED/ },
     { name: "fs read of a file in $HOME", body: "return R('fs').readFileSync(HOMEFILE, 'utf8');", expect: /blocked: ERR_ACCESS_DENIED/ },
+    {
+      name: "fs read of the host's sources beside the runner folder",
+      body: "return R('fs').readFileSync(BESIDE, 'utf8');",
+      expect: /blocked: ERR_ACCESS_DENIED/,
+    },
+    {
+      name: "fs read of the runner's own folder (the one grant)",
+      body: "return R('fs').readFileSync(RUNNERFILE, 'utf8').length > 0;",
+      expect: /NOT BLOCKED: true/,
+    },
     {
       name: "fs read of /proc/self/environ",
       body: "return R('fs').readFileSync('/proc/self/environ', 'utf8');",

@@ -8,8 +8,8 @@ import { ActionHost } from "../../src/actions/sandbox";
 
 /**
  * Actions loaded in the same child share nothing they can change. Action A walks everything it can reach from the
- * outside of its own context (every built-in it is allowed to require, every global handed to it, the prototypes of
- * objects those return) and tries to change each object: add a property, define one, replace a method, overwrite a
+ * outside of its own context (its `require`, every built-in it is allowed to require, every global handed to it, the
+ * prototypes of objects those return) and tries to change each object: add a property, define one, replace a method, overwrite a
  * value, use a setter, swap the prototype. Action B, loaded afterwards in the same child, walks the same graph; what
  * it sees must equal what the same walk sees in a fresh child.
  */
@@ -21,7 +21,8 @@ const MODULES = __MODULES__;
 const MARK = "__isolationMark";
 const LIVE = __LIVE__;
 function roots() {
-  const out = [];
+  // The require function itself: the runner hands the same one to every action.
+  const out = [["require", require]];
   for (const name of MODULES) {
     try { out.push(["require(" + name + ")", require(name)]); } catch {}
   }

@@ -24,6 +24,15 @@ export function trustingFetch(ca: string): typeof fetch {
     new Promise<Response>((resolve, reject) => {
       const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
       const headers = new Headers(init?.headers);
+      const body =
+        init?.body === undefined || init.body === null
+          ? undefined
+          : typeof init.body === "string"
+            ? Buffer.from(init.body, "utf8")
+            : Buffer.from(init.body as ArrayBuffer);
+      // Framed as fetch frames it: node:https sends a DELETE's body unframed (no length, not chunked), which the
+      // server reads as the start of another request and answers 400 with no body.
+      if (body !== undefined) headers.set("content-length", String(body.length));
       const req = request(
         url,
         { method: init?.method ?? "GET", headers: Object.fromEntries(headers.entries()), agent, signal: init?.signal ?? undefined },
@@ -40,9 +49,7 @@ export function trustingFetch(ca: string): typeof fetch {
         },
       );
       req.on("error", reject);
-      if (init?.body !== undefined && init.body !== null)
-        req.write(typeof init.body === "string" ? init.body : Buffer.from(init.body as ArrayBuffer));
-      req.end();
+      req.end(body);
     });
 }
 

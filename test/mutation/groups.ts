@@ -13,7 +13,7 @@ export interface MutationGroup {
 export const MUTATION_GROUPS: MutationGroup[] = [
   {
     name: "spec",
-    mutate: ["src/spec/load.ts", "src/spec/schema.ts", "src/spec/actions.ts", "src/spec/strict.ts"],
+    mutate: ["src/tenant/load.ts", "src/spec/schema.ts", "src/kinds/*/spec.ts", "src/spec/strict.ts"],
     tests: [
       "test/rules/spec-limits.test.ts",
       "test/rules/claim-case.test.ts",
@@ -91,6 +91,26 @@ export const MUTATION_GROUPS: MutationGroup[] = [
     name: "stack-edit",
     mutate: ["src/keys/stack-edit.ts"],
     tests: ["test/keys/stack-edit.test.ts", "test/rotation/keys-cli.test.ts", "test/layers.test.ts"],
+  },
+  {
+    name: "sandbox",
+    // The action host's pure parts; the rest runs in its child process, where a mutant cannot be switched on.
+    mutate: [
+      "src/actions/host/arguments.ts",
+      "src/actions/host/budget.ts",
+      "src/actions/host/failure.ts",
+      "src/actions/host/frames.ts",
+      "src/actions/host/limits.ts",
+      "src/actions/host/queue.ts",
+      "src/actions/host/replies.ts",
+      "src/actions/runner/describe-error.cjs",
+      "src/actions/runner/frames.cjs",
+      "src/actions/runner/limits.cjs",
+      "src/actions/runner/modules.cjs",
+      "src/actions/runner/recorder.cjs",
+      "src/actions/runner/text.cjs",
+    ],
+    tests: ["test/actions/host-parts.test.ts", "test/actions/runner-parts.test.ts"],
   },
   {
     name: "live-reader",

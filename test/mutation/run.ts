@@ -59,19 +59,20 @@ if (require.main === module) {
         "--incrementalFile",
         report,
         "--reporters",
-        "clear-text,html",
+        // progress-append-only: a line of counts every few seconds, so a run stopped early still tells how far it got.
+        "clear-text,html,progress-append-only",
         "--logLevel",
         "warn",
       ],
       {
         cwd: root,
         env: { ...process.env, MUTATION_TESTS: group.tests.join(","), MUTATION_HTML_REPORT: `reports/mutation/${group.name}.html` },
-        stdio: ["ignore", "pipe", "inherit"],
+        stdio: ["ignore", "inherit", "inherit"],
         encoding: "utf8",
       },
     );
     if (!existsSync(report)) {
-      process.stderr.write(`${group.name}: Stryker wrote no report (exit ${run.status})\n${run.stdout}\n`);
+      process.stderr.write(`${group.name}: Stryker wrote no report (exit ${run.status})\n`);
       process.exit(1);
     }
     const counts = countReport(report);

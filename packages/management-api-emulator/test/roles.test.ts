@@ -119,7 +119,7 @@ describe("roles", () => {
     expect((await call(h.url, "POST", `/roles/${id}/permissions`, { body: { permissions: [] } })).status).toBe(400);
   });
 
-  it("each endpoint takes its scope: read, create, update or delete:roles", async () => {
+  it("each endpoint takes its scope: read, create, update or delete:roles; a role's permissions update:roles", async () => {
     const id = (await call(h.url, "POST", "/roles", { body: { name: "Scoped" } })).body.id as string;
     const refused = async (method: string, path: string, scope: string, body?: unknown) =>
       expect((await call(h.url, method, path, { scopes: "read:clients", ...(body ? { body } : {}) })).body).toEqual({
@@ -133,6 +133,14 @@ describe("roles", () => {
     await refused("POST", "/roles", "create:roles", { name: "x" });
     await refused("PATCH", `/roles/${id}`, "update:roles", { name: "x" });
     await refused("DELETE", `/roles/${id}`, "delete:roles");
+    // A role's permissions are the role's: changing them takes update:roles, and create: or delete:roles will not do.
+    const permission = { permissions: [{ resource_server_identifier: API, permission_name: "orders:read" }] };
+    await refused("POST", `/roles/${id}/permissions`, "update:roles", permission);
+    await refused("DELETE", `/roles/${id}/permissions`, "update:roles", permission);
+    for (const method of ["POST", "DELETE"]) {
+      const other = await call(h.url, method, `/roles/${id}/permissions`, { body: permission, scopes: "create:roles delete:roles" });
+      expect(other.status, method).toBe(403);
+    }
     expect(
       h.api.endpoints.filter((e) => e.path.startsWith("/api/v2/roles")).map((e) => `${e.method} ${e.path} ${e.scopes.join()}`),
     ).toEqual([
@@ -142,8 +150,8 @@ describe("roles", () => {
       "PATCH /api/v2/roles/:id update:roles",
       "DELETE /api/v2/roles/:id delete:roles",
       "GET /api/v2/roles/:id/permissions read:roles",
-      "POST /api/v2/roles/:id/permissions create:roles",
-      "DELETE /api/v2/roles/:id/permissions delete:roles",
+      "POST /api/v2/roles/:id/permissions update:roles",
+      "DELETE /api/v2/roles/:id/permissions update:roles",
     ]);
   });
 });

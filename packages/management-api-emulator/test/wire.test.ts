@@ -12,7 +12,7 @@ import { call, hostedApi } from "./host";
 let h: Awaited<ReturnType<typeof hostedApi>>;
 const ALL = [
   "read:clients create:clients read:client_credentials create:client_credentials read:client_grants create:client_grants",
-  "read:resource_servers create:resource_servers read:actions create:actions update:actions read:roles create:roles",
+  "read:resource_servers create:resource_servers read:actions create:actions update:actions read:roles create:roles update:roles",
 ].join(" ");
 const PEM = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n";
 

@@ -171,11 +171,15 @@ export function roleRoutes(route: Route, store: TenantStore): void {
     const items = store.roles.permissionsOf(ctx.params.id!).map((p) => rolePermissionView(store, p));
     return { status: 200, body: offsetPage(items, "permissions", offsetParams(query)) };
   });
-  route("POST", "/roles/:id/permissions", ["create:roles"], [], ({ ctx, json }) => {
+  // Adding and removing a role's permissions both change the role: Auth0 asks for update:roles, not create: or
+  // delete:roles (auth0/docs articles/api/management/guides/roles/add-permissions-roles.md and
+  // remove-role-permissions.md; https://auth0.com/docs/api/management/v2/roles/post-role-permission-assignment and
+  // .../delete-role-permission-assignment).
+  route("POST", "/roles/:id/permissions", ["update:roles"], [], ({ ctx, json }) => {
     store.roles.addPermissions(ctx.params.id!, json());
     return { status: 201, body: {} };
   });
-  route("DELETE", "/roles/:id/permissions", ["delete:roles"], [], ({ ctx, json }) => {
+  route("DELETE", "/roles/:id/permissions", ["update:roles"], [], ({ ctx, json }) => {
     store.roles.removePermissions(ctx.params.id!, json());
     return { status: 204 };
   });
