@@ -20,7 +20,7 @@ import { acmeRoot, tempProject } from "../support/temp-project";
  */
 export function trustingFetch(ca: string): typeof fetch {
   const agent = new Agent({ ca, keepAlive: true, maxSockets: 8 });
-  return (input, init) =>
+  const once = (input: Parameters<typeof fetch>[0], init: RequestInit | undefined, retried: boolean): Promise<Response> =>
     new Promise<Response>((resolve, reject) => {
       const url = new URL(typeof input === "string" ? input : input instanceof URL ? input.href : input.url);
       const headers = new Headers(init?.headers);
@@ -48,9 +48,17 @@ export function trustingFetch(ca: string): typeof fetch {
           });
         },
       );
-      req.on("error", reject);
+      // As fetch does, and as Node's docs advise for a keep-alive agent: a kept-alive socket the server closed as it
+      // was reused ends the request with ECONNRESET before any answer; an idempotent request is sent again once, on a
+      // new connection. On a loaded machine the server's idle timeout often meets the reuse.
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        const idempotent = ["GET", "HEAD"].includes((init?.method ?? "GET").toUpperCase());
+        if (!retried && idempotent && req.reusedSocket && e.code === "ECONNRESET") once(input, init, true).then(resolve, reject);
+        else reject(e);
+      });
       req.end(body);
     });
+  return (input, init) => once(input, init, false);
 }
 
 /** One key pair for every reader of the test run (the run's shared pairs; test/support/rsa-key-pairs.ts). */

@@ -14,12 +14,17 @@ let dir: string;
 let origin: string;
 let ca: string;
 let close: () => Promise<void>;
+const requestsOn = new WeakMap<object, number>();
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), "trusting-fetch-"));
   const tls = await ensureLocalTls(dir);
   ca = tls.caPem;
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    // A kept-alive connection this server closes as it is reused: the second request on it gets no answer.
+    const seen = (requestsOn.get(req.socket) ?? 0) + 1;
+    requestsOn.set(req.socket, seen);
+    if (req.url === "/closes-reused" && seen > 1) return req.socket.destroy();
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -47,5 +52,17 @@ describe("trustingFetch", () => {
     }
     const bare = await f(`${origin}/x`, { method: "GET" });
     expect(await bare.json()).toEqual({ method: "GET", body: "" });
+  });
+
+  it("sends a GET again, once, on a new connection when the server closed the kept-alive one as it was reused", async () => {
+    const f = trustingFetch(ca);
+    expect((await f(`${origin}/closes-reused`)).status).toBe(200);
+    expect(await (await f(`${origin}/closes-reused`)).json()).toEqual({ method: "GET", body: "" });
+  });
+
+  it("does not send a POST again", async () => {
+    const f = trustingFetch(ca);
+    expect((await f(`${origin}/closes-reused`, { method: "POST", body: "{}" })).status).toBe(200);
+    await expect(f(`${origin}/closes-reused`, { method: "POST", body: "{}" })).rejects.toMatchObject({ code: "ECONNRESET" });
   });
 });
