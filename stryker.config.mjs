@@ -36,6 +36,7 @@ export default {
     "src/local-tenant/assertion.ts",
     "src/local-tenant/token-endpoint.ts",
     "src/local-tenant/replay.ts",
+    "src/local-tenant/token-signer.ts",
     // review risk rules
     "src/review/risk.ts",
     "src/review/detectors/*.ts",

@@ -48,8 +48,18 @@ export const MUTATION_GROUPS: MutationGroup[] = [
   },
   {
     name: "local-tenant",
-    mutate: ["src/local-tenant/assertion.ts", "src/local-tenant/token-endpoint.ts", "src/local-tenant/replay.ts"],
-    tests: ["test/rules/assertion-limits.test.ts", "test/local-tenant/token-endpoint.test.ts", "test/local-tenant/replay.test.ts"],
+    mutate: [
+      "src/local-tenant/assertion.ts",
+      "src/local-tenant/token-endpoint.ts",
+      "src/local-tenant/replay.ts",
+      "src/local-tenant/token-signer.ts",
+    ],
+    tests: [
+      "test/rules/assertion-limits.test.ts",
+      "test/local-tenant/token-endpoint.test.ts",
+      "test/local-tenant/replay.test.ts",
+      "test/local-tenant/token-signer.test.ts",
+    ],
   },
   {
     name: "review-risk",
