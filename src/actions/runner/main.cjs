@@ -23,7 +23,11 @@ const NETWORK = options.network === true;
 
 // The protocol's pipes, set up before the lockdown.
 const stdin = process.stdin;
-const writeOut = process.stdout.write.bind(process.stdout);
+const stdout = process.stdout;
+const writeOut = stdout.write.bind(stdout);
+const cork = stdout.cork.bind(stdout);
+const uncork = stdout.uncork.bind(stdout);
+const nextTick = process.nextTick;
 void process.stderr;
 
 const nodeModule = require("node:module");
@@ -55,10 +59,28 @@ process.on("uncaughtException", () => {});
 process.on("unhandledRejection", () => {});
 
 const bundles = bundleCache(NETWORK, sandboxRequire);
-const send = (message) => writeOut(replyFrame(message));
+// The replies that end in one turn (a batch's calls finish together) leave in one write: corked until the microtasks
+// of the turn have run, then written at once (a pipe's writes are synchronous system calls, each a host read too).
+// They also leave before the next request's action code starts: a later frame that never yields must not hold back
+// the answer of one that finished (the host would count that call as stopped).
+let corked = false;
+const flushReplies = () => {
+  if (!corked) return;
+  corked = false;
+  uncork();
+};
+const send = (message) => {
+  if (!corked) {
+    corked = true;
+    cork();
+    nextTick(flushReplies);
+  }
+  writeOut(replyFrame(message));
+};
 const fail = (id) => (e) => send(failure(id, "internal", String(e && e.stack)));
 
 async function handle(request) {
+  flushReplies();
   restoreSettings();
   if (request.type === "load") return bundles.load(request);
   return failure(request.id, "internal", `unknown request type ${String(request.type)}`);
@@ -69,7 +91,13 @@ stdin.on(
   "data",
   requestReader(
     (request) => {
-      if (request.type === "calls") queue = queue.then(() => runBatch(request.calls, bundles, send, fail)).catch(() => undefined);
+      if (request.type === "calls")
+        queue = queue
+          .then(() => {
+            flushReplies();
+            return runBatch(request.calls, bundles, send, fail);
+          })
+          .catch(() => undefined);
       else queue = queue.then(() => handle(request)).then(send, fail(request.id));
     },
     () => process.exit(70), // the host only sends such frames: this process has been tampered with
