@@ -76,7 +76,8 @@ export class ActionHost {
     loadTimeoutMs?: number;
   }): Promise<CallReply> {
     const sha = digestOf(request.code);
-    const event = Buffer.from(JSON.stringify(request.event) ?? "null", "utf8");
+    const text = JSON.stringify(request.event) ?? "null";
+    const event = { text, bytes: Buffer.byteLength(text) };
     return (async () => {
       let solo = false;
       for (let attempt = 0, notRun = 0; ;) {
@@ -90,7 +91,7 @@ export class ActionHost {
                 trigger: request.trigger,
                 handler: request.handler,
                 timeoutMs: request.timeoutMs,
-                eventBytes: event.length,
+                eventBytes: event.bytes,
               },
               event,
               limitMs: request.timeoutMs,
@@ -143,7 +144,7 @@ export class ActionHost {
     return new Promise<Reply>((resolve, reject) => {
       const id = this.nextId++;
       call.header.id = id;
-      child.queued.push({ ...call, id, resolve, reject });
+      child.queued.push(Object.assign(call, { id, resolve, reject }));
       keepAlive(child, true);
       if (!child.flushScheduled) {
         child.flushScheduled = true;

@@ -23,7 +23,7 @@ const lengthPrefixed = (value: unknown) => {
 
 describe("frames to the child", () => {
   it("are a length, the header's length, the header and the raw bytes after it", () => {
-    const tail = [Buffer.from('{"a":1}'), Buffer.from("é")];
+    const tail = ['{"a":1}', "é"].map((text) => ({ text, bytes: Buffer.byteLength(text) }));
     const out = frame({ type: "calls", n: "ü" }, tail);
     const header = JSON.stringify({ type: "calls", n: "ü" });
     const headerBytes = Buffer.byteLength(header);
@@ -215,7 +215,7 @@ describe("the host's limits", () => {
 
 describe("queued calls become frames", () => {
   const call = (sha: string, solo = false): QueuedCall =>
-    ({ header: { sha }, solo, id: 0, limitMs: 1, what: "", event: Buffer.alloc(0) }) as unknown as QueuedCall;
+    ({ header: { sha }, solo, id: 0, limitMs: 1, what: "", event: { text: "", bytes: 0 } }) as unknown as QueuedCall;
 
   it("one bundle's calls share a frame, in order; other bundles and solo calls get frames of their own", () => {
     const a1 = call("a");

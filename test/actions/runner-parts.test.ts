@@ -265,6 +265,18 @@ describe("frames", () => {
     expect(malformed).toBe(1);
     expect(got).toEqual([]);
   });
+
+  it("a batch whose calls are not objects is malformed", () => {
+    const got: unknown[] = [];
+    let malformed = 0;
+    const read = requestReader(
+      (r: unknown) => got.push(r),
+      () => malformed++,
+    );
+    read(hostFrame({ type: "calls", calls: [null] }));
+    expect(malformed).toBe(1);
+    expect(got).toEqual([]);
+  });
 });
 
 describe("what an action threw", () => {

@@ -3,19 +3,20 @@ import { HOST_LIMITS } from "./limits";
 
 /**
  * A frame to the child: its length, the length of a JSON header, the header, then raw bytes the header describes
- * (the calls' events, as JSON text the child parses in the action's own context, so they are not copied on the way).
+ * (the calls' events, as JSON text the child parses in the action's own context, so they are not copied on the way:
+ * each is encoded once, straight into the frame).
  */
-export function frame(message: unknown, tail: readonly Buffer[] = []): Buffer {
+export function frame(message: unknown, tail: readonly { text: string; bytes: number }[] = []): Buffer {
   const json = JSON.stringify(message);
   const jsonBytes = Buffer.byteLength(json);
   let length = 4 + jsonBytes;
-  for (const b of tail) length += b.length;
+  for (const t of tail) length += t.bytes;
   const out = Buffer.allocUnsafe(4 + length);
   out.writeUInt32BE(length, 0);
   out.writeUInt32BE(jsonBytes, 4);
   out.write(json, 8);
   let at = 8 + jsonBytes;
-  for (const b of tail) at += b.copy(out, at);
+  for (const t of tail) at += out.write(t.text, at);
   return out;
 }
 

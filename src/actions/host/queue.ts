@@ -14,7 +14,8 @@ export interface Awaited {
 /** A call waiting for the child's next frame. */
 export interface QueuedCall extends Awaited {
   header: { id: number; sha: string; trigger: string; handler: string; timeoutMs: number; eventBytes: number };
-  event: Buffer;
+  /** The event as JSON text, and its length in UTF-8 bytes. */
+  event: { text: string; bytes: number };
   /** Sent in a frame of its own (a call tried again after a child was stopped while it ran beside others). */
   solo: boolean;
 }

@@ -48,19 +48,17 @@ function requestReader(onRequest, onMalformed) {
         const jsonBytes = body.readUInt32BE(0);
         request = parseJson(body.toString("utf8", 4, 4 + jsonBytes));
         request.tail = body.subarray(4 + jsonBytes);
+        if (request.type === "calls" && Array.isArray(request.calls)) {
+          let at = 0;
+          for (const c of request.calls) {
+            c.eventText = request.tail.toString("utf8", at, at + c.eventBytes);
+            at += c.eventBytes;
+          }
+          request = { type: "calls", calls: request.calls };
+        }
       } catch {
         onMalformed();
         return;
-      }
-      if (request.type === "calls" && Array.isArray(request.calls)) {
-        let at = 0;
-        const calls = request.calls.map((c) => {
-          const eventText = request.tail.toString("utf8", at, at + c.eventBytes);
-          at += c.eventBytes;
-          return { ...c, eventText };
-        });
-        onRequest({ type: "calls", calls });
-        continue;
       }
       onRequest(request);
     }
