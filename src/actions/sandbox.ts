@@ -15,11 +15,11 @@ import * as path from "node:path";
 
 import { ActionLoadError, ActionRunError } from "../errors";
 import type { ActionHostOptions } from "./host/arguments";
-import { keepAlive, sendFrame, startChild, stopChild, type Child } from "./host/child";
+import { keepAlive, scheduleFlush, sendFrame, startChild, stopChild, type Child } from "./host/child";
 import { HostFailure } from "./host/failure";
 import { frame } from "./host/frames";
 import { HOST_LIMITS } from "./host/limits";
-import { batchesOf, type QueuedCall } from "./host/queue";
+import type { QueuedCall } from "./host/queue";
 import { callReplyOf, loadReplyOf, type CallReply, type Reply } from "./host/replies";
 
 export { ActionLoadError, ActionRunError };
@@ -137,7 +137,7 @@ export class ActionHost {
     });
   }
 
-  /** Queues a call for the child's next frame (sent once this turn of the event loop has queued what it has). */
+  /** Queues a call for the child's next frame (host/child.ts scheduleFlush). */
   private call(child: Child, call: Omit<QueuedCall, "id" | "resolve" | "reject">): Promise<Reply> {
     if (child.exited || child.stopped)
       return Promise.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
@@ -146,30 +146,8 @@ export class ActionHost {
       call.header.id = id;
       child.queued.push(Object.assign(call, { id, resolve, reject }));
       keepAlive(child, true);
-      if (!child.flushScheduled) {
-        child.flushScheduled = true;
-        setImmediate(() => this.flush(child));
-      }
+      scheduleFlush(child);
     });
-  }
-
-  /** Sends the queued calls (host/queue.ts batchesOf: one frame per bundle, at most MAX_BATCH calls). */
-  private flush(child: Child): void {
-    child.flushScheduled = false;
-    for (const batch of batchesOf(child.queued.splice(0))) {
-      if (child.exited || child.stopped) {
-        for (const c of batch) c.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
-        continue;
-      }
-      sendFrame(
-        child,
-        batch,
-        frame(
-          { type: "calls", calls: batch.map((c) => c.header) },
-          batch.map((c) => c.event),
-        ),
-      );
-    }
   }
 
   /** Stops the child (a later request starts a new one). */

@@ -41,6 +41,38 @@ describe("calls that arrive together", () => {
     expect(results).toEqual(ids.map((id) => ({ ok: `${id}:s-${id}` })));
   });
 
+  it("calls that arrive while a frame runs wait in the host and then go together, in one frame", async () => {
+    const slow = `exports.onExecuteCredentialsExchange = async (event, api) => {
+      if (event.client.client_id === "slow") await new Promise((r) => setTimeout(r, 50));
+      api.accessToken.setCustomClaim("https://t.example/id", event.client.client_id);
+    };`;
+    const call = (id: string) => runAction(slow, "credentials-exchange", event(id), { host, timeoutMs: 1000 });
+    await call("warm");
+    const stdin = (host as unknown as { child: { proc: { stdin: { write: (...a: unknown[]) => boolean } } } }).child.proc.stdin;
+    const write = stdin.write;
+    let frames = 0;
+    stdin.write = (...a: unknown[]) => (frames++, write.apply(stdin, a));
+    try {
+      const running = call("slow");
+      await new Promise((r) => setTimeout(r, 10));
+      const later: Promise<unknown>[] = [];
+      for (const id of ["x", "y", "z"]) {
+        later.push(call(id));
+        await new Promise((r) => setImmediate(r));
+      }
+      const results = await Promise.all([running, ...later]);
+      expect(results.map((r) => (r as { accessTokenClaims: Record<string, unknown> }).accessTokenClaims["https://t.example/id"])).toEqual([
+        "slow",
+        "x",
+        "y",
+        "z",
+      ]);
+      expect(frames).toBe(2);
+    } finally {
+      stdin.write = write;
+    }
+  });
+
   it("a synchronous busy loop beside others: it alone is stopped by its limit; the others answer and the child stays", async () => {
     await run("warm");
     const spawned = host.spawned;

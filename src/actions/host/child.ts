@@ -5,9 +5,9 @@ import { ActionLoadError } from "../../errors";
 import { childArguments, type ActionHostOptions } from "./arguments";
 import { frameBackstop, idleCpuProblem, memoryProblem, type CpuSample } from "./budget";
 import { exitFailure, HostFailure, type FailureKind } from "./failure";
-import { MessageReader } from "./frames";
+import { frame, MessageReader } from "./frames";
 import { HOST_LIMITS } from "./limits";
-import type { Awaited, QueuedCall } from "./queue";
+import { batchesOf, type Awaited, type QueuedCall } from "./queue";
 import { readyProblem, type Reply } from "./replies";
 import { cpuMsOf, rssMbOf } from "./usage";
 
@@ -162,6 +162,7 @@ function settle(child: Child, reply: Reply): boolean {
   if (head.requests.size === 0) {
     child.awaiting.shift();
     armLimit(child);
+    scheduleFlush(child);
   }
   if (reply.ok) pending.resolve(reply);
   else {
@@ -196,6 +197,37 @@ export function stopChild(child: Child, failure: HostFailure): HostFailure {
   if (!child.exited) child.proc.kill("SIGKILL");
   child.onEnd();
   return child.stopped;
+}
+
+/**
+ * Sends the queued calls once this turn of the event loop has queued what it has, and only when no frame is in
+ * flight: the child runs one frame after another anyway, so the calls that arrive meanwhile wait here and then go
+ * together, in one frame that starts them under one vm timeout, instead of a frame (and a timeout) each.
+ */
+export function scheduleFlush(child: Child): void {
+  if (child.flushScheduled || child.awaiting.length > 0 || child.queued.length === 0) return;
+  child.flushScheduled = true;
+  setImmediate(() => flushQueued(child));
+}
+
+/** The queued calls as frames (queue.ts batchesOf: one frame per bundle, at most MAX_BATCH calls). */
+function flushQueued(child: Child): void {
+  child.flushScheduled = false;
+  if (child.awaiting.length > 0) return; // a load went first: its answer schedules this again
+  for (const batch of batchesOf(child.queued.splice(0))) {
+    if (child.exited || child.stopped) {
+      for (const c of batch) c.reject(new HostFailure("gone", "the action host stopped before the request was sent"));
+      continue;
+    }
+    sendFrame(
+      child,
+      batch,
+      frame(
+        { type: "calls", calls: batch.map((c) => c.header) },
+        batch.map((c) => c.event),
+      ),
+    );
+  }
 }
 
 /** Writes a frame; the child runs frames in order, so the first frame waiting gets its limit running. */
