@@ -157,6 +157,8 @@ describe("output for people and for programs", () => {
     }
   });
 
+  // Over 5 s: it compiles the CLI bundle five times with esbuild (a fresh copy, then each edit), as a user's first run
+  // after an edit does.
   it("the executable runs the compiled sources, and compiles again after any source file changes", async () => {
     const copy = mkdtempSync(path.join(tmpdir(), "bin-"));
     try {
@@ -194,6 +196,7 @@ describe("output for people and for programs", () => {
     }
   });
 
+  // Over 5 s: two real processes on purpose, one of them through npm, whose own start costs seconds of CPU.
   it("through a pipe from the real executable and from `npm run -s`: pure JSON, no colour", async () => {
     const run = promisify(execFile);
     const bin = await run(process.execPath, [path.join(root, "cli/auth0-tenant.mjs"), "plan", "--json"], {

@@ -171,6 +171,8 @@ describe("the documentation's shell blocks", () => {
     );
   });
 
+  // Over 5 s for the longer documents: each runs every shell block a reader would paste, through the real executable, in
+  // a fresh copy of the project; the time is the commands', one process start each.
   it.each(documents)(
     "%s: each block runs in a fresh copy of the project, in order, with the exit status it says",
     async (file) => {

@@ -77,6 +77,8 @@ describe("a README journey on a copy of the user's tenant leaves these checks gr
     rmSync(scratch, { recursive: true, force: true });
   });
 
+  // Over 5 s: the README journey through the real executable (four commands, a local tenant started and read), then the
+  // format check on the result.
   it("keys rotate, keys add, then import --local of the local tenant: every stack still passes, and the format check", async () => {
     // Rotation, phase 1 (README "Rotating a client credential"): a new key beside the old one, private half outside.
     const app = await appWithOneKey(copy, "dev");

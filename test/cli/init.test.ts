@@ -50,6 +50,7 @@ describe("auth0-tenant init: a new tenant repository that plans and tests green"
     expect(json.actions.map((a: { key: string }) => a.key)).toEqual(["client-claims"]);
   });
 
+  // Over 5 s: it runs the new repository's own `npm test` (a type-check and its suite) through npm.
   it("npm test passes on the result (the tool linked in as its dependency)", async () => {
     mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
     symlinkSync(root, path.join(dir, "node_modules", "auth0-tenant"));
