@@ -135,6 +135,8 @@ export const MUTATION_GROUPS: MutationGroup[] = [
       "test/kinds/roles.test.ts",
       "test/live/import-writes.test.ts",
       "test/live/hostile-names.test.ts",
+      "test/live/round-trip.test.ts",
+      "test/live/roles.test.ts",
     ],
   },
   {
