@@ -204,6 +204,24 @@ describe("the host's limits", () => {
     expect(edge.map((r) => r[0])).toEqual([1000, 1001]);
   });
 
+  it("CPU between requests on a loaded machine: the share allowed scales with the CPU a process can get, down to a floor", () => {
+    const run = (cpuMs: number, within: number) => {
+      const samples: CpuSample[] = [];
+      idleCpuProblem(samples, [0, 0, false], within);
+      return idleCpuProblem(samples, [800, cpuMs, false], within);
+    };
+    // A quarter of the CPU within reach: with half a core within reach, 100 ms over 800 ms is the limit.
+    expect(run(100, 0.5)).toBeUndefined();
+    expect(run(101, 0.5)?.kind).toBe("crashed");
+    // Never below the floor (5 % of a CPU): an idle child uses next to none, whatever the load.
+    expect(HOST_LIMITS.idleCpuShareFloor).toBe(0.05);
+    expect(run(40, 0.01)).toBeUndefined();
+    expect(run(41, 0.01)?.kind).toBe("crashed");
+    // More than a whole CPU within reach is a whole CPU.
+    expect(run(200, 4)).toBeUndefined();
+    expect(run(201, 4)?.kind).toBe("crashed");
+  });
+
   it("a frame's backstop: the longest limit, the start window when calls share it, and a grace of 10 % within [250, 2000] ms", () => {
     expect(frameBackstop([1000])).toEqual({ afterMs: 1250, reportMs: 1000 });
     expect(frameBackstop([5000])).toEqual({ afterMs: 5500, reportMs: 5000 });

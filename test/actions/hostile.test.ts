@@ -419,14 +419,15 @@ describe("resource exhaustion: every load and call finishes, and the host recove
       expect(output).toContain("exports:");
       const pid = host.pid;
       const before = host.spawned;
-      for (let i = 0; i < 300 && host.pid === pid; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 900 && host.pid === pid; i++) await new Promise((r) => setTimeout(r, 50));
       expect(host.pid).toBeUndefined();
       await healthy();
       expect(host.spawned).toBe(before + 1);
       await assertContained(output, ms);
     },
-    // Over 5 s only on a loaded machine: the host's watch notices the spinning child within a few seconds of CPU time.
-    20_000,
+    // Over 5 s only on a loaded machine: the host's watch notices the spinning child within about a second of its
+    // turn of a core (the share it may use scales with the load); the 45 s wait is a bound, not a figure.
+    50_000,
   );
 
   it("busy loop after await in the handler: the child is killed at the wall-clock limit and replaced", async () => {

@@ -16,16 +16,19 @@ export function memoryProblem(rssMb: number | undefined, busy: boolean): HostFai
 /**
  * Adds a CPU reading to `samples` (kept to the last idleCpuWindowMs) and says whether the child kept a CPU busy while
  * no request was pending for most of that window: code an action left running (self-rearming timers, setImmediate
- * loops).
+ * loops). `cpuWithinReach` is the share of a CPU a process can get on this machine now (1 when it is quiet): a
+ * spinning child on a loaded machine gets only its turn of a core, so the share it may use scales down with it,
+ * never below idleCpuShareFloor (an idle child uses next to none).
  */
-export function idleCpuProblem(samples: CpuSample[], sample: CpuSample): HostFailure | undefined {
+export function idleCpuProblem(samples: CpuSample[], sample: CpuSample, cpuWithinReach = 1): HostFailure | undefined {
   const [now, cpu] = sample;
   samples.push(sample);
   // Never empties the list: the reading just added is the newest.
   while (now - samples[0]![0] > HOST_LIMITS.idleCpuWindowMs) samples.shift();
   const first = samples[0]!;
   const span = now - first[0];
-  if (span >= HOST_LIMITS.idleCpuWindowMs * 0.8 && samples.every((s) => !s[2]) && cpu - first[1] > span * HOST_LIMITS.idleCpuShare)
+  const share = Math.max(HOST_LIMITS.idleCpuShareFloor, HOST_LIMITS.idleCpuShare * Math.min(1, cpuWithinReach));
+  if (span >= HOST_LIMITS.idleCpuWindowMs * 0.8 && samples.every((s) => !s[2]) && cpu - first[1] > span * share)
     return new HostFailure("crashed", "code an action left running kept the action host busy between calls (the action host was stopped)");
   return undefined;
 }

@@ -9,7 +9,7 @@ import { frame, MessageReader } from "./frames";
 import { HOST_LIMITS } from "./limits";
 import { batchesOf, type Awaited, type QueuedCall } from "./queue";
 import { readyProblem, type Reply } from "./replies";
-import { cpuMsOf, rssMbOf } from "./usage";
+import { cpuMsOf, cpuWithinReach, rssMbOf } from "./usage";
 
 /** Requests sent in one frame; answered in any order (the calls of a batch overlap in the child). */
 interface Frame {
@@ -187,7 +187,7 @@ function watch(child: Child): void {
   }
   const cpu = child.isReady ? cpuMsOf(pid) : undefined; // starting up is not idle
   if (cpu === undefined) return;
-  const idle = idleCpuProblem(child.samples, [Date.now(), cpu, child.awaiting.length > 0]);
+  const idle = idleCpuProblem(child.samples, [Date.now(), cpu, child.awaiting.length > 0], cpuWithinReach());
   if (idle) stopChild(child, idle);
 }
 

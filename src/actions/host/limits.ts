@@ -16,6 +16,7 @@ export const HOST_LIMITS = {
   watchIntervalMs: 100,
   /** Between requests the child may use at most this share of a CPU over `idleCpuWindowMs` (code left running). */
   idleCpuShare: 0.25,
+  idleCpuShareFloor: 0.05,
   idleCpuWindowMs: 1_000,
   /** Largest reply frame the host accepts; the runner itself caps replies at 1 MiB. */
   frameBytes: 2 * 1024 * 1024,

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 
 /** Resident memory of a process in MB, from /proc/<pid>/status (Linux only). */
 export function rssMbOf(pid: number | undefined): number | undefined {
@@ -21,4 +22,9 @@ export function cpuMsOf(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The share of a CPU one busy process gets now: the cores over the runnable processes (the last minute's load). */
+export function cpuWithinReach(): number {
+  return Math.min(1, availableParallelism() / Math.max(1, loadavg()[0]!));
 }
