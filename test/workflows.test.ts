@@ -233,6 +233,20 @@ describe("every workflow", () => {
   });
 });
 
+describe("the checks' cache in CI", () => {
+  it.each(["pull-request.yml", "deploy.yml"])("%s test restores .cache (type-check build info, format check) before npm test", (file) => {
+    const steps = load(file).jobs.test!.steps;
+    const at = steps.findIndex((s) => s.uses?.startsWith("actions/cache@"));
+    expect(at).toBeGreaterThan(steps.findIndex((s) => s.uses?.startsWith("actions/checkout@")));
+    expect(at).toBeLessThan(steps.findIndex((s) => s.run === "npm test"));
+    expect(steps[at]!.with).toEqual({
+      path: ".cache",
+      key: "npm-test-checks-${{ hashFiles('package-lock.json') }}-${{ github.sha }}",
+      "restore-keys": "npm-test-checks-${{ hashFiles('package-lock.json') }}-",
+    });
+  });
+});
+
 describe("key-facts cache in CI", () => {
   // The jobs that load the tenant spec (review, pulumi preview/up, drift) keep what earlier runs learnt about keys/.
   it.each([
