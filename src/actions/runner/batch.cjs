@@ -13,9 +13,7 @@ const { examine, describeError, failure } = require("./describe-error.cjs");
 const { logSink, recorder, result } = require("./recorder.cjs");
 const { buildApi } = require("./auth0-api.cjs");
 const { restoreSettings } = require("./freeze.cjs");
-
-const realSetTimeout = setTimeout;
-const realClearTimeout = clearTimeout;
+const { realSetTimeout, realClearTimeout } = require("./real-timers.cjs");
 
 function startCall(entry, s) {
   return logSink.run(s.rec, () => {

@@ -7,14 +7,16 @@ const { clip, safeJson } = require("./text.cjs");
 const { bounded } = require("./bounded.cjs");
 const { describeError } = require("./describe-error.cjs");
 const { logSink, log } = require("./recorder.cjs");
+const {
+  realSetTimeout,
+  realClearTimeout,
+  realSetInterval,
+  realClearInterval,
+  realSetImmediate,
+  realClearImmediate,
+  realQueueMicrotask,
+} = require("./real-timers.cjs");
 
-const realSetTimeout = setTimeout;
-const realClearTimeout = clearTimeout;
-const realSetInterval = setInterval;
-const realClearInterval = clearInterval;
-const realSetImmediate = setImmediate;
-const realClearImmediate = clearImmediate;
-const realQueueMicrotask = queueMicrotask;
 const stringify = JSON.stringify;
 
 function sandboxConsole() {

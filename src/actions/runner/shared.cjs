@@ -4,13 +4,14 @@
 const { allowedModules } = require("./modules.cjs");
 const { deny } = require("./lockdown.cjs");
 const { SHARED_STATE_WHY, liveAgents, freezeReachable } = require("./freeze.cjs");
-
-const realSetTimeout = setTimeout;
-const realClearTimeout = clearTimeout;
-const realSetInterval = setInterval;
-const realClearInterval = clearInterval;
-const realSetImmediate = setImmediate;
-const realClearImmediate = clearImmediate;
+const {
+  realSetTimeout,
+  realClearTimeout,
+  realSetInterval,
+  realClearInterval,
+  realSetImmediate,
+  realClearImmediate,
+} = require("./real-timers.cjs");
 
 /**
  * Instances whose prototypes are not exported by any allowed module (timers, key objects, hashes, ...): their
