@@ -9,12 +9,11 @@ import type { RoleChange } from "./review";
  * Each declared role against the tenant's (found by the id `adopt:` gives, else by name): its name and description,
  * each permission (by API identifier and scope); and the roles the tenant has beyond the spec.
  */
-export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
+export function roleDrift({ plan, live, apiKeyByAudience }: DriftContext): Finding<RoleChange>[] {
   const { spec, model } = plan;
   const out: Finding<RoleChange>[] = [];
   const ours = new Set<string>();
   const audienceOf = (apiKey: string) => spec.apis[apiKey]!.identifier;
-  const keyOf = new Map(Object.values(spec.apis).map((a) => [a.identifier, a.key]));
   for (const role of Object.values(spec.roles ?? {})) {
     const id = spec.adopt[adoptKeyOf(model.roles[role.key]!.role)];
     const found: LiveRole | undefined = live.roles.find((r) => (id !== undefined ? r.id === id : r.name === role.name));
@@ -49,7 +48,7 @@ export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
         kind: "role.permission-gained",
         subject: role.key,
         scope,
-        text: `role ${role.key} holds ${scope} on ${keyOf.get(api) ?? api} in the tenant (not in the spec)`,
+        text: `role ${role.key} holds ${scope} on ${apiKeyByAudience.get(api) ?? api} in the tenant (not in the spec)`,
       });
     }
     for (const { api, scope } of declared.filter((p) => !has(held, p))) {
@@ -58,7 +57,7 @@ export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
         kind: "role.permission-lost",
         subject: role.key,
         scope,
-        text: `role ${role.key} lost ${scope} on ${keyOf.get(api) ?? api} in the tenant`,
+        text: `role ${role.key} lost ${scope} on ${apiKeyByAudience.get(api) ?? api} in the tenant`,
       });
     }
   }
@@ -69,7 +68,7 @@ export function roleDrift({ plan, live }: DriftContext): Finding<RoleChange>[] {
         kind: "role.added",
         subject: r.name,
         text: `role ${r.name} (${r.id}) is not managed by this stack`,
-        details: [`permissions: ${list(r.permissions.map((p) => `${p.scope} on ${keyOf.get(p.api) ?? p.api}`))}`],
+        details: [`permissions: ${list(r.permissions.map((p) => `${p.scope} on ${apiKeyByAudience.get(p.api) ?? p.api}`))}`],
       });
   return out;
 }
