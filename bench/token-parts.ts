@@ -3,7 +3,8 @@
  * assertion's checks and RSA verify, the access token's RS256 signature (every payload distinct, so each is signed),
  * the bound credentials-exchange action's round trip through the action host (this process and the host's child),
  * the replay cache, and the whole `TokenEndpoint.token()`. CPU is `process.cpuUsage()` (every thread: the crypto pool
- * included) and the child's from /proc; each piece runs `rounds` times, the median printed.
+ * included), of it the main thread's, and the child's, both from /proc; each piece runs `rounds` times, the median
+ * printed.
  */
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -19,12 +20,10 @@ import { BENCH_SCOPES } from "./token-peer";
 
 const CONCURRENCY = 16;
 
-/** The action host child's CPU ms (10 ms ticks), from /proc; 0 where there is none. */
-function hostCpuMs(): number {
-  const pid = actionHost(false).pid;
-  if (pid === undefined) return 0;
+/** CPU ms (10 ms ticks) of a /proc stat file: a process's or one thread's; 0 where there is none. */
+function statCpuMs(file: string): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(file, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
@@ -32,9 +31,19 @@ function hostCpuMs(): number {
   }
 }
 
-/** Runs `work(i)` n times, CONCURRENCY at a time; CPU µs per call, this process and the action host's child. */
-async function cpuPerCall(n: number, work: (i: number) => unknown): Promise<{ self: number; host: number }> {
+/** The action host child's CPU ms; 0 where there is none. */
+function hostCpuMs(): number {
+  const pid = actionHost(false).pid;
+  return pid === undefined ? 0 : statCpuMs(`/proc/${pid}/stat`);
+}
+
+/** This process's main thread's CPU ms (its task id is the process id). */
+const mainCpuMs = () => statCpuMs(`/proc/self/task/${process.pid}/stat`);
+
+/** Runs `work(i)` n times, CONCURRENCY at a time; CPU µs per call: this process, its main thread, the action host's child. */
+async function cpuPerCall(n: number, work: (i: number) => unknown): Promise<{ self: number; main: number; host: number }> {
   const cpu0 = process.cpuUsage();
+  const main0 = mainCpuMs();
   const host0 = hostCpuMs();
   let next = 0;
   await Promise.all(
@@ -43,7 +52,7 @@ async function cpuPerCall(n: number, work: (i: number) => unknown): Promise<{ se
     }),
   );
   const cpu = process.cpuUsage(cpu0);
-  return { self: (cpu.user + cpu.system) / n, host: ((hostCpuMs() - host0) * 1000) / n };
+  return { self: (cpu.user + cpu.system) / n, main: ((mainCpuMs() - main0) * 1000) / n, host: ((hostCpuMs() - host0) * 1000) / n };
 }
 
 export async function runParts(tenant: LocalTenant, client: { clientId: string; keyPem: string }, n: number, rounds: number) {
@@ -124,13 +133,15 @@ export async function runParts(tenant: LocalTenant, client: { clientId: string; 
     ],
   ];
   console.log(`\nCPU per token by piece, in process (no HTTP), ${n} calls ${CONCURRENCY} at a time, median of ${rounds} rounds:`);
-  console.log(`${"piece".padEnd(48)} ${"this process µs".padStart(15)} ${"action host µs".padStart(15)}`);
+  console.log(`${"piece".padEnd(48)} ${"this process µs".padStart(15)} ${"main thread µs".padStart(15)} ${"action host µs".padStart(15)}`);
   for (const [name, prepare] of pieces) {
-    const runs: { self: number; host: number }[] = [];
+    const runs: { self: number; main: number; host: number }[] = [];
     for (let r = 0; r < rounds; r++) runs.push(await cpuPerCall(n, await prepare()));
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     console.log(
       `${name.padEnd(48)} ${med(runs.map((x) => x.self))
+        .toFixed(0)
+        .padStart(15)} ${med(runs.map((x) => x.main))
         .toFixed(0)
         .padStart(15)} ${med(runs.map((x) => x.host))
         .toFixed(0)

@@ -28,6 +28,11 @@ export interface PeerOptions {
   pairs: number;
   budgetSeconds: number;
   concurrency: number;
+  /**
+   * Load before the pairs, not counted, half of it with each payload mode: until V8 has compiled the hot paths, its
+   * compiler threads add to the CPU per token of the first pairs (both servers', not equally).
+   */
+  warmupSeconds: number;
   /** A directory for --cpu-prof profiles of both servers. */
   profileDir?: string;
   /**
@@ -272,7 +277,10 @@ export async function runPeer(o: PeerOptions): Promise<number> {
     const correct = (await correctness(servers, ca, key, o.clientId)) && (await sameSecond(servers, ca, key, o.clientId));
     const make = (s: Server) => () => assertion(key, o.clientId, s.aud);
     // Warm-up, not counted: JIT, key caches, the action host's first start.
-    for (const s of servers) await load(s, ca, o.concurrency, 1000, await presign(3000, make(s)), false);
+    const warmupMs = (o.warmupSeconds * 1000) / 2;
+    for (const s of servers)
+      for (const distinct of [false, true])
+        await load(s, ca, o.concurrency, warmupMs, await presign(Math.ceil(warmupMs * 1.5), make(s)), distinct);
     const rate: Record<string, number> = { ours: 1000, peer: 1000 };
     for (const mode of o.payloads) {
       const distinct = mode === "distinct";
