@@ -17,5 +17,8 @@ export default defineConfig({
     globalSetup: ["test/support/global-setup.ts"],
     setupFiles: ["test/support/pulumi-debug-stacks.ts", "test/support/file-cpu.ts"],
     reporters: ["default", new SlowestFilesReporter()],
+    // The transformed TypeScript of every test and source file, kept between runs under .cache/ (which CI keeps too),
+    // keyed by each file's content, the config and Vitest's version: a run transforms only the files that changed.
+    experimental: { fsModuleCache: true, fsModuleCachePath: ".cache/vitest" },
   },
 });

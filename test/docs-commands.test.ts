@@ -2,7 +2,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { gitEnv } from "./support/git-repo";
 import { acmeRoot, projectRoot } from "./support/temp-project";
 
@@ -73,14 +73,12 @@ export function shellBlocks(file: string, text: string): { blocks: Block[]; prob
 const documents = ["README.md", ...readdirSync(path.join(projectRoot, "docs")).map((f) => `docs/${f}`)].filter((f) => f.endsWith(".md"));
 
 /**
- * The project as a reader has it after `git clone`: the tool and the acme example tenant, node_modules linked (the
- * installed tree; `npm install` itself is the one step not repeated), a home of its own (private keys and caches).
+ * The repository a reader clones, made once per run: the tool and the acme example tenant, node_modules linked (the
+ * installed tree; `npm install` itself is the one step not repeated), committed.
  */
-function throwawayProject(): { dir: string; home: string; cleanup: () => void } {
-  const top = mkdtempSync(path.join(tmpdir(), "docs-commands-"));
+function upstreamRepository(): { dir: string; cleanup: () => void } {
+  const top = mkdtempSync(path.join(tmpdir(), "docs-upstream-"));
   const dir = path.join(top, "project");
-  const home = path.join(top, "home");
-  mkdirSync(home);
   for (const f of [
     "cli",
     "src",
@@ -99,7 +97,20 @@ function throwawayProject(): { dir: string; home: string; cleanup: () => void } 
   git("init", "-q", "-b", "main");
   git("add", "-A");
   git("commit", "-q", "-m", "clone");
-  git("update-ref", "refs/remotes/origin/main", "HEAD");
+  return { dir, cleanup: () => rmSync(top, { recursive: true, force: true }) };
+}
+
+let upstream: ReturnType<typeof upstreamRepository> | undefined;
+afterAll(() => upstream?.cleanup());
+
+/** The project as a reader has it after `git clone` (origin/main included), with a home of its own (keys, caches). */
+function throwawayProject(): { dir: string; home: string; cleanup: () => void } {
+  upstream ??= upstreamRepository();
+  const top = mkdtempSync(path.join(tmpdir(), "docs-commands-"));
+  const dir = path.join(top, "project");
+  const home = path.join(top, "home");
+  mkdirSync(home);
+  execFileSync("git", ["clone", "-q", "--local", upstream.dir, dir], { env: gitEnv, stdio: "pipe" });
   return { dir, home, cleanup: () => rmSync(top, { recursive: true, force: true }) };
 }
 

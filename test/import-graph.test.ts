@@ -56,6 +56,19 @@ function resolve(from: string, specifier: string): string | undefined {
   return candidates.find((c) => existsSync(c) && statSync(c).isFile());
 }
 
+/** Each file's relative imports as written, with the file each resolves to; every file of the tree is read once. */
+const importsByFile = new Map<string, { fileName: string; target: string | undefined }[]>();
+function importsIn(file: string) {
+  let imports = importsByFile.get(file);
+  if (imports === undefined) {
+    // preProcessFile lists static imports, exports-from, import() and require() calls.
+    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
+    imports = importedFiles.map(({ fileName }) => ({ fileName, target: resolve(file, fileName) }));
+    importsByFile.set(file, imports);
+  }
+  return imports;
+}
+
 /** Unit → unit → one file-level import that makes the edge (for the message). Type-only imports count too. */
 function unitGraph(): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>();
@@ -63,10 +76,7 @@ function unitGraph(): Map<string, Map<string, string>> {
   for (const file of files) {
     const from = unitOf(file)!;
     if (!graph.has(from)) graph.set(from, new Map());
-    // preProcessFile lists static imports, exports-from, import() and require() calls.
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-    for (const { fileName } of importedFiles) {
-      const target = resolve(file, fileName);
+    for (const { fileName, target } of importsIn(file)) {
       const to = target && unitOf(target);
       if (!to || to === from || graph.get(from)!.has(to)) continue;
       graph.get(from)!.set(to, `${path.relative(root, file)} imports ${fileName}`);
@@ -129,9 +139,7 @@ function cyclePath(graph: Map<string, Map<string, string>>, component: string[])
 
 /** The units a file imports (its resolved relative imports), by unit. */
 function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(readFileSync(file, "utf8"), true, true);
-  return importedFiles.flatMap(({ fileName }) => {
-    const target = resolve(file, fileName);
+  return importsIn(file).flatMap(({ target }) => {
     const unit = target && unitOf(target);
     return unit ? [unit] : [];
   });

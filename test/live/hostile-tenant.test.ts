@@ -279,10 +279,12 @@ describe("import and drift as users run them (the executable, its own fetch): ex
     writeFileSync(file, readerKeyPair().privateKey, { mode: 0o600 });
     return file;
   };
+  // Started trusting the local CA, as the re-execution --local makes would be (test/live/reader.test.ts runs that one):
+  // what is checked here happens in the process that reads the tenant, with its own fetch.
   const run = (args: string[]) =>
     exec(process.execPath, [path.join(projectRoot, "cli/auth0-tenant.mjs"), ...args], {
       cwd: projectRoot,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: "", AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.caPath, AUTH0_CLIENT_ID: "", AUTH0_CLIENT_ASSERTION_PRIVATE_KEY: "" },
     }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => e,
