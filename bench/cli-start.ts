@@ -6,8 +6,10 @@
  *   npx tsx bench/cli-start.ts [-- --runs 10 --base /path/to/other/checkout --node /path/to/node]
  *
  * --base: a checkout with its own node_modules (or a symlink to one) whose cli/auth0-tenant.mjs is compared.
+ * --base-env NAME=VALUE: instead, this checkout again with that variable set (NODE_DISABLE_COMPILE_CACHE=1: the
+ *   compile cache's gain).
  * --node: the Node binary the commands run with (the compile cache needs Node >= 22.1).
- * Each process's compile cache is used as a user's second run would; AUTH0_TENANT_COMPILE_CACHE=off turns it off.
+ * The compile cache (Node >= 22.8) is used as on a user's second run; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
  */
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
@@ -16,6 +18,7 @@ import { benchArgs } from "./args";
 const values = benchArgs(__filename, {
   runs: { type: "string", default: "10" },
   base: { type: "string" },
+  "base-env": { type: "string" },
   node: { type: "string", default: process.execPath },
 });
 const runs = Math.max(3, Math.min(200, Number(values.runs)));
@@ -26,8 +29,8 @@ const node = values.node!;
 const COMMANDS: string[][] = [["--version"], ["--help"], ["completion", "bash"], ["plan", "--json"]];
 
 /** CPU ms of one process running `args` (it must exit 0). */
-function cpuMs(args: string[], cwd = root): number {
-  const child = spawnSync(node, ["-r", reporter, ...args], { cwd, env: process.env, maxBuffer: 256 * 1024 * 1024 });
+function cpuMs(args: string[], cwd = root, env: NodeJS.ProcessEnv = process.env): number {
+  const child = spawnSync(node, ["-r", reporter, ...args], { cwd, env, maxBuffer: 256 * 1024 * 1024 });
   const stderr = child.stderr.toString("utf8");
   if (child.status !== 0) throw new Error(`${args.join(" ")} failed (${child.status}): ${stderr.slice(0, 2000)}`);
   const us = /BENCH_CPU_US=(\d+)/.exec(stderr);
@@ -36,25 +39,35 @@ function cpuMs(args: string[], cwd = root): number {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const checkouts = [root, ...(values.base ? [path.resolve(values.base)] : [])];
-const label = (dir: string) => (dir === root ? "this" : "base");
-const cli = (dir: string) => path.join(dir, "cli/auth0-tenant.mjs");
+interface Variant {
+  label: string;
+  dir: string;
+  env: NodeJS.ProcessEnv;
+}
+if (values.base && values["base-env"]) throw new Error("--base and --base-env: one or the other");
+const baseEnv = values["base-env"] ? /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(values["base-env"]) : undefined;
+if (values["base-env"] && !baseEnv) throw new Error(`--base-env ${values["base-env"]}: expected NAME=VALUE`);
+const variants: Variant[] = [
+  { label: "this", dir: root, env: process.env },
+  ...(values.base ? [{ label: "base", dir: path.resolve(values.base), env: process.env }] : []),
+  ...(baseEnv ? [{ label: baseEnv[0]!, dir: root, env: { ...process.env, [baseEnv[1]!]: baseEnv[2]! } }] : []),
+];
+const cli = (v: Variant) => path.join(v.dir, "cli/auth0-tenant.mjs");
 
 // One run each first: a source change is compiled once, outside the figures.
-for (const dir of checkouts) for (const args of COMMANDS) cpuMs([cli(dir), ...args], dir);
+for (const v of variants) for (const args of COMMANDS) cpuMs([cli(v), ...args], v.dir, v.env);
 const floor: number[] = [];
 const samples = new Map<string, number[]>();
 const ratios = new Map<string, number[]>();
 for (let round = 0; round < runs; round++) {
   floor.push(cpuMs(["-e", "0"]));
   for (const args of COMMANDS) {
-    const mine = cpuMs([cli(root), ...args], root);
     const key = args.join(" ");
-    samples.set(`this ${key}`, [...(samples.get(`this ${key}`) ?? []), mine]);
-    if (values.base) {
-      const base = cpuMs([cli(checkouts[1]!), ...args], checkouts[1]);
-      samples.set(`base ${key}`, [...(samples.get(`base ${key}`) ?? []), base]);
-      ratios.set(key, [...(ratios.get(key) ?? []), mine / base]);
+    const [mine, other] = variants.map((v) => cpuMs([cli(v), ...args], v.dir, v.env));
+    samples.set(`this ${key}`, [...(samples.get(`this ${key}`) ?? []), mine!]);
+    if (other !== undefined) {
+      samples.set(`${variants[1]!.label} ${key}`, [...(samples.get(`${variants[1]!.label} ${key}`) ?? []), other]);
+      ratios.set(key, [...(ratios.get(key) ?? []), mine! / other]);
     }
   }
 }
@@ -62,11 +75,11 @@ console.log(
   `node ${spawnSync(node, ["-v"]).stdout.toString().trim()}; ${runs} rounds; CPU ms (user + system) of the process, median [min–max]`,
 );
 const row = (name: string, xs: number[]) =>
-  `${name.padEnd(28)} ${median(xs).toFixed(0).padStart(5)}  [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
+  `${name.padEnd(44)} ${median(xs).toFixed(0).padStart(5)}  [${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}]`;
 console.log(row("node -e 0", floor));
 for (const args of COMMANDS)
-  for (const dir of checkouts) {
+  for (const v of variants) {
     const key = args.join(" ");
-    const ratio = dir !== root && ratios.has(key) ? `  this/base ${median(ratios.get(key)!).toFixed(2)} (median of rounds)` : "";
-    console.log(row(`${label(dir)} ${key}`, samples.get(`${label(dir)} ${key}`)!) + ratio);
+    const ratio = v !== variants[0] ? `  this/${v.label} ${median(ratios.get(key)!).toFixed(2)} (median of rounds)` : "";
+    console.log(row(`${v.label} ${key}`, samples.get(`${v.label} ${key}`)!) + ratio);
   }
