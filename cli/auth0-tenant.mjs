@@ -35,10 +35,29 @@ function sourceFiles() {
   return files;
 }
 
-/** What the bundle is built from, besides the sources: the version compiled in, and the tools that build and run it. */
-function buildInputs() {
+/**
+ * Packages of many files that the bundle loads from one file each, built into the cache (vendor-<hash>/<name>.cjs,
+ * named after their installed versions): loaded from node_modules, each file of a package costs a path resolution, a
+ * read and a compile. Pure JavaScript packages that read none of their own files at run time.
+ */
+const VENDORED = ["auth0", "commander", "jose", "js-yaml", "zod"];
+
+/** The tools that build and run the bundle, and the installed versions of the vendored packages. */
+function toolInputs() {
   const esbuild = createRequire(import.meta.url)("esbuild/package.json").version;
-  return `${readFileSync(path.join(root, "package.json"), "utf8")}\0${JSON.stringify({ node: process.versions.node, esbuild })}`;
+  const vendored = VENDORED.map((name) => {
+    try {
+      return JSON.parse(readFileSync(path.join(root, "node_modules", name, "package.json"), "utf8")).version;
+    } catch {
+      return null; // not installed at the top of node_modules: the build resolves it or fails
+    }
+  });
+  return JSON.stringify({ node: process.versions.node, esbuild, vendored });
+}
+
+/** What the bundle is built from, besides the sources: the version compiled in, and the tools and packages above. */
+function buildInputs(tools) {
+  return `${readFileSync(path.join(root, "package.json"), "utf8")}\0${tools}`;
 }
 
 /** The hash of every source file's path and content, and of the build inputs: the name of the bundle built from them. */
@@ -58,9 +77,9 @@ function contentHash(files, inputs) {
  * Any write to a file moves its change time (ctime, which no API sets back), so an edited source always misses here
  * and is hashed by content.
  */
-function sourceHash(cache) {
+function sourceHash(cache, tools) {
   const files = sourceFiles();
-  const inputs = buildInputs();
+  const inputs = buildInputs(tools);
   const stats = createHash("sha256").update(root).update("\0").update(inputs);
   for (const rel of files) {
     const s = statSync(path.join(root, rel), { bigint: true });
@@ -108,9 +127,52 @@ const workspacePackages = {
   },
 };
 
+/** Imports of a vendored package resolve to its file in the vendor folder, a sibling of the bundle's folder. */
+const vendoredPackages = (vendor) => ({
+  name: "vendored-packages",
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${VENDORED.join("|")})$`) }, (args) => ({
+      path: `../${vendor}/${args.path}.cjs`,
+      external: true,
+    }));
+  },
+});
+
+const TARGET = `node${process.versions.node.split(".")[0]}`;
+
+/** Builds the vendored packages unless built: each into one CommonJS file with the exports `require(name)` gives. */
+async function vendorFolder(cache, name) {
+  const dir = path.join(cache, name);
+  if (existsSync(dir)) return;
+  const { build } = await import("esbuild");
+  const tmp = `${dir}.${process.pid}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  await Promise.all(
+    VENDORED.map((pkg) =>
+      build({
+        stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: root, sourcefile: `${pkg}.cjs` },
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: TARGET,
+        outfile: path.join(tmp, `${pkg}.cjs`),
+        logLevel: "error",
+      }),
+    ),
+  );
+  try {
+    renameSync(tmp, dir);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true }); // built by a concurrent run first, with the same files
+  }
+}
+
 async function compiled() {
   const cache = path.join(root, "node_modules", ".cache", "auth0-tenant");
-  const dir = path.join(cache, `cli-${sourceHash(cache)}`);
+  const tools = toolInputs();
+  const vendor = `vendor-${createHash("sha256").update(tools).digest("hex").slice(0, 16)}`;
+  await vendorFolder(cache, vendor);
+  const dir = path.join(cache, `cli-${sourceHash(cache, tools)}`);
   const entry = path.join(dir, "main.cjs");
   if (existsSync(entry)) return entry;
   const { build } = await import("esbuild");
@@ -121,9 +183,9 @@ async function compiled() {
     bundle: true,
     platform: "node",
     format: "cjs",
-    target: `node${process.versions.node.split(".")[0]}`,
-    packages: "external", // resolved from the project's node_modules at run time
-    plugins: [workspacePackages],
+    target: TARGET,
+    packages: "external", // resolved from the project's node_modules at run time, but for the vendored ones
+    plugins: [workspacePackages, vendoredPackages(vendor)],
     outfile: path.join(tmp, "main.cjs"),
     logLevel: "error",
   });
@@ -133,8 +195,8 @@ async function compiled() {
   // sources first wins the rename below, with the same files.
   for (const old of readdirSync(cache)) {
     const at = path.join(cache, old);
-    if ((old.startsWith("cli-") || old.startsWith("sources-")) && Date.now() - statSync(at).mtimeMs > 3_600_000)
-      rmSync(at, { recursive: true, force: true });
+    const built = old.startsWith("cli-") || old.startsWith("sources-") || (old.startsWith("vendor-") && old !== vendor);
+    if (built && Date.now() - statSync(at).mtimeMs > 3_600_000) rmSync(at, { recursive: true, force: true });
   }
   try {
     renameSync(tmp, dir);
