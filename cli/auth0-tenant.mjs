@@ -40,7 +40,7 @@ function sourceFiles() {
 
 /**
  * Packages of many files that the bundle loads from one file each, built into the cache (vendor-<hash>/<name>.cjs,
- * named after their installed versions): loaded from node_modules, each file of a package costs a path resolution, a
+ * one folder per package, named after its installed version): loaded from node_modules, each file of a package costs a path resolution, a
  * read and a compile. Pure JavaScript packages that read none of their own files at run time.
  */
 const VENDORED = ["auth0", "commander", "jose", "js-yaml", "zod"];
@@ -55,13 +55,21 @@ function installedVersion(name) {
 }
 
 /** The tools that build and run the bundle, and the installed versions of the vendored packages. */
-function toolInputs() {
-  return JSON.stringify({ node: process.versions.node, esbuild: installedVersion("esbuild"), vendored: VENDORED.map(installedVersion) });
+function toolVersions() {
+  const vendored = Object.fromEntries(VENDORED.map((name) => [name, installedVersion(name)]));
+  return { node: process.versions.node, esbuild: installedVersion("esbuild"), vendored };
 }
+
+/** The cache folder of a vendored package's file: named after what it is built from. */
+const vendorFolder = (tools, name) =>
+  `vendor-${createHash("sha256")
+    .update(JSON.stringify([tools.node, tools.esbuild, name, tools.vendored[name]]))
+    .digest("hex")
+    .slice(0, 16)}`;
 
 /** What the bundle is built from, besides the sources: the version compiled in, and the tools and packages above. */
 function buildInputs(tools) {
-  return `${readFileSync(path.join(root, "package.json"), "utf8")}\0${tools}`;
+  return `${readFileSync(path.join(root, "package.json"), "utf8")}\0${JSON.stringify(tools)}`;
 }
 
 /** The hash of every source file's path and content, and of the build inputs: the name of the bundle built from them. */
@@ -131,12 +139,12 @@ const workspacePackages = {
   },
 };
 
-/** Imports of a vendored package resolve to its file in the vendor folder, a sibling of the bundle's folder. */
-const vendoredPackages = (vendor) => ({
+/** Imports of a vendored package resolve to its file in its vendor folder, a sibling of the bundle's folder. */
+const vendoredPackages = (tools) => ({
   name: "vendored-packages",
   setup(build) {
     build.onResolve({ filter: new RegExp(`^(${VENDORED.join("|")})$`) }, (args) => ({
-      path: `../${vendor}/${args.path}.cjs`,
+      path: `../${vendorFolder(tools, args.path)}/${args.path}.cjs`,
       external: true,
     }));
   },
@@ -144,38 +152,38 @@ const vendoredPackages = (vendor) => ({
 
 const TARGET = `node${process.versions.node.split(".")[0]}`;
 
-/** Builds the vendored packages unless built: each into one CommonJS file with the exports `require(name)` gives. */
-async function vendorFolder(cache, name) {
-  const dir = path.join(cache, name);
-  if (existsSync(dir)) return;
+/** Builds the vendored packages not built yet: each into one CommonJS file with the exports `require(name)` gives. */
+async function buildVendored(cache, tools) {
+  const missing = VENDORED.filter((name) => !existsSync(path.join(cache, vendorFolder(tools, name))));
+  if (missing.length === 0) return;
   const { build } = await import("esbuild");
-  const tmp = `${dir}.${process.pid}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
   await Promise.all(
-    VENDORED.map((pkg) =>
-      build({
-        stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: root, sourcefile: `${pkg}.cjs` },
+    missing.map(async (name) => {
+      const dir = path.join(cache, vendorFolder(tools, name));
+      const tmp = `${dir}.${process.pid}.tmp`;
+      rmSync(tmp, { recursive: true, force: true });
+      await build({
+        stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, sourcefile: `${name}.cjs` },
         bundle: true,
         platform: "node",
         format: "cjs",
         target: TARGET,
-        outfile: path.join(tmp, `${pkg}.cjs`),
+        outfile: path.join(tmp, `${name}.cjs`),
         logLevel: "error",
-      }),
-    ),
+      });
+      try {
+        renameSync(tmp, dir);
+      } catch {
+        rmSync(tmp, { recursive: true, force: true }); // built by a concurrent run first, with the same file
+      }
+    }),
   );
-  try {
-    renameSync(tmp, dir);
-  } catch {
-    rmSync(tmp, { recursive: true, force: true }); // built by a concurrent run first, with the same files
-  }
 }
 
 async function compiled() {
   const cache = path.join(root, "node_modules", ".cache", "auth0-tenant");
-  const tools = toolInputs();
-  const vendor = `vendor-${createHash("sha256").update(tools).digest("hex").slice(0, 16)}`;
-  await vendorFolder(cache, vendor);
+  const tools = toolVersions();
+  await buildVendored(cache, tools);
   const dir = path.join(cache, `cli-${sourceHash(cache, tools)}`);
   const entry = path.join(dir, "main.cjs");
   if (existsSync(entry)) return entry;
@@ -189,7 +197,7 @@ async function compiled() {
     format: "cjs",
     target: TARGET,
     packages: "external", // resolved from the project's node_modules at run time, but for the vendored ones
-    plugins: [workspacePackages, vendoredPackages(vendor)],
+    plugins: [workspacePackages, vendoredPackages(tools)],
     outfile: path.join(tmp, "main.cjs"),
     logLevel: "error",
   });
@@ -197,9 +205,10 @@ async function compiled() {
   mkdirSync(cache, { recursive: true });
   // Builds of older sources go once nothing can still be running from them; a concurrent run that built the same
   // sources first wins the rename below, with the same files.
+  const vendored = new Set(VENDORED.map((name) => vendorFolder(tools, name)));
   for (const old of readdirSync(cache)) {
     const at = path.join(cache, old);
-    const built = old.startsWith("cli-") || old.startsWith("sources-") || (old.startsWith("vendor-") && old !== vendor);
+    const built = old.startsWith("cli-") || old.startsWith("sources-") || (old.startsWith("vendor-") && !vendored.has(old));
     if (built && Date.now() - statSync(at).mtimeMs > 3_600_000) rmSync(at, { recursive: true, force: true });
   }
   try {

@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import nodeModule from "node:module";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
@@ -43,5 +45,46 @@ describe.skipIf(!("enableCompileCache" in nodeModule))("the compile cache (Node 
       /^cli-[0-9a-f]{16}[\\/]compile-cache([\\/]|$)/,
     );
     expect((await startReport([bin, "--version"], { NODE_DISABLE_COMPILE_CACHE: "1" })).compileCache).toBeNull();
+  });
+});
+
+describe("the packages the executable builds into one file each", () => {
+  // Over 5 s: the CLI and its vendored packages are built in a cache of their own, then the CLI and the updated package
+  // again, as on a user's first run and first run after an install.
+  it("are built from what is installed: an update of one is in the next run", async () => {
+    const copy = mkdtempSync(path.join(tmpdir(), "vendored-"));
+    try {
+      for (const dir of ["cli", "src", "components", "packages"]) cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
+      cpSync(path.join(root, "package.json"), path.join(copy, "package.json"));
+      // A node_modules of its own (the cache lives in it): the packages linked, js-yaml copied so that it can be updated.
+      mkdirSync(path.join(copy, "node_modules"));
+      for (const name of readdirSync(path.join(root, "node_modules")))
+        if (name !== ".cache" && name !== "js-yaml")
+          symlinkSync(path.join(root, "node_modules", name), path.join(copy, "node_modules", name));
+      const yaml = path.join(copy, "node_modules/js-yaml");
+      cpSync(path.join(root, "node_modules/js-yaml"), yaml, { recursive: true });
+      const version = () => promisify(execFile)(process.execPath, [path.join(copy, "cli/auth0-tenant.mjs"), "--version"], { cwd: copy });
+      await version();
+      const marker = `updated ${Date.now()}`;
+      writeFileSync(
+        path.join(yaml, "index.js"),
+        `${readFileSync(path.join(yaml, "index.js"), "utf8")}\nmodule.exports.updated = ${JSON.stringify(marker)};\n`,
+      );
+      const manifest = JSON.parse(readFileSync(path.join(yaml, "package.json"), "utf8")) as { version: string };
+      writeFileSync(path.join(yaml, "package.json"), JSON.stringify({ ...manifest, version: `${manifest.version}-updated` }));
+      await version();
+      const cache = path.join(copy, "node_modules/.cache/auth0-tenant");
+      const yamlFile = (d: string) => path.join(cache, d, "js-yaml.cjs");
+      const updated = readdirSync(cache).filter(
+        (d) => d.startsWith("vendor-") && existsSync(yamlFile(d)) && readFileSync(yamlFile(d), "utf8").includes(marker),
+      );
+      expect(updated).toHaveLength(1);
+      const bundles = readdirSync(cache).filter((d) => d.startsWith("cli-"));
+      expect(bundles.some((d) => readFileSync(path.join(cache, d, "main.cjs"), "utf8").includes(`../${updated[0]}/js-yaml.cjs`))).toBe(
+        true,
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   });
 });
