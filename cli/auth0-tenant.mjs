@@ -39,9 +39,9 @@ function sourceFiles() {
 }
 
 /**
- * Packages of many files that the bundle loads from one file each, built into the cache (vendor-<hash>/<name>.cjs,
- * one folder per package, named after its installed version): loaded from node_modules, each file of a package costs a path resolution, a
- * read and a compile. Pure JavaScript packages that read none of their own files at run time.
+ * Packages of many files that the bundle loads from one file each, built into the cache (vendor-<hash>/<name>.cjs, a
+ * folder per package, named after what is installed): loaded from node_modules, each file of a package costs a path
+ * resolution, a read and a compile. Pure JavaScript packages that read none of their own files at run time.
  */
 const VENDORED = ["auth0", "commander", "jose", "js-yaml", "zod"];
 
@@ -54,16 +54,27 @@ function installedVersion(name) {
   }
 }
 
-/** The tools that build and run the bundle, and the installed versions of the vendored packages. */
+/**
+ * The tools that build and run the bundle, the installed versions of the vendored packages, and npm's record of what
+ * is installed (node_modules/.package-lock.json, rewritten by every install): an update of a package that a vendored
+ * one bundles, its own version unchanged, is built in too.
+ */
 function toolVersions() {
   const vendored = Object.fromEntries(VENDORED.map((name) => [name, installedVersion(name)]));
-  return { node: process.versions.node, esbuild: installedVersion("esbuild"), vendored };
+  let installed = null;
+  try {
+    const s = statSync(`${root}${path.sep}node_modules${path.sep}.package-lock.json`, { bigint: true });
+    installed = `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
+  } catch {
+    // installed by another tool: the versions above only
+  }
+  return { node: process.versions.node, esbuild: installedVersion("esbuild"), vendored, installed };
 }
 
 /** The cache folder of a vendored package's file: named after what it is built from. */
 const vendorFolder = (tools, name) =>
   `vendor-${createHash("sha256")
-    .update(JSON.stringify([tools.node, tools.esbuild, name, tools.vendored[name]]))
+    .update(JSON.stringify([tools.node, tools.esbuild, tools.installed, name, tools.vendored[name]]))
     .digest("hex")
     .slice(0, 16)}`;
 
