@@ -49,20 +49,22 @@ describe.skipIf(!("enableCompileCache" in nodeModule))("the compile cache (Node 
 });
 
 describe("the packages the executable builds into one file each", () => {
-  // Over 5 s: the CLI and its vendored packages are built in a cache of their own, then the CLI and the updated package
-  // again, as on a user's first run and first run after an install.
+  // Over 5 s: the CLI and its vendored packages are built in a cache of their own, then again after each of two
+  // installs, as on a user's first run and first run after an install.
   it("are built from what is installed: an update of one is in the next run", async () => {
     const copy = mkdtempSync(path.join(tmpdir(), "vendored-"));
     try {
       for (const dir of ["cli", "src", "components", "packages"]) cpSync(path.join(root, dir), path.join(copy, dir), { recursive: true });
       cpSync(path.join(root, "package.json"), path.join(copy, "package.json"));
-      // A node_modules of its own (the cache lives in it): the packages linked, js-yaml copied so that it can be updated.
+      // A node_modules of its own (the cache lives in it): the packages linked, js-yaml and npm's record of the install
+      // copied so that they can be updated.
       mkdirSync(path.join(copy, "node_modules"));
+      const copied = [".package-lock.json", "js-yaml"];
+      for (const name of copied) cpSync(path.join(root, "node_modules", name), path.join(copy, "node_modules", name), { recursive: true });
       for (const name of readdirSync(path.join(root, "node_modules")))
-        if (name !== ".cache" && name !== "js-yaml")
+        if (name !== ".cache" && !copied.includes(name))
           symlinkSync(path.join(root, "node_modules", name), path.join(copy, "node_modules", name));
       const yaml = path.join(copy, "node_modules/js-yaml");
-      cpSync(path.join(root, "node_modules/js-yaml"), yaml, { recursive: true });
       const version = () => promisify(execFile)(process.execPath, [path.join(copy, "cli/auth0-tenant.mjs"), "--version"], { cwd: copy });
       await version();
       const marker = `updated ${Date.now()}`;
@@ -75,14 +77,25 @@ describe("the packages the executable builds into one file each", () => {
       await version();
       const cache = path.join(copy, "node_modules/.cache/auth0-tenant");
       const yamlFile = (d: string) => path.join(cache, d, "js-yaml.cjs");
-      const updated = readdirSync(cache).filter(
-        (d) => d.startsWith("vendor-") && existsSync(yamlFile(d)) && readFileSync(yamlFile(d), "utf8").includes(marker),
-      );
+      const builtWith = (text: string) =>
+        readdirSync(cache).filter(
+          (d) => d.startsWith("vendor-") && existsSync(yamlFile(d)) && readFileSync(yamlFile(d), "utf8").includes(text),
+        );
+      const updated = builtWith(marker);
       expect(updated).toHaveLength(1);
       const bundles = readdirSync(cache).filter((d) => d.startsWith("cli-"));
       expect(bundles.some((d) => readFileSync(path.join(cache, d, "main.cjs"), "utf8").includes(`../${updated[0]}/js-yaml.cjs`))).toBe(
         true,
       );
+      // A package that a vendored one bundles, updated while the vendored one keeps its version (js-yaml's own file
+      // stands in for it): npm rewrites its record of the install, and the next run builds it in.
+      const inner = `inner ${Date.now()}`;
+      const loader = path.join(yaml, "lib/loader.js");
+      writeFileSync(loader, `${readFileSync(loader, "utf8")}\nmodule.exports.inner = ${JSON.stringify(inner)};\n`);
+      const record = path.join(copy, "node_modules/.package-lock.json");
+      writeFileSync(record, `${readFileSync(record, "utf8")}\n`);
+      await version();
+      expect(builtWith(inner)).toHaveLength(1);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
