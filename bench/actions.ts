@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { bundleAction } from "../src/actions/bundle";
 import { completeEvent as eventFor } from "../src/actions/events";
 import { runAction } from "../src/actions/runtime";
+import { cpuMsOf } from "../src/actions/host/usage";
 import { ActionHost, closeActionHost } from "../src/actions/sandbox";
 import { directoryReader } from "../src/config/files";
 import { planStack } from "../src/plan";
@@ -75,12 +76,15 @@ async function main() {
   // The host's start cost: a fresh child each time (what a run pays after a kill, and once per process).
   const code = Object.values(planned.plan.model.actions)[0]?.bundle.code ?? "exports.x = 1;";
   const ready: number[] = [];
+  const readyCpu: number[] = [];
   const firstLoad: number[] = [];
   for (let i = 0; i < starts; i++) {
     const host = new ActionHost();
     const t0 = performance.now();
     await host.load("exports.x = 1;");
     const t1 = performance.now();
+    const cpu = cpuMsOf(host.pid);
+    if (cpu !== undefined) readyCpu.push(cpu);
     await host.load(code);
     firstLoad.push(performance.now() - t1);
     ready.push(t1 - t0);
@@ -89,6 +93,10 @@ async function main() {
   console.log(
     `action host start (spawn + permission check + lockdown + ready + a trivial load), ${starts} fresh children: median ${median(ready).toFixed(1)} ms, max ${Math.max(...ready).toFixed(1)} ms`,
   );
+  if (readyCpu.length > 0)
+    console.log(
+      `the child's own CPU time (user + system, 10 ms ticks) up to that point: median ${median(readyCpu)} ms, max ${Math.max(...readyCpu)} ms`,
+    );
   console.log(`first load of a bundle in a started child: median ${median(firstLoad).toFixed(2)} ms`);
 }
 

@@ -5,7 +5,7 @@
 // AUTH0_TENANT_FROM_SOURCE=1 runs the sources through tsx instead (stack traces with TypeScript lines).
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import nodeModule, { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,15 +17,18 @@ const SOURCE_DIRS = ["cli", "src", "components", "packages"];
  */
 const BESIDE = ["src/actions/runner", "src/spec/key-inspector.cjs"];
 
-/** Every source file under SOURCE_DIRS, in a fixed order, as paths relative to the root. */
+/**
+ * Every source file under SOURCE_DIRS, in a fixed order, as paths relative to the root. Paths are joined by hand:
+ * names read from a directory need no normalising, which path.join spends most of its time on.
+ */
 function sourceFiles() {
   const files = [];
   const walk = (dir) => {
-    const entries = readdirSync(path.join(root, dir), { withFileTypes: true }).sort((a, b) =>
+    const entries = readdirSync(`${root}${path.sep}${dir}`, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
     for (const entry of entries) {
-      const rel = path.join(dir, entry.name);
+      const rel = `${dir}${path.sep}${entry.name}`;
       if (entry.isDirectory()) {
         if (entry.name !== "node_modules") walk(rel);
       } else if (entry.isFile()) files.push(rel);
@@ -35,10 +38,49 @@ function sourceFiles() {
   return files;
 }
 
-/** What the bundle is built from, besides the sources: the version compiled in, and the tools that build and run it. */
-function buildInputs() {
-  const esbuild = createRequire(import.meta.url)("esbuild/package.json").version;
-  return `${readFileSync(path.join(root, "package.json"), "utf8")}\0${JSON.stringify({ node: process.versions.node, esbuild })}`;
+/**
+ * Packages of many files that the bundle loads from one file each, built into the cache (vendor-<hash>/<name>.cjs, a
+ * folder per package, named after what is installed): loaded from node_modules, each file of a package costs a path
+ * resolution, a read and a compile. Pure JavaScript packages that read none of their own files at run time.
+ */
+const VENDORED = ["auth0", "commander", "jose", "js-yaml", "zod"];
+
+/** The version of a package installed at the top of node_modules, else null (the build resolves it or fails). */
+function installedVersion(name) {
+  try {
+    return JSON.parse(readFileSync(`${root}${path.sep}node_modules${path.sep}${name}${path.sep}package.json`, "utf8")).version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The tools that build and run the bundle, the installed versions of the vendored packages, and npm's record of what
+ * is installed (node_modules/.package-lock.json, rewritten by every install): an update of a package that a vendored
+ * one bundles, its own version unchanged, is built in too.
+ */
+function toolVersions() {
+  const vendored = Object.fromEntries(VENDORED.map((name) => [name, installedVersion(name)]));
+  let installed = null;
+  try {
+    const s = statSync(`${root}${path.sep}node_modules${path.sep}.package-lock.json`, { bigint: true });
+    installed = `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`;
+  } catch {
+    // installed by another tool: the versions above only
+  }
+  return { node: process.versions.node, esbuild: installedVersion("esbuild"), vendored, installed };
+}
+
+/** The cache folder of a vendored package's file: named after what it is built from. */
+const vendorFolder = (tools, name) =>
+  `vendor-${createHash("sha256")
+    .update(JSON.stringify([tools.node, tools.esbuild, tools.installed, name, tools.vendored[name]]))
+    .digest("hex")
+    .slice(0, 16)}`;
+
+/** What the bundle is built from, besides the sources: the version compiled in, and the tools and packages above. */
+function buildInputs(tools) {
+  return `${readFileSync(path.join(root, "package.json"), "utf8")}\0${JSON.stringify(tools)}`;
 }
 
 /** The hash of every source file's path and content, and of the build inputs: the name of the bundle built from them. */
@@ -47,7 +89,7 @@ function contentHash(files, inputs) {
   for (const rel of files)
     hash
       .update(`${rel}\0`)
-      .update(readFileSync(path.join(root, rel)))
+      .update(readFileSync(`${root}${path.sep}${rel}`))
       .update("\0");
   return hash.update(inputs).digest("hex").slice(0, 16);
 }
@@ -58,12 +100,12 @@ function contentHash(files, inputs) {
  * Any write to a file moves its change time (ctime, which no API sets back), so an edited source always misses here
  * and is hashed by content.
  */
-function sourceHash(cache) {
+function sourceHash(cache, tools) {
   const files = sourceFiles();
-  const inputs = buildInputs();
+  const inputs = buildInputs(tools);
   const stats = createHash("sha256").update(root).update("\0").update(inputs);
   for (const rel of files) {
-    const s = statSync(path.join(root, rel), { bigint: true });
+    const s = statSync(`${root}${path.sep}${rel}`, { bigint: true });
     stats.update(`${rel}\0${s.size}\0${s.mtimeNs}\0${s.ctimeNs}\0${s.ino}\0`);
   }
   const fingerprint = stats.digest("hex");
@@ -108,9 +150,52 @@ const workspacePackages = {
   },
 };
 
+/** Imports of a vendored package resolve to its file in its vendor folder, a sibling of the bundle's folder. */
+const vendoredPackages = (tools) => ({
+  name: "vendored-packages",
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`^(${VENDORED.join("|")})$`) }, (args) => ({
+      path: `../${vendorFolder(tools, args.path)}/${args.path}.cjs`,
+      external: true,
+    }));
+  },
+});
+
+const TARGET = `node${process.versions.node.split(".")[0]}`;
+
+/** Builds the vendored packages not built yet: each into one CommonJS file with the exports `require(name)` gives. */
+async function buildVendored(cache, tools) {
+  const missing = VENDORED.filter((name) => !existsSync(path.join(cache, vendorFolder(tools, name))));
+  if (missing.length === 0) return;
+  const { build } = await import("esbuild");
+  await Promise.all(
+    missing.map(async (name) => {
+      const dir = path.join(cache, vendorFolder(tools, name));
+      const tmp = `${dir}.${process.pid}.tmp`;
+      rmSync(tmp, { recursive: true, force: true });
+      await build({
+        stdin: { contents: `module.exports = require(${JSON.stringify(name)});`, resolveDir: root, sourcefile: `${name}.cjs` },
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: TARGET,
+        outfile: path.join(tmp, `${name}.cjs`),
+        logLevel: "error",
+      });
+      try {
+        renameSync(tmp, dir);
+      } catch {
+        rmSync(tmp, { recursive: true, force: true }); // built by a concurrent run first, with the same file
+      }
+    }),
+  );
+}
+
 async function compiled() {
   const cache = path.join(root, "node_modules", ".cache", "auth0-tenant");
-  const dir = path.join(cache, `cli-${sourceHash(cache)}`);
+  const tools = toolVersions();
+  await buildVendored(cache, tools);
+  const dir = path.join(cache, `cli-${sourceHash(cache, tools)}`);
   const entry = path.join(dir, "main.cjs");
   if (existsSync(entry)) return entry;
   const { build } = await import("esbuild");
@@ -121,9 +206,9 @@ async function compiled() {
     bundle: true,
     platform: "node",
     format: "cjs",
-    target: `node${process.versions.node.split(".")[0]}`,
-    packages: "external", // resolved from the project's node_modules at run time
-    plugins: [workspacePackages],
+    target: TARGET,
+    packages: "external", // resolved from the project's node_modules at run time, but for the vendored ones
+    plugins: [workspacePackages, vendoredPackages(tools)],
     outfile: path.join(tmp, "main.cjs"),
     logLevel: "error",
   });
@@ -131,10 +216,11 @@ async function compiled() {
   mkdirSync(cache, { recursive: true });
   // Builds of older sources go once nothing can still be running from them; a concurrent run that built the same
   // sources first wins the rename below, with the same files.
+  const vendored = new Set(VENDORED.map((name) => vendorFolder(tools, name)));
   for (const old of readdirSync(cache)) {
     const at = path.join(cache, old);
-    if ((old.startsWith("cli-") || old.startsWith("sources-")) && Date.now() - statSync(at).mtimeMs > 3_600_000)
-      rmSync(at, { recursive: true, force: true });
+    const built = old.startsWith("cli-") || old.startsWith("sources-") || (old.startsWith("vendor-") && !vendored.has(old));
+    if (built && Date.now() - statSync(at).mtimeMs > 3_600_000) rmSync(at, { recursive: true, force: true });
   }
   try {
     renameSync(tmp, dir);
@@ -149,6 +235,11 @@ if (process.env.AUTH0_TENANT_FROM_SOURCE === "1") {
   await import("tsx");
   cli = await import("../cli/main.ts");
 } else {
-  cli = createRequire(import.meta.url)(await compiled());
+  const entry = await compiled();
+  // V8's compiled code of the bundle and of the packages it loads, kept beside the bundle (and removed with it) for
+  // the next run (Node >= 22.8; a no-op before). Node checks each entry against its file's content;
+  // NODE_DISABLE_COMPILE_CACHE=1 turns it off, as a cold benchmark needs.
+  nodeModule.enableCompileCache?.(path.join(path.dirname(entry), "compile-cache"));
+  cli = createRequire(import.meta.url)(entry);
 }
 (cli.main ?? cli.default.main)();

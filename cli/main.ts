@@ -37,11 +37,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     c.hook("preSubcommand", (_, sub) => {
       current = sub;
     });
-  program.hook("preAction", (_, actionCommand) => {
+  program.hook("preAction", async (_, actionCommand) => {
     current = actionCommand;
     // --dir wins; else the project is found from the current directory up, as git and pulumi find theirs.
     if (actionCommand.options.some((o) => o.long === "--dir") && actionCommand.getOptionValue("dir") === undefined)
-      actionCommand.setOptionValue("dir", projectDir(io.cwd));
+      actionCommand.setOptionValue("dir", await projectDir(io.cwd));
   });
   try {
     await program.parseAsync(argv, { from: "user" });

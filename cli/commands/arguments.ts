@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
-import { STACK_NAME } from "../../src/config/stack-file";
+import { STACK_NAME } from "../../src/config/stack-name";
 import { UsageError } from "../io";
 
 /**

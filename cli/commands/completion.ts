@@ -72,7 +72,7 @@ export function completionCommand(program: Command, io: Io, run: (f: () => Promi
 async function projectValues(cwd: string, kind: "stacks" | "apps" | "actions", stack: string): Promise<string[]> {
   let dir: string;
   try {
-    dir = projectDir(cwd);
+    dir = await projectDir(cwd);
   } catch {
     return [];
   }

@@ -3,7 +3,6 @@ import type { clientCredentialsToken } from "../../src/local-tenant/client";
 import { existing, privateKeyFile, stackName } from "./arguments";
 import { EXIT, progress, UsageError, type Io } from "../io";
 import { dirOption, intOption, json, pick, planOrReport } from "./shared";
-import { grantsOf } from "../../src/kinds/application/spec";
 
 export function localCommands(program: Command, io: Io, run: (f: () => Promise<number>) => Promise<void>) {
   const tenant = program
@@ -152,6 +151,7 @@ export function localCommands(program: Command, io: Io, run: (f: () => Promise<n
           const { localClientId, localKid } = await import("../../src/local-tenant/clients");
           const { clientCredentialsToken, inspectToken, thumbprintOfPrivateKey } = await import("../../src/local-tenant/client");
           const { readLocalCa } = await import("../../src/local-tenant/tls");
+          const { grantsOf } = await import("../../src/kinds/application/spec");
           const app = pick(plan.spec.applications, opts.app, "--app", "application");
           let privateKeyPem: string;
           let thumbprint: string;

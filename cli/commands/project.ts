@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { projectName } from "../../src/config/stack-file";
 import { UsageError } from "../io";
 
 /**
@@ -8,9 +7,9 @@ import { UsageError } from "../io";
  * Pulumi.yaml of an auth0-tenant project (as git finds .git and pulumi its Pulumi.yaml). A Pulumi.yaml of another
  * kind of project on the way is passed over.
  */
-export function projectDir(cwd: string): string {
+export async function projectDir(cwd: string): Promise<string> {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
-    if (isTenantProject(dir)) return dir;
+    if (await isTenantProject(dir)) return dir;
     if (path.dirname(dir) === dir) break;
   }
   throw new UsageError(
@@ -19,10 +18,11 @@ export function projectDir(cwd: string): string {
 }
 
 /** A Pulumi.yaml beside tenant.yaml, or beside a stack file that holds `<project>:tenant`. */
-export function isTenantProject(dir: string): boolean {
+export async function isTenantProject(dir: string): Promise<boolean> {
   const pulumiYaml = path.join(dir, "Pulumi.yaml");
   if (!existsSync(pulumiYaml)) return false;
   if (existsSync(path.join(dir, "tenant.yaml"))) return true;
+  const { projectName } = await import("../../src/config/stack-file");
   let name: string;
   try {
     name = projectName(readFileSync(pulumiYaml, "utf8"));

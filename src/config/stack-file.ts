@@ -1,6 +1,7 @@
 import { partOfTree } from "../dict";
 import { StackConfigError } from "../errors";
 import { excerpt } from "../excerpt";
+import { STACK_NAME } from "./stack-name";
 import { parseYaml } from "./yaml";
 
 /** A Pulumi stack's config as read offline from Pulumi.yaml + Pulumi.<stack>.yaml, without the Pulumi CLI. */
@@ -24,9 +25,6 @@ export function stackNamesIn(files: string[]): string[] {
     .filter((s): s is string => s !== undefined && STACK_NAME.test(s))
     .sort();
 }
-
-/** Pulumi's stack name rule (pulumi v3.248 sdk/go/common/tokens/stack_name.go, ParseStackName). */
-export const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 
 /**
  * The stack file of a stack name; a name Pulumi would refuse (a path, `../x`, an empty or overlong name) is refused

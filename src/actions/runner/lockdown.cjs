@@ -29,7 +29,9 @@ const NO_NETWORK = "network access is blocked in the local action runtime (allow
 const NOT_AVAILABLE = "not available in the local action runtime";
 
 function removeGlobal(name) {
-  if (Object.getOwnPropertyDescriptor(globalThis, name)) {
+  // Object.hasOwn, not the property's descriptor: Node 22 defines WebSocket as a lazy global, and reading its
+  // descriptor would load what it is made of (undici) only to delete it.
+  if (Object.hasOwn(globalThis, name)) {
     delete globalThis[name];
     if (name in globalThis) Object.defineProperty(globalThis, name, { value: undefined, writable: false, configurable: false });
     lockdown.push(`globalThis.${name}`);
