@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CREDENTIAL_ALGORITHMS as CREDENTIAL_ALGS } from "../algorithms";
+import type { ReadAnswer } from "../config/read-ahead";
 import { ProjectFileError, PublicKeyError } from "../errors";
 import { formatPath, type PathSegment, type SpecIssue } from "./issues";
 import type { PublicKeyInfo } from "./public-key";
@@ -57,22 +58,20 @@ export interface CredentialSpec extends ParsedCredential {
 /** A credential's key file: its text, or why it could not be read. */
 export type KeyRead = string | SpecIssue;
 
-export async function readKey(cred: ParsedCredential, at: string, ctx: SpecContext): Promise<KeyRead> {
-  let text: string | undefined;
-  try {
-    text = await ctx.readFile(cred.publicKey);
-  } catch (e) {
-    if (!(e instanceof ProjectFileError)) throw e;
-    return { path: `${at}.publicKey`, code: "file_unreadable", message: e.message };
+/** What reading a credential's key file gave: its text, or the issue a missing or refused file is; other failures are thrown. */
+export function keyRead(cred: ParsedCredential, at: string, answer: ReadAnswer): KeyRead {
+  if ("error" in answer) {
+    if (!(answer.error instanceof ProjectFileError)) throw answer.error;
+    return { path: `${at}.publicKey`, code: "file_unreadable", message: answer.error.message };
   }
-  if (text === undefined) {
+  if (answer.text === undefined) {
     return {
       path: `${at}.publicKey`,
       code: "file_not_found",
       message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npx auth0-tenant keys new <app>\`)`,
     };
   }
-  return text;
+  return answer.text;
 }
 
 /** `inspected` answers, in order, for each credential whose key file was read. */
