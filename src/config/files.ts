@@ -1,7 +1,7 @@
 import { ProjectFileError } from "../errors";
 import { commandBudget, currentLimits, describeLimit } from "../command-budget";
 import { ProjectFileProblem, projectFiles } from "./project-file.cjs";
-import { workerReadAhead, type AheadReader } from "./read-ahead";
+import { workerReadAhead, type AheadReader, type WorkerReadOptions } from "./read-ahead";
 import { boundOf, MAX_PROJECT_FILE_BYTES, type SizeBound } from "./regular-file";
 
 /** The size bound of a project file: a YAML file's (stack files hold a whole tenant), or a key's or source's. */
@@ -17,7 +17,7 @@ export function sizeBoundOf(relativePath: string): SizeBound {
  * inside the real root) and for anything but a regular file of bounded size (a FIFO or a device would hang or flood a
  * command). The rules are in project-file.cjs; many files can be read ahead on a worker thread (read-ahead.ts).
  */
-export function directoryReader(root: string): AheadReader {
+export function directoryReader(root: string, aheadOptions: Omit<WorkerReadOptions, "boundOf"> = {}): AheadReader {
   const read = projectFiles(root);
   const boundOfPath = (relativePath: string) => boundOf(sizeBoundOf(relativePath));
   // Synchronous inside (see readRegularFile); the reader stays asynchronous like the git revision reader.
@@ -32,7 +32,7 @@ export function directoryReader(root: string): AheadReader {
     }
   };
   return Object.assign(async (relativePath: string) => readHere(relativePath), {
-    ahead: (expected: number) => workerReadAhead(root, readHere, expected, { boundOf: boundOfPath }),
+    ahead: (expected: number) => workerReadAhead(root, readHere, expected, { ...aheadOptions, boundOf: boundOfPath }),
   });
 }
 

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { CREDENTIAL_ALGORITHMS as CREDENTIAL_ALGS } from "../algorithms";
-import type { ReadAnswer } from "../config/read-ahead";
 import { ProjectFileError, PublicKeyError } from "../errors";
 import { formatPath, type PathSegment, type SpecIssue } from "./issues";
 import type { PublicKeyInfo } from "./public-key";
@@ -59,7 +58,7 @@ export interface CredentialSpec extends ParsedCredential {
 export type KeyRead = string | SpecIssue;
 
 /** What reading a credential's key file gave: its text, or the issue a missing or refused file is; other failures are thrown. */
-export function keyRead(cred: ParsedCredential, at: string, answer: ReadAnswer): KeyRead {
+export function keyRead(cred: ParsedCredential, at: string, answer: { text: string | undefined } | { error: unknown }): KeyRead {
   if ("error" in answer) {
     if (!(answer.error instanceof ProjectFileError)) throw answer.error;
     return { path: `${at}.publicKey`, code: "file_unreadable", message: answer.error.message };
