@@ -99,6 +99,13 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
     const short = type.split(":").pop()!;
     resourceCounts[short] = (resourceCounts[short] ?? 0) + count;
   }
+  // Days left per expiry date, counted once per date: a tenant's thousands of credentials share a few.
+  const days = new Map<string | null, number | null>();
+  const daysLeftOf = (expiresAt: string | null) => {
+    let left = days.get(expiresAt);
+    if (left === undefined) days.set(expiresAt, (left = daysLeft(expiresAt, now)));
+    return left;
+  };
   return {
     project: plan.project,
     stack: plan.stack,
@@ -129,7 +136,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
             format: c.key.format,
             thumbprint: f.thumbprint,
             expiresAt: f.expiresAt,
-            daysLeft: daysLeft(f.expiresAt, now),
+            daysLeft: daysLeftOf(f.expiresAt),
           };
         }),
         grants: a.grants.map((g) => ({

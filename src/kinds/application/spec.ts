@@ -170,7 +170,7 @@ export const applicationSpec = {
     const take = (batch: (typeof waiting)[number], answered: ReadAnswer[]) => {
       let next = 0;
       const read = batch.apps.map(([key, app]) =>
-        (app?.credentials ?? []).map((cred, c) => keyRead(cred, formatPath(["applications", key, "credentials", c]), answered[next++]!)),
+        (app?.credentials ?? []).map((cred, c) => keyRead(cred, ["applications", key, "credentials", c], answered[next++]!)),
       );
       reads.push(...read);
       inspection.add(read.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
