@@ -250,16 +250,17 @@ export const applicationSpec = {
 
 /** One key pair per client: a key shared between applications lets one service impersonate the other. */
 function checkKeysNotShared(applications: Record<string, ApplicationSpec>, errors: SpecIssue[]) {
-  const owners = new Map<string, string>();
+  // The first user of each key, as its path's segments: formatted only for an issue (a tenant has thousands of keys).
+  const owners = new Map<string, (string | number)[]>();
   for (const app of Object.values(applications)) {
     for (const [i, cred] of (app.credentials ?? []).entries()) {
-      const where = formatPath(["applications", app.key, "credentials", i]);
+      const where = ["applications", app.key, "credentials", i];
       const first = owners.get(cred.key.thumbprint);
       if (first !== undefined) {
         errors.push({
-          path: `${where}.publicKey`,
+          path: `${formatPath(where)}.publicKey`,
           code: "key_shared",
-          message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${first} (each credential needs its own key pair)`,
+          message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${formatPath(first)} (each credential needs its own key pair)`,
         });
       } else owners.set(cred.key.thumbprint, where);
     }
