@@ -167,6 +167,17 @@ describe("class: key files read ahead on a worker thread get the calling thread'
     expect(() => readFileSync(log)).toThrow(/ENOENT/);
   });
 
+  it("a first plan, with no key facts known, reads its key files in this thread: the key inspection has the other cores", async () => {
+    const log = path.join(mkdtempSync(path.join(tmpdir(), "read-ahead-log-")), "batches");
+    const result = await validateTenant(validTenant(), {
+      stack: "dev",
+      readFile: directoryReader(project.root, { threshold: 1, script: recordingScript(log) }),
+      now: NOW,
+    });
+    expect(result.errors).toEqual([]);
+    expect(() => readFileSync(log)).toThrow(/ENOENT/);
+  });
+
   it("a tenant validated with its key files read by a worker gets the same spec, errors and warnings", async () => {
     const tenant = validTenant();
     const key = (publicKey: string, name = "k1") => ({ name, publicKey, expiresAt: "2027-09-30T00:00:00Z" });

@@ -6,7 +6,7 @@ import { checkUnique } from "../../spec/cross-checks";
 import { readAhead, type ReadAnswer } from "../../config/read-ahead";
 import { credentialsSchema, keyRead, resolveCredentials, type CredentialSpec, type KeyRead } from "../../spec/credentials";
 import { expiryWarnings } from "../../spec/expiry";
-import { flushKeyFacts } from "../../spec/key-facts-cache";
+import { flushKeyFacts, keyFactsKnown } from "../../spec/key-facts-cache";
 import { formatPath, type SpecIssue } from "../../spec/issues";
 import { keyedEntries, parseAt } from "../../spec/parse";
 import { publicKeyInspection } from "../../spec/public-key";
@@ -175,7 +175,9 @@ export const applicationSpec = {
       reads.push(...read);
       inspection.add(read.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
     };
-    const ahead = readAhead(ctx.readFile, entries.length);
+    // Without known key facts (a first plan, a CI runner without the cache) every key is parsed on the other cores
+    // (src/spec/key-inspector-pool.ts): a thread reading files there would only take a core from that inspection.
+    const ahead = readAhead(ctx.readFile, keyFactsKnown() ? entries.length : 0);
     try {
       for (let i = 0; i < entries.length; i += KEY_BATCH) {
         const apps = entries
