@@ -91,7 +91,9 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
   const adopted = plan.desired.resources
     .filter((r) => r.importId !== undefined)
     .map((r) => ({ type: r.type, name: r.name, importId: r.importId!, deferred: r.ignoreChanges ?? [] }));
-  const createNotes = adoptionCreateNotes(plan);
+  // Only a stack that adopts something has creates that may land on existing objects (a tenant has tens of thousands
+  // of resources to look through).
+  const createNotes = adopted.length > 0 ? adoptionCreateNotes(plan) : [];
   // Counted by type, then named by the type's last part: a tenant has tens of thousands of resources of a few types.
   const byType = new Map<string, number>();
   for (const r of plan.desired.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
