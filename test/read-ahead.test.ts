@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CommandBudget, commandLimits, withCommandBudget } from "../src/command-budget";
 import { directoryReader } from "../src/config/files";
 import { readAhead, type ReadAnswer } from "../src/config/read-ahead";
@@ -169,9 +169,12 @@ describe("class: key files read ahead on a worker thread get the calling thread'
 
   it("a first plan, with no key facts known, reads its key files in this thread: the key inspection has the other cores", async () => {
     const log = path.join(mkdtempSync(path.join(tmpdir(), "read-ahead-log-")), "batches");
-    const result = await validateTenant(validTenant(), {
+    // Fresh modules: no key facts learnt by earlier tests in this process (AUTH0_TENANT_CACHE_DIR is off in tests).
+    vi.resetModules();
+    const fresh = { ...(await import("../src/tenant/load")), ...(await import("../src/config/files")) };
+    const result = await fresh.validateTenant(validTenant(), {
       stack: "dev",
-      readFile: directoryReader(project.root, { threshold: 1, script: recordingScript(log) }),
+      readFile: fresh.directoryReader(project.root, { threshold: 1, script: recordingScript(log) }),
       now: NOW,
     });
     expect(result.errors).toEqual([]);
