@@ -225,10 +225,17 @@ export function printableResources(plan: Plan) {
 
 /** One resource as the JSON plan shows it: references by address, public keys by thumbprint, secrets redacted. */
 function resourcePrinter(plan: Plan) {
-  const thumbprintByPem = new Map<string, string>();
-  for (const app of Object.values(plan.spec.applications)) {
-    for (const c of app.credentials ?? []) thumbprintByPem.set(c.key.pem, c.key.thumbprint);
-  }
+  // A credentials resource lists its application's keys in order, so a key's thumbprint is found by its position;
+  // a map of every key by its PEM (10,000 long strings to hash in a big tenant) is built only if that misses.
+  let byPem: Map<string, string> | undefined;
+  const thumbprintOf = (appKey: string) => (pem: string, i: number) => {
+    const key = plan.spec.applications[appKey]?.credentials?.[i]?.key;
+    if (key?.pem === pem) return key.thumbprint;
+    byPem ??= new Map(
+      Object.values(plan.spec.applications).flatMap((a) => (a.credentials ?? []).map((c) => [c.key.pem, c.key.thumbprint])),
+    );
+    return byPem.get(pem);
+  };
   return (r: DesiredResource) => ({
     address: addressOf(r),
     type: r.type,
@@ -238,7 +245,7 @@ function resourcePrinter(plan: Plan) {
     ...(r.importId !== undefined ? { importId: r.importId } : {}),
     dependsOn: r.dependsOn.map(addressOf),
     inputs: shortenCode(
-      r.type === RESOURCE_TYPES.ClientCredentials ? shortenKeys(r.inputs, thumbprintByPem) : redact(r.inputs, r.secretInputs ?? []),
+      r.type === RESOURCE_TYPES.ClientCredentials ? shortenKeys(r.inputs, thumbprintOf(r.name)) : redact(r.inputs, r.secretInputs ?? []),
       r.type === RESOURCE_TYPES.Action
         ? { source: plan.spec.actions[r.name]!.source, bundle: plan.model.actions[r.name]!.bundle }
         : undefined,
@@ -255,11 +262,11 @@ function shortenCode(inputs: unknown, action: { source: string; bundle: { sha256
 }
 
 /** A credentials resource's key bodies, each as its thumbprint (the key files hold the rest). */
-function shortenKeys(inputs: object, thumbprints: Map<string, string>): unknown {
+function shortenKeys(inputs: object, thumbprintOf: (pem: string, position: number) => string | undefined): unknown {
   const { privateKeyJwt } = inputs as { privateKeyJwt?: { credentials: { pem: string }[] } };
   if (!privateKeyJwt) return inputs;
-  const credentials = privateKeyJwt.credentials.map((c) =>
-    Object.assign({}, c, { pem: `<public key, thumbprint ${thumbprints.get(c.pem) ?? "unknown"}>` }),
+  const credentials = privateKeyJwt.credentials.map((c, i) =>
+    Object.assign({}, c, { pem: `<public key, thumbprint ${thumbprintOf(c.pem, i) ?? "unknown"}>` }),
   );
   return Object.assign({}, inputs, { privateKeyJwt: Object.assign({}, privateKeyJwt, { credentials }) });
 }
