@@ -12,10 +12,10 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCE_DIRS = ["cli", "src", "components", "packages"];
 /**
- * Files and folders the bundle loads by path at run time, copied beside it (the action runner's folder and the key
- * inspector's workers are started by path).
+ * Files and folders the bundle loads by path at run time, copied beside it (the action runner's folder, the key
+ * inspector's workers and the key file reader's worker are started by path).
  */
-const BESIDE = ["src/actions/runner", "src/spec/key-inspector.cjs"];
+const BESIDE = ["src/actions/runner", "src/spec/key-inspector.cjs", "src/config/project-file.cjs"];
 
 /**
  * Every source file under SOURCE_DIRS, in a fixed order, as paths relative to the root. Paths are joined by hand:

@@ -60,7 +60,11 @@ const TIMER_SLACK_MS = 1;
 
 export class CommandBudget {
   private actionMs = 0;
-  private bytes = 0;
+  /**
+   * Bytes read, in shared memory: a worker thread that reads files for the command charges them here too, before it
+   * reads them (src/config/read-ahead.ts), so every thread keeps the one limit in the order the files are read.
+   */
+  private readonly bytes = new BigInt64Array(new SharedArrayBuffer(8));
   private nodes = 0;
   /** Top-level loads by code: a bundle's top level has no input, so its outcome is the same every time. */
   private readonly loads = new Map<string, Promise<unknown>>();
@@ -71,11 +75,20 @@ export class CommandBudget {
 
   /** Counts a file's bytes before it is read; refuses it when the command's reads would pass the limit. */
   chargeBytes(bytes: number, file: string): void {
-    this.bytes += bytes;
-    if (this.bytes > this.limits.readBytes)
-      throw new CommandLimitError(
-        `${file}: reading its ${bytes} bytes passes this command's read limit of ${describeLimit("readBytes", this.limits)}`,
-      );
+    const more = BigInt(bytes);
+    if (Number(Atomics.add(this.bytes, 0, more) + more) > this.limits.readBytes) throw this.readRefusal(bytes, file);
+  }
+
+  /** What chargeBytes throws for the file that passes the read limit. */
+  readRefusal(bytes: number, file: string): CommandLimitError {
+    return new CommandLimitError(
+      `${file}: reading its ${bytes} bytes passes this command's read limit of ${describeLimit("readBytes", this.limits)}`,
+    );
+  }
+
+  /** The read counter and limit, for a worker thread that charges what it reads (chargeBytes' rule). */
+  get sharedReads(): { counter: SharedArrayBuffer; limit: number } {
+    return { counter: this.bytes.buffer as SharedArrayBuffer, limit: this.limits.readBytes };
   }
 
   /** Counts the nodes a document's aliases expand to. */

@@ -11,7 +11,11 @@ export function dict<T>(entries: Iterable<readonly [string, T]> = []): Dict<T> {
 }
 
 /** A prototype-free copy of a record (e.g. one zod built). */
-export const toDict = <T>(record: Record<string, T>): Dict<T> => dict(Object.entries(record));
+export function toDict<T>(record: Record<string, T>): Dict<T> {
+  const out = Object.create(null) as Dict<T>;
+  for (const k of Object.keys(record)) out[k] = record[k]!;
+  return out;
+}
 
 /**
  * Parsed documents that share no node: JSON text, and YAML text without anchors (an alias can only repeat an anchored

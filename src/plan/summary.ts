@@ -91,7 +91,9 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
   const adopted = plan.desired.resources
     .filter((r) => r.importId !== undefined)
     .map((r) => ({ type: r.type, name: r.name, importId: r.importId!, deferred: r.ignoreChanges ?? [] }));
-  const createNotes = adoptionCreateNotes(plan);
+  // Only a stack that adopts something has creates that may land on existing objects (a tenant has tens of thousands
+  // of resources to look through).
+  const createNotes = adopted.length > 0 ? adoptionCreateNotes(plan) : [];
   // Counted by type, then named by the type's last part: a tenant has tens of thousands of resources of a few types.
   const byType = new Map<string, number>();
   for (const r of plan.desired.resources) byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
@@ -99,6 +101,13 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
     const short = type.split(":").pop()!;
     resourceCounts[short] = (resourceCounts[short] ?? 0) + count;
   }
+  // Days left per expiry date, counted once per date: a tenant's thousands of credentials share a few.
+  const days = new Map<string | null, number | null>();
+  const daysLeftOf = (expiresAt: string | null) => {
+    let left = days.get(expiresAt);
+    if (left === undefined) days.set(expiresAt, (left = daysLeft(expiresAt, now)));
+    return left;
+  };
   return {
     project: plan.project,
     stack: plan.stack,
@@ -129,7 +138,7 @@ export function summarize(plan: Plan, now: Date): PlanSummary {
             format: c.key.format,
             thumbprint: f.thumbprint,
             expiresAt: f.expiresAt,
-            daysLeft: daysLeft(f.expiresAt, now),
+            daysLeft: daysLeftOf(f.expiresAt),
           };
         }),
         grants: a.grants.map((g) => ({
@@ -216,10 +225,17 @@ export function printableResources(plan: Plan) {
 
 /** One resource as the JSON plan shows it: references by address, public keys by thumbprint, secrets redacted. */
 function resourcePrinter(plan: Plan) {
-  const thumbprintByPem = new Map<string, string>();
-  for (const app of Object.values(plan.spec.applications)) {
-    for (const c of app.credentials ?? []) thumbprintByPem.set(c.key.pem, c.key.thumbprint);
-  }
+  // A credentials resource lists its application's keys in order, so a key's thumbprint is found by its position;
+  // a map of every key by its PEM (10,000 long strings to hash in a big tenant) is built only if that misses.
+  let byPem: Map<string, string> | undefined;
+  const thumbprintOf = (appKey: string) => (pem: string, i: number) => {
+    const key = plan.spec.applications[appKey]?.credentials?.[i]?.key;
+    if (key?.pem === pem) return key.thumbprint;
+    byPem ??= new Map(
+      Object.values(plan.spec.applications).flatMap((a) => (a.credentials ?? []).map((c) => [c.key.pem, c.key.thumbprint])),
+    );
+    return byPem.get(pem);
+  };
   return (r: DesiredResource) => ({
     address: addressOf(r),
     type: r.type,
@@ -229,7 +245,7 @@ function resourcePrinter(plan: Plan) {
     ...(r.importId !== undefined ? { importId: r.importId } : {}),
     dependsOn: r.dependsOn.map(addressOf),
     inputs: shortenCode(
-      r.type === RESOURCE_TYPES.ClientCredentials ? shortenKeys(r.inputs, thumbprintByPem) : redact(r.inputs, r.secretInputs ?? []),
+      r.type === RESOURCE_TYPES.ClientCredentials ? shortenKeys(r.inputs, thumbprintOf(r.name)) : redact(r.inputs, r.secretInputs ?? []),
       r.type === RESOURCE_TYPES.Action
         ? { source: plan.spec.actions[r.name]!.source, bundle: plan.model.actions[r.name]!.bundle }
         : undefined,
@@ -246,11 +262,11 @@ function shortenCode(inputs: unknown, action: { source: string; bundle: { sha256
 }
 
 /** A credentials resource's key bodies, each as its thumbprint (the key files hold the rest). */
-function shortenKeys(inputs: object, thumbprints: Map<string, string>): unknown {
+function shortenKeys(inputs: object, thumbprintOf: (pem: string, position: number) => string | undefined): unknown {
   const { privateKeyJwt } = inputs as { privateKeyJwt?: { credentials: { pem: string }[] } };
   if (!privateKeyJwt) return inputs;
-  const credentials = privateKeyJwt.credentials.map((c) =>
-    Object.assign({}, c, { pem: `<public key, thumbprint ${thumbprints.get(c.pem) ?? "unknown"}>` }),
+  const credentials = privateKeyJwt.credentials.map((c, i) =>
+    Object.assign({}, c, { pem: `<public key, thumbprint ${thumbprintOf(c.pem, i) ?? "unknown"}>` }),
   );
   return Object.assign({}, inputs, { privateKeyJwt: Object.assign({}, privateKeyJwt, { credentials }) });
 }

@@ -57,22 +57,27 @@ export interface CredentialSpec extends ParsedCredential {
 /** A credential's key file: its text, or why it could not be read. */
 export type KeyRead = string | SpecIssue;
 
-export async function readKey(cred: ParsedCredential, at: string, ctx: SpecContext): Promise<KeyRead> {
-  let text: string | undefined;
-  try {
-    text = await ctx.readFile(cred.publicKey);
-  } catch (e) {
-    if (!(e instanceof ProjectFileError)) throw e;
-    return { path: `${at}.publicKey`, code: "file_unreadable", message: e.message };
+/**
+ * What reading the key file of the credential at `where` gave: its text, or the issue a missing or refused file is;
+ * other failures are thrown. (Paths are formatted only for an issue: a tenant reads thousands of keys without one.)
+ */
+export function keyRead(
+  cred: ParsedCredential,
+  where: readonly PathSegment[],
+  answer: { text: string | undefined } | { error: unknown },
+): KeyRead {
+  if ("error" in answer) {
+    if (!(answer.error instanceof ProjectFileError)) throw answer.error;
+    return { path: `${formatPath(where)}.publicKey`, code: "file_unreadable", message: answer.error.message };
   }
-  if (text === undefined) {
+  if (answer.text === undefined) {
     return {
-      path: `${at}.publicKey`,
+      path: `${formatPath(where)}.publicKey`,
       code: "file_not_found",
       message: `file ${cred.publicKey} not found (public keys live in keys/; create one with \`npx auth0-tenant keys new <app>\`)`,
     };
   }
-  return text;
+  return answer.text;
 }
 
 /** `inspected` answers, in order, for each credential whose key file was read. */
@@ -106,33 +111,34 @@ export function resolveCredentials(
   const resolved = credentials.map((cred, i) => {
     const read = reads[i]!;
     if (typeof read !== "string") return void errors.push(read);
-    return resolveKey(cred, formatPath([...base, i]), ctx, errors, inspected());
+    return resolveKey(cred, [...base, i], ctx, errors, inspected());
   });
   return resolved.every((c) => c !== undefined) ? resolved : undefined;
 }
 
 function resolveKey(
   cred: ParsedCredential,
-  at: string,
+  where: readonly PathSegment[],
   ctx: SpecContext,
   errors: SpecIssue[],
   key: PublicKeyInfo | PublicKeyError,
 ): CredentialSpec | undefined {
+  const at = () => formatPath(where);
   if (key instanceof PublicKeyError) {
-    errors.push({ path: `${at}.publicKey`, code: "invalid_public_key", message: `${cred.publicKey} ${key.message}` });
+    errors.push({ path: `${at()}.publicKey`, code: "invalid_public_key", message: `${cred.publicKey} ${key.message}` });
     return undefined;
   }
   const notAfter = key.certificateNotAfter;
   if (notAfter && notAfter.getTime() <= ctx.now.getTime()) {
     errors.push({
-      path: `${at}.publicKey`,
+      path: `${at()}.publicKey`,
       code: "expired",
       message: `certificate in ${cred.publicKey} expired on ${notAfter.toISOString()} (use a certificate that is still valid)`,
     });
   }
   if (notAfter && cred.expiresAt !== undefined && Date.parse(cred.expiresAt) > notAfter.getTime()) {
     errors.push({
-      path: `${at}.expiresAt`,
+      path: `${at()}.expiresAt`,
       code: "after_certificate_expiry",
       message: `${cred.expiresAt} is after the certificate's own expiry ${notAfter.toISOString()} (allowed: on or before it)`,
     });

@@ -59,6 +59,12 @@ const valid = (f: KeyFacts) =>
   /^[A-Za-z0-9_-]{43}$/.test(f.thumbprint) &&
   (f.notAfter === undefined || !Number.isNaN(Date.parse(f.notAfter)));
 
+/** Whether any key's facts are known (kept on disk by an earlier run, or learnt earlier in this process). */
+export function keyFactsKnown(): boolean {
+  load();
+  return memory.size > 0;
+}
+
 export function cachedFacts(hash: string): KeyFacts | undefined {
   load();
   const facts = memory.get(hash);

@@ -120,7 +120,12 @@ export const applicationKindModel = {
     applications: dict(Object.values(spec.applications).map((a) => [a.key, applicationModel(a, protect)])),
   }),
   components: (m) => Object.values(m.applications),
-  resources: (c) => [c.client, ...(c.credentials ? [c.credentials] : []), ...c.grants.map((g) => g.resource)],
+  resources: (c) => {
+    const out: DesiredResource[] = [c.client];
+    if (c.credentials) out.push(c.credentials);
+    for (const g of c.grants) out.push(g.resource);
+    return out;
+  },
   /**
    * The rotation guard reads `credentials` back on the next deployment as "what is deployed", so it is written only
    * once the app's ClientCredentials resource was deployed (AfterDeploy).

@@ -3,9 +3,10 @@ import { assertNever } from "../../errors";
 import { dict, toDict } from "../../dict";
 import { excerpt } from "../../excerpt";
 import { checkUnique } from "../../spec/cross-checks";
-import { credentialsSchema, readKey, resolveCredentials, type CredentialSpec, type KeyRead } from "../../spec/credentials";
+import { readAhead, type ReadAnswer } from "../../config/read-ahead";
+import { credentialsSchema, keyRead, resolveCredentials, type CredentialSpec, type KeyRead } from "../../spec/credentials";
 import { expiryWarnings } from "../../spec/expiry";
-import { flushKeyFacts } from "../../spec/key-facts-cache";
+import { flushKeyFacts, keyFactsKnown } from "../../spec/key-facts-cache";
 import { formatPath, type SpecIssue } from "../../spec/issues";
 import { keyedEntries, parseAt } from "../../spec/parse";
 import { publicKeyInspection } from "../../spec/public-key";
@@ -155,24 +156,49 @@ export const applicationSpec = {
   section: "applications" as const,
   parse: async ({ given, ctx, errors }) => {
     const applications = dict<ApplicationSpec>();
-    const parsedApps = keyedEntries(given, "applications").map(
-      ([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const,
-    );
-    // Key files are read a batch of applications at a time (a git revision's reader answers a batch in one round trip; a
-    // batch, not the whole tenant, keeps each step's objects short-lived); each batch is handed to the inspection as it
-    // is read, so keys not in the facts cache are parsed on the other cores while the next batches are read. Results
-    // keep their order.
+    const entries = keyedEntries(given, "applications");
+    const parsedApps: (readonly [string, ParsedApplication | undefined])[] = [];
+    // Applications are parsed a batch at a time, and each batch's key files are asked for as soon as it is parsed: a big
+    // tenant's are read on a worker thread while this one parses the next batches (src/config/read-ahead.ts), a git
+    // revision's in one round trip per batch. Batches are taken in order as their files arrive, so their objects are
+    // short-lived and the first failure is the first file's; each is handed to the key inspection as it is taken, so
+    // keys not in the facts cache are parsed on the other cores meanwhile. Results keep their order.
     const reads: KeyRead[][] = [];
     const inspection = publicKeyInspection();
-    for (let i = 0; i < parsedApps.length; i += KEY_BATCH) {
-      const batch = parsedApps
-        .slice(i, i + KEY_BATCH)
-        .map(([key, app]) =>
-          Promise.all((app?.credentials ?? []).map((cred, c) => readKey(cred, formatPath(["applications", key, "credentials", c]), ctx))),
-        );
-      const read = await Promise.all(batch);
+    /** Batches whose files were asked for and not yet taken, in order. */
+    const waiting: { apps: typeof parsedApps; answers: Promise<ReadAnswer[]>; answered?: ReadAnswer[] }[] = [];
+    const take = (batch: (typeof waiting)[number], answered: ReadAnswer[]) => {
+      let next = 0;
+      const read = batch.apps.map(([key, app]) =>
+        (app?.credentials ?? []).map((cred, c) => keyRead(cred, ["applications", key, "credentials", c], answered[next++]!)),
+      );
       reads.push(...read);
       inspection.add(read.flat().flatMap((r) => (typeof r === "string" ? [r] : [])));
+    };
+    // Without known key facts (a first plan, a CI runner without the cache) every key is parsed on the other cores
+    // (src/spec/key-inspector-pool.ts): a thread reading files there would only take a core from that inspection.
+    const ahead = readAhead(ctx.readFile, keyFactsKnown() ? entries.length : 0);
+    try {
+      for (let i = 0; i < entries.length; i += KEY_BATCH) {
+        const apps = entries
+          .slice(i, i + KEY_BATCH)
+          .map(([key, value]) => [key, parseAt(applicationSchema, value, ["applications", key], errors)] as const);
+        parsedApps.push(...apps);
+        const batch: (typeof waiting)[number] = {
+          apps,
+          answers: ahead.read(apps.flatMap(([, app]) => (app?.credentials ?? []).map((c) => c.publicKey))),
+        };
+        void batch.answers.then((answered) => (batch.answered = answered));
+        waiting.push(batch);
+        await new Promise(setImmediate); // lets the answers that have arrived in
+        while (waiting[0]?.answered) {
+          const arrived = waiting.shift()!;
+          take(arrived, arrived.answered!);
+        }
+      }
+      for (let batch = waiting.shift(); batch; batch = waiting.shift()) take(batch, await batch.answers);
+    } finally {
+      ahead.close();
     }
     const inspected = await inspection.results();
     let nextInspected = 0;
@@ -226,16 +252,17 @@ export const applicationSpec = {
 
 /** One key pair per client: a key shared between applications lets one service impersonate the other. */
 function checkKeysNotShared(applications: Record<string, ApplicationSpec>, errors: SpecIssue[]) {
-  const owners = new Map<string, string>();
+  // The first user of each key, as its path's segments: formatted only for an issue (a tenant has thousands of keys).
+  const owners = new Map<string, (string | number)[]>();
   for (const app of Object.values(applications)) {
     for (const [i, cred] of (app.credentials ?? []).entries()) {
-      const where = formatPath(["applications", app.key, "credentials", i]);
+      const where = ["applications", app.key, "credentials", i];
       const first = owners.get(cred.key.thumbprint);
       if (first !== undefined) {
         errors.push({
-          path: `${where}.publicKey`,
+          path: `${formatPath(where)}.publicKey`,
           code: "key_shared",
-          message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${first} (each credential needs its own key pair)`,
+          message: `the same public key (thumbprint ${cred.key.thumbprint}) is already used by ${formatPath(first)} (each credential needs its own key pair)`,
         });
       } else owners.set(cred.key.thumbprint, where);
     }
