@@ -3,7 +3,7 @@
  * processes, beside a bare `node -e 0`, optionally against another checkout of the project (paired rounds, the same
  * minute, so the machine's drift cancels out in the per-round ratios).
  *
- *   npx tsx bench/cli-start.ts [-- --runs 10 --base /path/to/other/checkout --node /path/to/node]
+ *   npm run -s bench:cli-start -- [--runs 10 --base /path/to/other/checkout --node /path/to/node]
  *
  * --base: a checkout with its own node_modules (or a symlink to one) whose cli/auth0-tenant.mjs is compared.
  * --base-env NAME=VALUE: instead, this checkout again with that variable set (NODE_DISABLE_COMPILE_CACHE=1: the

@@ -4,7 +4,8 @@
  * @pulumi/auth0), in rounds of floor, plan, cold plan, review, local tenant, keys status; each ratio is the median of the rounds'
  * own ratios:
  * - plan with the key-facts cache of an earlier run (target ≤ 2× the floor, peak RSS ≤ 1 GB);
- * - plan without it (AUTH0_TENANT_CACHE_DIR=off), every key parsed, as on a CI runner that keeps no cache (target ≤ 3×);
+ * - plan without it (AUTH0_TENANT_CACHE_DIR=off, and no compile cache), every key parsed, as on a CI runner that keeps no
+ *   cache (target ≤ 3×);
  * - review of a one-line change (target ≤ 2× the plan: it plans two revisions);
  * - local tenant start-up, until it serves (target ≤ 3× the floor);
  * - keys status (target ≤ 2× the floor).
@@ -39,7 +40,8 @@ for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > MAX_SIZE) throw 
 const io = processIo([]);
 /** The key-facts cache the benchmark's commands share (warmed by each size's first plan); "off" for a cold plan. */
 const warmCache = { ...process.env, AUTH0_TENANT_CACHE_DIR: path.join(cache, "key-facts") };
-const noCache = { ...process.env, AUTH0_TENANT_CACHE_DIR: "off" };
+// A CI runner without the key-facts cache has no V8 compile cache either (Node >= 22.8 keeps one beside the CLI's bundle).
+const noCache = { ...process.env, AUTH0_TENANT_CACHE_DIR: "off", NODE_DISABLE_COMPILE_CACHE: "1" };
 
 function tenant(apps: number) {
   const apis = Object.fromEntries(

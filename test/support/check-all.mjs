@@ -19,10 +19,16 @@ function bin(pkg, name) {
 
 /** The steps of `npm test`, each a Node script of an installed package with its arguments. */
 export const STEPS = [
+  // TypeScript 7, the native compiler (the `typescript-7` alias), checks the tree in a few seconds of CPU where
+  // TypeScript 5 took half a minute. `typescript` stays 5.x: it is what ts-node loads when `pulumi up` runs index.ts
+  // (@pulumi/pulumi peerDependencies: typescript < 7), and tsconfig.json keeps the `node` module resolution ts-node
+  // needs. TypeScript 7 removed that resolution, so the check passes `bundler` on the command line; the program's own
+  // files are still checked by TypeScript 5 the way `pulumi up` checks them (test/pulumi-entry.test.ts). One checker:
+  // the suite runs beside it on the other core.
   {
     name: "type-check",
-    script: bin("typescript", "tsc"),
-    args: ["--noEmit", "--incremental", "--tsBuildInfoFile", ".cache/tsc.tsbuildinfo"],
+    script: bin("typescript-7", "tsc"),
+    args: ["--noEmit", "--moduleResolution", "bundler", "--checkers", "1", "--incremental", "--tsBuildInfoFile", ".cache/tsc7.tsbuildinfo"],
   },
   {
     name: "format check",

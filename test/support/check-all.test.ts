@@ -1,3 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 
@@ -54,5 +59,32 @@ describe("npm test's runner (test/support/check-all.mjs)", () => {
   it("fails when a step is killed by a signal or cannot start", async () => {
     expect((await run([step("killed", 'process.kill(process.pid, "SIGKILL")')])).code).toBe(1);
     expect((await run([{ name: "missing", script: "/nonexistent/script.js", args: [] }])).code).not.toBe(0);
+  });
+
+  it("type-checks with TypeScript 7 under this project's tsconfig, while ts-node's TypeScript stays below 7", async () => {
+    const { STEPS } = await load();
+    const check = STEPS.find((s) => s.name === "type-check")!;
+    const dir = mkdtempSync(path.join(tmpdir(), "type-check-"));
+    const config = JSON.parse(readFileSync(path.join(__dirname, "../../tsconfig.json"), "utf8")) as { compilerOptions: object };
+    writeFileSync(
+      path.join(dir, "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { ...config.compilerOptions, types: [] }, include: ["*.ts"] }),
+    );
+    const typeCheck = () =>
+      spawnSync(process.execPath, [check.script, ...check.args.map((a) => a.replace(/^\.cache\//, `${dir}/`))], {
+        cwd: dir,
+        encoding: "utf8",
+      });
+    writeFileSync(path.join(dir, "a.ts"), "export const n: number = 1;\n");
+    expect(typeCheck()).toMatchObject({ status: 0, stdout: "" });
+    writeFileSync(path.join(dir, "a.ts"), 'export const n: number = "one";\n');
+    const failed = typeCheck();
+    expect(failed.status).not.toBe(0);
+    expect(failed.stdout).toContain("a.ts(1,14): error TS2322");
+    // @pulumi/pulumi's peerDependencies: typescript >= 3.8.3 < 7 (what its ts-node loads to run index.ts).
+    const pulumiRange = (createRequire(__filename)("@pulumi/pulumi/package.json") as { peerDependencies: Record<string, string> })
+      .peerDependencies.typescript;
+    expect(pulumiRange).toMatch(/< 7$/);
+    expect(Number((createRequire(__filename)("typescript/package.json") as { version: string }).version.split(".")[0])).toBeLessThan(7);
   });
 });
