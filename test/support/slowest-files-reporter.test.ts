@@ -6,9 +6,10 @@ import type { TestModule } from "vitest/node";
 import SlowestFilesReporter from "./slowest-files-reporter";
 
 /** A finished test file as the reporter sees it: its wall time, the CPU time file-cpu.ts recorded, its tests' times. */
-const file = (name: string, ms: number, cpuMs: number | undefined, tests: [string, number][] = []) =>
+const file = (name: string, ms: number, cpuMs: number | undefined, tests: [string, number][] = [], state = "passed") =>
   ({
     relativeModuleId: name,
+    state: () => state,
     diagnostic: () => ({ collectDuration: 100, duration: ms - 100 }),
     meta: () => (cpuMs === undefined ? {} : { cpuMs }),
     children: { allTests: () => tests.map(([fullName, duration]) => ({ fullName, diagnostic: () => ({ duration }) })) },
@@ -46,6 +47,12 @@ describe("the slowest-files reporter", () => {
     const out = report([file("test/a.test.ts", 2000, undefined), file("test/b.test.ts", 1000, 400)]);
     expect(out).toContain("      ? CPU  test/a.test.ts");
     expect(out).toContain("CPU time of all 2 files: ?");
+  });
+
+  it("leaves a file whose tests were all skipped out of the suite's CPU time, and says so", () => {
+    const out = report([file("test/a.test.ts", 2000, 400), file("test/node22.test.ts", 5, undefined, [], "skipped")]);
+    expect(out).toContain("CPU time of all 1 files: 0.4 s (1 skipped)");
+    expect(out).not.toContain("node22");
   });
 
   it("writes the same lines to the job summary of a GitHub Actions run", () => {

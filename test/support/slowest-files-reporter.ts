@@ -12,10 +12,13 @@ const LONG_TEST_MS = 5_000;
  */
 export default class SlowestFilesReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>) {
-    const all = modules.map((m) => {
-      const d = m.diagnostic();
-      return { file: m.relativeModuleId, ms: d.collectDuration + d.duration, collect: d.collectDuration, cpu: m.meta().cpuMs };
-    });
+    // A file whose tests were all skipped (e.g. one for another Node) ran no test, so it has no CPU time to count.
+    const all = modules
+      .filter((m) => m.state() !== "skipped")
+      .map((m) => {
+        const d = m.diagnostic();
+        return { file: m.relativeModuleId, ms: d.collectDuration + d.duration, collect: d.collectDuration, cpu: m.meta().cpuMs };
+      });
     const files = [...all].sort((a, b) => b.ms - a.ms).slice(0, SHOWN);
     const s = (ms: number | undefined) => (ms === undefined || Number.isNaN(ms) ? "?" : `${(ms / 1000).toFixed(1)} s`).padStart(7);
     const lines = [`the ${files.length} slowest test files (import + tests; CPU with child processes):`];
@@ -24,7 +27,8 @@ export default class SlowestFilesReporter implements Reporter {
     lines.push(`the ${costliest.length} test files that cost the most CPU time:`);
     for (const f of costliest) lines.push(`${s(f.cpu)} CPU  ${s(f.ms)}  ${f.file}`);
     const cpu = all.reduce((sum, f) => sum + (f.cpu ?? Number.NaN), 0);
-    lines.push(`CPU time of all ${all.length} files: ${s(cpu).trim()}`);
+    const skipped = modules.length - all.length;
+    lines.push(`CPU time of all ${all.length} files: ${s(cpu).trim()}${skipped > 0 ? ` (${skipped} skipped)` : ""}`);
     const long = modules.flatMap((m) =>
       [...m.children.allTests()]
         .map((t) => ({ name: `${m.relativeModuleId} > ${t.fullName}`, ms: t.diagnostic()?.duration ?? 0 }))
